@@ -1,0 +1,49 @@
+"""Temporal activities over the Engagements application: each runs one domain command."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.engagements import Engagements
+from domain.commands import AnyCommand, StateCode
+from domain.errors import DomainError
+from domain.views import CaseView
+
+
+class CaseCommand(BaseModel):
+    """The payload of `record_command`: one command of any kind."""
+
+    model_config = ConfigDict(frozen=True)
+
+    command: AnyCommand
+
+
+class CaseRef(BaseModel):
+    """Names one engagement by its State."""
+
+    model_config = ConfigDict(frozen=True)
+
+    state: StateCode
+
+
+class EngagementActivities:
+    """Activities bound to one Engagements application (SQLite or PostgreSQL)."""
+
+    def __init__(self, engagements: Engagements) -> None:
+        self.engagements = engagements
+
+    @activity.defn(name="record_command")
+    def record_command(self, payload: CaseCommand) -> CaseView:
+        """Record the command; a refusal is final (non-retryable), anything else is retried."""
+        try:
+            scheduled = activity.info().current_attempt_scheduled_time
+            return self.engagements.handle(payload.command, not_before=scheduled)
+        except DomainError as error:
+            raise ApplicationError(str(error), type=type(error).__name__, non_retryable=True) from None
+
+    @activity.defn(name="load_case")
+    def load_case(self, ref: CaseRef) -> CaseView | None:
+        """The case as the event store holds it, or None if it was never opened."""
+        return self.engagements.case(ref.state)

@@ -1,0 +1,137 @@
+"""The Engagements application: records engagement commands in the event store, idempotently."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any, cast
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
+from pydantic import BaseModel, ConfigDict
+
+from activities.participants import ParticipantDirectory, directory
+from activities.store import JsonTranscoder, PydanticMapper
+from domain.commands import Command, OpenEngagement
+from domain.engagement import Engagement, engagement_id
+from domain.errors import EngagementNotOpen
+from domain.events import EngagementEvent
+from domain.views import CaseView
+
+Clock = Callable[[], datetime]
+
+# Two writers of one case (a retried activity beside its first attempt) meet at the unique key;
+# the loser reloads and finds either its own command recorded or a new state to decide against.
+CONFLICT_RETRIES = 5
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class HistoryEntry(BaseModel):
+    """One stored event of a case, as auditors and the command line read it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: str
+    version: int
+    effective_date: date
+    recorded_at: datetime
+    actor: str
+    source: str | None
+    command_id: str | None
+    data: dict[str, Any]
+
+
+class Engagements(Application[UUID]):
+    """Opens engagements and records their steps; every write is one command, recorded once."""
+
+    name = "Engagements"
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        *,
+        participants: ParticipantDirectory | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        super().__init__(env)
+        self.participants = participants or directory()
+        self.clock = clock
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=PydanticMapper
+        )
+
+    def construct_transcoder(self) -> Transcoder:
+        return JsonTranscoder()
+
+    def find(self, state: str) -> Engagement | None:
+        try:
+            return cast(Engagement, self.repository.get(engagement_id(state)))
+        except AggregateNotFoundError:
+            return None
+
+    def case(self, state: str) -> CaseView | None:
+        engagement = self.find(state)
+        return engagement.view() if engagement else None
+
+    def handle(self, command: Command, not_before: datetime | None = None) -> CaseView:
+        """Record `command` (or find it already recorded) and return the case as it now stands.
+
+        The recorded time is the clock's, or `not_before` if that is later (a server's clock
+        that runs ahead, as the time-skipping test server's does).
+        """
+        for _ in range(CONFLICT_RETRIES):
+            try:
+                return self._handle_once(command, not_before)
+            except IntegrityError:
+                continue
+        return self._handle_once(command, not_before)
+
+    def _now(self, not_before: datetime | None) -> datetime:
+        now = self.clock()
+        return max(now, not_before) if not_before is not None else now
+
+    def _handle_once(self, command: Command, not_before: datetime | None) -> CaseView:
+        engagement = self.find(command.state)
+        if engagement is not None and engagement.has_done(command):
+            return engagement.view()
+        if isinstance(command, OpenEngagement) and engagement is None:
+            participant = self.participants.get(command.state)
+            engagement = Engagement.open(command, participant.name, self._now(not_before))
+        elif engagement is None:
+            raise EngagementNotOpen(f"{command.state} has no engagement; open it first.")
+        else:
+            engagement.execute(command, self._now(not_before))
+        self.save(engagement)
+        return engagement.view()
+
+    def history(self, state: str) -> list[HistoryEntry]:
+        """Every stored event of the State's engagement, in version order."""
+        entries = []
+        for event in self.events.get(engagement_id(state)):
+            assert isinstance(event, EngagementEvent)
+            data = event.model_dump(
+                mode="json",
+                exclude={
+                    "originator_id", "originator_version", "timestamp", "actor",
+                    "effective_date", "source", "command_id", "originator_topic",
+                },
+            )
+            entries.append(
+                HistoryEntry(
+                    type=type(event).__name__,
+                    version=event.originator_version,
+                    effective_date=event.effective_date,
+                    recorded_at=event.timestamp,
+                    actor=event.actor,
+                    source=event.source,
+                    command_id=event.command_id,
+                    data=data,
+                )
+            )
+        return entries

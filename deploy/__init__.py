@@ -1,0 +1,1 @@
+"""Composition root: settings, the worker, the embedded stack and the command line."""

@@ -1,0 +1,100 @@
+"""Typed settings read from PALERMO_* environment variables, with a clear error naming a bad one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from urllib.parse import unquote, urlsplit
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Days an officer may wait for each step before a reminder; escalation follows after as long again.
+DEFAULT_DUE_DAYS: dict[str, int] = {
+    "law_summary": 60,
+    "focal_point": 60,
+    "gap_list": 90,
+    "assistance": 180,
+    "legislation": 730,
+    "training": 180,
+}
+
+
+class SettingsError(Exception):
+    """A PALERMO_* environment variable holds a value that cannot be used."""
+
+
+class Settings(BaseSettings):
+    """Everything the processes of one deployment need to find each other and their stores."""
+
+    model_config = SettingsConfigDict(env_prefix="PALERMO_", frozen=True, extra="ignore")
+
+    home: Path = Field(default=Path(".palermo"), description="Data folder of the embedded stack")
+    store: Literal["sqlite", "postgres"] = "sqlite"
+    database_url: str | None = Field(
+        default=None, description="postgresql://user:password@host:port/dbname for the postgres store"
+    )
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    temporal_ui_port: int = Field(default=8233, ge=1, le=65535)
+    task_queue: str = "palermo-engagements"
+    actor: str | None = Field(default=None, description="Who the command line records as the actor")
+    due_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_DUE_DAYS))
+
+    @field_validator("due_days")
+    @classmethod
+    def _known_steps(cls, value: dict[str, int]) -> dict[str, int]:
+        unknown = sorted(set(value) - set(DEFAULT_DUE_DAYS))
+        if unknown:
+            raise ValueError(f"unknown steps {', '.join(unknown)}")
+        if any(days <= 0 for days in value.values()):
+            raise ValueError("due periods must be whole days greater than zero")
+        return {**DEFAULT_DUE_DAYS, **value}
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("postgresql", "postgres"):
+            raise ValueError("must start with postgresql://")
+        return value
+
+    @property
+    def home_dir(self) -> Path:
+        return self.home.expanduser().resolve()
+
+    def store_env(self, application: str) -> dict[str, str]:
+        """The eventsourcing environment for one application (or read model) named `application`."""
+        prefix = application.upper()
+        if self.store == "sqlite":
+            self.home_dir.mkdir(parents=True, exist_ok=True)
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                f"{prefix}_SQLITE_DBNAME": str(self.home_dir / f"{application.lower()}.sqlite"),
+                "SQLITE_LOCK_TIMEOUT": "30",
+            }
+        if self.database_url is None:
+            raise SettingsError("PALERMO_DATABASE_URL is required when PALERMO_STORE=postgres")
+        url = urlsplit(self.database_url)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": url.path.lstrip("/") or "palermo",
+            "POSTGRES_HOST": url.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(url.password or ""),
+            "POSTGRES_SCHEMA": "public",
+            "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+            "CREATE_TABLE": "y",
+        }
+
+
+def load_settings() -> Settings:
+    """Read the settings, turning a validation failure into one sentence per bad variable."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"PALERMO_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise SettingsError(f"Bad setting — {problems}") from None

@@ -1,0 +1,63 @@
+"""The worker process: runs engagement workflows and their activities against the configured store."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+
+from activities.engagement_activities import EngagementActivities
+from activities.engagements import Engagements
+from deploy.settings import Settings, load_settings
+from workflows.engagement import EngagementWorkflow
+
+# Activities are plain functions (eventsourcing is synchronous); they run on this many threads.
+ACTIVITY_THREADS = 16
+
+
+def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
+    """A worker for the engagement workflow with activities bound to the configured event store."""
+    activities = EngagementActivities(Engagements(settings.store_env("Engagements")))
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=[EngagementWorkflow],
+        activities=[activities.record_command, activities.load_case],
+        activity_executor=executor,
+        max_concurrent_activities=ACTIVITY_THREADS,
+    )
+
+
+async def connect(settings: Settings) -> Client:
+    return await Client.connect(
+        settings.temporal_address,
+        namespace=settings.temporal_namespace,
+        data_converter=pydantic_data_converter,
+    )
+
+
+async def serve(settings: Settings) -> None:
+    client = await connect(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
+        worker = build_worker(client, settings, executor)
+        async with worker:
+            ready = settings.home_dir / "worker.ready"
+            ready.parent.mkdir(parents=True, exist_ok=True)
+            ready.touch()
+            await stop.wait()
+
+
+def main() -> None:
+    asyncio.run(serve(load_settings()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Commands: what an officer (or the engagement's own timers) asks the engagement to record."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field, StringConstraints, field_validator
+
+from domain.values import (
+    AssistanceActivity,
+    Bill,
+    FocalPoint,
+    GapItem,
+    Instrument,
+    ShortText,
+    Step,
+    Text,
+    Value,
+)
+
+
+
+def _upper(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+StateCode = Annotated[str, BeforeValidator(_upper), StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+class Command(Value):
+    """Fields every command carries: whose engagement, who acts, when it happened, on what evidence."""
+
+    kind: str
+    state: StateCode
+    actor: ShortText = "officer"
+    effective_date: date
+    source: ShortText | None = None
+    # Set by the workflow: a retried activity carries the same id, so it records nothing twice.
+    command_id: ShortText | None = None
+
+
+class OpenEngagement(Command):
+    """Record a State's request for pre-ratification assistance."""
+
+    kind: Literal["open"] = "open"
+    instruments: tuple[Instrument, ...] = Field(min_length=1)
+    partners: tuple[ShortText, ...] = ()
+    note: Text | None = None
+
+    @field_validator("instruments")
+    @classmethod
+    def _distinct(cls, value: tuple[Instrument, ...]) -> tuple[Instrument, ...]:
+        return tuple(dict.fromkeys(value))
+
+
+class RecordLawSummary(Command):
+    """Record the State's summary of its criminal law, legislation and case law."""
+
+    kind: Literal["law_summary"] = "law_summary"
+    document: ShortText | None = None
+    note: Text | None = None
+
+
+class NameFocalPoint(Command):
+    """Record the focal point the State named."""
+
+    kind: Literal["focal_point"] = "focal_point"
+    focal_point: FocalPoint | None = None
+
+
+class DrawUpGapList(Command):
+    """Record the list of provisions and needs to bring into conformity."""
+
+    kind: Literal["gap_list"] = "gap_list"
+    items: tuple[GapItem, ...] = ()
+    note: Text | None = None
+
+
+class RecordAssistanceActivity(Command):
+    """Record one assistance activity while assistance goes on."""
+
+    kind: Literal["assistance_activity"] = "assistance_activity"
+    activity: AssistanceActivity
+
+
+class ConcludeAssistance(Command):
+    """Close the assistance step, with any last activities; `requested` false if none was asked."""
+
+    kind: Literal["assistance"] = "assistance"
+    activities: tuple[AssistanceActivity, ...] = ()
+    requested: bool = True
+    note: Text | None = None
+
+
+class RecordBill(Command):
+    """Record a bill reaching a stage: drafted, submitted to parliament, or enacted."""
+
+    kind: Literal["bill"] = "bill"
+    bill: Bill
+
+
+class ConcludeLegislation(Command):
+    """Close the legislation step: bills enacted, or legislation not needed."""
+
+    kind: Literal["legislation"] = "legislation"
+    bills: tuple[Bill, ...] = ()
+    note: Text | None = None
+
+
+class RecordTraining(Command):
+    """Record the training of officials, which completes the engagement."""
+
+    kind: Literal["training"] = "training"
+    officials_trained: int = Field(default=0, ge=0, le=1_000_000)
+    note: Text | None = None
+
+
+class Withdraw(Command):
+    """Withdraw the engagement; it takes no more steps."""
+
+    kind: Literal["withdraw"] = "withdraw"
+    reason: Text
+
+
+class SendReminder(Command):
+    """Record that a step is overdue and a reminder went out."""
+
+    kind: Literal["reminder"] = "reminder"
+    step: Step
+    due_date: date
+
+
+class Escalate(Command):
+    """Record that an overdue step was escalated to a manager."""
+
+    kind: Literal["escalation"] = "escalation"
+    step: Step
+    due_date: date
+
+
+AnyCommand = Annotated[
+    OpenEngagement
+    | RecordLawSummary
+    | NameFocalPoint
+    | DrawUpGapList
+    | RecordAssistanceActivity
+    | ConcludeAssistance
+    | RecordBill
+    | ConcludeLegislation
+    | RecordTraining
+    | Withdraw
+    | SendReminder
+    | Escalate,
+    Field(discriminator="kind"),
+]

@@ -1,0 +1,164 @@
+"""The Engagement aggregate: one State's pre-ratification case, from its request to training."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import BaseAggregate
+
+from domain import events as ev
+from domain.commands import (
+    Command,
+    ConcludeAssistance,
+    ConcludeLegislation,
+    DrawUpGapList,
+    Escalate,
+    NameFocalPoint,
+    OpenEngagement,
+    RecordAssistanceActivity,
+    RecordBill,
+    RecordLawSummary,
+    RecordTraining,
+    SendReminder,
+    Withdraw,
+)
+from domain.progress import Progress, check
+from domain.values import (
+    AssistanceActivity,
+    BillStage,
+    FocalPoint,
+    GapItem,
+    LegislationOutcome,
+    Step,
+)
+from domain.views import CaseView
+
+# Fixed forever: engagement ids derive from it, so a retried open finds the same aggregate.
+ENGAGEMENT_NAMESPACE = UUID("5b0f1f8e-7c39-4d0e-9a3c-2f1e6a1d0c55")
+
+
+def engagement_id(state: str) -> UUID:
+    """The id of a State's engagement, from its ISO 3166 alpha-3 code."""
+    return uuid5(ENGAGEMENT_NAMESPACE, f"engagement/{state.upper()}")
+
+
+class Engagement(BaseAggregate[UUID]):
+    """One State's engagement. Public methods decide; events (domain.events) change state."""
+
+    progress: Progress
+    state_name: str
+    partners: tuple[str, ...]
+    law_summary: ev.LawSummaryReceived | None
+    focal_point: FocalPoint | None
+    gap_items: tuple[GapItem, ...]
+    activities: tuple[tuple[date, AssistanceActivity], ...]
+    assistance_requested: bool | None
+    legislation_outcome: LegislationOutcome | None
+    officials_trained: int | None
+    reminders: tuple[tuple[Step, date, bool], ...]
+    withdrawal_reason: str | None
+    command_ids: set[str | None]
+
+    def __init__(self) -> None:
+        """State is set by start(), from the RequestReceived event, on creation and replay."""
+
+    @classmethod
+    def open(cls, command: OpenEngagement, state_name: str, recorded_at: datetime) -> Engagement:
+        """Record the State's request; `state_name` comes from the participants directory."""
+        check(None, command, recorded_at.date())
+        return cls._create(
+            ev.RequestReceived,
+            id=engagement_id(command.state),
+            timestamp=recorded_at,
+            actor=command.actor,
+            effective_date=command.effective_date,
+            source=command.source,
+            command_id=command.command_id,
+            state=command.state,
+            state_name=state_name,
+            instruments=command.instruments,
+            partners=command.partners,
+            note=command.note,
+        )
+
+    def start(self, event: ev.RequestReceived) -> None:
+        self.progress = Progress(
+            state=event.state, received=event.effective_date, instruments=event.instruments
+        )
+        self.state_name = event.state_name
+        self.partners = event.partners
+        self.law_summary = None
+        self.focal_point = None
+        self.gap_items = ()
+        self.activities = ()
+        self.assistance_requested = None
+        self.legislation_outcome = None
+        self.officials_trained = None
+        self.reminders = ()
+        self.withdrawal_reason = None
+        self.command_ids = set()
+
+    def complete(self, step: Step) -> None:
+        self.progress = self.progress.completing(step)
+
+    def has_done(self, command: Command) -> bool:
+        """True when this very command (by its id) was recorded before."""
+        return command.command_id is not None and command.command_id in self.command_ids
+
+    def execute(self, command: Command, recorded_at: datetime) -> None:
+        """Check `command` against the rules and record its event, or raise a domain error."""
+        check(self.progress, command, recorded_at.date())
+        event_class, fields = _EVENT_OF[type(command)](self, command)
+        self.trigger_event(
+            event_class,
+            timestamp=recorded_at,
+            actor=command.actor,
+            effective_date=command.effective_date,
+            source=command.source,
+            command_id=command.command_id,
+            **fields,
+        )
+
+    def view(self) -> CaseView:
+        return CaseView.of(self)
+
+
+Fields = dict[str, Any]
+EventChoice = tuple[type[ev.EngagementEvent], Fields]
+
+
+def _legislation(engagement: Engagement, command: Command) -> EventChoice:
+    assert isinstance(command, ConcludeLegislation)
+    after = engagement.progress.with_bills(command.bills)
+    enacted = any(b.stage is BillStage.ENACTED for b in after.bills)
+    outcome = LegislationOutcome.ENACTED if enacted else LegislationOutcome.NOT_NEEDED
+    return ev.LegislationConcluded, {"outcome": outcome, "bills": command.bills, "note": command.note}
+
+
+def _fields(*names: str) -> Callable[[Command], Fields]:
+    return lambda command: {name: getattr(command, name) for name in names}
+
+
+def _simple(
+    event_class: type[ev.EngagementEvent], *names: str
+) -> Callable[[Engagement, Command], EventChoice]:
+    pick = _fields(*names)
+    return lambda _engagement, command: (event_class, pick(command))
+
+
+_EVENT_OF: dict[type[Command], Callable[[Engagement, Command], EventChoice]] = {
+    RecordLawSummary: _simple(ev.LawSummaryReceived, "document", "note"),
+    NameFocalPoint: _simple(ev.FocalPointNamed, "focal_point"),
+    DrawUpGapList: _simple(ev.GapListDrawnUp, "items", "note"),
+    RecordAssistanceActivity: _simple(ev.AssistanceActivityRecorded, "activity"),
+    ConcludeAssistance: _simple(ev.AssistanceConcluded, "activities", "requested", "note"),
+    RecordBill: _simple(ev.BillAdvanced, "bill"),
+    ConcludeLegislation: _legislation,
+    RecordTraining: _simple(ev.TrainingHeld, "officials_trained", "note"),
+    Withdraw: _simple(ev.EngagementWithdrawn, "reason"),
+    SendReminder: _simple(ev.ReminderSent, "step", "due_date"),
+    Escalate: _simple(ev.StepEscalated, "step", "due_date"),
+}

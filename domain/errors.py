@@ -1,0 +1,55 @@
+"""Named domain errors: each is one rule of the engagement, refused with one sentence."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A command broke a rule of the engagement; nothing was recorded."""
+
+
+class UnknownParticipant(DomainError):
+    """The code names no State or organization the directory knows."""
+
+
+class EngagementAlreadyOpen(DomainError):
+    """A State has one engagement; its request was already recorded."""
+
+
+class EngagementNotOpen(DomainError):
+    """No request has been recorded for this State."""
+
+
+class EngagementClosed(DomainError):
+    """The engagement is completed or withdrawn and takes no more steps."""
+
+
+class StepAlreadyRecorded(DomainError):
+    """The step was recorded before; a step is recorded once."""
+
+
+class StepOutOfOrder(DomainError):
+    """The step needs earlier steps that are not recorded yet."""
+
+
+class EffectiveDateInFuture(DomainError):
+    """A fact cannot have happened after the moment it is recorded."""
+
+
+class EffectiveDateBeforeRequest(DomainError):
+    """No step of an engagement can precede the State's request."""
+
+
+class UnknownChecklistItem(DomainError):
+    """A gap item or bill points at no item of the ratification checklist."""
+
+
+class ChecklistItemOutsideInstruments(DomainError):
+    """A gap item belongs to an instrument the State did not ask about."""
+
+
+class BillStageOutOfOrder(DomainError):
+    """Bills move forward only: drafted, submitted, enacted."""
+
+
+class LegislationPending(DomainError):
+    """Bills are still before parliament; record their enactment first."""

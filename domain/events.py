@@ -1,0 +1,178 @@
+"""Events: the facts an engagement records, each with actor, effective date, recorded time and source."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.domain import CanInitAggregate, CanMutateAggregate
+from pydantic import BaseModel, ConfigDict
+
+from domain.values import (
+    AssistanceActivity,
+    Bill,
+    FocalPoint,
+    GapItem,
+    Instrument,
+    LegislationOutcome,
+    ShortText,
+    Step,
+    Text,
+)
+
+if TYPE_CHECKING:
+    from domain.engagement import Engagement
+
+
+class EngagementEvent(BaseModel, CanMutateAggregate[UUID]):
+    """Base of every engagement event; `timestamp` is the recorded time, `effective_date` the world's."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    originator_id: UUID
+    originator_version: int
+    timestamp: datetime
+    actor: str
+    effective_date: date
+    source: str | None = None
+    command_id: str | None = None
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.command_ids.add(self.command_id)
+        self.apply_to(aggregate)
+
+    def apply_to(self, engagement: Engagement) -> None:
+        """Change the engagement's state; runs again on every replay, so it decides nothing."""
+
+
+class RequestReceived(EngagementEvent, CanInitAggregate[UUID]):
+    """A State asked for pre-ratification assistance: the engagement is opened."""
+
+    originator_topic: str
+    state: str
+    state_name: str
+    instruments: tuple[Instrument, ...]
+    partners: tuple[ShortText, ...] = ()
+    note: Text | None = None
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.start(self)
+        super().apply(aggregate)
+
+
+class LawSummaryReceived(EngagementEvent):
+    """The State sent its summary of criminal law, legislation and case law."""
+
+    document: ShortText | None = None
+    note: Text | None = None
+
+    def apply_to(self, engagement: Engagement) -> None:
+        engagement.law_summary = self
+        engagement.complete(Step.LAW_SUMMARY)
+
+
+class FocalPointNamed(EngagementEvent):
+    """The State named its focal point."""
+
+    focal_point: FocalPoint | None = None
+
+    def apply_to(self, engagement: Engagement) -> None:
+        engagement.focal_point = self.focal_point
+        engagement.complete(Step.FOCAL_POINT)
+
+
+class GapListDrawnUp(EngagementEvent):
+    """The provisions and needs to bring into conformity were listed."""
+
+    items: tuple[GapItem, ...] = ()
+    note: Text | None = None
+
+    def apply_to(self, engagement: Engagement) -> None:
+        engagement.gap_items = self.items
+        engagement.complete(Step.GAP_LIST)
+
+
+class AssistanceActivityRecorded(EngagementEvent):
+    """One assistance activity took place."""
+
+    activity: AssistanceActivity
+
+    def apply_to(self, engagement: Engagement) -> None:
+        engagement.activities += ((self.effective_date, self.activity),)
+
+
+class AssistanceConcluded(EngagementEvent):
+    """Assistance ended, or was not requested."""
+
+    activities: tuple[AssistanceActivity, ...] = ()
+    requested: bool = True
+    note: Text | None = None
+
+    def apply_to(self, engagement: Engagement) -> None:
+        engagement.activities += tuple((self.effective_date, a) for a in self.activities)
+        engagement.assistance_requested = self.requested
+        engagement.complete(Step.ASSISTANCE)
+
+
+class BillAdvanced(EngagementEvent):
+    """A bill was drafted, submitted to parliament, or enacted."""
+
+    bill: Bill
+
+    def apply_to(self, engagement: Engagement) -> None:
+        engagement.progress = engagement.progress.with_bills([self.bill])
+
+
+class LegislationConcluded(EngagementEvent):
+    """The legislation step ended: bills enacted, or no legislation needed."""
+
+    outcome: LegislationOutcome
+    bills: tuple[Bill, ...] = ()
+    note: Text | None = None
+
+    def apply_to(self, engagement: Engagement) -> None:
+        engagement.progress = engagement.progress.with_bills(self.bills)
+        engagement.legislation_outcome = self.outcome
+        engagement.complete(Step.LEGISLATION)
+
+
+class TrainingHeld(EngagementEvent):
+    """Officials were trained in the instruments and the new law; the engagement is completed."""
+
+    officials_trained: int = 0
+    note: Text | None = None
+
+    def apply_to(self, engagement: Engagement) -> None:
+        engagement.officials_trained = self.officials_trained
+        engagement.complete(Step.TRAINING)
+
+
+class EngagementWithdrawn(EngagementEvent):
+    """The engagement was withdrawn and takes no more steps."""
+
+    reason: Text
+
+    def apply_to(self, engagement: Engagement) -> None:
+        engagement.withdrawal_reason = self.reason
+        engagement.progress = engagement.progress.withdrawn()
+
+
+class ReminderSent(EngagementEvent):
+    """A step was overdue and a reminder went out."""
+
+    step: Step
+    due_date: date
+
+    def apply_to(self, engagement: Engagement) -> None:
+        engagement.reminders += ((self.step, self.due_date, False),)
+
+
+class StepEscalated(EngagementEvent):
+    """An overdue step stayed overdue after its reminder and went to a manager."""
+
+    step: Step
+    due_date: date
+
+    def apply_to(self, engagement: Engagement) -> None:
+        engagement.reminders += ((self.step, self.due_date, True),)

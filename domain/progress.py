@@ -1,0 +1,203 @@
+"""Where an engagement stands, and the order rules of the report, shared by the aggregate and the workflow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from domain import errors
+from domain.checklist import CHECKLIST_BY_ID
+from domain.commands import (
+    Command,
+    ConcludeAssistance,
+    ConcludeLegislation,
+    DrawUpGapList,
+    Escalate,
+    NameFocalPoint,
+    OpenEngagement,
+    RecordAssistanceActivity,
+    RecordBill,
+    RecordLawSummary,
+    RecordTraining,
+    SendReminder,
+    Withdraw,
+)
+from domain.values import Bill, BillStage, Instrument, Status, Step, Value
+
+# Paragraph 19: summary and focal point in either order; the gap list needs both; legislation
+# before training.
+PREREQUISITES: dict[Step, frozenset[Step]] = {
+    Step.LAW_SUMMARY: frozenset({Step.REQUEST}),
+    Step.FOCAL_POINT: frozenset({Step.REQUEST}),
+    Step.GAP_LIST: frozenset({Step.LAW_SUMMARY, Step.FOCAL_POINT}),
+    Step.ASSISTANCE: frozenset({Step.GAP_LIST}),
+    Step.LEGISLATION: frozenset({Step.ASSISTANCE}),
+    Step.TRAINING: frozenset({Step.LEGISLATION}),
+}
+
+STEP_OF_COMMAND: dict[type[Command], Step] = {
+    RecordLawSummary: Step.LAW_SUMMARY,
+    NameFocalPoint: Step.FOCAL_POINT,
+    DrawUpGapList: Step.GAP_LIST,
+    ConcludeAssistance: Step.ASSISTANCE,
+    ConcludeLegislation: Step.LEGISLATION,
+    RecordTraining: Step.TRAINING,
+}
+
+
+class Progress(Value):
+    """The part of an engagement's state that the order rules read."""
+
+    state: str
+    status: Status = Status.OPEN
+    received: date
+    instruments: tuple[Instrument, ...]
+    completed: tuple[Step, ...] = (Step.REQUEST,)
+    bills: tuple[Bill, ...] = ()
+
+    @property
+    def closed(self) -> bool:
+        return self.status is not Status.OPEN
+
+    def awaiting(self) -> tuple[Step, ...]:
+        """The steps that could be recorded next, in the report's order."""
+        if self.closed:
+            return ()
+        done = set(self.completed)
+        return tuple(
+            step for step, needs in PREREQUISITES.items() if step not in done and needs <= done
+        )
+
+    @property
+    def stage(self) -> Step | None:
+        """The next step due: the first one awaited, or None once the engagement is closed."""
+        awaited = self.awaiting()
+        return awaited[0] if awaited else None
+
+    def bill(self, title: str) -> Bill | None:
+        return next((b for b in self.bills if b.title.casefold() == title.casefold()), None)
+
+    def completing(self, step: Step) -> Progress:
+        completed = tuple(s for s in Step if s in {*self.completed, step})
+        status = Status.COMPLETED if step is Step.TRAINING else self.status
+        return self.model_copy(update={"completed": completed, "status": status})
+
+    def with_bills(self, bills: Iterable[Bill]) -> Progress:
+        merged = list(self.bills)
+        for bill in bills:
+            known = self.bill(bill.title)
+            merged = [b for b in merged if b is not known] + [bill]
+        return self.model_copy(update={"bills": tuple(merged)})
+
+    def withdrawn(self) -> Progress:
+        return self.model_copy(update={"status": Status.WITHDRAWN})
+
+
+def check(progress: Progress | None, command: Command, today: date) -> None:
+    """Raise the named domain error that forbids `command` now; return if it may be recorded."""
+    if command.effective_date > today:
+        raise errors.EffectiveDateInFuture(
+            f"The effective date {command.effective_date} is after today ({today})."
+        )
+    if isinstance(command, OpenEngagement):
+        if progress is not None:
+            raise errors.EngagementAlreadyOpen(
+                f"{command.state} already has an engagement, opened on {progress.received}."
+            )
+        return
+    if progress is None:
+        raise errors.EngagementNotOpen(f"{command.state} has no engagement; open it first.")
+    if progress.closed:
+        raise errors.EngagementClosed(
+            f"The engagement of {progress.state} is {progress.status.value}; it takes no more steps."
+        )
+    if command.effective_date < progress.received:
+        raise errors.EffectiveDateBeforeRequest(
+            f"The effective date {command.effective_date} is before the request of "
+            f"{progress.received}."
+        )
+    step = STEP_OF_COMMAND.get(type(command))
+    if step is not None:
+        _check_step(progress, step)
+    if isinstance(command, DrawUpGapList):
+        _check_items(progress, [item.checklist_item for item in command.items], gap_list=True)
+    elif isinstance(command, RecordAssistanceActivity):
+        _check_step(progress, Step.ASSISTANCE)
+    elif isinstance(command, RecordBill):
+        _check_bill(progress, command.bill)
+    elif isinstance(command, ConcludeLegislation):
+        for bill in command.bills:
+            _check_bill(progress, bill)
+        _check_nothing_pending(progress.with_bills(command.bills))
+    elif isinstance(command, SendReminder | Escalate) and command.step in progress.completed:
+        raise errors.StepAlreadyRecorded(f"The {command.step.value} step is already recorded.")
+
+
+def _check_step(progress: Progress, step: Step) -> None:
+    if step in progress.completed:
+        raise errors.StepAlreadyRecorded(
+            f"The {step.value} step of {progress.state} is already recorded."
+        )
+    missing = [s.value for s in Step if s in PREREQUISITES[step] - set(progress.completed)]
+    if missing:
+        raise errors.StepOutOfOrder(
+            f"The {step.value} step of {progress.state} needs {' and '.join(missing)} first."
+        )
+
+
+def _check_items(progress: Progress, ids: Iterable[str], *, gap_list: bool) -> None:
+    for item_id in ids:
+        item = CHECKLIST_BY_ID.get(item_id)
+        if item is None:
+            raise errors.UnknownChecklistItem(
+                f"'{item_id}' is not an item of the ratification checklist."
+            )
+        if gap_list and item.instrument is not None and item.instrument not in progress.instruments:
+            raise errors.ChecklistItemOutsideInstruments(
+                f"'{item_id}' belongs to the {item.instrument.value} instrument, which "
+                f"{progress.state} did not ask about."
+            )
+
+
+def _check_bill(progress: Progress, bill: Bill) -> None:
+    if Step.GAP_LIST not in progress.completed:
+        raise errors.StepOutOfOrder(f"Bills of {progress.state} need the gap list first.")
+    if Step.LEGISLATION in progress.completed:
+        raise errors.StepAlreadyRecorded(
+            f"The legislation step of {progress.state} is already recorded."
+        )
+    _check_items(progress, bill.addresses, gap_list=False)
+    known = progress.bill(bill.title)
+    if known is not None and bill.stage.rank <= known.stage.rank:
+        raise errors.BillStageOutOfOrder(
+            f"The bill '{bill.title}' is already {known.stage.value}; it cannot become "
+            f"{bill.stage.value}."
+        )
+
+
+def _check_nothing_pending(progress: Progress) -> None:
+    pending = [b.title for b in progress.bills if b.stage is not BillStage.ENACTED]
+    if pending:
+        raise errors.LegislationPending(
+            f"Bills still before parliament: {', '.join(pending)}; record their enactment first."
+        )
+
+
+def anticipate(progress: Progress | None, command: Command) -> Progress | None:
+    """The progress once `command` is recorded; lets a queue of commands be checked in order."""
+    if isinstance(command, OpenEngagement):
+        return Progress(
+            state=command.state,
+            received=command.effective_date,
+            instruments=command.instruments,
+        )
+    if progress is None:
+        return None
+    if isinstance(command, Withdraw):
+        return progress.withdrawn()
+    if isinstance(command, RecordBill):
+        return progress.with_bills([command.bill])
+    if isinstance(command, ConcludeLegislation):
+        progress = progress.with_bills(command.bills)
+    step = STEP_OF_COMMAND.get(type(command))
+    return progress.completing(step) if step is not None else progress

@@ -1,0 +1,121 @@
+"""Value objects of the engagement: instruments, steps, gap items, activities, bills, trainings."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+
+class Value(BaseModel):
+    """Base of every immutable value: unknown fields are refused, not ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class Instrument(StrEnum):
+    """The Convention and its three Protocols."""
+
+    CONVENTION = "convention"
+    TRAFFICKING = "trafficking"
+    SMUGGLING = "smuggling"
+    FIREARMS = "firearms"
+
+
+class Step(StrEnum):
+    """The steps of an engagement, in the order of paragraphs 18-19 of the report."""
+
+    REQUEST = "request"
+    LAW_SUMMARY = "law_summary"
+    FOCAL_POINT = "focal_point"
+    GAP_LIST = "gap_list"
+    ASSISTANCE = "assistance"
+    LEGISLATION = "legislation"
+    TRAINING = "training"
+
+
+class Status(StrEnum):
+    """Where an engagement stands as a whole."""
+
+    OPEN = "open"
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
+
+
+class NeedKind(StrEnum):
+    """A gap is a legislative change or a non-legislative need (paragraph 19)."""
+
+    LEGISLATIVE = "legislative"
+    TRAINING = "training"
+    INSTITUTION = "institution"
+
+
+class GapItem(Value):
+    """One provision (or non-legislative need) to bring into conformity, pointing at the checklist."""
+
+    checklist_item: ShortText
+    kind: NeedKind = NeedKind.LEGISLATIVE
+    note: Text | None = None
+
+
+class AssistanceKind(StrEnum):
+    """The forms assistance takes (paragraphs 14, 19 and 21)."""
+
+    EXPERT_MISSION = "expert_mission"
+    WORKSHOP = "workshop"
+    DOCUMENTATION = "documentation"
+    MODEL_LAW = "model_law"
+    LEGISLATIVE_ADVICE = "legislative_advice"
+
+
+class AssistanceActivity(Value):
+    """One assistance activity, drawing on the expert pools and donor resources."""
+
+    kind: AssistanceKind
+    experts: tuple[ShortText, ...] = ()
+    cost: Decimal = Field(default=Decimal(0), ge=0, max_digits=14, decimal_places=2)
+    donor: ShortText | None = None
+    note: Text | None = None
+
+
+class BillStage(StrEnum):
+    """The stages a bill passes on its way through parliament."""
+
+    DRAFTED = "drafted"
+    SUBMITTED = "submitted"
+    ENACTED = "enacted"
+
+    @property
+    def rank(self) -> int:
+        return list(BillStage).index(self)
+
+
+class Bill(Value):
+    """A bill, identified by its title within the engagement, and the gap items it addresses."""
+
+    title: ShortText
+    stage: BillStage = BillStage.ENACTED
+    addresses: tuple[ShortText, ...] = ()
+    stage_date: date | None = None
+
+
+class LegislationOutcome(StrEnum):
+    """How the legislation step ended."""
+
+    ENACTED = "enacted"
+    NOT_NEEDED = "not_needed"
+
+
+class FocalPoint(Value):
+    """The person a State names as its focal point."""
+
+    name: ShortText
+    office: ShortText | None = None
+    contact: ShortText | None = None

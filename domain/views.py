@@ -1,0 +1,112 @@
+"""The case as officers, the workflow query and the command line see it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from domain.progress import Progress
+from domain.values import (
+    AssistanceActivity,
+    Bill,
+    FocalPoint,
+    GapItem,
+    Instrument,
+    LegislationOutcome,
+    Status,
+    Step,
+    Value,
+)
+
+if TYPE_CHECKING:
+    from domain.engagement import Engagement
+
+
+class DatedActivity(Value):
+    """An assistance activity with the day it took place."""
+
+    effective_date: date
+    activity: AssistanceActivity
+
+
+class Reminder(Value):
+    """A reminder (or, when `escalated`, an escalation) about an overdue step."""
+
+    step: Step
+    due_date: date
+    escalated: bool
+
+
+class CaseView(Value):
+    """A snapshot of one engagement."""
+
+    state: str
+    state_name: str
+    status: Status
+    stage: Step | None
+    completed_steps: tuple[Step, ...]
+    awaiting: tuple[Step, ...]
+    instruments: tuple[Instrument, ...]
+    partners: tuple[str, ...]
+    received: date
+    version: int
+    opened_at: datetime
+    modified_at: datetime
+    law_summary_document: str | None = None
+    focal_point: FocalPoint | None = None
+    gap_items: tuple[GapItem, ...] = ()
+    activities: tuple[DatedActivity, ...] = ()
+    assistance_requested: bool | None = None
+    bills: tuple[Bill, ...] = ()
+    legislation_outcome: LegislationOutcome | None = None
+    officials_trained: int | None = None
+    reminders: tuple[Reminder, ...] = ()
+    withdrawal_reason: str | None = None
+
+    @classmethod
+    def of(cls, engagement: Engagement) -> CaseView:
+        progress = engagement.progress
+        return cls(
+            state=progress.state,
+            state_name=engagement.state_name,
+            status=progress.status,
+            stage=progress.stage,
+            completed_steps=progress.completed,
+            awaiting=progress.awaiting(),
+            instruments=progress.instruments,
+            partners=engagement.partners,
+            received=progress.received,
+            version=engagement.version,
+            opened_at=engagement.created_on,
+            modified_at=engagement.modified_on,
+            law_summary_document=(
+                engagement.law_summary.document if engagement.law_summary else None
+            ),
+            focal_point=engagement.focal_point,
+            gap_items=engagement.gap_items,
+            activities=tuple(
+                DatedActivity(effective_date=d, activity=a) for d, a in engagement.activities
+            ),
+            assistance_requested=engagement.assistance_requested,
+            bills=progress.bills,
+            legislation_outcome=engagement.legislation_outcome,
+            officials_trained=engagement.officials_trained,
+            reminders=tuple(
+                Reminder(step=s, due_date=d, escalated=e) for s, d, e in engagement.reminders
+            ),
+            withdrawal_reason=engagement.withdrawal_reason,
+        )
+
+
+def progress_of(case: CaseView | None) -> Progress | None:
+    """The order-rule state behind a case snapshot."""
+    if case is None:
+        return None
+    return Progress(
+        state=case.state,
+        status=case.status,
+        received=case.received,
+        instruments=case.instruments,
+        completed=case.completed_steps,
+        bills=case.bills,
+    )

@@ -1,0 +1,349 @@
+"""The engagement workflow: queues officers' commands, runs them one at a time, keeps the due dates."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import reduce
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.engagement_activities import CaseCommand, CaseRef, EngagementActivities
+    from domain.commands import (
+        Command,
+        ConcludeAssistance,
+        ConcludeLegislation,
+        DrawUpGapList,
+        NameFocalPoint,
+        OpenEngagement,
+        RecordAssistanceActivity,
+        RecordBill,
+        RecordLawSummary,
+        RecordTraining,
+        Withdraw,
+    )
+    from domain.errors import DomainError
+    from domain.progress import Progress, anticipate, check
+    from domain.views import CaseView, progress_of
+    from workflows import deadlines
+    from workflows.messages import WORKFLOW_NAME, EngagementInput, EngagementStatus, Refusal
+
+ACTIVITY_TIMEOUT = timedelta(seconds=60)
+# Infrastructure faults (a database restart) are retried without limit: a command waits, never drops.
+ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+UNOPENED_LIFETIME = timedelta(hours=1)
+KEPT_REFUSALS = 20
+
+
+@dataclass
+class _Queued:
+    command: Command
+    result: CaseView | None = None
+    error: ApplicationError | None = None
+    done: bool = False
+
+
+def _refused(error: DomainError) -> ApplicationError:
+    return ApplicationError(str(error), type=type(error).__name__, non_retryable=True)
+
+
+@workflow.defn(name=WORKFLOW_NAME)
+class EngagementWorkflow:
+    """One State's engagement. Updates answer with the case or the reason for refusal."""
+
+    @workflow.init
+    def __init__(self, start: EngagementInput) -> None:
+        self.start = start
+        self.case: CaseView | None = start.case
+        self.expected: Progress | None = progress_of(start.case)
+        self.deadlines = start.deadlines
+        self.loaded = start.case is not None
+        self.queue: list[_Queued] = []
+        self.refusals: list[Refusal] = []
+        self.open_failed = False
+
+    @workflow.run
+    async def run(self, start: EngagementInput) -> CaseView | None:
+        if not self.loaded:
+            # The event store is the record of truth: a new run resumes whatever it holds.
+            self.case = await workflow.execute_activity_method(
+                EngagementActivities.load_case,
+                CaseRef(state=start.state),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+            )
+            self._settle()
+            self.loaded = True
+        if start.open is not None and self.case is None:
+            self._enqueue(start.open)
+        while True:
+            await self._wait()
+            while self.queue:
+                await self._process(self.queue[0])
+                self.queue.pop(0)
+            self._raise_alarms()
+            if self.queue:
+                continue
+            if self._finished():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                if not self.queue:
+                    return self.case
+            elif self._history_is_long():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                if not self.queue:
+                    workflow.continue_as_new(
+                        self.start.model_copy(
+                            update={"open": None, "case": self.case, "deadlines": self.deadlines}
+                        )
+                    )
+
+    async def _wait(self) -> None:
+        alarm = deadlines.next_alarm(self.deadlines, self.start.due_days)
+        if self.case is None:
+            alarm = workflow.info().start_time + UNOPENED_LIFETIME
+        timeout = None if alarm is None else max(alarm - workflow.now(), timedelta(0))
+        try:
+            await workflow.wait_condition(
+                lambda: bool(self.queue) or self._finished() or self._history_is_long(),
+                timeout=timeout,
+            )
+        except asyncio.TimeoutError:
+            pass
+
+    def _finished(self) -> bool:
+        if self.queue:
+            return False
+        if self.case is None:
+            unopened_for = workflow.now() - workflow.info().start_time
+            return self.open_failed or unopened_for >= UNOPENED_LIFETIME
+        return self.case.status.value != "open"
+
+    def _history_is_long(self) -> bool:
+        info = workflow.info()
+        return (
+            info.is_continue_as_new_suggested()
+            or info.get_current_history_length() > self.start.history_limit
+        )
+
+    async def _process(self, item: _Queued) -> None:
+        try:
+            item.result = await workflow.execute_activity_method(
+                EngagementActivities.record_command,
+                CaseCommand(command=item.command),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+            )
+            self.case = item.result
+        except ActivityError as error:
+            cause = error.cause
+            message = cause.message if isinstance(cause, ApplicationError) else str(error)
+            kind = cause.type if isinstance(cause, ApplicationError) else "ActivityError"
+            item.error = ApplicationError(message, type=kind, non_retryable=True)
+            if isinstance(item.command, OpenEngagement) and self.case is None:
+                self.open_failed = True
+        item.done = True
+        self._settle(after=item)
+
+    def _settle(self, after: _Queued | None = None) -> None:
+        """Recompute what the queue will lead to, and the deadlines of the steps now awaited."""
+        rest = [q.command for q in self.queue if q is not after]
+        self.expected = reduce(anticipate, rest, progress_of(self.case))
+        self.deadlines = deadlines.refreshed(
+            self.deadlines, progress_of(self.case), workflow.now(), self.start.due_days
+        )
+
+    def _raise_alarms(self) -> None:
+        if self.case is None:
+            return
+        self.deadlines, commands = deadlines.overdue(
+            self.deadlines, self.start.state, workflow.now(), self.start.due_days
+        )
+        for command in commands:
+            try:
+                self._check(command)
+            except DomainError:
+                continue
+            self._enqueue(command)
+
+    def _check(self, command: Command) -> None:
+        if command.state != self.start.state:
+            raise DomainError(
+                f"This is the engagement of {self.start.state}; the command is for {command.state}."
+            )
+        check(self.expected, command, workflow.now().date())
+
+    def _enqueue(self, command: Command) -> _Queued:
+        command = command.model_copy(update={"command_id": str(workflow.uuid4())})
+        item = _Queued(command)
+        self.queue.append(item)
+        self.expected = anticipate(self.expected, command)
+        return item
+
+    def _validate(self, command: Command) -> None:
+        if self.loaded:
+            try:
+                self._check(command)
+            except DomainError as error:
+                raise _refused(error) from None
+
+    async def _submit(self, command: Command) -> CaseView:
+        await workflow.wait_condition(lambda: self.loaded)
+        try:
+            self._check(command)
+        except DomainError as error:
+            # A run started only to carry this refused command has nothing left to do.
+            self.open_failed = self.case is None and not self.queue
+            raise _refused(error) from None
+        item = self._enqueue(command)
+        await workflow.wait_condition(lambda: item.done)
+        if item.error is not None:
+            raise item.error
+        assert item.result is not None
+        return item.result
+
+    async def _signal(self, command: Command) -> None:
+        await workflow.wait_condition(lambda: self.loaded)
+        try:
+            self._check(command)
+        except DomainError as error:
+            workflow.logger.warning("Refused %s signal: %s", command.kind, error)
+            self.refusals = [
+                *self.refusals[-KEPT_REFUSALS + 1 :],
+                Refusal(at=workflow.now(), kind=command.kind, reason=str(error)),
+            ]
+            return
+        self._enqueue(command)
+
+    @workflow.query(name="status")
+    def status(self) -> EngagementStatus:
+        return EngagementStatus(
+            case=self.case,
+            pending=tuple(q.command.kind for q in self.queue),
+            deadlines=self.deadlines,
+            refusals=tuple(self.refusals),
+        )
+
+    # One update and one signal per command, with the same name and payload.
+    @workflow.update(name="open")
+    async def open(self, command: OpenEngagement) -> CaseView:
+        return await self._submit(command)
+
+    @open.validator
+    def _validate_open(self, command: OpenEngagement) -> None:
+        self._validate(command)
+
+    @workflow.signal(name="open")
+    async def open_signal(self, command: OpenEngagement) -> None:
+        await self._signal(command)
+
+    @workflow.update(name="law_summary")
+    async def law_summary(self, command: RecordLawSummary) -> CaseView:
+        return await self._submit(command)
+
+    @law_summary.validator
+    def _validate_law_summary(self, command: RecordLawSummary) -> None:
+        self._validate(command)
+
+    @workflow.signal(name="law_summary")
+    async def law_summary_signal(self, command: RecordLawSummary) -> None:
+        await self._signal(command)
+
+    @workflow.update(name="focal_point")
+    async def focal_point(self, command: NameFocalPoint) -> CaseView:
+        return await self._submit(command)
+
+    @focal_point.validator
+    def _validate_focal_point(self, command: NameFocalPoint) -> None:
+        self._validate(command)
+
+    @workflow.signal(name="focal_point")
+    async def focal_point_signal(self, command: NameFocalPoint) -> None:
+        await self._signal(command)
+
+    @workflow.update(name="gap_list")
+    async def gap_list(self, command: DrawUpGapList) -> CaseView:
+        return await self._submit(command)
+
+    @gap_list.validator
+    def _validate_gap_list(self, command: DrawUpGapList) -> None:
+        self._validate(command)
+
+    @workflow.signal(name="gap_list")
+    async def gap_list_signal(self, command: DrawUpGapList) -> None:
+        await self._signal(command)
+
+    @workflow.update(name="assistance_activity")
+    async def assistance_activity(self, command: RecordAssistanceActivity) -> CaseView:
+        return await self._submit(command)
+
+    @assistance_activity.validator
+    def _validate_assistance_activity(self, command: RecordAssistanceActivity) -> None:
+        self._validate(command)
+
+    @workflow.signal(name="assistance_activity")
+    async def assistance_activity_signal(self, command: RecordAssistanceActivity) -> None:
+        await self._signal(command)
+
+    @workflow.update(name="assistance")
+    async def assistance(self, command: ConcludeAssistance) -> CaseView:
+        return await self._submit(command)
+
+    @assistance.validator
+    def _validate_assistance(self, command: ConcludeAssistance) -> None:
+        self._validate(command)
+
+    @workflow.signal(name="assistance")
+    async def assistance_signal(self, command: ConcludeAssistance) -> None:
+        await self._signal(command)
+
+    @workflow.update(name="bill")
+    async def bill(self, command: RecordBill) -> CaseView:
+        return await self._submit(command)
+
+    @bill.validator
+    def _validate_bill(self, command: RecordBill) -> None:
+        self._validate(command)
+
+    @workflow.signal(name="bill")
+    async def bill_signal(self, command: RecordBill) -> None:
+        await self._signal(command)
+
+    @workflow.update(name="legislation")
+    async def legislation(self, command: ConcludeLegislation) -> CaseView:
+        return await self._submit(command)
+
+    @legislation.validator
+    def _validate_legislation(self, command: ConcludeLegislation) -> None:
+        self._validate(command)
+
+    @workflow.signal(name="legislation")
+    async def legislation_signal(self, command: ConcludeLegislation) -> None:
+        await self._signal(command)
+
+    @workflow.update(name="training")
+    async def training(self, command: RecordTraining) -> CaseView:
+        return await self._submit(command)
+
+    @training.validator
+    def _validate_training(self, command: RecordTraining) -> None:
+        self._validate(command)
+
+    @workflow.signal(name="training")
+    async def training_signal(self, command: RecordTraining) -> None:
+        await self._signal(command)
+
+    @workflow.update(name="withdraw")
+    async def withdraw(self, command: Withdraw) -> CaseView:
+        return await self._submit(command)
+
+    @withdraw.validator
+    def _validate_withdraw(self, command: Withdraw) -> None:
+        self._validate(command)
+
+    @workflow.signal(name="withdraw")
+    async def withdraw_signal(self, command: Withdraw) -> None:
+        await self._signal(command)
