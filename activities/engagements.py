@@ -62,9 +62,7 @@ class Engagements(Application[UUID]):
         self.clock = clock
 
     def construct_mapper(self) -> Mapper[UUID]:
-        return self.factory.mapper(
-            transcoder=self.construct_transcoder(), mapper_class=PydanticMapper
-        )
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=PydanticMapper)
 
     def construct_transcoder(self) -> Transcoder:
         return JsonTranscoder()
@@ -118,8 +116,14 @@ class Engagements(Application[UUID]):
             data = event.model_dump(
                 mode="json",
                 exclude={
-                    "originator_id", "originator_version", "timestamp", "actor",
-                    "effective_date", "source", "command_id", "originator_topic",
+                    "originator_id",
+                    "originator_version",
+                    "timestamp",
+                    "actor",
+                    "effective_date",
+                    "source",
+                    "command_id",
+                    "originator_topic",
                 },
             )
             entries.append(

@@ -21,8 +21,16 @@ from workflows.messages import EngagementInput, workflow_id
 # Update names are the command kinds, except the timers' own commands, which no client sends.
 CLIENT_UPDATES = frozenset(
     {
-        "open", "law_summary", "focal_point", "gap_list", "assistance_activity",
-        "assistance", "bill", "legislation", "training", "withdraw",
+        "open",
+        "law_summary",
+        "focal_point",
+        "gap_list",
+        "assistance_activity",
+        "assistance",
+        "bill",
+        "legislation",
+        "training",
+        "withdraw",
     }
 )
 
@@ -36,9 +44,7 @@ class ServerUnavailable(Exception):
 
 
 def start_input(settings: Settings, state: str) -> EngagementInput:
-    return EngagementInput(
-        state=state, due_days={Step(k): v for k, v in settings.due_days.items()}
-    )
+    return EngagementInput(state=state, due_days={Step(k): v for k, v in settings.due_days.items()})
 
 
 async def send(client: Client, settings: Settings, command: Command) -> CaseView:
@@ -57,7 +63,7 @@ async def send(client: Client, settings: Settings, command: Command) -> CaseView
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
     try:
-        return await client.execute_update_with_start_workflow(
+        case: CaseView = await client.execute_update_with_start_workflow(
             command.kind,
             command,
             start_workflow_operation=operation,
@@ -71,3 +77,4 @@ async def send(client: Client, settings: Settings, command: Command) -> CaseView
         raise ServerUnavailable(
             f"The Temporal server at {settings.temporal_address} did not answer: {error.message}"
         ) from None
+    return case

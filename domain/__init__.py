@@ -1,1 +1,1 @@
-"""The pre-ratification engagement: values, rules, commands, events and the aggregate. Pure: no I/O, no clock."""
+"""The pre-ratification engagement: values, rules, commands, events, the aggregate. No I/O, no clock."""

@@ -20,7 +20,6 @@ from domain.values import (
 )
 
 
-
 def _upper(value: object) -> object:
     return value.strip().upper() if isinstance(value, str) else value
 

@@ -64,9 +64,7 @@ class Progress(Value):
         if self.closed:
             return ()
         done = set(self.completed)
-        return tuple(
-            step for step, needs in PREREQUISITES.items() if step not in done and needs <= done
-        )
+        return tuple(step for step, needs in PREREQUISITES.items() if step not in done and needs <= done)
 
     @property
     def stage(self) -> Step | None:
@@ -113,8 +111,7 @@ def check(progress: Progress | None, command: Command, today: date) -> None:
         )
     if command.effective_date < progress.received:
         raise errors.EffectiveDateBeforeRequest(
-            f"The effective date {command.effective_date} is before the request of "
-            f"{progress.received}."
+            f"The effective date {command.effective_date} is before the request of {progress.received}."
         )
     step = STEP_OF_COMMAND.get(type(command))
     if step is not None:
@@ -135,9 +132,7 @@ def check(progress: Progress | None, command: Command, today: date) -> None:
 
 def _check_step(progress: Progress, step: Step) -> None:
     if step in progress.completed:
-        raise errors.StepAlreadyRecorded(
-            f"The {step.value} step of {progress.state} is already recorded."
-        )
+        raise errors.StepAlreadyRecorded(f"The {step.value} step of {progress.state} is already recorded.")
     missing = [s.value for s in Step if s in PREREQUISITES[step] - set(progress.completed)]
     if missing:
         raise errors.StepOutOfOrder(
@@ -149,9 +144,7 @@ def _check_items(progress: Progress, ids: Iterable[str], *, gap_list: bool) -> N
     for item_id in ids:
         item = CHECKLIST_BY_ID.get(item_id)
         if item is None:
-            raise errors.UnknownChecklistItem(
-                f"'{item_id}' is not an item of the ratification checklist."
-            )
+            raise errors.UnknownChecklistItem(f"'{item_id}' is not an item of the ratification checklist.")
         if gap_list and item.instrument is not None and item.instrument not in progress.instruments:
             raise errors.ChecklistItemOutsideInstruments(
                 f"'{item_id}' belongs to the {item.instrument.value} instrument, which "
@@ -163,15 +156,12 @@ def _check_bill(progress: Progress, bill: Bill) -> None:
     if Step.GAP_LIST not in progress.completed:
         raise errors.StepOutOfOrder(f"Bills of {progress.state} need the gap list first.")
     if Step.LEGISLATION in progress.completed:
-        raise errors.StepAlreadyRecorded(
-            f"The legislation step of {progress.state} is already recorded."
-        )
+        raise errors.StepAlreadyRecorded(f"The legislation step of {progress.state} is already recorded.")
     _check_items(progress, bill.addresses, gap_list=False)
     known = progress.bill(bill.title)
     if known is not None and bill.stage.rank <= known.stage.rank:
         raise errors.BillStageOutOfOrder(
-            f"The bill '{bill.title}' is already {known.stage.value}; it cannot become "
-            f"{bill.stage.value}."
+            f"The bill '{bill.title}' is already {known.stage.value}; it cannot become {bill.stage.value}."
         )
 
 

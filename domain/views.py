@@ -79,21 +79,15 @@ class CaseView(Value):
             version=engagement.version,
             opened_at=engagement.created_on,
             modified_at=engagement.modified_on,
-            law_summary_document=(
-                engagement.law_summary.document if engagement.law_summary else None
-            ),
+            law_summary_document=(engagement.law_summary.document if engagement.law_summary else None),
             focal_point=engagement.focal_point,
             gap_items=engagement.gap_items,
-            activities=tuple(
-                DatedActivity(effective_date=d, activity=a) for d, a in engagement.activities
-            ),
+            activities=tuple(DatedActivity(effective_date=d, activity=a) for d, a in engagement.activities),
             assistance_requested=engagement.assistance_requested,
             bills=progress.bills,
             legislation_outcome=engagement.legislation_outcome,
             officials_trained=engagement.officials_trained,
-            reminders=tuple(
-                Reminder(step=s, due_date=d, escalated=e) for s, d, e in engagement.reminders
-            ),
+            reminders=tuple(Reminder(step=s, due_date=d, escalated=e) for s, d, e in engagement.reminders),
             withdrawal_reason=engagement.withdrawal_reason,
         )
 

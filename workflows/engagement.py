@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import reduce
@@ -106,13 +106,11 @@ class EngagementWorkflow:
         if self.case is None:
             alarm = workflow.info().start_time + UNOPENED_LIFETIME
         timeout = None if alarm is None else max(alarm - workflow.now(), timedelta(0))
-        try:
+        with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(
                 lambda: bool(self.queue) or self._finished() or self._history_is_long(),
                 timeout=timeout,
             )
-        except asyncio.TimeoutError:
-            pass
 
     def _finished(self) -> bool:
         if self.queue:

@@ -1,0 +1,79 @@
+"""The `palermo` command: the embedded stack, the checklist, and engagements (`palermo case`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from deploy import case_cli, stack
+from deploy.console import Context, default_actor, fail
+from deploy.demo import run_demo
+from deploy.settings import SettingsError, load_settings
+from domain.checklist import CHECKLIST
+
+app = typer.Typer(
+    help="Palermo: pre-ratification assistance cases under the Palermo Convention and Protocols.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(case_cli.app, name="case")
+
+
+@app.callback()
+def configure(
+    ctx: typer.Context,
+    actor: Annotated[
+        str | None,
+        typer.Option(help="Who is acting, recorded on every event (default: PALERMO_ACTOR or your login)."),
+    ] = None,
+) -> None:
+    """Read the settings once; commands find the running embedded stack through PALERMO_HOME."""
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        fail(str(error))
+    settings = settings.model_copy(update={"temporal_address": stack.temporal_address_for(settings)})
+    ctx.obj = Context(settings=settings, actor=actor or default_actor(settings))
+
+
+@app.command()
+def up(
+    ctx: typer.Context,
+    demo: Annotated[bool, typer.Option(help="Load the demo engagements once the stack is ready.")] = False,
+    detach: Annotated[bool, typer.Option(help="Return once ready; stop later with `palermo down`.")] = False,
+) -> None:
+    """Start the embedded stack: Temporal (with its UI) and the worker, under PALERMO_HOME."""
+    context: Context = ctx.obj
+
+    def after_ready(address: str) -> None:
+        if demo:
+            settings = context.settings.model_copy(update={"temporal_address": address})
+            run_demo(settings, context.console)
+
+    code = stack.up(context.settings, detach=detach, console=context.console, after_ready=after_ready)
+    raise typer.Exit(code)
+
+
+@app.command()
+def down(ctx: typer.Context) -> None:
+    """Stop the embedded stack under PALERMO_HOME."""
+    context: Context = ctx.obj
+    raise typer.Exit(stack.down(context.settings, context.console))
+
+
+@app.command()
+def checklist() -> None:
+    """List the checklist of ratification elements that gap items point at."""
+    table = Table(title="Checklist of ratification elements")
+    for column in ("id", "instrument", "article", "requirement"):
+        table.add_column(column)
+    for item in CHECKLIST:
+        table.add_row(item.id, item.instrument.value if item.instrument else "—", item.article, item.title)
+    Console().print(table)
+
+
+def main() -> None:
+    app()

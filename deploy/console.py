@@ -1,0 +1,113 @@
+"""What the command line shows: one sentence on stderr for any refusal, Rich tables for cases."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NoReturn, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from activities.engagements import HistoryEntry
+from activities.participants import ParticipantDirectory, directory
+from deploy.cases import CommandRefused, ServerUnavailable
+from deploy.options import BadOption
+from deploy.settings import Settings, SettingsError
+from domain.errors import DomainError
+from domain.views import CaseView
+
+T = TypeVar("T")
+EXPECTED_ERRORS = (DomainError, BadOption, CommandRefused, ServerUnavailable, SettingsError)
+errors = Console(stderr=True)
+
+
+def fail(sentence: str, code: int = 1) -> NoReturn:
+    """Print one sentence on stderr and exit non-zero; nothing else is shown."""
+    errors.print(f"[red]Error:[/] {sentence}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def sentence_of(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"] if not isinstance(p, int)) or "input"
+    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    return f"{where.replace('_', ' ')}: {first['msg']}{more}."
+
+
+@dataclass
+class Context:
+    """What every command needs: settings, the acting user, the directory, a console."""
+
+    settings: Settings
+    actor: str
+    console: Console = field(default_factory=Console)
+
+    @property
+    def participants(self) -> ParticipantDirectory:
+        return directory()
+
+    def today(self) -> date:
+        return date.today()
+
+    def run(self, action: Callable[[], T]) -> T:
+        """Run `action`, turning an expected failure into one sentence and a non-zero exit."""
+        try:
+            return action()
+        except ValidationError as error:
+            fail(sentence_of(error))
+        except EXPECTED_ERRORS as error:
+            fail(str(error))
+        except (ConnectionError, OSError) as error:
+            fail(f"Could not reach a service: {error}.")
+
+
+def default_actor(settings: Settings) -> str:
+    return settings.actor or os.environ.get("USER") or getpass.getuser()
+
+
+def render_case(console: Console, case: CaseView) -> None:
+    table = Table(title=f"{case.state_name} ({case.state})", show_header=False)
+    table.add_row("status", case.status.value)
+    table.add_row("next step", case.stage.value if case.stage else "—")
+    table.add_row("completed", ", ".join(s.value for s in case.completed_steps))
+    table.add_row("instruments", ", ".join(i.value for i in case.instruments))
+    table.add_row("request received", case.received.isoformat())
+    if case.focal_point:
+        table.add_row("focal point", case.focal_point.name)
+    if case.gap_items:
+        table.add_row("gap items", ", ".join(i.checklist_item for i in case.gap_items))
+    if case.activities:
+        table.add_row("assistance", ", ".join(a.activity.kind.value for a in case.activities))
+    if case.bills:
+        table.add_row("bills", "; ".join(f"{b.title} ({b.stage.value})" for b in case.bills))
+    if case.reminders:
+        table.add_row(
+            "overdue",
+            ", ".join(f"{r.step.value}{' (escalated)' if r.escalated else ''}" for r in case.reminders),
+        )
+    if case.withdrawal_reason:
+        table.add_row("withdrawn", case.withdrawal_reason)
+    table.add_row("version", str(case.version))
+    console.print(table)
+
+
+def render_history(console: Console, state: str, entries: list[HistoryEntry]) -> None:
+    table = Table(title=f"History of {state}")
+    for column in ("#", "event", "effective", "recorded", "actor", "source"):
+        table.add_column(column)
+    for entry in entries:
+        table.add_row(
+            str(entry.version),
+            entry.type,
+            entry.effective_date.isoformat(),
+            entry.recorded_at.strftime("%Y-%m-%d %H:%M:%S"),
+            entry.actor,
+            entry.source or "",
+        )
+    console.print(table)

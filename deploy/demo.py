@@ -1,0 +1,95 @@
+"""Demo engagements: the requests of paragraph 18 of the report, at various steps, loaded idempotently."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+from rich.console import Console
+
+from deploy.cases import CommandRefused, send
+from deploy.settings import Settings
+from deploy.worker import connect
+from domain.commands import (
+    Command,
+    ConcludeAssistance,
+    DrawUpGapList,
+    NameFocalPoint,
+    OpenEngagement,
+    RecordAssistanceActivity,
+    RecordLawSummary,
+)
+from domain.values import AssistanceActivity, AssistanceKind, GapItem, Instrument
+
+SOURCE = "Report of the Secretary-General, 4 March 2002, para. 18"
+ALL = (Instrument.CONVENTION, Instrument.TRAFFICKING, Instrument.SMUGGLING, Instrument.FIREARMS)
+# (State, request received, steps reached): the report names the requests but not their dates
+# or stages, so these are illustrative and marked as demo data by their actor.
+REQUESTS: tuple[tuple[str, date, int], ...] = (
+    ("BLR", date(2001, 10, 2), 3),
+    ("BEN", date(2001, 12, 3), 2),
+    ("BOL", date(2001, 9, 3), 4),
+    ("BIH", date(2001, 11, 12), 1),
+    ("CHL", date(2001, 10, 22), 3),
+    ("GNB", date(2001, 12, 10), 0),
+    ("MUS", date(2001, 11, 5), 2),
+    ("MNG", date(2002, 1, 14), 1),
+    ("NAM", date(2001, 9, 24), 3),
+    ("THA", date(2001, 10, 29), 2),
+    ("MKD", date(2001, 11, 19), 4),
+    ("VEN", date(2001, 12, 17), 1),
+    ("UKR", date(2001, 9, 17), 4),
+    ("YUG", date(2002, 1, 21), 0),
+)
+PARTNERS = (
+    "Agence intergouvernementale de la Francophonie",
+    "Commonwealth Secretariat",
+    "Southern European Cooperation Initiative",
+)
+
+
+def demo_commands(state: str, received: date, reached: int) -> list[Command]:
+    """The commands that bring one demo State's engagement to `reached` steps after the request."""
+    common = {"state": state, "actor": "demo", "source": SOURCE}
+    steps: list[Command] = [
+        OpenEngagement(
+            **common, effective_date=received, instruments=ALL, partners=PARTNERS[: 1 + len(state) % 3]
+        ),
+        RecordLawSummary(**common, effective_date=date(2002, 1, 28), document=f"{state}/LAW/2002/1"),
+        NameFocalPoint(**common, effective_date=date(2002, 2, 4)),
+        DrawUpGapList(
+            **common,
+            effective_date=date(2002, 2, 18),
+            items=(
+                GapItem(checklist_item="convention.art5"),
+                GapItem(checklist_item="convention.art16"),
+                GapItem(checklist_item="convention.art12"),
+            ),
+        ),
+        RecordAssistanceActivity(
+            **common,
+            effective_date=date(2002, 2, 25),
+            activity=AssistanceActivity(kind=AssistanceKind.DOCUMENTATION),
+        ),
+        ConcludeAssistance(**common, effective_date=date(2002, 3, 1)),
+    ]
+    return steps[: reached + 1]
+
+
+async def load_demo(settings: Settings, console: Console) -> int:
+    """Send the demo commands; a step already recorded is skipped. Returns the steps recorded."""
+    client = await connect(settings)
+    recorded = 0
+    for state, received, reached in REQUESTS:
+        for command in demo_commands(state, received, reached):
+            try:
+                await send(client, settings, command)
+                recorded += 1
+            except CommandRefused:
+                continue  # already there from an earlier start
+    console.print(f"Demo data: {len(REQUESTS)} engagements, {recorded} steps recorded now.")
+    return recorded
+
+
+def run_demo(settings: Settings, console: Console) -> None:
+    asyncio.run(load_demo(settings, console))

@@ -1,0 +1,56 @@
+"""Parsing of command-line values (dates, lists, amounts) into one clear sentence when they are wrong."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from domain.checklist import CHECKLIST_BY_ID
+from domain.values import GapItem, Instrument, NeedKind
+
+
+class BadOption(Exception):
+    """A command-line value could not be read; the message names the option and the value."""
+
+
+def parse_date(value: str | None, option: str, today: date) -> date:
+    if value is None:
+        return today
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadOption(f"{option} must be a date like 2002-03-04, not '{value}'.") from None
+
+
+def parse_instruments(value: str) -> tuple[Instrument, ...]:
+    names = [part.strip().lower() for part in value.split(",") if part.strip()]
+    known = {i.value for i in Instrument}
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise BadOption(
+            f"--instruments takes a comma-separated list of {', '.join(sorted(known))}; '{value}' is not one."
+        )
+    return tuple(Instrument(n) for n in dict.fromkeys(names))
+
+
+def parse_amount(value: str | None) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    try:
+        amount = Decimal(value.strip())
+    except InvalidOperation:
+        raise BadOption(f"--cost must be an amount like 15000 or 2500.50, not '{value}'.") from None
+    if amount < 0 or not amount.is_finite():
+        raise BadOption(f"--cost must be zero or more, not '{value}'.")
+    return amount
+
+
+def gap_items(ids: list[str]) -> tuple[GapItem, ...]:
+    """Gap items for checklist ids; the kind (legislative or not) comes from the checklist."""
+    items = []
+    for raw in ids:
+        item_id = raw.strip()
+        listed = CHECKLIST_BY_ID.get(item_id)
+        kind = listed.kind if listed else NeedKind.LEGISLATIVE
+        items.append(GapItem(checklist_item=item_id, kind=kind))
+    return tuple(items)
