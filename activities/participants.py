@@ -67,7 +67,9 @@ class Participant(BaseModel):
 
 def _key(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return " ".join(folded.casefold().replace(",", " ").split())
+    words = folded.casefold().replace(",", " ").split()
+    # The Treaty Collection abbreviates Saint ("St. Lucia").
+    return " ".join("saint" if w in ("st.", "st") else w for w in words)
 
 
 class ParticipantDirectory:

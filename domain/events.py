@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.domain import CanInitAggregate, CanMutateAggregate
-from pydantic import BaseModel, ConfigDict
+from eventsourcing.domain import CanInitAggregate
 
+from domain.facts import Fact
 from domain.values import (
     AssistanceActivity,
     Bill,
@@ -25,17 +25,9 @@ if TYPE_CHECKING:
     from domain.engagement import Engagement
 
 
-class EngagementEvent(BaseModel, CanMutateAggregate[UUID]):
-    """Base of every engagement event; `timestamp` is the recorded time, `effective_date` the world's."""
+class EngagementEvent(Fact):
+    """Base of every engagement event; `command_id` lets a retried command find itself recorded."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    originator_id: UUID
-    originator_version: int
-    timestamp: datetime
-    actor: str
-    effective_date: date
-    source: str | None = None
     command_id: str | None = None
 
     def apply(self, aggregate: Any) -> None:

@@ -1,0 +1,175 @@
+"""Seminars, meetings (paragraphs 9-16) and technical cooperation activities (paragraph 14)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import BaseAggregate, CanInitAggregate
+from pydantic import Field, model_validator
+
+from domain.facts import Fact
+from domain.values import Instrument, ShortText, Text, Value
+
+OUTREACH_NAMESPACE = UUID("9a3e1c2d-6b7f-4e58-a1d0-5c2b8e4f7a63")
+
+
+class MeetingKind(StrEnum):
+    """The kinds of meeting the report lists."""
+
+    SUBREGIONAL_SEMINAR = "subregional_seminar"
+    REGIONAL_SEMINAR = "regional_seminar"
+    INTERREGIONAL_SEMINAR = "interregional_seminar"
+    MINISTERIAL_CONSULTATION = "ministerial_consultation"
+    HIGH_LEVEL_EXPERT_MEETING = "high_level_expert_meeting"
+    BRIEFING = "briefing"
+
+
+class MeetingDetails(Value):
+    """What is known of a meeting: where, when, who organized it, who took part, what came of it."""
+
+    title: ShortText
+    kind: MeetingKind
+    place: ShortText
+    start: date
+    end: date
+    organizers: tuple[ShortText, ...] = ()
+    partners: tuple[ShortText, ...] = ()
+    participants: tuple[ShortText, ...] = Field(default=(), description="ISO 3166 alpha-3 codes")
+    observers: tuple[ShortText, ...] = ()
+    instruments: tuple[Instrument, ...] = ()
+    topics: tuple[ShortText, ...] = ()
+    outcome: Text | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> MeetingDetails:
+        if self.end < self.start:
+            raise ValueError(f"the meeting ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+def meeting_id(place: str, start: date) -> UUID:
+    return uuid5(OUTREACH_NAMESPACE, f"meeting/{place.strip().casefold()}/{start.isoformat()}")
+
+
+class MeetingHeld(Fact, CanInitAggregate[UUID]):
+    """A seminar or meeting took place; `effective_date` is its first day."""
+
+    originator_topic: str
+    details: MeetingDetails
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.details = self.details
+
+
+class MeetingCorrected(Fact):
+    """The meeting's record was wrong; from its recorded time on, these details stand."""
+
+    details: MeetingDetails
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.details = self.details
+
+
+class Meeting(BaseAggregate[UUID]):
+    """A seminar or meeting, identified by its place and first day."""
+
+    details: MeetingDetails
+
+    def __init__(self) -> None:
+        """State is set by the events' apply methods."""
+
+    @classmethod
+    def record(
+        cls, details: MeetingDetails, *, recorded_at: datetime, actor: str, source: str | None
+    ) -> Meeting:
+        return cls._create(
+            MeetingHeld,
+            id=meeting_id(details.place, details.start),
+            timestamp=recorded_at,
+            actor=actor,
+            effective_date=details.start,
+            source=source,
+            details=details,
+        )
+
+    def correct(
+        self, details: MeetingDetails, *, recorded_at: datetime, actor: str, source: str | None
+    ) -> None:
+        """Record the new details if they differ; the same details record nothing."""
+        if details == self.details:
+            return
+        self.trigger_event(
+            MeetingCorrected,
+            timestamp=recorded_at,
+            actor=actor,
+            effective_date=details.start,
+            source=source,
+            details=details,
+        )
+
+
+class CooperationKind(StrEnum):
+    """Technical cooperation activities undertaken at a State's request."""
+
+    SEMINAR = "seminar"
+    WORKSHOP = "workshop"
+    LEGAL_TRAINING = "legal_training"
+    DOCUMENTATION = "documentation"
+    LEGISLATIVE_ADVICE = "legislative_advice"
+
+
+def cooperation_id(state: str, kind: CooperationKind, effective_date: date) -> UUID:
+    return uuid5(OUTREACH_NAMESPACE, f"cooperation/{state.upper()}/{kind.value}/{effective_date.isoformat()}")
+
+
+class CooperationActivityRecorded(Fact, CanInitAggregate[UUID]):
+    """A technical cooperation activity took place in (or for) a State."""
+
+    originator_topic: str
+    state: str
+    kind: CooperationKind
+    title: ShortText
+    partners: tuple[ShortText, ...] = ()
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.state = self.state
+        aggregate.kind = self.kind
+
+
+class CooperationActivity(BaseAggregate[UUID]):
+    """One technical cooperation activity (paragraph 14)."""
+
+    state: str
+    kind: CooperationKind
+
+    def __init__(self) -> None:
+        """State is set by the events' apply methods."""
+
+    @classmethod
+    def record(
+        cls,
+        *,
+        state: str,
+        kind: CooperationKind,
+        title: str,
+        partners: tuple[str, ...],
+        effective_date: date,
+        recorded_at: datetime,
+        actor: str,
+        source: str | None,
+    ) -> CooperationActivity:
+        return cls._create(
+            CooperationActivityRecorded,
+            id=cooperation_id(state, kind, effective_date),
+            timestamp=recorded_at,
+            actor=actor,
+            effective_date=effective_date,
+            source=source,
+            state=state,
+            kind=kind,
+            title=title,
+            partners=partners,
+        )

@@ -1,0 +1,133 @@
+"""Treaty actions: a participant's signature of, or consent to be bound by, one instrument (paragraph 8)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import BaseAggregate, CanInitAggregate
+
+from domain.facts import Fact
+from domain.values import Instrument
+
+# Fixed forever: treaty action ids derive from it, so a re-imported table finds the same aggregates.
+TREATY_NAMESPACE = UUID("0e5b7a0c-4a84-4f0f-8f7e-3c3f0c7a9b21")
+
+
+class ActionKind(StrEnum):
+    """Signature, or one of the five ways of consenting to be bound (which make a party)."""
+
+    SIGNATURE = "signature"
+    RATIFICATION = "ratification"
+    ACCEPTANCE = "acceptance"
+    APPROVAL = "approval"
+    ACCESSION = "accession"
+    SUCCESSION = "succession"
+
+    @property
+    def makes_party(self) -> bool:
+        return self is not ActionKind.SIGNATURE
+
+
+class Slot(StrEnum):
+    """A participant has at most one signature and one consent per instrument."""
+
+    SIGNATURE = "signature"
+    CONSENT = "consent"
+
+
+def slot_of(kind: ActionKind) -> Slot:
+    return Slot.CONSENT if kind.makes_party else Slot.SIGNATURE
+
+
+def treaty_action_id(participant: str, instrument: Instrument, slot: Slot) -> UUID:
+    """The id of a participant's signature (or consent) for one instrument."""
+    return uuid5(TREATY_NAMESPACE, f"treaty/{participant.upper()}/{instrument.value}/{slot.value}")
+
+
+class TreatyActionRecorded(Fact, CanInitAggregate[UUID]):
+    """A participant signed, or deposited its consent to be bound, on `effective_date`."""
+
+    originator_topic: str
+    participant: str
+    participant_name: str
+    instrument: Instrument
+    kind: ActionKind
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.participant = self.participant
+        aggregate.instrument = self.instrument
+        aggregate.kind = self.kind
+        aggregate.effective_date = self.effective_date
+
+
+class TreatyActionCorrected(Fact):
+    """An earlier record of the action was wrong; from its recorded time on, this one stands."""
+
+    kind: ActionKind
+    previous_kind: ActionKind
+    previous_date: date
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.kind = self.kind
+        aggregate.effective_date = self.effective_date
+
+
+class TreatyAction(BaseAggregate[UUID]):
+    """One signature or one consent of one participant to one instrument, with its corrections."""
+
+    participant: str
+    instrument: Instrument
+    kind: ActionKind
+    effective_date: date
+
+    def __init__(self) -> None:
+        """State is set by the events' apply methods, on creation and replay."""
+
+    @classmethod
+    def record(
+        cls,
+        *,
+        participant: str,
+        participant_name: str,
+        instrument: Instrument,
+        kind: ActionKind,
+        effective_date: date,
+        recorded_at: datetime,
+        actor: str,
+        source: str | None,
+    ) -> TreatyAction:
+        return cls._create(
+            TreatyActionRecorded,
+            id=treaty_action_id(participant, instrument, slot_of(kind)),
+            timestamp=recorded_at,
+            actor=actor,
+            effective_date=effective_date,
+            source=source,
+            participant=participant,
+            participant_name=participant_name,
+            instrument=instrument,
+            kind=kind,
+        )
+
+    def agrees_with(self, kind: ActionKind, effective_date: date) -> bool:
+        return self.kind is kind and self.effective_date == effective_date
+
+    def correct(
+        self, *, kind: ActionKind, effective_date: date, recorded_at: datetime, actor: str, source: str | None
+    ) -> None:
+        """Record a correction when the new reading differs; the same reading records nothing."""
+        if self.agrees_with(kind, effective_date):
+            return
+        self.trigger_event(
+            TreatyActionCorrected,
+            timestamp=recorded_at,
+            actor=actor,
+            effective_date=effective_date,
+            source=source,
+            kind=kind,
+            previous_kind=self.kind,
+            previous_date=self.effective_date,
+        )
