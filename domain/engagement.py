@@ -119,6 +119,7 @@ class Engagement(BaseAggregate[UUID]):
             effective_date=command.effective_date,
             source=command.source,
             command_id=command.command_id,
+            state=self.progress.state,
             **fields,
         )
 

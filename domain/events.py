@@ -26,8 +26,12 @@ if TYPE_CHECKING:
 
 
 class EngagementEvent(Fact):
-    """Base of every engagement event; `command_id` lets a retried command find itself recorded."""
+    """Base of every engagement event: whose engagement, and the command that recorded it.
 
+    `command_id` lets a retried command find itself recorded.
+    """
+
+    state: str
     command_id: str | None = None
 
     def apply(self, aggregate: Any) -> None:
@@ -42,7 +46,6 @@ class RequestReceived(EngagementEvent, CanInitAggregate[UUID]):
     """A State asked for pre-ratification assistance: the engagement is opened."""
 
     originator_topic: str
-    state: str
     state_name: str
     instruments: tuple[Instrument, ...]
     partners: tuple[ShortText, ...] = ()

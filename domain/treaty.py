@@ -66,6 +66,8 @@ class TreatyActionRecorded(Fact, CanInitAggregate[UUID]):
 class TreatyActionCorrected(Fact):
     """An earlier record of the action was wrong; from its recorded time on, this one stands."""
 
+    participant: str
+    instrument: Instrument
     kind: ActionKind
     previous_kind: ActionKind
     previous_date: date
@@ -127,6 +129,8 @@ class TreatyAction(BaseAggregate[UUID]):
             actor=actor,
             effective_date=effective_date,
             source=source,
+            participant=self.participant,
+            instrument=self.instrument,
             kind=kind,
             previous_kind=self.kind,
             previous_date=self.effective_date,
