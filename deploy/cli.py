@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from deploy import case_cli, stack
+from deploy import case_cli, report_cli, stack
 from deploy.console import Context, default_actor, fail
 from deploy.demo import run_demo
 from deploy.settings import SettingsError, load_settings
@@ -20,6 +21,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(case_cli.app, name="case")
+app.add_typer(report_cli.report, name="report")
+app.add_typer(report_cli.projections, name="projections")
 
 
 @app.callback()
@@ -53,7 +56,14 @@ def up(
             settings = context.settings.model_copy(update={"temporal_address": address})
             run_demo(settings, context.console)
 
-    code = stack.up(context.settings, detach=detach, console=context.console, after_ready=after_ready)
+    projector = ("projector", [sys.executable, "-m", "deploy.projector"])
+    code = stack.up(
+        context.settings,
+        detach=detach,
+        console=context.console,
+        after_ready=after_ready,
+        extra_processes=[projector],
+    )
     raise typer.Exit(code)
 
 

@@ -1,0 +1,37 @@
+"""Reading an application's notification log as decoded events, for projections and audits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import cast
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Mapper, Transcoder
+
+from activities.store import JsonTranscoder, PydanticMapper
+from domain.facts import Fact
+
+# The applications whose logs feed the read models, by the name that prefixes their settings and tables.
+APPLICATIONS = ("Engagements", "Treaties", "Outreach")
+
+
+class EventLog(Application[UUID]):
+    """A read-only view of one application's notification log, in large pages."""
+
+    def __init__(self, name: str, env: Mapping[str, str] | None = None) -> None:
+        self.name = name
+        super().__init__(env)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=PydanticMapper)
+
+    def construct_transcoder(self) -> Transcoder:
+        return JsonTranscoder()
+
+    def read(self, after: int, limit: int) -> list[tuple[int, Fact]]:
+        notes = self.recorder.select_notifications(start=after, limit=limit, inclusive_of_start=False)
+        return [(n.id, cast(Fact, self.mapper.to_domain_event(n))) for n in notes]
+
+    def last(self) -> int:
+        return self.recorder.max_notification_id() or 0

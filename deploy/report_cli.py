@@ -1,0 +1,182 @@
+"""`palermo report …` and `palermo projections …`: figures as of a date, their lineage, rebuilds."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from deploy.console import Context, fail
+from deploy.options import BadOption, parse_date
+from deploy.read_models import open_store, rebuild, refresh, sources
+from projections.figures import Figures, UnknownFigure, explain, figures
+from projections.runner import backlog
+from projections.store import FactStore
+
+report = typer.Typer(help="The Secretary-General report's figures, as of any date, and where they come from.")
+projections = typer.Typer(help="The read models: status and rebuild.")
+
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="Effective date of the figures (YYYY-MM-DD); default today.")
+]
+KnownAt = Annotated[
+    str | None,
+    typer.Option("--known-at", help="Count only what was recorded by then (ISO date-time); default now."),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+@contextmanager
+def _bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar for long catch-ups and rebuilds; nothing is shown for short ones."""
+    if total < 5_000:
+        yield lambda _n: None
+        return
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def current_store(context: Context) -> FactStore:
+    """The read model, caught up with every log first, so the figures include the latest step."""
+    store = context.run(lambda: open_store(context.settings))
+    logs = sources(context.settings)
+    with _bar(backlog(store, logs), "Catching up the read model") as advance:
+        refresh(store, logs, advance)
+    return store
+
+
+def _known_at(context: Context, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+
+    def parse() -> datetime:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise BadOption(f"--known-at must be a date-time like 2002-04-01T12:00, not '{value}'.") from None
+        return moment if moment.tzinfo else moment.astimezone()
+
+    return context.run(parse)
+
+
+def _as_of(context: Context, value: str | None) -> date:
+    return context.run(lambda: parse_date(value, "--as-of", context.today()))
+
+
+def render_figures(context: Context, result: Figures) -> None:
+    console = context.console
+    table = Table(title=f"Signature and ratification as of {result.as_of}")
+    for column in ("instrument", "signatories", "parties"):
+        table.add_column(column)
+    for name, numbers in result.instruments.items():
+        table.add_row(name, str(numbers.signatories), str(numbers.parties))
+    console.print(table)
+    year = Table(title=f"In {result.as_of.year}, up to {result.as_of}", show_header=False)
+    year.add_row("meetings held", str(result.meetings_held))
+    year.add_row("States reached", str(result.states_reached))
+    year.add_row("technical cooperation activities", str(result.cooperation_activities))
+    year.add_row("requests received (all years)", str(result.requests_received))
+    console.print(year)
+    stages = Table(title="Engagements by stage")
+    stages.add_column("stage")
+    stages.add_column("engagements")
+    for stage, count in result.engagements_by_stage.items():
+        stages.add_row(stage, str(count))
+    console.print(stages)
+
+
+@report.command("figures")
+def report_figures(
+    ctx: typer.Context, as_of: AsOf = None, known_at: KnownAt = None, as_json: AsJson = False
+) -> None:
+    """Every figure of the report as of a date (and as known at a time)."""
+    context: Context = ctx.obj
+    day, moment = _as_of(context, as_of), _known_at(context, known_at)
+    store = current_store(context)
+    try:
+        result = figures(store, day, moment)
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+    else:
+        render_figures(context, result)
+
+
+@report.command("explain")
+def report_explain(
+    ctx: typer.Context,
+    figure: Annotated[
+        str, typer.Argument(help="e.g. convention.parties, meetings_held, common_needs.convention.art5")
+    ],
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    as_json: AsJson = False,
+) -> None:
+    """List the events behind one figure."""
+    context: Context = ctx.obj
+    day, moment = _as_of(context, as_of), _known_at(context, known_at)
+    store = current_store(context)
+    try:
+        rows = explain(store, figure, day, moment)
+    except UnknownFigure as error:
+        fail(str(error))
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
+        return
+    table = Table(title=f"{figure} as of {day}: {len({r.subject for r in rows})} counted, {len(rows)} events")
+    for column in ("subject", "object", "effective", "recorded", "event", "application", "position"):
+        table.add_column(column)
+    for r in rows:
+        recorded = r.recorded_at.strftime("%Y-%m-%d %H:%M")
+        table.add_row(
+            r.subject, r.object, str(r.effective_date), recorded, r.event_type, r.application, str(r.position)
+        )
+    context.console.print(table)
+
+
+@projections.command("status")
+def projections_status(ctx: typer.Context) -> None:
+    """Show how far the read model has read each application's log."""
+    context: Context = ctx.obj
+    store = context.run(lambda: open_store(context.settings))
+    try:
+        table = Table(title="Read model")
+        for column in ("application", "read up to", "log ends at"):
+            table.add_column(column)
+        for log in sources(context.settings):
+            table.add_row(log.name, str(store.position(log.name)), str(log.last()))
+        context.console.print(table)
+    finally:
+        store.close()
+
+
+@projections.command("rebuild")
+def projections_rebuild(
+    ctx: typer.Context,
+    force: Annotated[bool, typer.Option(help="Switch to the rebuilt read model even if it differs.")] = False,
+) -> None:
+    """Rebuild the read model from the logs into a fresh store, compare, and switch when they agree."""
+    context: Context = ctx.obj
+    total = sum(log.last() for log in sources(context.settings))
+    with _bar(total, "Rebuilding") as advance:
+        result = context.run(lambda: rebuild(context.settings, force=force, progress=advance))
+    for line in result.differences:
+        context.console.print(line, highlight=False)
+    verdict = "switched to it" if result.switched else "kept the live one"
+    context.console.print(
+        f"Rebuilt {result.rows} rows from {sum(result.positions.values())} events: "
+        f"{len(result.differences)} differences; {verdict} ({result.generation})."
+    )
+    if result.differences and not force:
+        raise typer.Exit(1)

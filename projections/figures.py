@@ -1,0 +1,128 @@
+"""The Secretary-General report's figures as of any date (and as known at any time), with their lineage."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.progress import PREREQUISITES
+from domain.values import Instrument, Step
+from projections import facts as f
+from projections.store import FactQuery, FactStore, StoredFact
+
+STAGES = (*(s.value for s in Step if s is not Step.REQUEST), "completed", "withdrawn")
+
+
+class InstrumentFigures(BaseModel):
+    """Paragraph 8: signatories and parties of one instrument."""
+
+    model_config = ConfigDict(frozen=True)
+
+    signatories: int
+    parties: int
+
+
+class Figures(BaseModel):
+    """Every figure of the report as of one effective date, as known at one recorded time."""
+
+    model_config = ConfigDict(frozen=True)
+
+    as_of: date
+    known_at: datetime | None
+    instruments: dict[str, InstrumentFigures]
+    meetings_held: int
+    states_reached: int
+    cooperation_activities: int
+    requests_received: int
+    engagements_by_stage: dict[str, int]
+    common_needs: dict[str, int]
+
+
+class UnknownFigure(Exception):
+    """The figure's name is not one the report has."""
+
+
+def _query(
+    fact: str, as_of: date, known_at: datetime | None, *, year: bool = False, obj: str | None = None
+) -> FactQuery:
+    start = date(as_of.year, 1, 1) if year else None
+    return FactQuery(fact=fact, object=obj, effective_from=start, effective_to=as_of, known_at=known_at)
+
+
+def _stage(steps: set[str], withdrawn: bool) -> str:
+    if withdrawn:
+        return "withdrawn"
+    if Step.TRAINING.value in steps:
+        return "completed"
+    done = {Step(s) for s in steps}
+    return next(s.value for s, needs in PREREQUISITES.items() if s not in done and needs <= done)
+
+
+def stages(store: FactStore, as_of: date, known_at: datetime | None) -> dict[str, str]:
+    """Each State's stage on `as_of`: the next step due, completed or withdrawn."""
+    steps: dict[str, set[str]] = defaultdict(set)
+    for row in store.facts(_query(f.STEP, as_of, known_at)):
+        steps[row.subject].add(row.object)
+    withdrawn = {row.subject for row in store.facts(_query(f.WITHDRAWAL, as_of, known_at))}
+    return {
+        state: _stage(done, state in withdrawn) for state, done in steps.items() if Step.REQUEST.value in done
+    }
+
+
+def figures(store: FactStore, as_of: date, known_at: datetime | None = None) -> Figures:
+    """All figures, each an index look-up over the fact rows (no replay)."""
+    by_stage = dict.fromkeys(STAGES, 0)
+    for stage in stages(store, as_of, known_at).values():
+        by_stage[stage] += 1
+    return Figures(
+        as_of=as_of,
+        known_at=known_at,
+        instruments={
+            i.value: InstrumentFigures(
+                signatories=store.count(_query(f.SIGNATURE, as_of, known_at, obj=i.value)),
+                parties=store.count(_query(f.PARTY, as_of, known_at, obj=i.value)),
+            )
+            for i in Instrument
+        },
+        meetings_held=store.count(_query(f.MEETING, as_of, known_at, year=True)),
+        states_reached=store.count(_query(f.MEETING_PARTICIPANT, as_of, known_at, year=True)),
+        cooperation_activities=store.count(_query(f.COOPERATION, as_of, known_at, year=True)),
+        requests_received=store.count(_query(f.REQUEST, as_of, known_at)),
+        engagements_by_stage=by_stage,
+        common_needs=dict(sorted(store.count_by_object(_query(f.GAP_ITEM, as_of, known_at)).items())),
+    )
+
+
+def figure_names() -> list[str]:
+    names = [f"{i.value}.{k}" for i in Instrument for k in ("signatories", "parties")]
+    names += ["meetings_held", "states_reached", "cooperation_activities", "requests_received"]
+    names += [f"engagements_by_stage.{s}" for s in STAGES]
+    return [*names, "common_needs.<checklist item>"]
+
+
+def explain(store: FactStore, figure: str, as_of: date, known_at: datetime | None = None) -> list[StoredFact]:
+    """The fact rows (and so the events) a figure counts."""
+    head, _, tail = figure.partition(".")
+    simple = {
+        "meetings_held": _query(f.MEETING, as_of, known_at, year=True),
+        "states_reached": _query(f.MEETING_PARTICIPANT, as_of, known_at, year=True),
+        "cooperation_activities": _query(f.COOPERATION, as_of, known_at, year=True),
+        "requests_received": _query(f.REQUEST, as_of, known_at),
+    }
+    if figure in simple:
+        return store.facts(simple[figure])
+    if head in {i.value for i in Instrument} and tail in ("signatories", "parties"):
+        fact = f.SIGNATURE if tail == "signatories" else f.PARTY
+        return store.facts(_query(fact, as_of, known_at, obj=head))
+    if head == "common_needs" and tail:
+        return store.facts(_query(f.GAP_ITEM, as_of, known_at, obj=tail))
+    if head == "engagements_by_stage" and tail in STAGES:
+        states = [s for s, stage in stages(store, as_of, known_at).items() if stage == tail]
+        rows = store.facts(_query(f.STEP, as_of, known_at), subjects=states)
+        rows += store.facts(_query(f.WITHDRAWAL, as_of, known_at), subjects=states)
+        return sorted(rows, key=lambda r: (r.effective_date, r.application, r.position))
+    raise UnknownFigure(
+        f"'{figure}' is not a figure of the report; known figures: {', '.join(figure_names())}."
+    )

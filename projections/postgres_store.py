@@ -1,0 +1,134 @@
+"""The read model in PostgreSQL (production): one schema per read-model generation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import psycopg
+from psycopg import sql as pg
+
+from projections import sql
+from projections.facts import Projected
+from projections.store import FactQuery, StoredFact, TrackingConflict
+
+# Times and dates are kept as fixed-width text, as in SQLite, so both adapters order and compare alike.
+SCHEMA = """
+CREATE SCHEMA IF NOT EXISTS {schema};
+CREATE TABLE IF NOT EXISTS {schema}.facts (
+    id BIGSERIAL PRIMARY KEY,
+    fact TEXT NOT NULL, subject TEXT NOT NULL, object TEXT NOT NULL,
+    effective_date TEXT NOT NULL, recorded_at TEXT NOT NULL, superseded_at TEXT,
+    superseded_position BIGINT,
+    application TEXT NOT NULL, position BIGINT NOT NULL, origin TEXT NOT NULL,
+    version INTEGER NOT NULL, event_type TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS facts_by_kind ON {schema}.facts (fact, object, effective_date);
+CREATE INDEX IF NOT EXISTS facts_current_by_origin ON {schema}.facts (origin) WHERE superseded_at IS NULL;
+CREATE TABLE IF NOT EXISTS {schema}.tracking (application TEXT PRIMARY KEY, position BIGINT NOT NULL);
+"""
+
+
+class PostgresFactStore:
+    """Facts and tracking in one schema; each batch is one transaction with the tracking row locked."""
+
+    def __init__(self, conninfo: str, schema: str = "figures") -> None:
+        self.schema = schema
+        self._db = psycopg.connect(conninfo, autocommit=False)
+        self._facts = pg.Identifier(schema, "facts")
+        self._tracking = pg.Identifier(schema, "tracking")
+        with self._db.transaction():
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(pg.SQL(statement).format(schema=pg.Identifier(schema)))
+
+    def _where(self, query: FactQuery) -> tuple[pg.Composed, list[object]]:
+        clauses, params = sql.filters(query, "%s")
+        return pg.SQL(" AND ").join(pg.SQL(c) for c in clauses), params
+
+    def position(self, application: str) -> int:
+        with self._db.transaction():
+            row = self._db.execute(
+                pg.SQL("SELECT position FROM {} WHERE application = %s").format(self._tracking),
+                (application,),
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    def positions(self) -> dict[str, int]:
+        with self._db.transaction():
+            rows = self._db.execute(pg.SQL("SELECT application, position FROM {}").format(self._tracking))
+            return {str(a): int(p) for a, p in rows}
+
+    def apply(self, application: str, expected: int, batch: Sequence[Projected]) -> None:
+        if not batch:
+            return
+        with self._db.transaction(), self._db.cursor() as cursor:
+            cursor.execute(
+                pg.SQL("INSERT INTO {} (application, position) VALUES (%s, 0) ON CONFLICT DO NOTHING").format(
+                    self._tracking
+                ),
+                (application,),
+            )
+            row = cursor.execute(
+                pg.SQL("SELECT position FROM {} WHERE application = %s FOR UPDATE").format(self._tracking),
+                (application,),
+            ).fetchone()
+            if row is None or int(row[0]) != expected:
+                raise TrackingConflict(f"The read model of {application} moved past {expected}.")
+            insert = pg.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+                self._facts,
+                pg.SQL(", ").join(pg.Identifier(c) for c in sql.COLUMNS),
+                pg.SQL(", ").join(pg.Placeholder() for _ in sql.COLUMNS),
+            )
+            supersede = pg.SQL(
+                "UPDATE {} SET superseded_at = %s, superseded_position = %s "
+                "WHERE origin = %s AND superseded_at IS NULL"
+            ).format(self._facts)
+            for projected in batch:
+                for values in sql.supersessions([projected]):
+                    cursor.execute(supersede, values)
+                if projected.rows:
+                    cursor.executemany(insert, [sql.row_values(r) for r in projected.rows])
+            cursor.execute(
+                pg.SQL("UPDATE {} SET position = %s WHERE application = %s").format(self._tracking),
+                (batch[-1].ref.position, application),
+            )
+
+    def count(self, query: FactQuery) -> int:
+        where, params = self._where(query)
+        with self._db.transaction():
+            row = self._db.execute(
+                pg.SQL("SELECT COUNT(DISTINCT subject) FROM {} WHERE {}").format(self._facts, where), params
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    def count_by_object(self, query: FactQuery) -> dict[str, int]:
+        where, params = self._where(query.model_copy(update={"object": None}))
+        statement = pg.SQL("SELECT object, COUNT(DISTINCT subject) FROM {} WHERE {} GROUP BY object")
+        with self._db.transaction():
+            rows = self._db.execute(statement.format(self._facts, where), params).fetchall()
+        return {str(obj): int(n) for obj, n in rows}
+
+    def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:
+        where, params = self._where(query)
+        if subjects is not None:
+            where = pg.SQL("{} AND subject = ANY(%s)").format(where)
+            params.append(list(subjects))
+        statement = pg.SQL(
+            "SELECT {} FROM {} WHERE {} ORDER BY effective_date, application, position"
+        ).format(pg.SQL(", ").join(pg.Identifier(c) for c in sql.COLUMNS), self._facts, where)
+        with self._db.transaction():
+            rows = self._db.execute(statement, params).fetchall()
+        return [sql.stored(tuple(r)) for r in rows]
+
+    def snapshot(self, upto: dict[str, int]) -> list[tuple[object, ...]]:
+        statement = pg.SQL("SELECT {}, superseded_position FROM {}").format(
+            pg.SQL(", ").join(pg.Identifier(c) for c in sql.COLUMNS), self._facts
+        )
+        with self._db.transaction():
+            rows = self._db.execute(statement).fetchall()
+        app, pos = sql.COLUMNS.index("application"), sql.COLUMNS.index("position")
+        kept = [sql.canonical(tuple(r[:-1]), upto, r[-1]) for r in rows if r[pos] <= upto.get(r[app], 0)]
+        return sorted(kept, key=repr)
+
+    def close(self) -> None:
+        self._db.close()

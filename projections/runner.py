@@ -1,0 +1,61 @@
+"""Catch-up: read each application's notification log from the tracked position and project it in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from domain.facts import Fact
+from projections.facts import project
+from projections.store import FactStore
+
+# Rebuilds one event per transaction ran at ~2.4k events/s; in pages, ~100k/s. Pages it is.
+PAGE = 1_000
+
+
+class NotificationSource(Protocol):
+    """One application's notification log, decoded into domain events."""
+
+    @property
+    def name(self) -> str: ...
+
+    def read(self, after: int, limit: int) -> list[tuple[int, Fact]]:
+        """Up to `limit` (position, event) pairs after `after`, in log order."""
+        ...
+
+    def last(self) -> int:
+        """The highest position in the log (0 when empty)."""
+        ...
+
+
+def catch_up(
+    store: FactStore,
+    sources: Sequence[NotificationSource],
+    *,
+    until: dict[str, int] | None = None,
+    page: int = PAGE,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Project what the store has not seen yet (up to `until`, per application); return the events read."""
+    total = 0
+    for source in sources:
+        limit = None if until is None else until.get(source.name, 0)
+        while True:
+            position = store.position(source.name)
+            if limit is not None and position >= limit:
+                break
+            notes = source.read(position, page)
+            if limit is not None:
+                notes = [(p, e) for p, e in notes if p <= limit]
+            if not notes:
+                break
+            store.apply(source.name, position, [project(e, source.name, p) for p, e in notes])
+            total += len(notes)
+            if progress is not None:
+                progress(len(notes))
+    return total
+
+
+def backlog(store: FactStore, sources: Sequence[NotificationSource]) -> int:
+    """How many positions the store is behind its sources (an upper bound on events to read)."""
+    return sum(max(0, s.last() - store.position(s.name)) for s in sources)

@@ -1,0 +1,86 @@
+"""The read-model port: fact rows with two times, tracking positions, and the queries figures need."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from projections.facts import Projected
+
+
+class TrackingConflict(Exception):
+    """Another projector moved the read model's position first; this batch was not written."""
+
+
+class FactQuery(BaseModel):
+    """Facts of one kind (and object), effective in a date range, as known at a recorded time."""
+
+    model_config = ConfigDict(frozen=True)
+
+    fact: str
+    object: str | None = None
+    effective_from: date | None = None
+    effective_to: date
+    known_at: datetime | None = None
+
+
+class StoredFact(BaseModel):
+    """A fact row as stored, with the event it came from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    fact: str
+    subject: str
+    object: str
+    effective_date: date
+    recorded_at: datetime
+    superseded_at: datetime | None
+    application: str
+    position: int
+    origin: str
+    version: int
+    event_type: str
+
+
+class FactStore(Protocol):
+    """One adapter per database (SQLite, PostgreSQL); rows and tracking change in one transaction."""
+
+    def position(self, application: str) -> int:
+        """The last notification id of `application` this read model has taken in (0 if none)."""
+        ...
+
+    def positions(self) -> dict[str, int]: ...
+
+    def apply(self, application: str, expected: int, batch: Sequence[Projected]) -> None:
+        """Write the batch's rows and move the position from `expected` to the batch's last, atomically."""
+        ...
+
+    def count(self, query: FactQuery) -> int:
+        """How many distinct subjects have such a fact."""
+        ...
+
+    def count_by_object(self, query: FactQuery) -> dict[str, int]:
+        """Distinct subjects per object (query.object is ignored)."""
+        ...
+
+    def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:
+        """The rows behind a figure, oldest effective first."""
+        ...
+
+    def snapshot(self, upto: dict[str, int]) -> list[tuple[object, ...]]:
+        """Every row as of the given positions, in a canonical order, to compare two read models."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def utc_text(moment: datetime) -> str:
+    """A recorded time as fixed-width UTC text, so text order is time order (SQLite keeps text)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_utc_text(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
