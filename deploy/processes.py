@@ -1,0 +1,156 @@
+"""Child processes of the embedded stack: loopback ports, spawning into logs, liveness, stopping."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+LOOPBACK = "127.0.0.1"
+
+
+def port_is_free(port: int) -> bool:
+    """Whether a server could listen on `port` on the loopback interface now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # Servers set SO_REUSEADDR, so a port in TIME_WAIT after a stopped stack counts as free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((LOOPBACK, port))
+        except OSError:
+            return False
+    return True
+
+
+def pick_port(preferred: int, *, avoid: Sequence[int] = ()) -> int:
+    """`preferred` when it is free and not in `avoid`, else a free port the kernel hands out."""
+    if preferred not in avoid and port_is_free(preferred):
+        return preferred
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind((LOOPBACK, 0))
+            port: int = probe.getsockname()[1]
+        if port not in avoid:
+            return port
+
+
+def port_answers(port: int) -> bool:
+    """Whether something accepts TCP connections on `port` on the loopback interface."""
+    try:
+        with socket.create_connection((LOOPBACK, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _proc_stat(pid: int) -> tuple[str, int] | None:
+    """The state letter and start time (clock ticks since boot) of `pid`, where /proc exists."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name in parentheses may hold spaces, so split after its closing parenthesis.
+    fields = raw.rsplit(")", 1)[1].split()
+    return fields[0], int(fields[19])
+
+
+def _all_threads_exited(pid: int) -> bool:
+    """Whether every thread of `pid` has exited; a zombie leader may still have live threads."""
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return True
+    for task in tasks:
+        with contextlib.suppress(OSError, IndexError):
+            if (task / "stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X"):
+                return False
+    return True
+
+
+def start_ticks(pid: int) -> int | None:
+    """When `pid` started, to tell it apart from a later process that reuses the number."""
+    stat = _proc_stat(pid)
+    return None if stat is None else stat[1]
+
+
+def is_running(pid: int, ticks: int | None) -> bool:
+    """Whether process `pid`, started at `ticks`, still runs (reaping it if it is our child)."""
+    if pid <= 1:
+        return False
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    stat = _proc_stat(pid)
+    if stat is None:
+        return True
+    state, started = stat
+    if state in ("Z", "X") and _all_threads_exited(pid):
+        return False
+    return ticks is None or started == ticks
+
+
+def spawn(argv: Sequence[str], log: Path, env: Mapping[str, str]) -> subprocess.Popen[bytes]:
+    """Start `argv` in a session of its own, appending its output to `log`."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as sink:
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        sink.write(f"--- {stamp} starting {' '.join(argv)}\n".encode())
+        sink.flush()
+        return subprocess.Popen(
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env=dict(env),
+            start_new_session=True,
+        )
+
+
+def _signal_group(pid: int, signum: signal.Signals) -> None:
+    """Signal the process group that `pid` leads, or `pid` alone if it leads none."""
+    with contextlib.suppress(ProcessLookupError):
+        # A child started with start_new_session leads its own group; never signal ours.
+        if os.getpgid(pid) == pid and pid != os.getpgrp():
+            os.killpg(pid, signum)
+        else:
+            os.kill(pid, signum)
+
+
+def stop_groups(children: Sequence[tuple[int, int | None]], grace: float) -> list[int]:
+    """SIGTERM each (pid, ticks) group, SIGKILL what is left after `grace` s; the survivors."""
+    running = [(pid, ticks) for pid, ticks in children if is_running(pid, ticks)]
+    for pid, _ in running:
+        _signal_group(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while running and time.monotonic() < deadline:
+        time.sleep(0.1)
+        running = [(pid, ticks) for pid, ticks in running if is_running(pid, ticks)]
+    for pid, _ in running:
+        _signal_group(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while running and time.monotonic() < deadline:
+        time.sleep(0.1)
+        running = [(pid, ticks) for pid, ticks in running if is_running(pid, ticks)]
+    return [pid for pid, _ in running]
+
+
+def log_tail(log: Path, lines: int = 10) -> list[str]:
+    """The last `lines` lines of `log`, or none when it cannot be read."""
+    try:
+        with log.open("rb") as source:
+            # Long-running logs grow large; the tail lives in the last few kilobytes.
+            source.seek(max(0, source.seek(0, os.SEEK_END) - 64 * 1024))
+            text = source.read().decode(errors="replace")
+    except OSError:
+        return []
+    return text.splitlines()[-lines:]

@@ -1,0 +1,1 @@
+"""Tests of Palermo, grouped by the infrastructure they need."""

@@ -1,0 +1,1 @@
+"""Tests against real throwaway servers: PostgreSQL and Temporal."""

@@ -1,0 +1,1 @@
+"""Tests of pure domain code: no servers, no I/O."""

@@ -1,0 +1,1 @@
+"""Workflow tests on the Temporal time-skipping server."""
