@@ -83,8 +83,8 @@ class Progress(Value):
     def with_bills(self, bills: Iterable[Bill]) -> Progress:
         merged = list(self.bills)
         for bill in bills:
-            known = self.bill(bill.title)
-            merged = [b for b in merged if b is not known] + [bill]
+            # Against the bills merged so far: one command may name a bill at two stages.
+            merged = [b for b in merged if b.title.casefold() != bill.title.casefold()] + [bill]
         return self.model_copy(update={"bills": tuple(merged)})
 
     def withdrawn(self) -> Progress:
@@ -95,39 +95,65 @@ def check(progress: Progress | None, command: Command, today: date) -> None:
     """Raise the named domain error that forbids `command` now; return if it may be recorded."""
     if command.effective_date > today:
         raise errors.EffectiveDateInFuture(
-            f"The effective date {command.effective_date} is after today ({today})."
+            f"The effective date {command.effective_date} of the {_concerning(command)} is after "
+            f"today ({today})."
         )
     if isinstance(command, OpenEngagement):
         if progress is not None:
             raise errors.EngagementAlreadyOpen(
-                f"{command.state} already has an engagement, opened on {progress.received}."
+                f"The request step of {command.state} is already recorded: its engagement was opened on "
+                f"{progress.received}."
             )
         return
     if progress is None:
-        raise errors.EngagementNotOpen(f"{command.state} has no engagement; open it first.")
+        raise errors.EngagementNotOpen(f"The {_concerning(command)} needs an engagement; open it first.")
     if progress.closed:
         raise errors.EngagementClosed(
-            f"The engagement of {progress.state} is {progress.status.value}; it takes no more steps."
+            f"The {_concerning(command)} cannot be recorded: the engagement is {progress.status.value}."
         )
     if command.effective_date < progress.received:
         raise errors.EffectiveDateBeforeRequest(
-            f"The effective date {command.effective_date} is before the request of {progress.received}."
+            f"The effective date {command.effective_date} of the {_concerning(command)} is before the "
+            f"request of {progress.received}."
         )
     step = STEP_OF_COMMAND.get(type(command))
     if step is not None:
         _check_step(progress, step)
     if isinstance(command, DrawUpGapList):
-        _check_items(progress, [item.checklist_item for item in command.items], gap_list=True)
+        _check_items(progress, [item.checklist_item for item in command.items], Step.GAP_LIST)
     elif isinstance(command, RecordAssistanceActivity):
         _check_step(progress, Step.ASSISTANCE)
     elif isinstance(command, RecordBill):
         _check_bill(progress, command.bill)
     elif isinstance(command, ConcludeLegislation):
+        # Bill by bill, so that one command may carry a bill from submitted to enacted.
+        after = progress
         for bill in command.bills:
-            _check_bill(progress, bill)
-        _check_nothing_pending(progress.with_bills(command.bills))
+            _check_bill(after, bill)
+            after = after.with_bills([bill])
+        _check_nothing_pending(after)
     elif isinstance(command, SendReminder | Escalate) and command.step in progress.completed:
-        raise errors.StepAlreadyRecorded(f"The {command.step.value} step is already recorded.")
+        raise errors.StepAlreadyRecorded(
+            f"The {command.step.value} step of {progress.state} is already recorded; it is not overdue."
+        )
+
+
+_STEP_CONCERNED: dict[type[Command], Step] = {
+    OpenEngagement: Step.REQUEST,
+    RecordAssistanceActivity: Step.ASSISTANCE,
+    RecordBill: Step.LEGISLATION,
+    **STEP_OF_COMMAND,
+}
+
+
+def _concerning(command: Command) -> str:
+    """What a refusal names: the step (or withdrawal) and the State, so that it reads on its own."""
+    if isinstance(command, SendReminder):
+        return f"reminder about the {command.step.value} step of {command.state}"
+    if isinstance(command, Escalate):
+        return f"escalation of the {command.step.value} step of {command.state}"
+    step = _STEP_CONCERNED.get(type(command))
+    return f"{step.value} step of {command.state}" if step is not None else f"withdrawal of {command.state}"
 
 
 def _check_step(progress: Progress, step: Step) -> None:
@@ -140,28 +166,36 @@ def _check_step(progress: Progress, step: Step) -> None:
         )
 
 
-def _check_items(progress: Progress, ids: Iterable[str], *, gap_list: bool) -> None:
+def _check_items(progress: Progress, ids: Iterable[str], step: Step) -> None:
     for item_id in ids:
         item = CHECKLIST_BY_ID.get(item_id)
+        where = f"in the {step.value} step of {progress.state}"
         if item is None:
-            raise errors.UnknownChecklistItem(f"'{item_id}' is not an item of the ratification checklist.")
-        if gap_list and item.instrument is not None and item.instrument not in progress.instruments:
+            raise errors.UnknownChecklistItem(
+                f"'{item_id}' {where} is not an item of the ratification checklist."
+            )
+        # Bills may address any checklist item; gap lists keep to the instruments asked about.
+        instrument = item.instrument
+        if step is Step.GAP_LIST and instrument is not None and instrument not in progress.instruments:
             raise errors.ChecklistItemOutsideInstruments(
-                f"'{item_id}' belongs to the {item.instrument.value} instrument, which "
+                f"'{item_id}' {where} belongs to the {instrument.value} instrument, which "
                 f"{progress.state} did not ask about."
             )
 
 
 def _check_bill(progress: Progress, bill: Bill) -> None:
     if Step.GAP_LIST not in progress.completed:
-        raise errors.StepOutOfOrder(f"Bills of {progress.state} need the gap list first.")
+        raise errors.StepOutOfOrder(
+            f"The legislation step of {progress.state} takes bills only after the gap_list step."
+        )
     if Step.LEGISLATION in progress.completed:
         raise errors.StepAlreadyRecorded(f"The legislation step of {progress.state} is already recorded.")
-    _check_items(progress, bill.addresses, gap_list=False)
+    _check_items(progress, bill.addresses, Step.LEGISLATION)
     known = progress.bill(bill.title)
     if known is not None and bill.stage.rank <= known.stage.rank:
         raise errors.BillStageOutOfOrder(
-            f"The bill '{bill.title}' is already {known.stage.value}; it cannot become {bill.stage.value}."
+            f"In the legislation step of {progress.state}, the bill '{bill.title}' is already "
+            f"{known.stage.value} and cannot become {bill.stage.value}."
         )
 
 
@@ -169,7 +203,8 @@ def _check_nothing_pending(progress: Progress) -> None:
     pending = [b.title for b in progress.bills if b.stage is not BillStage.ENACTED]
     if pending:
         raise errors.LegislationPending(
-            f"Bills still before parliament: {', '.join(pending)}; record their enactment first."
+            f"The legislation step of {progress.state} cannot conclude while bills are before parliament "
+            f"({', '.join(pending)}); record their enactment first."
         )
 
 
