@@ -15,8 +15,8 @@ from activities.participants import ParticipantDirectory, directory
 from activities.store import JsonTranscoder, PydanticMapper
 from domain.commands import Command, OpenEngagement
 from domain.engagement import Engagement, engagement_id
-from domain.errors import EngagementNotOpen
 from domain.events import EngagementEvent
+from domain.progress import check
 from domain.views import CaseView
 
 Clock = Callable[[], datetime]
@@ -98,13 +98,14 @@ class Engagements(Application[UUID]):
         engagement = self.find(command.state)
         if engagement is not None and engagement.has_done(command):
             return engagement.view()
-        if isinstance(command, OpenEngagement) and engagement is None:
+        now = self._now(not_before)
+        if engagement is None:
+            check(None, command, now.date())  # refuses every command but the request
+            assert isinstance(command, OpenEngagement)
             participant = self.participants.get(command.state)
-            engagement = Engagement.open(command, participant.name, self._now(not_before))
-        elif engagement is None:
-            raise EngagementNotOpen(f"{command.state} has no engagement; open it first.")
+            engagement = Engagement.open(command, participant.name, now)
         else:
-            engagement.execute(command, self._now(not_before))
+            engagement.execute(command, now)
         self.save(engagement)
         return engagement.view()
 
