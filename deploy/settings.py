@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import unquote, urlsplit
 
 from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Days an officer may wait for each step before a reminder; escalation follows after as long again.
 DEFAULT_DUE_DAYS: dict[str, int] = {
@@ -39,7 +40,18 @@ class Settings(BaseSettings):
     temporal_ui_port: int = Field(default=8233, ge=1, le=65535)
     task_queue: str = "palermo-engagements"
     actor: str | None = Field(default=None, description="Who the command line records as the actor")
-    due_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_DUE_DAYS))
+    # NoDecode: the variable's text reaches `_json_object`, so bad JSON is a validation error naming it.
+    due_days: Annotated[dict[str, int], NoDecode] = Field(default_factory=lambda: dict(DEFAULT_DUE_DAYS))
+
+    @field_validator("due_days", mode="before")
+    @classmethod
+    def _json_object(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError:
+                raise ValueError('must be a JSON object such as {"gap_list": 90}') from None
+        return value
 
     @field_validator("due_days")
     @classmethod
@@ -54,8 +66,15 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _postgres_url(cls, value: str | None) -> str | None:
-        if value is not None and urlsplit(value).scheme not in ("postgresql", "postgres"):
+        if value is None:
+            return value
+        url = urlsplit(value)
+        if url.scheme not in ("postgresql", "postgres"):
             raise ValueError("must start with postgresql://")
+        try:
+            _ = url.port
+        except ValueError:
+            raise ValueError("the port must be a whole number up to 65535") from None
         return value
 
     @property
@@ -77,7 +96,7 @@ class Settings(BaseSettings):
         url = urlsplit(self.database_url)
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "POSTGRES_DBNAME": url.path.lstrip("/") or "palermo",
+            "POSTGRES_DBNAME": unquote(url.path.lstrip("/")) or "palermo",
             "POSTGRES_HOST": url.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(url.port or 5432),
             "POSTGRES_USER": unquote(url.username or "postgres"),
@@ -93,7 +112,12 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
+        # The first part of a location is the variable; the rest is a key inside its JSON value.
         problems = "; ".join(
-            f"PALERMO_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
+            f"PALERMO_{str(e['loc'][0]).upper()}{_within(e['loc'][1:])}: {e['msg']}" for e in error.errors()
         )
         raise SettingsError(f"Bad setting — {problems}") from None
+
+
+def _within(keys: tuple[int | str, ...]) -> str:
+    return f" ({'.'.join(str(key) for key in keys)})" if keys else ""
