@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from deploy import case_cli, report_cli, stack
+from deploy import case_cli, report_cli, stack, treaty_cli
 from deploy.console import Context, default_actor, fail
 from deploy.demo import run_demo
 from deploy.settings import SettingsError, load_settings
@@ -21,6 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(case_cli.app, name="case")
+app.add_typer(treaty_cli.app, name="treaty")
 app.add_typer(report_cli.report, name="report")
 app.add_typer(report_cli.projections, name="projections")
 

@@ -1,0 +1,203 @@
+"""The Treaties application: records signatures and consents from status tables, atomically and once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from typing import cast
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
+from pydantic import BaseModel, ConfigDict
+
+from activities.engagements import Clock, utc_now
+from activities.participants import ParticipantDirectory, directory
+from activities.store import JsonTranscoder, PydanticMapper
+from activities.untc import TableAction, TableRefused, TableRow, duplicates
+from domain.errors import UnknownParticipant
+from domain.facts import Fact
+from domain.treaty import ActionKind, Slot, TreatyAction, slot_of, treaty_action_id
+from domain.values import Instrument
+
+# Another import of the same instrument may save between our reads and our write; the loser of the
+# unique key reads again and records only what the winner did not.
+CONFLICT_RETRIES = 5
+LOG_PAGE = 1000
+
+
+class ImportSummary(BaseModel):
+    """What one import did, counted in actions (a row holds a signature, a consent, or both)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    instrument: Instrument
+    rows: int
+    recorded: int
+    corrected: int
+    unchanged: int
+
+
+class RecordedAction(BaseModel):
+    """A signature or consent as the store now holds it; `version` above 1 means it was corrected."""
+
+    model_config = ConfigDict(frozen=True)
+
+    participant: str
+    participant_name: str
+    instrument: Instrument
+    kind: ActionKind
+    effective_date: date
+    recorded_at: datetime
+    version: int
+
+
+class Treaties(Application[UUID]):
+    """Each participant's signature of, and consent to, each instrument; a changed reading is a correction."""
+
+    name = "Treaties"
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        *,
+        participants: ParticipantDirectory | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        super().__init__(env)
+        self.participants = participants or directory()
+        self.clock = clock
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=PydanticMapper)
+
+    def construct_transcoder(self) -> Transcoder:
+        return JsonTranscoder()
+
+    def find(self, participant: str, instrument: Instrument, slot: Slot) -> TreatyAction | None:
+        try:
+            return cast(TreatyAction, self.repository.get(treaty_action_id(participant, instrument, slot)))
+        except AggregateNotFoundError:
+            return None
+
+    def import_table(
+        self,
+        rows: Sequence[TableRow],
+        instrument: Instrument,
+        *,
+        actor: str,
+        source: str | None,
+        progress: Callable[[], None] | None = None,
+    ) -> ImportSummary:
+        """Record every new action and correct every changed one, in one transaction; the same table twice
+        records nothing. `progress` is called once per row read."""
+        problems = duplicates(rows)
+        if problems:
+            raise TableRefused(problems)
+        for _ in range(CONFLICT_RETRIES):
+            try:
+                return self._import_once(rows, instrument, actor, source, progress)
+            except IntegrityError:
+                continue
+        return self._import_once(rows, instrument, actor, source, progress)
+
+    def _import_once(
+        self,
+        rows: Sequence[TableRow],
+        instrument: Instrument,
+        actor: str,
+        source: str | None,
+        progress: Callable[[], None] | None,
+    ) -> ImportSummary:
+        found: list[tuple[TableRow, TableAction, TreatyAction | None]] = []
+        for row in rows:
+            for action in row.actions:
+                found.append((row, action, self.find(row.participant, instrument, slot_of(action.kind))))
+            if progress is not None:
+                progress()
+        recorded_at = self.clock()
+        # A fact cannot have happened after the moment it is recorded: such a date is a misreading.
+        late = [
+            f"{row.label}: {action.kind.value} dated {action.effective_date.isoformat()} is later than today"
+            for row, action, _ in found
+            if action.effective_date > recorded_at.date()
+        ]
+        if late:
+            raise TableRefused(late)
+        changed: list[TreatyAction] = []
+        recorded = corrected = 0
+        for row, action, aggregate in found:
+            if aggregate is None:
+                changed.append(
+                    TreatyAction.record(
+                        participant=row.participant,
+                        participant_name=self._name(row.participant),
+                        instrument=instrument,
+                        kind=action.kind,
+                        effective_date=action.effective_date,
+                        recorded_at=recorded_at,
+                        actor=actor,
+                        source=source,
+                    )
+                )
+                recorded += 1
+            elif not aggregate.agrees_with(action.kind, action.effective_date):
+                aggregate.correct(
+                    kind=action.kind,
+                    effective_date=action.effective_date,
+                    recorded_at=recorded_at,
+                    actor=actor,
+                    source=source,
+                )
+                changed.append(aggregate)
+                corrected += 1
+        if changed:
+            self.save(*changed)
+        return ImportSummary(
+            instrument=instrument,
+            rows=len(rows),
+            recorded=recorded,
+            corrected=corrected,
+            unchanged=len(found) - recorded - corrected,
+        )
+
+    def _name(self, code: str) -> str:
+        try:
+            return self.participants.get(code).name
+        except UnknownParticipant:
+            return code
+
+    def _view(self, action: TreatyAction) -> RecordedAction:
+        return RecordedAction(
+            participant=action.participant,
+            participant_name=self._name(action.participant),
+            instrument=action.instrument,
+            kind=action.kind,
+            effective_date=action.effective_date,
+            recorded_at=action.modified_on,
+            version=action.version,
+        )
+
+    def actions(self, instrument: Instrument | None = None) -> list[RecordedAction]:
+        """Every action as it now stands (corrections applied), read from the notification log in order."""
+        current: dict[UUID, TreatyAction] = {}
+        last = 0
+        while True:
+            notes = self.recorder.select_notifications(start=last, limit=LOG_PAGE, inclusive_of_start=False)
+            for note in notes:
+                event = cast(Fact, self.mapper.to_domain_event(note))
+                folded = event.mutate(current.get(event.originator_id))
+                current[event.originator_id] = cast(TreatyAction, folded)
+            if len(notes) < LOG_PAGE:
+                break
+            last = notes[-1].id
+        views = [self._view(a) for a in current.values() if instrument is None or a.instrument is instrument]
+        return sorted(
+            views, key=lambda v: (v.instrument.value, v.participant, v.kind is not ActionKind.SIGNATURE)
+        )
+
+    def actions_of(self, participant: str) -> list[RecordedAction]:
+        """A participant's signature and consent for each instrument it acted on, instrument by instrument."""
+        code = participant.strip().upper()
+        found = (self.find(code, instrument, slot) for instrument in Instrument for slot in Slot)
+        return [self._view(action) for action in found if action is not None]

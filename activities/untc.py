@@ -1,0 +1,210 @@
+"""Reading a UN Treaty Collection status table: per participant, its signature and its consent to be bound."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from activities.participants import ParticipantDirectory, directory
+from domain.errors import DomainError
+from domain.treaty import ActionKind
+
+PARTICIPANT, SIGNATURE = "Participant", "Signature"
+# The Collection orders these differently from one table to another (the Firearms Protocol's starts with
+# Approval), so the third heading is read as a set of terms.
+CONSENT_TERMS = ("Ratification", "Acceptance(A)", "Approval(AA)", "Accession(a)", "Succession(d)")
+CONSENT_HEADING = ", ".join(CONSENT_TERMS)
+# The letter after a consent's date says which kind it is; none is a ratification. Case matters: a is not A.
+LETTERS: dict[str, ActionKind] = {
+    "": ActionKind.RATIFICATION,
+    "A": ActionKind.ACCEPTANCE,
+    "AA": ActionKind.APPROVAL,
+    "a": ActionKind.ACCESSION,
+    "d": ActionKind.SUCCESSION,
+}
+MONTHS: tuple[str, ...] = ("january", "february", "march", "april", "may", "june", "july", "august")
+MONTHS += ("september", "october", "november", "december")
+# The Collection abbreviates months to three letters; full names are read too.
+MONTH_NUMBERS = {key: n for n, month in enumerate(MONTHS, 1) for key in (month, month[:3])} | {"sept": 9}
+DATE = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})\s*(\S*)")
+# Footnote references the Collection prints after a name: "Belgium 3", "Denmark4, 5", "Denmark⁴".
+FOOTNOTES = re.compile(r"[\s\d,\u00b9\u00b2\u00b3\u2070-\u2079]+$")
+
+
+class TableRefused(DomainError):
+    """A status table with a wrong header, no rows, or bad rows is refused whole; nothing is recorded."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(f"The table was refused and nothing recorded: {'; '.join(self.problems)}.")
+
+
+class TableAction(BaseModel):
+    """One action as a table gives it: its kind and its date."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: ActionKind
+    effective_date: date
+
+
+class TableRow(BaseModel):
+    """One participant's line of a status table; `row` is its line in the file (the header is row 1)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    name: str
+    participant: str
+    signature: date | None = None
+    consent: TableAction | None = None
+
+    @property
+    def label(self) -> str:
+        return f"row {self.row} ({self.name})"
+
+    @property
+    def actions(self) -> tuple[TableAction, ...]:
+        found = (
+            [TableAction(kind=ActionKind.SIGNATURE, effective_date=self.signature)] if self.signature else []
+        )
+        return (*found, *([self.consent] if self.consent else []))
+
+
+def clean_name(cell: str) -> str:
+    """The participant's name without the footnote numbers after it."""
+    text = cell.strip()
+    return FOOTNOTES.sub("", text) or text
+
+
+def read_date(cell: str) -> tuple[date, str] | None:
+    """A date written as the Collection writes it (`24 Sep 2003 a`) and what follows it; None if no date."""
+    found = DATE.fullmatch(cell.strip())
+    if found is None:
+        return None
+    day, month_name, year, letter = found.groups()
+    month = MONTH_NUMBERS.get(month_name.casefold())
+    if month is None:
+        return None
+    try:
+        return date(int(year), month, int(day)), letter
+    except ValueError:
+        return None
+
+
+def _signature(cell: str) -> tuple[date | None, str | None]:
+    if not cell.strip():
+        return None, None
+    read = read_date(cell)
+    if read is None:
+        return None, f"bad date '{cell.strip()}'"
+    if read[1]:
+        return None, f"a signature takes no letter after its date: '{cell.strip()}'"
+    return read[0], None
+
+
+def _consent(cell: str) -> tuple[TableAction | None, str | None]:
+    if not cell.strip():
+        return None, None
+    read = read_date(cell)
+    if read is None:
+        return None, f"bad date '{cell.strip()}'"
+    day, letter = read
+    kind = LETTERS.get(letter)
+    if kind is None:
+        return None, f"unknown letter '{letter}' after the date '{cell.strip()}' (a, A, AA, d or none)"
+    return TableAction(kind=kind, effective_date=day), None
+
+
+def _heading_ok(header: Sequence[str]) -> bool:
+    cells = [cell.lstrip("\ufeff").strip() for cell in header]
+    if len(cells) != 3 or cells[0].casefold() != "participant" or cells[1].casefold() != "signature":
+        return False
+    terms = sorted("".join(term.split()) for term in cells[2].split(","))
+    return terms == sorted(CONSENT_TERMS)
+
+
+def duplicates(rows: Iterable[TableRow]) -> list[str]:
+    """A sentence for each row that names a participant an earlier row named."""
+    first: dict[str, int] = {}
+    problems = []
+    for row in rows:
+        if row.participant in first:
+            earlier = first[row.participant]
+            problems.append(f"{row.label}: {row.participant} is listed twice (first on row {earlier})")
+        else:
+            first[row.participant] = row.row
+    return problems
+
+
+def parse_table(text: str, participants: ParticipantDirectory | None = None) -> list[TableRow]:
+    """Every row of a status table, or TableRefused naming every bad row (and nothing read)."""
+    names = participants or directory()
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = next((cells for cells in reader if any(c.strip() for c in cells)), None)
+    if header is None:
+        raise TableRefused(["the table is empty"])
+    if not _heading_ok(header):
+        found = ", ".join(repr(c.strip()) for c in header)
+        raise TableRefused(
+            [
+                "the header is not a Treaty Collection status table's: expected 'Participant', 'Signature', "
+                f"'{CONSENT_HEADING}' (its five terms in any order), found {found}"
+            ]
+        )
+    rows: list[TableRow] = []
+    problems: list[str] = []
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        line = reader.line_num
+        raw = cells[0].strip()
+        where = f"row {line} ({raw})" if raw else f"row {line}"
+        if len(cells) != 3:
+            problems.append(f"{where}: {len(cells)} cells where the header has 3")
+            continue
+        said: list[str] = []
+        participant = names.find(clean_name(raw)) if raw else None
+        if not raw:
+            said.append("no participant name")
+        elif participant is None:
+            said.append("unknown participant")
+        signature, bad_signature = _signature(cells[1])
+        consent, bad_consent = _consent(cells[2])
+        said += [p for p in (bad_signature, bad_consent) if p]
+        if not said and signature is None and consent is None:
+            said.append("neither a signature nor a consent")
+        if said or participant is None:
+            problems.append(f"{where}: {'; '.join(said)}")
+            continue
+        rows.append(
+            TableRow(row=line, name=raw, participant=participant.code, signature=signature, consent=consent)
+        )
+    problems += duplicates(rows)
+    if not rows and not problems:
+        problems.append("the table has a header but no rows")
+    if problems:
+        raise TableRefused(sorted(problems, key=_row_number))
+    return rows
+
+
+def _row_number(problem: str) -> int:
+    found = re.match(r"row (\d+)", problem)
+    return int(found.group(1)) if found else 0
+
+
+def read_table(path: Path, participants: ParticipantDirectory | None = None) -> list[TableRow]:
+    """The rows of a status table file (UTF-8 CSV); TableRefused if it cannot be read or has bad rows."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise TableRefused([f"{path.name} is not UTF-8 text"]) from None
+    except OSError as error:
+        raise TableRefused([f"{path} cannot be read ({error.strerror or error})"]) from None
+    return parse_table(text, participants)

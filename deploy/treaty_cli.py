@@ -1,0 +1,129 @@
+"""`palermo treaty …`: import UN Treaty Collection status tables and show a participant's treaty actions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, NoReturn, TypeVar
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from activities.treaties import ImportSummary, RecordedAction, Treaties
+from activities.untc import TableRefused, read_table
+from deploy.console import Context, errors, fail
+from domain.treaty import ActionKind
+from domain.values import Instrument
+
+T = TypeVar("T")
+# Tables longer than this show a progress bar while their rows are compared with the store.
+LONG_TABLE = 50
+
+app = typer.Typer(
+    help="Import treaty status tables; show a participant's treaty actions.", no_args_is_help=True
+)
+
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _refuse(file: Path, refusal: TableRefused) -> NoReturn:
+    """One sentence per bad row on stderr, then the verdict; exit 1."""
+    for problem in refusal.problems:
+        errors.print(f"[red]Error:[/] {escape(problem)}.", highlight=False, soft_wrap=True)
+    fail(escape(f"{file.name} was refused; nothing was recorded."))
+
+
+def _accepted(file: Path, action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except TableRefused as refusal:
+        _refuse(file, refusal)
+
+
+def _store(context: Context) -> Treaties:
+    return context.run(lambda: Treaties(context.settings.store_env("Treaties")))
+
+
+@app.command("import")
+def import_table(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="A status table (CSV) as the UN Treaty Collection publishes it.")
+    ],
+    instrument: Annotated[Instrument, typer.Option(help="The instrument the table is the status of.")],
+    source: Annotated[
+        str | None,
+        typer.Option(help="Where the table comes from; default: the Collection and the file's name."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Record the table's signatures and consents: new ones recorded, changed ones corrected, all or none."""
+    context: Context = ctx.obj
+    rows = _accepted(file, lambda: read_table(file, context.participants))
+    store = _store(context)
+    reference = source or f"UN Treaty Collection status table {file.name}"
+
+    def run(progress: Callable[[], None] | None) -> ImportSummary:
+        return context.run(
+            lambda: store.import_table(
+                rows, instrument, actor=context.actor, source=reference, progress=progress
+            )
+        )
+
+    # A bar only where someone watches: piped output and scripts get the summary alone.
+    if len(rows) > LONG_TABLE and context.console.is_terminal:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, console=context.console, transient=True) as bar:
+            task = bar.add_task(f"Comparing {file.name}", total=len(rows))
+            summary = _accepted(file, lambda: run(lambda: bar.advance(task)))
+    else:
+        summary = _accepted(file, lambda: run(None))
+    if as_json:
+        typer.echo(summary.model_dump_json(indent=2))
+        return
+    context.console.print(
+        f"[bold]{instrument.value}[/]: [cyan]{summary.recorded}[/] recorded, [cyan]{summary.corrected}[/] "
+        f"corrected, [cyan]{summary.unchanged}[/] unchanged ({summary.rows} rows of {escape(file.name)}).",
+        soft_wrap=True,
+        highlight=False,
+    )
+
+
+def _describe(action: RecordedAction | None) -> str:
+    if action is None:
+        return "—"
+    kind = "" if action.kind is ActionKind.SIGNATURE else f"{action.kind.value} "
+    corrected = " (corrected)" if action.version > 1 else ""
+    return f"{kind}{action.effective_date.isoformat()}{corrected}"
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    participant: Annotated[str, typer.Argument(help="ISO 3166 alpha-3 code of the State, or EUU.")],
+    as_json: AsJson = False,
+) -> None:
+    """List a participant's signature and consent for each instrument, as the store holds them."""
+    context: Context = ctx.obj
+    code = context.run(lambda: context.participants.get(participant)).code
+    actions = context.run(lambda: _store(context).actions_of(code))
+    if as_json:
+        typer.echo(json.dumps([a.model_dump(mode="json") for a in actions], indent=2))
+        return
+    if not actions:
+        context.console.print(f"{code} has no treaty actions recorded.")
+        return
+    table = Table(title=f"{actions[0].participant_name} ({code})")
+    for column in ("instrument", "signature", "consent to be bound"):
+        table.add_column(column)
+    for instrument in Instrument:
+        mine = [a for a in actions if a.instrument is instrument]
+        if not mine:
+            continue
+        signature = next((a for a in mine if a.kind is ActionKind.SIGNATURE), None)
+        consent = next((a for a in mine if a.kind.makes_party), None)
+        table.add_row(instrument.value, _describe(signature), _describe(consent))
+    context.console.print(table)
