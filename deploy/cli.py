@@ -9,9 +9,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from deploy import case_cli, report_cli, stack, treaty_cli
+from deploy import case_cli, outreach_cli, report_cli, stack, treaty_cli
 from deploy.console import Context, default_actor, fail
 from deploy.demo import run_demo
+from deploy.seed import run_seed
 from deploy.settings import SettingsError, load_settings
 from domain.checklist import CHECKLIST
 
@@ -22,6 +23,9 @@ app = typer.Typer(
 )
 app.add_typer(case_cli.app, name="case")
 app.add_typer(treaty_cli.app, name="treaty")
+app.add_typer(outreach_cli.meeting, name="meeting")
+app.add_typer(outreach_cli.cooperation, name="cooperation")
+app.command("seed")(outreach_cli.seed)
 app.add_typer(report_cli.report, name="report")
 app.add_typer(report_cli.projections, name="projections")
 
@@ -55,6 +59,7 @@ def up(
     def after_ready(address: str) -> None:
         if demo:
             settings = context.settings.model_copy(update={"temporal_address": address})
+            run_seed(settings, context.console)
             run_demo(settings, context.console)
 
     projector = ("projector", [sys.executable, "-m", "deploy.projector"])

@@ -119,6 +119,8 @@ class CooperationKind(StrEnum):
     LEGAL_TRAINING = "legal_training"
     DOCUMENTATION = "documentation"
     LEGISLATIVE_ADVICE = "legislative_advice"
+    # Paragraph 14 names pre-ratification activities in Monaco and Romania without saying what they were.
+    PRE_RATIFICATION = "pre_ratification"
 
 
 def cooperation_id(state: str, kind: CooperationKind, effective_date: date) -> UUID:
