@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,6 +16,8 @@ from rich.table import Table
 from deploy.console import Context, fail
 from deploy.options import BadOption, parse_date
 from deploy.read_models import open_store, rebuild, refresh, sources
+from deploy.report_files import outreach_details, state_names, write_report
+from projections.document import build, lineage
 from projections.figures import Figures, UnknownFigure, explain, figures
 from projections.runner import backlog
 from projections.store import FactStore
@@ -30,6 +33,9 @@ KnownAt = Annotated[
     typer.Option("--known-at", help="Count only what was recorded by then (ISO date-time); default now."),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+OutDir = Annotated[
+    Path | None, typer.Option("--out", help="Folder for the report files; default PALERMO_HOME/reports.")
+]
 
 
 @contextmanager
@@ -143,6 +149,32 @@ def report_explain(
             r.subject, r.object, str(r.effective_date), recorded, r.event_type, r.application, str(r.position)
         )
     context.console.print(table)
+
+
+@report.command("render")
+def report_render(
+    ctx: typer.Context, as_of: AsOf = None, known_at: KnownAt = None, out: OutDir = None
+) -> None:
+    """Write the report as Markdown and HTML with its charts; every figure links to the events it counts."""
+    context: Context = ctx.obj
+    day, moment = _as_of(context, as_of), _known_at(context, known_at)
+    store = current_store(context)
+    try:
+        result = figures(store, day, moment)
+        rows = lineage(store, result)
+    finally:
+        store.close()
+    meetings_known, cooperation_known = context.run(lambda: outreach_details(context.settings))
+    document = build(
+        result,
+        rows,
+        meetings_known=meetings_known,
+        cooperation_known=cooperation_known,
+        names=state_names(context.participants, rows),
+    )
+    folder = out if out is not None else context.settings.home_dir / "reports"
+    for path in context.run(lambda: write_report(document, folder)):
+        typer.echo(str(path))
 
 
 @projections.command("status")

@@ -1,0 +1,127 @@
+"""The parts a report document is made of: text with figure references, tables, charts and lineage."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shlex
+from datetime import UTC, date, datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from projections.charts import BarChart
+from projections.store import StoredFact
+
+SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+")
+
+
+class FigureRef(BaseModel):
+    """A number in the text: always a named figure's value, so it can link to the events behind it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    value: int
+
+
+Inline = str | FigureRef
+
+
+class Paragraph(BaseModel):
+    """A numbered paragraph, as in the source report."""
+
+    model_config = ConfigDict(frozen=True)
+
+    parts: tuple[Inline, ...]
+
+
+class Table(BaseModel):
+    """A table; a cell is text or a figure (figures are right-aligned)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Inline, ...], ...]
+
+
+class Chart(BaseModel):
+    """A bar chart of figures."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chart: BarChart
+
+
+Block = Paragraph | Table | Chart
+
+
+class Section(BaseModel):
+    """A numbered section (I, II, …) of the report."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: str
+    title: str
+    blocks: tuple[Block, ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.number.lower()}"
+
+
+class LineageEntry(BaseModel):
+    """A figure, its value and the fact rows (events) it counts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    figure: str
+    value: int
+    rows: tuple[StoredFact, ...]
+
+
+def anchor(figure: str) -> str:
+    """The id of a figure's lineage: the name itself when it is safe in an id, else a safe form with a hash,
+    so two names never share an anchor."""
+    if SAFE_NAME.fullmatch(figure):
+        return f"lineage-{figure}"
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", figure).strip("-")
+    digest = hashlib.sha256(figure.encode()).hexdigest()[:10]
+    return f"lineage-{safe}-{digest}" if safe else f"lineage-{digest}"
+
+
+def figures_in(blocks: tuple[Block, ...]) -> list[FigureRef]:
+    """Every figure referenced by the blocks, in reading order."""
+    found: list[FigureRef] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            found += [p for p in block.parts if isinstance(p, FigureRef)]
+        elif isinstance(block, Table):
+            found += [c for row in block.rows for c in row if isinstance(c, FigureRef)]
+        else:
+            found += [FigureRef(name=b.figure, value=b.value) for g in block.chart.groups for b in g.bars]
+    return found
+
+
+LINEAGE_HEADER = ("Subject", "Object", "Effective date", "Recorded", "Event", "Application", "Position")
+
+
+def lineage_cells(row: StoredFact) -> tuple[str, ...]:
+    """A fact row as the appendix shows it: what was counted, when it happened and was recorded, and where
+    its event is stored."""
+    recorded = row.recorded_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return (
+        row.subject,
+        row.object or "—",
+        row.effective_date.isoformat(),
+        recorded,
+        row.event_type,
+        row.application,
+        str(row.position),
+    )
+
+
+def explain_command(figure: str, as_of: date, known_at: datetime | None) -> str:
+    """The command line that lists the same events."""
+    known = f" --known-at {shlex.quote(known_at.isoformat())}" if known_at else ""
+    return f"palermo report explain {shlex.quote(figure)} --as-of {as_of.isoformat()}{known}"

@@ -1,0 +1,122 @@
+"""The Secretary-General report as a document built from the figures and their lineage; no I/O of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from projections import html_report, markdown_report
+from projections.blocks import Chart, LineageEntry, Section, figures_in
+from projections.charts import BarChart, svg
+from projections.figures import Figures, explain
+from projections.needs import conclusions, requests
+from projections.sections import (
+    CooperationSummary,
+    MeetingSummary,
+    Sources,
+    cooperation,
+    introduction,
+    meetings,
+    status,
+)
+from projections.store import FactStore, StoredFact
+
+__all__ = ["CooperationSummary", "MeetingSummary", "ReportDocument", "build", "figure_values", "lineage"]
+
+TITLE = (
+    "Promoting the ratification of the United Nations Convention against Transnational Organized Crime "
+    "and the Protocols thereto"
+)
+
+
+class ReportDocument(BaseModel):
+    """The report's sections and, for every figure, the events it counts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    as_of: date
+    known_at: datetime | None
+    title: str
+    sections: tuple[Section, ...]
+    lineage: tuple[LineageEntry, ...]
+
+    @model_validator(mode="after")
+    def _every_figure_has_its_lineage(self) -> ReportDocument:
+        known = {entry.figure: entry.value for entry in self.lineage}
+        for ref in (r for section in self.sections for r in figures_in(section.blocks)):
+            if known.get(ref.name) != ref.value:
+                raise ValueError(f"the figure {ref.name} = {ref.value} has no lineage with that value")
+        return self
+
+    @property
+    def stem(self) -> str:
+        return f"report-{self.as_of.isoformat()}"
+
+    def charts(self) -> list[BarChart]:
+        return [b.chart for s in self.sections for b in s.blocks if isinstance(b, Chart)]
+
+    def chart_file(self, chart: BarChart) -> str:
+        """The SVG file beside the Markdown report that shows `chart`."""
+        return f"{self.stem}-{chart.name}.svg"
+
+    def chart_files(self) -> dict[str, str]:
+        return {self.chart_file(chart): svg(chart) for chart in self.charts()}
+
+    def to_markdown(self) -> str:
+        return markdown_report.render(self)
+
+    def to_html(self) -> str:
+        return html_report.render(self)
+
+
+def figure_values(result: Figures) -> dict[str, int]:
+    """Every figure by name, in the order of `figure_names()`, with one `common_needs.<item>` per item."""
+    values: dict[str, int] = {}
+    for key, numbers in result.instruments.items():
+        values[f"{key}.signatories"] = numbers.signatories
+        values[f"{key}.parties"] = numbers.parties
+    values["meetings_held"] = result.meetings_held
+    values["states_reached"] = result.states_reached
+    values["cooperation_activities"] = result.cooperation_activities
+    values["requests_received"] = result.requests_received
+    values |= {f"engagements_by_stage.{stage}": n for stage, n in result.engagements_by_stage.items()}
+    values |= {f"common_needs.{item}": n for item, n in result.common_needs.items()}
+    return values
+
+
+def lineage(store: FactStore, result: Figures) -> dict[str, list[StoredFact]]:
+    """The fact rows behind every figure of `result`, read at its as-of date and known-at time."""
+    return {name: explain(store, name, result.as_of, result.known_at) for name in figure_values(result)}
+
+
+def build(
+    result: Figures,
+    rows: Mapping[str, Sequence[StoredFact]],
+    *,
+    meetings_known: Sequence[MeetingSummary] = (),
+    cooperation_known: Sequence[CooperationSummary] = (),
+    names: Mapping[str, str] | None = None,
+) -> ReportDocument:
+    """The report from the figures and their rows; summaries and names only add titles, places and names."""
+    values = figure_values(result)
+    sources = Sources(
+        result=result,
+        values=values,
+        lineage=rows,
+        meetings={m.id: m for m in meetings_known},
+        cooperation={(c.state, c.kind, c.effective_date): c for c in cooperation_known},
+        names=names or {},
+    )
+    builders = (introduction, status, meetings, cooperation, requests, conclusions)
+    return ReportDocument(
+        as_of=result.as_of,
+        known_at=result.known_at,
+        title=TITLE,
+        sections=tuple(make(sources) for make in builders),
+        lineage=tuple(
+            LineageEntry(figure=name, value=value, rows=tuple(rows.get(name, ())))
+            for name, value in values.items()
+        ),
+    )

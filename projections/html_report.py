@@ -1,0 +1,106 @@
+"""The report document as one self-contained HTML page; every figure links to the events it counts."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from projections.blocks import (
+    LINEAGE_HEADER,
+    Chart,
+    FigureRef,
+    Inline,
+    Paragraph,
+    Table,
+    anchor,
+    explain_command,
+    lineage_cells,
+)
+from projections.charts import svg
+from projections.sections import day
+
+if TYPE_CHECKING:
+    from projections.document import ReportDocument
+
+STYLE = """
+body{font-family:Georgia,'Times New Roman',serif;max-width:52em;margin:2em auto;padding:0 1em;color:#222;
+line-height:1.45}
+h1{font-size:1.45em}h2{font-size:1.2em;margin-top:2em}h3{font-size:1em;margin-top:1.5em}
+p.para span.number{display:inline-block;min-width:2.2em}
+table{border-collapse:collapse;margin:1em 0;font-size:.92em}
+caption{text-align:left;font-style:italic;padding-bottom:.3em}
+th,td{border:1px solid #bbb;padding:.25em .5em;vertical-align:top;text-align:left}
+td.figure{text-align:right}
+a.figure{color:#1f5f8b;text-decoration:none;border-bottom:1px dotted #1f5f8b}
+figure{margin:1em 0}
+.lineage table{font-size:.8em}
+"""
+
+
+def inline(part: Inline) -> str:
+    if isinstance(part, FigureRef):
+        return f'<a class="figure" href="#{escape(anchor(part.name))}">{part.value}</a>'
+    return escape(part)
+
+
+def cell(part: Inline) -> str:
+    css = ' class="figure"' if isinstance(part, FigureRef) else ""
+    return f"<td{css}>{inline(part)}</td>"
+
+
+def table(caption: str, header: tuple[str, ...], rows: list[tuple[Inline, ...]]) -> str:
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
+    body = "".join("<tr>" + "".join(cell(c) for c in row) + "</tr>" for row in rows)
+    return (
+        f"<table><caption>{escape(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def render(doc: ReportDocument) -> str:
+    known = f", as known at {doc.known_at.isoformat(timespec='minutes')}" if doc.known_at else ""
+    out = [
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">',
+        f"<title>{escape(doc.title)} — {escape(day(doc.as_of))}</title>",
+        f"<style>{STYLE}</style>\n</head>\n<body>",
+        f"<header><h1>{escape(doc.title)}</h1><p><strong>Report of the Secretary-General</strong></p>",
+        f"<p>Figures as of {escape(day(doc.as_of))}{escape(known)}.</p></header>",
+        "<nav><h2>Contents</h2><ol>",
+        *(f'<li><a href="#{s.anchor}">{escape(s.number)}. {escape(s.title)}</a></li>' for s in doc.sections),
+        '<li><a href="#lineage">Where the figures come from</a></li></ol></nav>',
+    ]
+    number = 0
+    for section in doc.sections:
+        out.append(
+            f'<section id="{section.anchor}"><h2>{escape(section.number)}. {escape(section.title)}</h2>'
+        )
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                number += 1
+                text = "".join(inline(p) for p in block.parts)
+                out.append(f'<p class="para"><span class="number">{number}.</span>{text}</p>')
+            elif isinstance(block, Table):
+                out.append(
+                    table(block.caption, block.header, list(block.rows)) if block.rows else "<p>None.</p>"
+                )
+            elif isinstance(block, Chart):
+                picture = svg(block.chart, link=lambda figure: f"#{anchor(figure)}")
+                out.append(f"<figure>{picture}<figcaption>{escape(block.chart.title)}</figcaption></figure>")
+        out.append("</section>")
+    out.append('<section id="lineage" class="lineage"><h2>Where the figures come from</h2>')
+    out.append("<p>Each figure above links here, to the recorded events it counts.</p>")
+    for entry in doc.lineage:
+        out.append(f'<section id="{escape(anchor(entry.figure))}">')
+        out.append(f"<h3>{escape(entry.figure)}: {entry.value}</h3>")
+        out.append(
+            f"<p>Listed by <code>{escape(explain_command(entry.figure, doc.as_of, doc.known_at))}</code></p>"
+        )
+        rows = [lineage_cells(row) for row in entry.rows]
+        out.append(
+            table(f"Events behind {entry.figure}", LINEAGE_HEADER, list(rows))
+            if rows
+            else "<p>No events.</p>"
+        )
+        out.append("</section>")
+    out.append("</section>\n</body>\n</html>\n")
+    return "\n".join(out)

@@ -1,0 +1,78 @@
+"""The report document as Markdown: the same sections and tables, each chart an SVG file beside it."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import TYPE_CHECKING
+
+from projections.blocks import (
+    LINEAGE_HEADER,
+    Chart,
+    FigureRef,
+    Inline,
+    Paragraph,
+    Table,
+    anchor,
+    explain_command,
+    lineage_cells,
+)
+from projections.sections import day
+
+if TYPE_CHECKING:
+    from projections.document import ReportDocument
+
+MARKUP = re.compile(r"([\\`*_\[\]|#!])")
+
+
+def text(value: str) -> str:
+    """Event text as literal Markdown: HTML is escaped, markup characters too, lines joined."""
+    return MARKUP.sub(r"\\\1", escape(value, quote=False)).replace("\r", " ").replace("\n", " ")
+
+
+def command(value: str) -> str:
+    """A command line as a code span, unless it carries characters a code span would show raw."""
+    return f"`{value}`" if not re.search(r"[`<>&]", value) else text(value)
+
+
+def inline(part: Inline) -> str:
+    if isinstance(part, FigureRef):
+        return f"[{part.value}](#{anchor(part.name)})"
+    return text(part)
+
+
+def table(header: tuple[str, ...], rows: list[tuple[Inline, ...]]) -> list[str]:
+    numeric = [any(isinstance(row[i], FigureRef) for row in rows) for i in range(len(header))]
+    lines = ["| " + " | ".join(text(h) for h in header) + " |"]
+    lines.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
+    lines += ["| " + " | ".join(inline(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def render(doc: ReportDocument) -> str:
+    known = f", as known at {doc.known_at.isoformat(timespec='minutes')}" if doc.known_at else ""
+    lines = [f"# {text(doc.title)}", "", "**Report of the Secretary-General**", ""]
+    lines += [f"Figures as of {day(doc.as_of)}{known}.", "", "## Contents", ""]
+    lines += [f"- [{s.number}. {text(s.title)}](#{s.anchor})" for s in doc.sections]
+    lines += ["- [Where the figures come from](#lineage)", ""]
+    number = 0
+    for section in doc.sections:
+        lines += [f'<a id="{section.anchor}"></a>', "", f"## {section.number}. {text(section.title)}", ""]
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                number += 1
+                lines += [f"**{number}.** " + "".join(inline(p) for p in block.parts), ""]
+            elif isinstance(block, Table):
+                lines += [f"*{text(block.caption)}*", ""]
+                lines += [*table(block.header, list(block.rows)), ""] if block.rows else ["None.", ""]
+            elif isinstance(block, Chart):
+                lines += [f"![{text(block.chart.title)}]({doc.chart_file(block.chart)})", ""]
+    lines += ['<a id="lineage"></a>', "", "## Where the figures come from", ""]
+    lines += ["Each figure above links here, to the recorded events it counts.", ""]
+    for entry in doc.lineage:
+        lines += [f'<a id="{escape(anchor(entry.figure))}"></a>', ""]
+        lines += [f"### {text(entry.figure)}: {entry.value}", ""]
+        lines += [f"Listed by {command(explain_command(entry.figure, doc.as_of, doc.known_at))}", ""]
+        rows = [lineage_cells(row) for row in entry.rows]
+        lines += [*table(LINEAGE_HEADER, list(rows)), ""] if rows else ["No events.", ""]
+    return "\n".join(lines)

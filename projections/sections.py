@@ -1,0 +1,227 @@
+"""The report's sections I-VI, each sentence and table computed from the figures and their fact rows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+from projections.blocks import Block, Chart, FigureRef, Inline, Paragraph, Section, Table
+from projections.charts import Bar, BarChart, BarGroup
+from projections.figures import Figures
+from projections.store import StoredFact
+
+# Short name in prose, full title in tables, label under a chart's bars.
+INSTRUMENTS: dict[str, tuple[str, str, str]] = {
+    "convention": (
+        "the Convention",
+        "United Nations Convention against Transnational Organized Crime",
+        "Convention",
+    ),
+    "trafficking": (
+        "the Trafficking in Persons Protocol",
+        "Protocol to Prevent, Suppress and Punish Trafficking in Persons, Especially Women and Children",
+        "Trafficking Protocol",
+    ),
+    "smuggling": (
+        "the Smuggling of Migrants Protocol",
+        "Protocol against the Smuggling of Migrants by Land, Sea and Air",
+        "Smuggling Protocol",
+    ),
+    "firearms": (
+        "the Firearms Protocol",
+        "Protocol against the Illicit Manufacturing of and Trafficking in Firearms, Their Parts and "
+        "Components and Ammunition",
+        "Firearms Protocol",
+    ),
+}
+# A stage is the next step due (or the end reached).
+STAGES: dict[str, str] = {
+    "law_summary": "Summary of criminal law",
+    "focal_point": "Focal point",
+    "gap_list": "List of gaps",
+    "assistance": "Assistance",
+    "legislation": "Legislation",
+    "training": "Training of officials",
+    "completed": "Completed",
+    "withdrawn": "Withdrawn",
+}
+ENDS = ("completed", "withdrawn")
+
+
+class MeetingSummary(BaseModel):
+    """What the caller knows of a meeting beyond the fact rows: its title, place and days."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+    kind: str
+    place: str
+    start: date
+    end: date
+    participants: tuple[str, ...] = ()
+
+
+class CooperationSummary(BaseModel):
+    """The title of a technical cooperation activity, found by State, kind and date."""
+
+    model_config = ConfigDict(frozen=True)
+
+    state: str
+    kind: str
+    effective_date: date
+    title: str
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything the sections read: the figures, each figure's rows, and optional details."""
+
+    result: Figures
+    values: Mapping[str, int]
+    lineage: Mapping[str, Sequence[StoredFact]]
+    meetings: Mapping[str, MeetingSummary]
+    cooperation: Mapping[tuple[str, str, date], CooperationSummary]
+    names: Mapping[str, str]
+
+    def ref(self, figure: str) -> FigureRef:
+        return FigureRef(name=figure, value=self.values[figure])
+
+    def rows(self, figure: str) -> Sequence[StoredFact]:
+        return self.lineage.get(figure, ())
+
+    def name(self, code: str) -> str:
+        return self.names.get(code, code)
+
+
+def day(value: date) -> str:
+    return f"{value.day} {value:%B} {value.year}"
+
+
+def label(value: str) -> str:
+    return value.replace("_", " ").capitalize()
+
+
+def counted(ref: FigureRef, one: str, many: str) -> list[Inline]:
+    return [ref, f" {one if ref.value == 1 else many}"]
+
+
+def listing(items: Sequence[Sequence[Inline]], sep: str = ", ", last: str = " and ") -> list[Inline]:
+    out: list[Inline] = []
+    for i, item in enumerate(items):
+        if i:
+            out.append(last if i == len(items) - 1 else sep)
+        out += item
+    return out
+
+
+def instrument(key: str, form: int) -> str:
+    return INSTRUMENTS[key][form] if key in INSTRUMENTS else key
+
+
+def introduction(s: Sources) -> Section:
+    r = s.result
+    known = f" (as recorded by {r.known_at.isoformat(timespec='minutes')})" if r.known_at else ""
+    first: list[Inline] = [f"As of {day(r.as_of)}{known}, "]
+    first += counted(s.ref("requests_received"), "State has an engagement", "States have engagements")
+    first += [
+        " with the Centre for pre-ratification assistance under the Convention and the Protocols thereto; "
+    ]
+    first += counted(s.ref("engagements_by_stage.completed"), "has", "have")
+    first += [" completed every step and ", *counted(s.ref("engagements_by_stage.withdrawn"), "has", "have")]
+    first += [" withdrawn."]
+    second = (
+        "The present report gives the status of signature and ratification, the seminars and meetings "
+        f"held in {r.as_of.year}, technical cooperation activities, the requests received and the needs "
+        "identified. Every figure is computed from the recorded events, listed at the end under "
+        "“Where the figures come from”."
+    )
+    return Section(
+        number="I", title="Introduction", blocks=(Paragraph(parts=tuple(first)), Paragraph(parts=(second,)))
+    )
+
+
+def status(s: Sources) -> Section:
+    keys = list(s.result.instruments)
+    signed = [
+        [*counted(s.ref(f"{k}.signatories"), "signatory", "signatories"), f" to {instrument(k, 0)}"]
+        for k in keys
+    ]
+    parties = [[*counted(s.ref(f"{k}.parties"), "party", "parties"), f" to {instrument(k, 0)}"] for k in keys]
+    text: list[Inline] = ["At the time of writing of the present report, there were "]
+    text += [*listing(signed, "; ", "; and "), ". There were ", *listing(parties), "."]
+    table = Table(
+        caption=f"Signatories and parties as of {day(s.result.as_of)}",
+        header=("Instrument", "Signatories", "Parties"),
+        rows=tuple((instrument(k, 1), s.ref(f"{k}.signatories"), s.ref(f"{k}.parties")) for k in keys),
+    )
+    chart = BarChart(
+        name="signature-and-ratification",
+        title=f"Signatories and parties as of {day(s.result.as_of)}",
+        series=("Signatories", "Parties"),
+        groups=tuple(
+            BarGroup(
+                label=instrument(k, 2),
+                bars=(
+                    Bar(figure=f"{k}.signatories", value=s.values[f"{k}.signatories"], series="Signatories"),
+                    Bar(figure=f"{k}.parties", value=s.values[f"{k}.parties"], series="Parties"),
+                ),
+            )
+            for k in keys
+        ),
+    )
+    blocks: tuple[Block, ...] = (Paragraph(parts=tuple(text)), table, Chart(chart=chart))
+    return Section(number="II", title="Status of signature and ratification", blocks=blocks)
+
+
+def _meeting_row(s: Sources, row: StoredFact) -> tuple[Inline, ...]:
+    states = sorted(s.name(p.subject) for p in s.rows("states_reached") if p.object == row.subject)
+    summary = s.meetings.get(row.subject)
+    if summary is None:
+        return (day(row.effective_date), label(row.object), "—", ", ".join(states) or "—")
+    days = (
+        day(summary.start) if summary.end == summary.start else f"{day(summary.start)} to {day(summary.end)}"
+    )
+    return (days, f"{summary.title} ({label(row.object).lower()})", summary.place, ", ".join(states) or "—")
+
+
+def meetings(s: Sources) -> Section:
+    year, until = s.result.as_of.year, day(s.result.as_of)
+    text: list[Inline] = [f"In {year}, up to {until}, the Centre organized or participated in "]
+    text += [*counted(s.ref("meetings_held"), "seminar or meeting", "seminars and meetings")]
+    text += [" on the ratification of the Convention and the Protocols thereto, in which "]
+    text += [*counted(s.ref("states_reached"), "State", "States"), " took part."]
+    held = {row.subject: row for row in s.rows("meetings_held")}
+    table = Table(
+        caption=f"Seminars and meetings in {year}",
+        header=("Dates", "Meeting", "Place", "Participating States"),
+        rows=tuple(_meeting_row(s, row) for row in sorted(held.values(), key=lambda r: r.effective_date)),
+    )
+    blocks: tuple[Block, ...] = (Paragraph(parts=tuple(text)), table)
+    return Section(number="III", title="Interregional, regional and subregional meetings", blocks=blocks)
+
+
+def cooperation(s: Sources) -> Section:
+    year, until = s.result.as_of.year, day(s.result.as_of)
+    text: list[Inline] = [f"In {year}, up to {until}, the Centre undertook "]
+    ref = s.ref("cooperation_activities")
+    text += counted(ref, "technical cooperation activity", "technical cooperation activities")
+    text += [" at the request of Member States, focusing on specific issues relating to the ratification "]
+    text += ["and implementation of the instruments in those States."]
+    rows: list[tuple[Inline, ...]] = []
+    for row in s.rows("cooperation_activities"):
+        found = s.cooperation.get((row.subject, row.object, row.effective_date))
+        rows.append(
+            (day(row.effective_date), s.name(row.subject), label(row.object), found.title if found else "—")
+        )
+    table = Table(
+        caption=f"Technical cooperation activities in {year}",
+        header=("Date", "State", "Activity", "Title"),
+        rows=tuple(rows),
+    )
+    return Section(
+        number="IV", title="Technical cooperation activities", blocks=(Paragraph(parts=tuple(text)), table)
+    )
