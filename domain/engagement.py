@@ -61,6 +61,7 @@ class Engagement(BaseAggregate[UUID]):
     reminders: tuple[tuple[Step, date, bool], ...]
     withdrawal_reason: str | None
     command_ids: set[str | None]
+    awaited_since: dict[Step, datetime]
 
     def __init__(self) -> None:
         """State is set by start(), from the RequestReceived event, on creation and replay."""
@@ -100,9 +101,13 @@ class Engagement(BaseAggregate[UUID]):
         self.reminders = ()
         self.withdrawal_reason = None
         self.command_ids = set()
+        self.awaited_since = dict.fromkeys(self.progress.awaiting(), event.timestamp)
 
-    def complete(self, step: Step) -> None:
+    def complete(self, step: Step, at: datetime) -> None:
+        """Mark `step` done at recorded time `at`; steps it makes awaited are awaited from `at`."""
         self.progress = self.progress.completing(step)
+        awaited = self.progress.awaiting()
+        self.awaited_since = {s: self.awaited_since.get(s, at) for s in awaited}
 
     def has_done(self, command: Command) -> bool:
         """True when this very command (by its id) was recorded before."""

@@ -64,7 +64,7 @@ class LawSummaryReceived(EngagementEvent):
 
     def apply_to(self, engagement: Engagement) -> None:
         engagement.law_summary = self
-        engagement.complete(Step.LAW_SUMMARY)
+        engagement.complete(Step.LAW_SUMMARY, self.timestamp)
 
 
 class FocalPointNamed(EngagementEvent):
@@ -74,7 +74,7 @@ class FocalPointNamed(EngagementEvent):
 
     def apply_to(self, engagement: Engagement) -> None:
         engagement.focal_point = self.focal_point
-        engagement.complete(Step.FOCAL_POINT)
+        engagement.complete(Step.FOCAL_POINT, self.timestamp)
 
 
 class GapListDrawnUp(EngagementEvent):
@@ -85,7 +85,7 @@ class GapListDrawnUp(EngagementEvent):
 
     def apply_to(self, engagement: Engagement) -> None:
         engagement.gap_items = self.items
-        engagement.complete(Step.GAP_LIST)
+        engagement.complete(Step.GAP_LIST, self.timestamp)
 
 
 class AssistanceActivityRecorded(EngagementEvent):
@@ -107,7 +107,7 @@ class AssistanceConcluded(EngagementEvent):
     def apply_to(self, engagement: Engagement) -> None:
         engagement.activities += tuple((self.effective_date, a) for a in self.activities)
         engagement.assistance_requested = self.requested
-        engagement.complete(Step.ASSISTANCE)
+        engagement.complete(Step.ASSISTANCE, self.timestamp)
 
 
 class BillAdvanced(EngagementEvent):
@@ -129,7 +129,7 @@ class LegislationConcluded(EngagementEvent):
     def apply_to(self, engagement: Engagement) -> None:
         engagement.progress = engagement.progress.with_bills(self.bills)
         engagement.legislation_outcome = self.outcome
-        engagement.complete(Step.LEGISLATION)
+        engagement.complete(Step.LEGISLATION, self.timestamp)
 
 
 class TrainingHeld(EngagementEvent):
@@ -140,7 +140,7 @@ class TrainingHeld(EngagementEvent):
 
     def apply_to(self, engagement: Engagement) -> None:
         engagement.officials_trained = self.officials_trained
-        engagement.complete(Step.TRAINING)
+        engagement.complete(Step.TRAINING, self.timestamp)
 
 
 class EngagementWithdrawn(EngagementEvent):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from pydantic import Field
+
 from domain.progress import Progress
 from domain.values import (
     AssistanceActivity,
@@ -62,6 +64,8 @@ class CaseView(Value):
     officials_trained: int | None = None
     reminders: tuple[Reminder, ...] = ()
     withdrawal_reason: str | None = None
+    # When each awaited step became awaited (a recorded time): due periods count from it.
+    awaited_since: dict[Step, datetime] = Field(default_factory=dict)
 
     @classmethod
     def of(cls, engagement: Engagement) -> CaseView:
@@ -89,6 +93,7 @@ class CaseView(Value):
             officials_trained=engagement.officials_trained,
             reminders=tuple(Reminder(step=s, due_date=d, escalated=e) for s, d, e in engagement.reminders),
             withdrawal_reason=engagement.withdrawal_reason,
+            awaited_since={s: t for s, t in engagement.awaited_since.items() if s in progress.awaiting()},
         )
 
 

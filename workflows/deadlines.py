@@ -8,26 +8,40 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.commands import Escalate, SendReminder
-    from domain.progress import Progress
     from domain.values import Step
+    from domain.views import CaseView
     from workflows.messages import Deadline
 
 
 def refreshed(
     deadlines: tuple[Deadline, ...],
-    progress: Progress | None,
-    now: datetime,
+    case: CaseView | None,
     due_days: dict[Step, int],
 ) -> tuple[Deadline, ...]:
-    """Keep the deadlines of steps still awaited; start the clock for steps newly awaited."""
-    awaited = progress.awaiting() if progress is not None else ()
-    kept = [d for d in deadlines if d.step in awaited]
-    started = {d.step for d in kept}
-    kept += [
-        Deadline(step=step, due_at=now + timedelta(days=due_days[step]))
-        for step in awaited
-        if step not in started
-    ]
+    """The deadlines of the steps the case awaits, derived from the case itself.
+
+    A step falls due one period after it became awaited (a time the event store keeps), and a
+    reminder or escalation the store holds for that due date is not sent again; so a new run that
+    loads the case from the store keeps the clock where it was. Flags already raised in this run
+    (their commands still queued) are kept.
+    """
+    if case is None:
+        return ()
+    raised = {(d.step, d.due_at): d for d in deadlines}
+    kept = []
+    for step in case.awaiting:
+        since = case.awaited_since.get(step, case.modified_at)
+        due_at = since + timedelta(days=due_days[step])
+        sent = {r.escalated for r in case.reminders if r.step is step and r.due_date == due_at.date()}
+        earlier = raised.get((step, due_at))
+        kept.append(
+            Deadline(
+                step=step,
+                due_at=due_at,
+                reminded=bool(sent) or (earlier is not None and earlier.reminded),
+                escalated=True in sent or (earlier is not None and earlier.escalated),
+            )
+        )
     return tuple(kept)
 
 

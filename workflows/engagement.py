@@ -8,10 +8,12 @@ from datetime import timedelta
 from functools import reduce
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RawValue, RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from pydantic import ValidationError
+
     from activities.engagement_activities import CaseCommand, CaseRef, EngagementActivities
     from domain.commands import (
         Command,
@@ -47,6 +49,15 @@ class _Queued:
     done: bool = False
 
 
+def _first_line(error: Exception) -> str:
+    """A validation error's first complaint, in one line."""
+    if isinstance(error, ValidationError) and error.errors():
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "payload"
+        return f"{where}: {first['msg']}"
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
 def _refused(error: DomainError) -> ApplicationError:
     return ApplicationError(str(error), type=type(error).__name__, non_retryable=True)
 
@@ -63,7 +74,7 @@ class EngagementWorkflow:
         self.deadlines = start.deadlines
         self.loaded = start.case is not None
         self.queue: list[_Queued] = []
-        self.refusals: list[Refusal] = []
+        self.refusals: list[Refusal] = list(start.refusals)
         self.open_failed = False
 
     @workflow.run
@@ -97,7 +108,12 @@ class EngagementWorkflow:
                 if not self.queue:
                     workflow.continue_as_new(
                         self.start.model_copy(
-                            update={"open": None, "case": self.case, "deadlines": self.deadlines}
+                            update={
+                                "open": None,
+                                "case": self.case,
+                                "deadlines": self.deadlines,
+                                "refusals": tuple(self.refusals),
+                            }
                         )
                     )
 
@@ -150,9 +166,7 @@ class EngagementWorkflow:
         """Recompute what the queue will lead to, and the deadlines of the steps now awaited."""
         rest = [q.command for q in self.queue if q is not after]
         self.expected = reduce(anticipate, rest, progress_of(self.case))
-        self.deadlines = deadlines.refreshed(
-            self.deadlines, progress_of(self.case), workflow.now(), self.start.due_days
-        )
+        self.deadlines = deadlines.refreshed(self.deadlines, self.case, self.start.due_days)
 
     def _raise_alarms(self) -> None:
         if self.case is None:
@@ -203,18 +217,28 @@ class EngagementWorkflow:
         assert item.result is not None
         return item.result
 
-    async def _signal(self, command: Command) -> None:
+    async def _signal(self, model: type[Command], payload: RawValue) -> None:
+        """Decode and check a signal; what cannot be acted on goes to `refusals` (signals answer nothing)."""
+        kind = str(model.model_fields["kind"].default)
+        try:
+            command = workflow.payload_converter().from_payload(payload.payload, model)
+        except Exception as error:  # the payload converter raises whatever the model's validation raises
+            self._refuse(kind, f"The {kind} signal could not be read: {_first_line(error)}")
+            return
         await workflow.wait_condition(lambda: self.loaded)
         try:
             self._check(command)
         except DomainError as error:
-            workflow.logger.warning("Refused %s signal: %s", command.kind, error)
-            self.refusals = [
-                *self.refusals[-KEPT_REFUSALS + 1 :],
-                Refusal(at=workflow.now(), kind=command.kind, reason=str(error)),
-            ]
+            self._refuse(kind, str(error))
             return
         self._enqueue(command)
+
+    def _refuse(self, kind: str, reason: str) -> None:
+        workflow.logger.warning("Refused %s signal: %s", kind, reason)
+        self.refusals = [
+            *self.refusals[-KEPT_REFUSALS + 1 :],
+            Refusal(at=workflow.now(), kind=kind, reason=reason),
+        ]
 
     @workflow.query(name="status")
     def status(self) -> EngagementStatus:
@@ -235,8 +259,8 @@ class EngagementWorkflow:
         self._validate(command)
 
     @workflow.signal(name="open")
-    async def open_signal(self, command: OpenEngagement) -> None:
-        await self._signal(command)
+    async def open_signal(self, payload: RawValue) -> None:
+        await self._signal(OpenEngagement, payload)
 
     @workflow.update(name="law_summary")
     async def law_summary(self, command: RecordLawSummary) -> CaseView:
@@ -247,8 +271,8 @@ class EngagementWorkflow:
         self._validate(command)
 
     @workflow.signal(name="law_summary")
-    async def law_summary_signal(self, command: RecordLawSummary) -> None:
-        await self._signal(command)
+    async def law_summary_signal(self, payload: RawValue) -> None:
+        await self._signal(RecordLawSummary, payload)
 
     @workflow.update(name="focal_point")
     async def focal_point(self, command: NameFocalPoint) -> CaseView:
@@ -259,8 +283,8 @@ class EngagementWorkflow:
         self._validate(command)
 
     @workflow.signal(name="focal_point")
-    async def focal_point_signal(self, command: NameFocalPoint) -> None:
-        await self._signal(command)
+    async def focal_point_signal(self, payload: RawValue) -> None:
+        await self._signal(NameFocalPoint, payload)
 
     @workflow.update(name="gap_list")
     async def gap_list(self, command: DrawUpGapList) -> CaseView:
@@ -271,8 +295,8 @@ class EngagementWorkflow:
         self._validate(command)
 
     @workflow.signal(name="gap_list")
-    async def gap_list_signal(self, command: DrawUpGapList) -> None:
-        await self._signal(command)
+    async def gap_list_signal(self, payload: RawValue) -> None:
+        await self._signal(DrawUpGapList, payload)
 
     @workflow.update(name="assistance_activity")
     async def assistance_activity(self, command: RecordAssistanceActivity) -> CaseView:
@@ -283,8 +307,8 @@ class EngagementWorkflow:
         self._validate(command)
 
     @workflow.signal(name="assistance_activity")
-    async def assistance_activity_signal(self, command: RecordAssistanceActivity) -> None:
-        await self._signal(command)
+    async def assistance_activity_signal(self, payload: RawValue) -> None:
+        await self._signal(RecordAssistanceActivity, payload)
 
     @workflow.update(name="assistance")
     async def assistance(self, command: ConcludeAssistance) -> CaseView:
@@ -295,8 +319,8 @@ class EngagementWorkflow:
         self._validate(command)
 
     @workflow.signal(name="assistance")
-    async def assistance_signal(self, command: ConcludeAssistance) -> None:
-        await self._signal(command)
+    async def assistance_signal(self, payload: RawValue) -> None:
+        await self._signal(ConcludeAssistance, payload)
 
     @workflow.update(name="bill")
     async def bill(self, command: RecordBill) -> CaseView:
@@ -307,8 +331,8 @@ class EngagementWorkflow:
         self._validate(command)
 
     @workflow.signal(name="bill")
-    async def bill_signal(self, command: RecordBill) -> None:
-        await self._signal(command)
+    async def bill_signal(self, payload: RawValue) -> None:
+        await self._signal(RecordBill, payload)
 
     @workflow.update(name="legislation")
     async def legislation(self, command: ConcludeLegislation) -> CaseView:
@@ -319,8 +343,8 @@ class EngagementWorkflow:
         self._validate(command)
 
     @workflow.signal(name="legislation")
-    async def legislation_signal(self, command: ConcludeLegislation) -> None:
-        await self._signal(command)
+    async def legislation_signal(self, payload: RawValue) -> None:
+        await self._signal(ConcludeLegislation, payload)
 
     @workflow.update(name="training")
     async def training(self, command: RecordTraining) -> CaseView:
@@ -331,8 +355,8 @@ class EngagementWorkflow:
         self._validate(command)
 
     @workflow.signal(name="training")
-    async def training_signal(self, command: RecordTraining) -> None:
-        await self._signal(command)
+    async def training_signal(self, payload: RawValue) -> None:
+        await self._signal(RecordTraining, payload)
 
     @workflow.update(name="withdraw")
     async def withdraw(self, command: Withdraw) -> CaseView:
@@ -343,5 +367,5 @@ class EngagementWorkflow:
         self._validate(command)
 
     @workflow.signal(name="withdraw")
-    async def withdraw_signal(self, command: Withdraw) -> None:
-        await self._signal(command)
+    async def withdraw_signal(self, payload: RawValue) -> None:
+        await self._signal(Withdraw, payload)

@@ -43,6 +43,16 @@ class Deadline(BaseModel):
     escalated: bool = False
 
 
+class Refusal(BaseModel):
+    """A signal the workflow could not act on (signals answer nothing, so refusals are kept here)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    at: datetime
+    kind: str
+    reason: str
+
+
 class EngagementInput(BaseModel):
     """The workflow's start argument; also what one run hands to the next on continue-as-new."""
 
@@ -54,17 +64,7 @@ class EngagementInput(BaseModel):
     history_limit: int = Field(default=DEFAULT_HISTORY_LIMIT, ge=100)
     case: CaseView | None = None
     deadlines: tuple[Deadline, ...] = ()
-    sequence: int = 0
-
-
-class Refusal(BaseModel):
-    """A signal the workflow could not act on (signals answer nothing, so refusals are kept here)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    at: datetime
-    kind: str
-    reason: str
+    refusals: tuple[Refusal, ...] = ()
 
 
 class EngagementStatus(BaseModel):
