@@ -53,14 +53,18 @@ def _record(ctx: typer.Context, command: Command, as_json: bool) -> None:
     else:
         nxt = case.stage.value if case.stage else "nothing — the engagement is " + case.status.value
         context.console.print(
-            f"[bold]{case.state}[/]: {command.kind} recorded (version {case.version}). Next: {nxt}."
+            f"[bold]{case.state}[/]: {command.kind} recorded (version {case.version}). Next: {nxt}.",
+            soft_wrap=True,
         )
 
 
-def _common(ctx: typer.Context, state: str, effective: str | None, source: str | None) -> dict[str, object]:
+def _common(
+    ctx: typer.Context, state: str, effective: str | None, source: str | None, option: str = "--effective"
+) -> dict[str, object]:
     context: Context = ctx.obj
-    day = context.run(lambda: parse_date(effective, "--effective", context.today()))
-    return {"state": state, "actor": context.actor, "effective_date": day, "source": source}
+    code = context.participant(state).code
+    day = context.run(lambda: parse_date(effective, option, context.today()))
+    return {"state": code, "actor": context.actor, "effective_date": day, "source": source}
 
 
 def _build(ctx: typer.Context, cls: type[Command], **fields: object) -> Command:
@@ -85,8 +89,8 @@ def open_case(
 ) -> None:
     """Record a State's request: opens its engagement."""
     context: Context = ctx.obj
-    participant = context.run(lambda: context.participants.get(state))
-    fields = _common(ctx, participant.code, received, source)
+    participant = context.participant(state)
+    fields = _common(ctx, participant.code, received, source, option="--received")
     fields["instruments"] = context.run(lambda: parse_instruments(instruments))
     command = _build(ctx, OpenEngagement, **fields, partners=tuple(partner or ()), note=note)
     _record(ctx, command, as_json)
@@ -247,7 +251,7 @@ def show(
 ) -> None:
     """Show a case as the event store holds it."""
     context: Context = ctx.obj
-    code = context.run(lambda: context.participants.get(state)).code
+    code = context.participant(state).code
     case = _store(ctx).case(code)
     if case is None:
         fail(f"{code} has no engagement.")
@@ -265,7 +269,7 @@ def history(
 ) -> None:
     """List the stored events of a case, in order."""
     context: Context = ctx.obj
-    code = context.run(lambda: context.participants.get(state)).code
+    code = context.participant(state).code
     entries = _store(ctx).history(code)
     if not entries:
         fail(f"{code} has no engagement.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -92,4 +93,15 @@ def checklist() -> None:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+        code: object = 0
+    except SystemExit as done:
+        code = done.code
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+    # The Temporal client's Rust threads may call into Python while the interpreter finalizes,
+    # which aborts a command that has finished (temporalio/sdk-python#300): leave without teardown.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code if isinstance(code, int) else int(code is not None))

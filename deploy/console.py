@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from activities.engagements import HistoryEntry
-from activities.participants import ParticipantDirectory, directory
+from activities.participants import Participant, ParticipantDirectory, directory
 from deploy.cases import CommandRefused, ServerUnavailable
 from deploy.options import BadOption
 from deploy.settings import Settings, SettingsError
@@ -51,6 +51,11 @@ class Context:
     @property
     def participants(self) -> ParticipantDirectory:
         return directory()
+
+    def participant(self, state: str) -> Participant:
+        """The participant a code or a name (ISO 3166 or Treaty Collection wording) stands for."""
+        found = self.participants.find(state)
+        return found if found is not None else self.run(lambda: self.participants.get(state))
 
     def today(self) -> date:
         return date.today()

@@ -7,6 +7,7 @@ from datetime import date
 
 from rich.console import Console
 
+from activities.engagements import Engagements
 from deploy.cases import CommandRefused, send
 from deploy.settings import Settings
 from deploy.worker import connect
@@ -20,6 +21,7 @@ from domain.commands import (
     RecordLawSummary,
 )
 from domain.values import AssistanceActivity, AssistanceKind, GapItem, Instrument
+from domain.views import CaseView
 
 SOURCE = "Report of the Secretary-General, 4 March 2002, para. 18"
 ALL = (Instrument.CONVENTION, Instrument.TRAFFICKING, Instrument.SMUGGLING, Instrument.FIREARMS)
@@ -76,14 +78,30 @@ def demo_commands(state: str, received: date, reached: int) -> list[Command]:
     return steps[: reached + 1]
 
 
+def _already_recorded(case: CaseView | None, command: Command) -> bool:
+    """Whether a demo activity is in the case: activities may repeat, so sending one again is not refused."""
+    return (
+        case is not None
+        and isinstance(command, RecordAssistanceActivity)
+        and any(
+            dated.effective_date == command.effective_date and dated.activity == command.activity
+            for dated in case.activities
+        )
+    )
+
+
 async def load_demo(settings: Settings, console: Console) -> int:
     """Send the demo commands; a step already recorded is skipped. Returns the steps recorded."""
     client = await connect(settings)
+    store = Engagements(settings.store_env("Engagements"))
     recorded = 0
     for state, received, reached in REQUESTS:
+        case = store.case(state)
         for command in demo_commands(state, received, reached):
+            if _already_recorded(case, command):
+                continue
             try:
-                await send(client, settings, command)
+                case = await send(client, settings, command)
                 recorded += 1
             except CommandRefused:
                 continue  # already there from an earlier start

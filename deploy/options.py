@@ -36,11 +36,15 @@ def parse_instruments(value: str) -> tuple[Instrument, ...]:
 def parse_amount(value: str | None) -> Decimal:
     if value is None:
         return Decimal(0)
+    not_an_amount = BadOption(f"--cost must be an amount like 15000 or 2500.50, not '{value}'.")
     try:
         amount = Decimal(value.strip())
     except InvalidOperation:
-        raise BadOption(f"--cost must be an amount like 15000 or 2500.50, not '{value}'.") from None
-    if amount < 0 or not amount.is_finite():
+        raise not_an_amount from None
+    # NaN and Infinity parse as decimals, and comparing NaN raises: test finiteness first.
+    if not amount.is_finite():
+        raise not_an_amount
+    if amount < 0:
         raise BadOption(f"--cost must be zero or more, not '{value}'.")
     return amount
 

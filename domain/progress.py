@@ -82,9 +82,13 @@ class Progress(Value):
 
     def with_bills(self, bills: Iterable[Bill]) -> Progress:
         merged = list(self.bills)
-        for bill in bills:
+        for given in bills:
             # Against the bills merged so far: one command may name a bill at two stages.
-            merged = [b for b in merged if b.title.casefold() != bill.title.casefold()] + [bill]
+            known = next((b for b in merged if b.title.casefold() == given.title.casefold()), None)
+            # What a bill addresses is named once; a later stage without it keeps it.
+            keeps = known is not None and not given.addresses
+            bill = given.model_copy(update={"addresses": known.addresses}) if known and keeps else given
+            merged = [b for b in merged if b is not known] + [bill]
         return self.model_copy(update={"bills": tuple(merged)})
 
     def withdrawn(self) -> Progress:
