@@ -39,6 +39,16 @@ def sources(settings: Settings) -> list[EventLog]:
     return [EventLog(name, settings.store_env(name)) for name in APPLICATIONS]
 
 
+def total_events(settings: Settings) -> int:
+    """How many events the logs hold together (an upper bound: PostgreSQL ids may have gaps)."""
+    logs = sources(settings)
+    try:
+        return sum(log.last() for log in logs)
+    finally:
+        for log in logs:
+            log.close()
+
+
 def _conninfo(settings: Settings) -> str:
     if settings.database_url is None:
         raise SettingsError("PALERMO_DATABASE_URL is required when PALERMO_STORE=postgres")
@@ -96,12 +106,13 @@ def drop(settings: Settings, generation: str) -> None:
 
 def refresh(store: FactStore, logs: list[EventLog], progress: Callable[[int], None] | None = None) -> int:
     """Catch the read model up with every log; a concurrent projector's move is simply retried."""
-    for _ in range(10):
+    while True:
         try:
             return catch_up(store, logs, progress=progress)
         except TrackingConflict:
+            # Another projector took the batch in first, so each retry starts further on and this ends
+            # with the logs. A fixed number of retries gave up while two projectors shared a long backlog.
             time.sleep(0.05)
-    return catch_up(store, logs, progress=progress)
 
 
 def rebuild(
@@ -123,6 +134,8 @@ def rebuild(
             fresh.close()
     finally:
         live.close()
+        for log in logs:
+            log.close()
     differences = _differences(theirs, ours)
     switched = force or not differences
     if switched:

@@ -15,9 +15,9 @@ from rich.table import Table
 
 from deploy.console import Context, fail
 from deploy.options import BadOption, parse_date
-from deploy.read_models import open_store, rebuild, refresh, sources
+from deploy.read_models import open_store, rebuild, refresh, sources, total_events
 from deploy.report_files import outreach_details, state_names, write_report
-from projections.document import build, lineage
+from projections.document import build, figure_values, lineage
 from projections.figures import Figures, UnknownFigure, explain, figures
 from projections.runner import backlog
 from projections.store import FactStore
@@ -54,8 +54,12 @@ def current_store(context: Context) -> FactStore:
     """The read model, caught up with every log first, so the figures include the latest step."""
     store = context.run(lambda: open_store(context.settings))
     logs = sources(context.settings)
-    with _bar(backlog(store, logs), "Catching up the read model") as advance:
-        refresh(store, logs, advance)
+    try:
+        with _bar(backlog(store, logs), "Catching up the read model") as advance:
+            refresh(store, logs, advance)
+    finally:
+        for log in logs:
+            log.close()
     return store
 
 
@@ -133,6 +137,7 @@ def report_explain(
     store = current_store(context)
     try:
         rows = explain(store, figure, day, moment)
+        value = figure_values(figures(store, day, moment)).get(figure, 0)
     except UnknownFigure as error:
         fail(str(error))
     finally:
@@ -140,7 +145,7 @@ def report_explain(
     if as_json:
         typer.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
         return
-    table = Table(title=f"{figure} as of {day}: {len({r.subject for r in rows})} counted, {len(rows)} events")
+    table = Table(title=f"{figure} = {value} as of {day}: {len(rows)} events behind it")
     for column in ("subject", "object", "effective", "recorded", "event", "application", "position"):
         table.add_column(column)
     for r in rows:
@@ -182,15 +187,18 @@ def projections_status(ctx: typer.Context) -> None:
     """Show how far the read model has read each application's log."""
     context: Context = ctx.obj
     store = context.run(lambda: open_store(context.settings))
+    logs = sources(context.settings)
     try:
         table = Table(title="Read model")
         for column in ("application", "read up to", "log ends at"):
             table.add_column(column)
-        for log in sources(context.settings):
+        for log in logs:
             table.add_row(log.name, str(store.position(log.name)), str(log.last()))
         context.console.print(table)
     finally:
         store.close()
+        for log in logs:
+            log.close()
 
 
 @projections.command("rebuild")
@@ -200,7 +208,7 @@ def projections_rebuild(
 ) -> None:
     """Rebuild the read model from the logs into a fresh store, compare, and switch when they agree."""
     context: Context = ctx.obj
-    total = sum(log.last() for log in sources(context.settings))
+    total = total_events(context.settings)
     with _bar(total, "Rebuilding") as advance:
         result = context.run(lambda: rebuild(context.settings, force=force, progress=advance))
     for line in result.differences:

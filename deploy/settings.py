@@ -102,7 +102,10 @@ class Settings(BaseSettings):
             "POSTGRES_USER": unquote(url.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(url.password or ""),
             "POSTGRES_SCHEMA": "public",
-            "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+            # eventsourcing 9.5 names its insert function once per schema, and every application
+            # re-creates it for its own table: with functions on, applications sharing a schema
+            # write into each other's tables.
+            "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
             "CREATE_TABLE": "y",
         }
 

@@ -88,7 +88,8 @@ def figures(store: FactStore, as_of: date, known_at: datetime | None = None) -> 
         },
         meetings_held=store.count(_query(f.MEETING, as_of, known_at, year=True)),
         states_reached=store.count(_query(f.MEETING_PARTICIPANT, as_of, known_at, year=True)),
-        cooperation_activities=store.count(_query(f.COOPERATION, as_of, known_at, year=True)),
+        # One row per activity: counting distinct States would fold a State's second activity into its first.
+        cooperation_activities=len(store.facts(_query(f.COOPERATION, as_of, known_at, year=True))),
         requests_received=store.count(_query(f.REQUEST, as_of, known_at)),
         engagements_by_stage=by_stage,
         common_needs=dict(sorted(store.count_by_object(_query(f.GAP_ITEM, as_of, known_at)).items())),
