@@ -33,6 +33,14 @@ KnownAt = Annotated[
     typer.Option("--known-at", help="Count only what was recorded by then (ISO date-time); default now."),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+Year = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        help="The year whose meetings and cooperation are counted (default: the year of --as-of; "
+        "the report of 4 March 2002 reviews 2001).",
+    ),
+]
 OutDir = Annotated[
     Path | None, typer.Option("--out", help="Folder for the report files; default PALERMO_HOME/reports.")
 ]
@@ -81,6 +89,14 @@ def _as_of(context: Context, value: str | None) -> date:
     return context.run(lambda: parse_date(value, "--as-of", context.today()))
 
 
+def _year(as_of: date, year: int | None) -> int:
+    if year is None:
+        return as_of.year
+    if not 1990 <= year <= as_of.year:
+        fail(f"--year must be a year from 1990 to that of --as-of ({as_of.year}), not {year}.")
+    return year
+
+
 def render_figures(context: Context, result: Figures) -> None:
     console = context.console
     table = Table(title=f"Signature and ratification as of {result.as_of}")
@@ -89,7 +105,8 @@ def render_figures(context: Context, result: Figures) -> None:
     for name, numbers in result.instruments.items():
         table.add_row(name, str(numbers.signatories), str(numbers.parties))
     console.print(table)
-    year = Table(title=f"In {result.as_of.year}, up to {result.as_of}", show_header=False)
+    period = f"In {result.year}" + (f", up to {result.as_of}" if result.year == result.as_of.year else "")
+    year = Table(title=period, show_header=False)
     year.add_row("meetings held", str(result.meetings_held))
     year.add_row("States reached", str(result.states_reached))
     year.add_row("technical cooperation activities", str(result.cooperation_activities))
@@ -105,14 +122,19 @@ def render_figures(context: Context, result: Figures) -> None:
 
 @report.command("figures")
 def report_figures(
-    ctx: typer.Context, as_of: AsOf = None, known_at: KnownAt = None, as_json: AsJson = False
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    year: Year = None,
+    as_json: AsJson = False,
 ) -> None:
     """Every figure of the report as of a date (and as known at a time)."""
     context: Context = ctx.obj
     day, moment = _as_of(context, as_of), _known_at(context, known_at)
+    reviewed = _year(day, year)
     store = current_store(context)
     try:
-        result = figures(store, day, moment)
+        result = figures(store, day, moment, reviewed)
     finally:
         store.close()
     if as_json:
@@ -129,15 +151,17 @@ def report_explain(
     ],
     as_of: AsOf = None,
     known_at: KnownAt = None,
+    year: Year = None,
     as_json: AsJson = False,
 ) -> None:
     """List the events behind one figure."""
     context: Context = ctx.obj
     day, moment = _as_of(context, as_of), _known_at(context, known_at)
+    reviewed = _year(day, year)
     store = current_store(context)
     try:
-        rows = explain(store, figure, day, moment)
-        value = figure_values(figures(store, day, moment)).get(figure, 0)
+        rows = explain(store, figure, day, moment, reviewed)
+        value = figure_values(figures(store, day, moment, reviewed)).get(figure, 0)
     except UnknownFigure as error:
         fail(str(error))
     finally:
@@ -158,14 +182,15 @@ def report_explain(
 
 @report.command("render")
 def report_render(
-    ctx: typer.Context, as_of: AsOf = None, known_at: KnownAt = None, out: OutDir = None
+    ctx: typer.Context, as_of: AsOf = None, known_at: KnownAt = None, year: Year = None, out: OutDir = None
 ) -> None:
     """Write the report as Markdown and HTML with its charts; every figure links to the events it counts."""
     context: Context = ctx.obj
     day, moment = _as_of(context, as_of), _known_at(context, known_at)
+    reviewed = _year(day, year)
     store = current_store(context)
     try:
-        result = figures(store, day, moment)
+        result = figures(store, day, moment, reviewed)
         rows = lineage(store, result)
     finally:
         store.close()

@@ -88,7 +88,10 @@ def figure_values(result: Figures) -> dict[str, int]:
 
 def lineage(store: FactStore, result: Figures) -> dict[str, list[StoredFact]]:
     """The fact rows behind every figure of `result`, read at its as-of date and known-at time."""
-    return {name: explain(store, name, result.as_of, result.known_at) for name in figure_values(result)}
+    return {
+        name: explain(store, name, result.as_of, result.known_at, result.year)
+        for name in figure_values(result)
+    }
 
 
 def build(

@@ -31,6 +31,7 @@ class Figures(BaseModel):
 
     as_of: date
     known_at: datetime | None
+    year: int
     instruments: dict[str, InstrumentFigures]
     meetings_held: int
     states_reached: int
@@ -45,9 +46,11 @@ class UnknownFigure(Exception):
 
 
 def _query(
-    fact: str, as_of: date, known_at: datetime | None, *, year: bool = False, obj: str | None = None
+    fact: str, as_of: date, known_at: datetime | None, *, year: int | None = None, obj: str | None = None
 ) -> FactQuery:
-    start = date(as_of.year, 1, 1) if year else None
+    start = date(year, 1, 1) if year is not None else None
+    if year is not None:
+        as_of = min(as_of, date(year, 12, 31))
     return FactQuery(fact=fact, object=obj, effective_from=start, effective_to=as_of, known_at=known_at)
 
 
@@ -71,14 +74,22 @@ def stages(store: FactStore, as_of: date, known_at: datetime | None) -> dict[str
     }
 
 
-def figures(store: FactStore, as_of: date, known_at: datetime | None = None) -> Figures:
-    """All figures, each an index look-up over the fact rows (no replay)."""
+def figures(
+    store: FactStore, as_of: date, known_at: datetime | None = None, year: int | None = None
+) -> Figures:
+    """All figures, each an index look-up over the fact rows (no replay).
+
+    Meetings, States reached and cooperation activities count within `year` (by default the year of
+    `as_of`) up to `as_of`: the report of 4 March 2002 reviews 2001, so it is asked for with year 2001.
+    """
+    year = as_of.year if year is None else year
     by_stage = dict.fromkeys(STAGES, 0)
     for stage in stages(store, as_of, known_at).values():
         by_stage[stage] += 1
     return Figures(
         as_of=as_of,
         known_at=known_at,
+        year=year,
         instruments={
             i.value: InstrumentFigures(
                 signatories=store.count(_query(f.SIGNATURE, as_of, known_at, obj=i.value)),
@@ -86,10 +97,10 @@ def figures(store: FactStore, as_of: date, known_at: datetime | None = None) -> 
             )
             for i in Instrument
         },
-        meetings_held=store.count(_query(f.MEETING, as_of, known_at, year=True)),
-        states_reached=store.count(_query(f.MEETING_PARTICIPANT, as_of, known_at, year=True)),
+        meetings_held=store.count(_query(f.MEETING, as_of, known_at, year=year)),
+        states_reached=store.count(_query(f.MEETING_PARTICIPANT, as_of, known_at, year=year)),
         # One row per activity: counting distinct States would fold a State's second activity into its first.
-        cooperation_activities=len(store.facts(_query(f.COOPERATION, as_of, known_at, year=True))),
+        cooperation_activities=len(store.facts(_query(f.COOPERATION, as_of, known_at, year=year))),
         requests_received=store.count(_query(f.REQUEST, as_of, known_at)),
         engagements_by_stage=by_stage,
         common_needs=dict(sorted(store.count_by_object(_query(f.GAP_ITEM, as_of, known_at)).items())),
@@ -103,13 +114,16 @@ def figure_names() -> list[str]:
     return [*names, "common_needs.<checklist item>"]
 
 
-def explain(store: FactStore, figure: str, as_of: date, known_at: datetime | None = None) -> list[StoredFact]:
+def explain(
+    store: FactStore, figure: str, as_of: date, known_at: datetime | None = None, year: int | None = None
+) -> list[StoredFact]:
     """The fact rows (and so the events) a figure counts."""
+    year = as_of.year if year is None else year
     head, _, tail = figure.partition(".")
     simple = {
-        "meetings_held": _query(f.MEETING, as_of, known_at, year=True),
-        "states_reached": _query(f.MEETING_PARTICIPANT, as_of, known_at, year=True),
-        "cooperation_activities": _query(f.COOPERATION, as_of, known_at, year=True),
+        "meetings_held": _query(f.MEETING, as_of, known_at, year=year),
+        "states_reached": _query(f.MEETING_PARTICIPANT, as_of, known_at, year=year),
+        "cooperation_activities": _query(f.COOPERATION, as_of, known_at, year=year),
         "requests_received": _query(f.REQUEST, as_of, known_at),
     }
     if figure in simple:

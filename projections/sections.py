@@ -135,7 +135,7 @@ def introduction(s: Sources) -> Section:
     first += [" withdrawn."]
     second = (
         "The present report gives the status of signature and ratification, the seminars and meetings "
-        f"held in {r.as_of.year}, technical cooperation activities, the requests received and the needs "
+        f"held in {r.year}, technical cooperation activities, the requests received and the needs "
         "identified. Every figure is computed from the recorded events, listed at the end under "
         "“Where the figures come from”."
     )
@@ -188,9 +188,16 @@ def _meeting_row(s: Sources, row: StoredFact) -> tuple[Inline, ...]:
     return (days, f"{summary.title} ({label(row.object).lower()})", summary.place, ", ".join(states) or "—")
 
 
+def _period(result: Figures) -> str:
+    """The reviewed year, "up to" the date when the date falls within it."""
+    if result.as_of.year == result.year:
+        return f"{result.year}, up to {day(result.as_of)}"
+    return str(result.year)
+
+
 def meetings(s: Sources) -> Section:
-    year, until = s.result.as_of.year, day(s.result.as_of)
-    text: list[Inline] = [f"In {year}, up to {until}, the Centre organized or participated in "]
+    year = s.result.year
+    text: list[Inline] = [f"In {_period(s.result)}, the Centre organized or participated in "]
     text += [*counted(s.ref("meetings_held"), "seminar or meeting", "seminars and meetings")]
     text += [" on the ratification of the Convention and the Protocols thereto, in which "]
     text += [*counted(s.ref("states_reached"), "State", "States"), " took part."]
@@ -205,8 +212,7 @@ def meetings(s: Sources) -> Section:
 
 
 def cooperation(s: Sources) -> Section:
-    year, until = s.result.as_of.year, day(s.result.as_of)
-    text: list[Inline] = [f"In {year}, up to {until}, the Centre undertook "]
+    text: list[Inline] = [f"In {_period(s.result)}, the Centre undertook "]
     ref = s.ref("cooperation_activities")
     text += counted(ref, "technical cooperation activity", "technical cooperation activities")
     text += [" at the request of Member States, focusing on specific issues relating to the ratification "]
@@ -218,7 +224,7 @@ def cooperation(s: Sources) -> Section:
             (day(row.effective_date), s.name(row.subject), label(row.object), found.title if found else "—")
         )
     table = Table(
-        caption=f"Technical cooperation activities in {year}",
+        caption=f"Technical cooperation activities in {s.result.year}",
         header=("Date", "State", "Activity", "Title"),
         rows=tuple(rows),
     )

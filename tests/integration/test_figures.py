@@ -84,6 +84,18 @@ def test_last_years_meeting_counts_in_its_own_year(report: FactStore) -> None:
     assert (year_end.meetings_held, year_end.states_reached) == (3, 6)
 
 
+def test_an_earlier_reviewed_year_counts_that_whole_year_as_of_a_later_date(report: FactStore) -> None:
+    # The report of 4 March 2002 reviews 2001: asked with year 2001, it counts all of 2001's meetings.
+    reviewed = figures(report, REPORT_DAY, year=2001)
+
+    assert reviewed.year == 2001
+    assert (reviewed.meetings_held, reviewed.states_reached) == (1, 2)
+    assert reviewed.cooperation_activities == 1
+    assert len(explain(report, "meetings_held", REPORT_DAY, year=2001)) == 1
+    # Treaty figures do not depend on the reviewed year.
+    assert reviewed.instruments == figures(report, REPORT_DAY).instruments
+
+
 def test_cooperation_activities_count_each_activity_of_the_year(report: FactStore) -> None:
     # HRV had two activities this year; MCO's was last year and UKR's comes in April.
     assert figures(report, REPORT_DAY).cooperation_activities == 3

@@ -52,6 +52,7 @@ def sample_figures(seed: int = 7) -> Figures:
     return Figures(
         as_of=AS_OF,
         known_at=None,
+        year=AS_OF.year,
         instruments={
             name: InstrumentFigures(signatories=pool[2 * i], parties=pool[2 * i + 1])
             for i, name in enumerate(("convention", "trafficking", "smuggling", "firearms"))
