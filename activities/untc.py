@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from activities.participants import ParticipantDirectory, directory
 from domain.errors import DomainError
 from domain.treaty import ActionKind
+from domain.values import Instrument
 
 PARTICIPANT, SIGNATURE = "Participant", "Signature"
 # The Collection orders these differently from one table to another (the Firearms Protocol's starts with
@@ -208,3 +209,21 @@ def read_table(path: Path, participants: ParticipantDirectory | None = None) -> 
     except OSError as error:
         raise TableRefused([f"{path} cannot be read ({error.strerror or error})"]) from None
     return parse_table(text, participants)
+
+
+# The Collection's chapter XVIII item numbers of the four instruments, as its status tables are named.
+COLLECTION_ITEMS: dict[str, Instrument] = {
+    "18-12": Instrument.CONVENTION,
+    "18-12-a": Instrument.TRAFFICKING,
+    "18-12-b": Instrument.SMUGGLING,
+    "18-12-c": Instrument.FIREARMS,
+}
+
+
+def collection_tables(folder: Path) -> list[tuple[Path, Instrument]]:
+    """The status tables of the four instruments found in `folder` (named by item, e.g. 18-12-a.csv)."""
+    return [
+        (folder / f"{item}.csv", i)
+        for item, i in COLLECTION_ITEMS.items()
+        if (folder / f"{item}.csv").is_file()
+    ]

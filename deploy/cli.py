@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,7 +14,7 @@ from rich.table import Table
 from deploy import case_cli, outreach_cli, report_cli, stack, treaty_cli
 from deploy.console import Context, default_actor, fail
 from deploy.demo import run_demo
-from deploy.seed import run_seed
+from deploy.seed import import_collection, run_seed
 from deploy.settings import SettingsError, load_settings
 from domain.checklist import CHECKLIST
 
@@ -53,6 +54,10 @@ def up(
     ctx: typer.Context,
     demo: Annotated[bool, typer.Option(help="Load the demo engagements once the stack is ready.")] = False,
     detach: Annotated[bool, typer.Option(help="Return once ready; stop later with `palermo down`.")] = False,
+    untc: Annotated[
+        Path | None,
+        typer.Option(help="With --demo: also import the Treaty Collection's status tables from this folder."),
+    ] = None,
 ) -> None:
     """Start the embedded stack: Temporal (with its UI) and the worker, under PALERMO_HOME."""
     context: Context = ctx.obj
@@ -61,6 +66,8 @@ def up(
         if demo:
             settings = context.settings.model_copy(update={"temporal_address": address})
             run_seed(settings, context.console)
+            if untc is not None:
+                import_collection(settings, untc, context.console)
             run_demo(settings, context.console)
 
     projector = ("projector", [sys.executable, "-m", "deploy.projector"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
@@ -13,7 +14,7 @@ from rich.table import Table
 from activities.outreach import Outreach
 from deploy.console import Context
 from deploy.options import BadOption, parse_date
-from deploy.seed import SeedSummary
+from deploy.seed import SeedSummary, import_collection
 from deploy.seed import seed as seed_history
 from domain.outreach import CooperationKind, MeetingDetails, MeetingKind
 from domain.values import Instrument
@@ -205,9 +206,20 @@ def list_cooperation(ctx: typer.Context, as_json: AsJson = False) -> None:
     context.console.print(table)
 
 
-def seed(ctx: typer.Context) -> None:
+def seed(
+    ctx: typer.Context,
+    untc: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also import the Treaty Collection's status tables (18-12.csv, 18-12-a.csv …) from here."
+        ),
+    ] = None,
+) -> None:
     """Record the outreach history of 2001 from the report of 4 March 2002; running it again adds nothing."""
     context: Context = ctx.obj
+    if untc is not None:
+        folder = untc
+        context.run(lambda: import_collection(context.settings, folder, context.console, actor=context.actor))
 
     def run(outreach: Outreach) -> tuple[SeedSummary, int, int]:
         summary = seed_history(outreach)

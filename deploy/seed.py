@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 from rich.console import Console
 
 from activities.outreach import Outreach
 from activities.participants import ParticipantDirectory, directory
+from activities.treaties import Treaties
+from activities.untc import COLLECTION_ITEMS, TableRefused, collection_tables, read_table
 from deploy.settings import Settings
 from domain.errors import UnknownParticipant
 from domain.outreach import CooperationKind, MeetingDetails
@@ -276,3 +279,29 @@ def run_seed(settings: Settings, console: Console, actor: str = "seed") -> SeedS
         f"{summary.recorded} events recorded now."
     )
     return summary
+
+
+def import_collection(settings: Settings, folder: Path, console: Console, actor: str = "seed") -> int:
+    """Import the Treaty Collection's status tables found in `folder`; returns the events recorded."""
+    tables = collection_tables(folder)
+    if not tables:
+        raise TableRefused([f"{folder} holds none of {', '.join(f'{i}.csv' for i in COLLECTION_ITEMS)}"])
+    treaties = Treaties(settings.store_env("Treaties"), participants=directory())
+    recorded = 0
+    try:
+        for path, instrument in tables:
+            summary = treaties.import_table(
+                read_table(path, treaties.participants),
+                instrument,
+                actor=actor,
+                source=f"UN Treaty Collection status table {path.name}",
+            )
+            recorded += summary.recorded + summary.corrected
+            console.print(
+                f"Treaty status ({instrument.value}): {summary.recorded} recorded, {summary.corrected} "
+                f"corrected, {summary.unchanged} unchanged.",
+                highlight=False,
+            )
+    finally:
+        treaties.close()
+    return recorded
