@@ -51,3 +51,30 @@ def test_seed_refuses_a_folder_without_tables_and_records_nothing(home: Path) ->
     assert result.exit_code == 1
     assert "holds none of 18-12.csv" in result.output
     assert figures["meetings_held"] == 0
+
+
+COLLECTION = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "untc"
+
+
+@pytest.mark.skipif(not (COLLECTION / "18-12.csv").is_file(), reason=f"no Collection tables at {COLLECTION}")
+def test_paragraph_eight_comes_out_of_the_collections_tables(home: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["seed", "--untc", str(COLLECTION)]).exit_code == 0
+
+    def figures(as_of: str) -> dict[str, tuple[int, int]]:
+        result = json.loads(runner.invoke(app, ["report", "figures", "--as-of", as_of, "--json"]).stdout)
+        return {k: (v["signatories"], v["parties"]) for k, v in result["instruments"].items()}
+
+    # As the report counted them, before Spain's deposits of 1 March 2002.
+    assert figures("2002-02-28") == {
+        "convention": (140, 7),
+        "trafficking": (101, 5),
+        "smuggling": (97, 5),
+        "firearms": (26, 0),
+    }
+    assert figures("2002-03-04") == {
+        "convention": (140, 8),
+        "trafficking": (101, 6),
+        "smuggling": (97, 6),
+        "firearms": (26, 0),
+    }
