@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime
 from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 from pydantic import BaseModel, ConfigDict
 
 from activities.participants import ParticipantDirectory, directory
+from activities.recorders import ChainedApplication
 from activities.store import JsonTranscoder, PydanticMapper
 from domain.commands import Command, OpenEngagement
 from domain.engagement import Engagement, engagement_id
@@ -45,7 +46,7 @@ class HistoryEntry(BaseModel):
     data: dict[str, Any]
 
 
-class Engagements(Application[UUID]):
+class Engagements(ChainedApplication):
     """Opens engagements and records their steps; every write is one command, recorded once."""
 
     name = "Engagements"

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import cast
 from uuid import UUID
 
-from eventsourcing.application import Application
 from eventsourcing.persistence import Mapper, Transcoder
 
+from activities.recorders import ChainedApplication
 from activities.store import JsonTranscoder, PydanticMapper
 from domain.facts import Fact
 
@@ -16,7 +16,7 @@ from domain.facts import Fact
 APPLICATIONS = ("Engagements", "Treaties", "Outreach")
 
 
-class EventLog(Application[UUID]):
+class EventLog(ChainedApplication):
     """A read-only view of one application's notification log, in large pages."""
 
     def __init__(self, name: str, env: Mapping[str, str] | None = None) -> None:

@@ -7,12 +7,13 @@ from datetime import date, datetime
 from typing import TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 from pydantic import BaseModel, ConfigDict
 
 from activities.engagements import CONFLICT_RETRIES, Clock, utc_now
 from activities.participants import ParticipantDirectory, directory
+from activities.recorders import ChainedApplication
 from activities.store import JsonTranscoder, PydanticMapper
 from domain.errors import EffectiveDateInFuture
 from domain.outreach import (
@@ -63,7 +64,7 @@ class CooperationRecord(BaseModel):
     source: str | None
 
 
-class Outreach(Application[UUID]):
+class Outreach(ChainedApplication):
     """Meetings (identified by place and first day) and cooperation activities (by State, kind and date)."""
 
     name = "Outreach"

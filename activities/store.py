@@ -1,4 +1,4 @@
-"""Persistence of pydantic events with eventsourcing: a mapper and a JSON transcoder."""
+"""Persistence of pydantic events with eventsourcing: a mapper with upcasting, and a JSON transcoder."""
 
 from __future__ import annotations
 
@@ -7,9 +7,43 @@ from uuid import UUID
 
 import pydantic_core
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Mapper, ProgrammingError, StoredEvent, Transcoder, Transcoding
+from eventsourcing.persistence import (
+    Mapper,
+    MapperDeserialisationError,
+    ProgrammingError,
+    StoredEvent,
+    Transcoder,
+    Transcoding,
+)
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel
+
+# The stored field naming the shape's version; absent means version 1 (eventsourcing's convention).
+CLASS_VERSION = "class_version"
+
+
+def class_version_of(event_class: type[object]) -> int:
+    return int(getattr(event_class, CLASS_VERSION, 1))
+
+
+def upcast(event_class: type[object], stored: dict[str, Any]) -> dict[str, Any]:
+    """The stored fields of an event in the current shape of `event_class`, upcast step by step.
+
+    An event of version N is passed through the class's `upcast_vN_vN+1`, then the next, up to the
+    class's `class_version`. An event from a newer version than the class knows is refused: reading it
+    as the older shape would drop what it says.
+    """
+    fields = dict(stored)
+    version = int(fields.pop(CLASS_VERSION, 1))
+    current = class_version_of(event_class)
+    if version > current:
+        raise MapperDeserialisationError(
+            f"{event_class.__name__} was stored as version {version}; this code reads up to {current}."
+        )
+    while version < current:
+        fields = getattr(event_class, f"upcast_v{version}_v{version + 1}")(fields)
+        version += 1
+    return fields
 
 
 class PydanticMapper(Mapper[UUID]):
@@ -19,6 +53,9 @@ class PydanticMapper(Mapper[UUID]):
         fields = cast(BaseModel, domain_event).model_dump(
             mode="json", exclude={"originator_id", "originator_version"}
         )
+        version = class_version_of(type(domain_event))
+        if version > 1:
+            fields[CLASS_VERSION] = version
         state = self.transcoder.encode(fields)
         if self.compressor:
             state = self.compressor.compress(state)
@@ -38,10 +75,11 @@ class PydanticMapper(Mapper[UUID]):
         if self.compressor:
             state = self.compressor.decompress(state)
         fields: dict[str, Any] = self.transcoder.decode(state)
+        # Upcasters see the ids too, as eventsourcing's own mapper gives them.
         fields["originator_id"] = stored_event.originator_id
         fields["originator_version"] = stored_event.originator_version
         event_class = cast(type[BaseModel], resolve_topic(stored_event.topic))
-        return cast(DomainEventProtocol[UUID], event_class.model_validate(fields))
+        return cast(DomainEventProtocol[UUID], event_class.model_validate(upcast(event_class, fields)))
 
 
 class JsonTranscoder(Transcoder):

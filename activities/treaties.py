@@ -7,12 +7,13 @@ from datetime import date, datetime
 from typing import cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 from pydantic import BaseModel, ConfigDict
 
 from activities.engagements import Clock, utc_now
 from activities.participants import ParticipantDirectory, directory
+from activities.recorders import ChainedApplication
 from activities.store import JsonTranscoder, PydanticMapper
 from activities.untc import TableAction, TableRefused, TableRow, duplicates
 from domain.errors import UnknownParticipant
@@ -52,7 +53,7 @@ class RecordedAction(BaseModel):
     version: int
 
 
-class Treaties(Application[UUID]):
+class Treaties(ChainedApplication):
     """Each participant's signature of, and consent to, each instrument; a changed reading is a correction."""
 
     name = "Treaties"

@@ -141,7 +141,8 @@ def advance(
         point = _build_value(ctx, FocalPoint, name=name, office=office, contact=contact) if name else None
         command = _build(ctx, NameFocalPoint, **fields, focal_point=point)
     elif step is Step.GAP_LIST:
-        command = _build(ctx, DrawUpGapList, **fields, items=gap_items(item or []), note=note)
+        items = ctx.obj.run(lambda: gap_items(item or []))
+        command = _build(ctx, DrawUpGapList, **fields, items=items, note=note)
     elif step is Step.ASSISTANCE:
         amount = ctx.obj.run(lambda: parse_amount(cost))
         activities = tuple(

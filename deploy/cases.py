@@ -36,7 +36,14 @@ CLIENT_UPDATES = frozenset(
 
 
 class CommandRefused(Exception):
-    """The workflow refused the command; nothing was recorded. The message says why."""
+    """The workflow refused the command; nothing was recorded. The message says why.
+
+    `kind` names the rule that refused it (the domain error's class, e.g. StepOutOfOrder) when known.
+    """
+
+    def __init__(self, reason: str, kind: str | None = None) -> None:
+        super().__init__(reason)
+        self.kind = kind
 
 
 class ServerUnavailable(Exception):
@@ -71,8 +78,9 @@ async def send(client: Client, settings: Settings, command: Command) -> CaseView
         )
     except WorkflowUpdateFailedError as error:
         cause = error.cause
-        reason = cause.message if isinstance(cause, ApplicationError) else str(cause or error)
-        raise CommandRefused(reason) from None
+        if isinstance(cause, ApplicationError):
+            raise CommandRefused(cause.message, cause.type) from None
+        raise CommandRefused(str(cause or error)) from None
     except RPCError as error:
         raise ServerUnavailable(
             f"The Temporal server at {settings.temporal_address} did not answer: {error.message}"

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from deploy import case_cli, outreach_cli, report_cli, stack, treaty_cli
+from deploy import audit_cli, case_cli, outreach_cli, report_cli, stack, treaty_cli, user_cli
 from deploy.console import Context, default_actor, fail
 from deploy.demo import run_demo
 from deploy.seed import import_collection, run_seed
@@ -25,6 +25,8 @@ app = typer.Typer(
 )
 app.add_typer(case_cli.app, name="case")
 app.add_typer(treaty_cli.app, name="treaty")
+app.add_typer(audit_cli.app, name="audit")
+app.add_typer(user_cli.app, name="user")
 app.add_typer(outreach_cli.meeting, name="meeting")
 app.add_typer(outreach_cli.cooperation, name="cooperation")
 app.command("seed")(outreach_cli.seed)
@@ -59,7 +61,10 @@ def up(
         typer.Option(help="With --demo: also import the Treaty Collection's status tables from this folder."),
     ] = None,
 ) -> None:
-    """Start the embedded stack: Temporal (with its UI) and the worker, under PALERMO_HOME."""
+    """Start the embedded stack: Temporal (with its UI), the worker, the projector and the web app."""
+    from deploy.web.config import announce  # noqa: PLC0415 - only `up` needs the web server's modules
+    from deploy.web.demo import add_demo_users  # noqa: PLC0415
+
     context: Context = ctx.obj
 
     def after_ready(address: str) -> None:
@@ -69,14 +74,18 @@ def up(
             if untc is not None:
                 import_collection(settings, untc, context.console)
             run_demo(settings, context.console)
+            add_demo_users(settings, context.console)
+        announce(context.settings, context.console)
 
     projector = ("projector", [sys.executable, "-m", "deploy.projector"])
+    # The web server takes PALERMO_WEB_PORT (default 8000), or a free port, and writes HOME/web.json.
+    web = ("web", [sys.executable, "-m", "deploy.web"])
     code = stack.up(
         context.settings,
         detach=detach,
         console=context.console,
         after_ready=after_ready,
-        extra_processes=[projector],
+        extra_processes=[projector, web],
     )
     raise typer.Exit(code)
 

@@ -8,6 +8,9 @@ from decimal import Decimal, InvalidOperation
 from domain.checklist import CHECKLIST_BY_ID
 from domain.values import GapItem, Instrument, NeedKind
 
+# GapItem.checklist_item is a ShortText.
+ITEM_ID_LENGTH = 200
+
 
 class BadOption(Exception):
     """A command-line value could not be read; the message names the option and the value."""
@@ -54,6 +57,9 @@ def gap_items(ids: list[str]) -> tuple[GapItem, ...]:
     items = []
     for raw in ids:
         item_id = raw.strip()
+        # An unknown id is the domain's to refuse, naming the rule; one that is no id at all stops here.
+        if not item_id or len(item_id) > ITEM_ID_LENGTH:
+            raise BadOption(f"--item must name a checklist item such as convention.art5, not '{raw}'.")
         listed = CHECKLIST_BY_ID.get(item_id)
         kind = listed.kind if listed else NeedKind.LEGISLATIVE
         items.append(GapItem(checklist_item=item_id, kind=kind))

@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import psycopg
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from activities.logs import APPLICATIONS, EventLog
 from deploy.settings import Settings, SettingsError
+from deploy.stores import opened
 from projections.postgres_store import PostgresFactStore
 from projections.runner import catch_up
 from projections.sqlite_store import SqliteFactStore
@@ -36,7 +38,7 @@ class RebuildResult(BaseModel):
 
 
 def sources(settings: Settings) -> list[EventLog]:
-    return [EventLog(name, settings.store_env(name)) for name in APPLICATIONS]
+    return [opened(partial(EventLog, name, settings.store_env(name))) for name in APPLICATIONS]
 
 
 def total_events(settings: Settings) -> int:

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from activities.chain import KEY_FILE_SETTING, KEY_SETTING, parse_key
 
 # Days an officer may wait for each step before a reminder; escalation follows after as long again.
 DEFAULT_DUE_DAYS: dict[str, int] = {
@@ -42,6 +44,18 @@ class Settings(BaseSettings):
     actor: str | None = Field(default=None, description="Who the command line records as the actor")
     # NoDecode: the variable's text reaches `_json_object`, so bad JSON is a validation error naming it.
     due_days: Annotated[dict[str, int], NoDecode] = Field(default_factory=lambda: dict(DEFAULT_DUE_DAYS))
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="Key of the audit chain (hex or base64, at least 32 bytes); without it, the embedded "
+        "stack keeps one in PALERMO_HOME/audit.key. Every process of a deployment needs the same key.",
+    )
+
+    @field_validator("audit_key")
+    @classmethod
+    def _audit_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_key(value.get_secret_value())
+        return value
 
     @field_validator("due_days", mode="before")
     @classmethod
@@ -81,6 +95,16 @@ class Settings(BaseSettings):
     def home_dir(self) -> Path:
         return self.home.expanduser().resolve()
 
+    @property
+    def audit_key_file(self) -> Path:
+        return self.home_dir / "audit.key"
+
+    def audit_key_env(self) -> dict[str, str]:
+        """Where applications find the audit key: PALERMO_AUDIT_KEY, else the key file (made on first use)."""
+        if self.audit_key is not None:
+            return {KEY_SETTING: parse_key(self.audit_key.get_secret_value()).hex()}
+        return {KEY_FILE_SETTING: str(self.audit_key_file)}
+
     def store_env(self, application: str) -> dict[str, str]:
         """The eventsourcing environment for one application (or read model) named `application`."""
         prefix = application.upper()
@@ -90,7 +114,7 @@ class Settings(BaseSettings):
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 f"{prefix}_SQLITE_DBNAME": str(self.home_dir / f"{application.lower()}.sqlite"),
                 "SQLITE_LOCK_TIMEOUT": "30",
-            }
+            } | self.audit_key_env()
         if self.database_url is None:
             raise SettingsError("PALERMO_DATABASE_URL is required when PALERMO_STORE=postgres")
         url = urlsplit(self.database_url)
@@ -107,7 +131,7 @@ class Settings(BaseSettings):
             # write into each other's tables.
             "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
             "CREATE_TABLE": "y",
-        }
+        } | self.audit_key_env()
 
 
 def load_settings() -> Settings:

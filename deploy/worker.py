@@ -12,16 +12,25 @@ from temporalio.worker import Worker
 
 from activities.engagement_activities import EngagementActivities
 from activities.engagements import Engagements
+from activities.participants import ParticipantDirectory
 from deploy.settings import Settings, load_settings
+from deploy.stores import opened
 from workflows.engagement import EngagementWorkflow
 
 # Activities are plain functions (eventsourcing is synchronous); they run on this many threads.
 ACTIVITY_THREADS = 16
 
 
-def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
+def build_worker(
+    client: Client,
+    settings: Settings,
+    executor: ThreadPoolExecutor,
+    participants: ParticipantDirectory | None = None,
+) -> Worker:
     """A worker for the engagement workflow with activities bound to the configured event store."""
-    activities = EngagementActivities(Engagements(settings.store_env("Engagements")))
+    activities = EngagementActivities(
+        opened(lambda: Engagements(settings.store_env("Engagements"), participants=participants))
+    )
     return Worker(
         client,
         task_queue=settings.task_queue,
@@ -40,14 +49,14 @@ async def connect(settings: Settings) -> Client:
     )
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings, participants: ParticipantDirectory | None = None) -> None:
     client = await connect(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
-        worker = build_worker(client, settings, executor)
+        worker = build_worker(client, settings, executor, participants)
         async with worker:
             ready = settings.home_dir / "worker.ready"
             ready.parent.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate
 
@@ -25,6 +25,7 @@ from domain.commands import (
     SendReminder,
     Withdraw,
 )
+from domain.identity import engagement_id
 from domain.progress import Progress, check
 from domain.values import (
     AssistanceActivity,
@@ -36,13 +37,8 @@ from domain.values import (
 )
 from domain.views import CaseView
 
-# Fixed forever: engagement ids derive from it, so a retried open finds the same aggregate.
-ENGAGEMENT_NAMESPACE = UUID("5b0f1f8e-7c39-4d0e-9a3c-2f1e6a1d0c55")
-
-
-def engagement_id(state: str) -> UUID:
-    """The id of a State's engagement, from its ISO 3166 alpha-3 code."""
-    return uuid5(ENGAGEMENT_NAMESPACE, f"engagement/{state.upper()}")
+# engagement_id lives in domain.identity (events need it too) and is asked of the aggregate's module.
+__all__ = ["Engagement", "engagement_id"]
 
 
 class Engagement(BaseAggregate[UUID]):

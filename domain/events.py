@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import CanInitAggregate
 
 from domain.facts import Fact
+from domain.identity import state_of_engagement
 from domain.values import (
     AssistanceActivity,
     Bill,
@@ -31,8 +32,19 @@ class EngagementEvent(Fact):
     `command_id` lets a retried command find itself recorded.
     """
 
+    # Version 2: every event names its State. Stores written before then hold step events without it.
+    class_version: ClassVar[int] = 2
+
     state: str
     command_id: str | None = None
+
+    @staticmethod
+    def upcast_v1_v2(stored: dict[str, Any]) -> dict[str, Any]:
+        """Name the State on a version 1 event that lacks it, from the engagement id it derives from."""
+        if "state" in stored:
+            # Events written between the change and its version number already name their State.
+            return stored
+        return {**stored, "state": state_of_engagement(UUID(str(stored["originator_id"])))}
 
     def apply(self, aggregate: Any) -> None:
         aggregate.command_ids.add(self.command_id)

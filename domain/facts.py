@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import CanMutateAggregate
@@ -10,9 +11,16 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Fact(BaseModel, CanMutateAggregate[UUID]):
-    """`timestamp` is the recorded time (given, never read from a clock); `effective_date` the world's."""
+    """`timestamp` is the recorded time (given, never read from a clock); `effective_date` the world's.
+
+    Stored shapes are versioned as eventsourcing versions them: a class whose shape changed raises its
+    `class_version`, and has a static `upcast_vN_vM(state) -> state` for each step, which the mapper runs
+    on an older stored event before validating it (activities.store.upcast).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    class_version: ClassVar[int] = 1
 
     originator_id: UUID
     originator_version: int

@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS {schema}.facts (
     version INTEGER NOT NULL, event_type TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS facts_by_kind ON {schema}.facts (fact, object, effective_date);
-CREATE INDEX IF NOT EXISTS facts_current_by_origin ON {schema}.facts (origin) WHERE superseded_at IS NULL;
+CREATE INDEX IF NOT EXISTS facts_current_by_origin ON {schema}.facts (origin)
+    WHERE superseded_at IS NULL AND {correctable};
 CREATE TABLE IF NOT EXISTS {schema}.tracking (application TEXT PRIMARY KEY, position BIGINT NOT NULL);
 """
 
@@ -39,7 +40,11 @@ class PostgresFactStore:
         with self._db.transaction():
             for statement in SCHEMA.split(";"):
                 if statement.strip():
-                    self._db.execute(pg.SQL(statement).format(schema=pg.Identifier(schema)))
+                    self._db.execute(
+                        pg.SQL(statement).format(
+                            schema=pg.Identifier(schema), correctable=pg.SQL(sql.CORRECTABLE_ROWS)
+                        )
+                    )
 
     def _where(self, query: FactQuery) -> tuple[pg.Composed, list[object]]:
         clauses, params = sql.filters(query, "%s")
@@ -81,8 +86,8 @@ class PostgresFactStore:
             )
             supersede = pg.SQL(
                 "UPDATE {} SET superseded_at = %s, superseded_position = %s "
-                "WHERE origin = %s AND superseded_at IS NULL"
-            ).format(self._facts)
+                "WHERE origin = %s AND superseded_at IS NULL AND {}"
+            ).format(self._facts, pg.SQL(sql.CORRECTABLE_ROWS))
             # Rows go in one executemany (one round trip per event was ~3k events/s); a correction first
             # writes the rows before it, so that it supersedes them.
             pending: list[tuple[object, ...]] = []
@@ -92,7 +97,7 @@ class PostgresFactStore:
                     pending = []
                 for values in sql.supersessions([projected]):
                     cursor.execute(supersede, values)
-                pending += [sql.row_values(r) for r in projected.rows]
+                pending += sql.rows_of(projected)
             if pending:
                 cursor.executemany(insert, pending)
             cursor.execute(
@@ -114,6 +119,14 @@ class PostgresFactStore:
         with self._db.transaction():
             rows = self._db.execute(statement.format(self._facts, where), params).fetchall()
         return {str(obj): int(n) for obj, n in rows}
+
+    def pairs(self, query: FactQuery) -> list[tuple[str, str]]:
+        where, params = self._where(query)
+        with self._db.transaction():
+            rows = self._db.execute(
+                pg.SQL("SELECT subject, object FROM {} WHERE {}").format(self._facts, where), params
+            ).fetchall()
+        return [(str(subject), str(obj)) for subject, obj in rows]
 
     def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:
         where, params = self._where(query)

@@ -10,7 +10,7 @@ from projections import sql
 from projections.facts import Projected
 from projections.store import FactQuery, StoredFact, TrackingConflict
 
-SCHEMA = """
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS facts (
     id INTEGER PRIMARY KEY,
     fact TEXT NOT NULL, subject TEXT NOT NULL, object TEXT NOT NULL,
@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS facts (
     version INTEGER NOT NULL, event_type TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS facts_by_kind ON facts (fact, object, effective_date);
-CREATE INDEX IF NOT EXISTS facts_current_by_origin ON facts (origin) WHERE superseded_at IS NULL;
+CREATE INDEX IF NOT EXISTS facts_current_by_origin ON facts (origin)
+    WHERE superseded_at IS NULL AND {sql.CORRECTABLE_ROWS};
 CREATE TABLE IF NOT EXISTS tracking (application TEXT PRIMARY KEY, position INTEGER NOT NULL);
 """
 INSERT = f"INSERT INTO facts ({', '.join(sql.COLUMNS)}) VALUES ({', '.join('?' * len(sql.COLUMNS))})"
@@ -34,6 +35,9 @@ class SqliteFactStore:
         self.path = path
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # 64 MiB of page cache rather than 2: rows land all over the indexes of a large read model, and
+        # writing 1.6 million rows cost ~15% less CPU per row with it (bench.rebuild).
+        self._db.execute("PRAGMA cache_size=-65536")
         self._db.executescript(SCHEMA)
 
     def position(self, application: str) -> int:
@@ -53,14 +57,22 @@ class SqliteFactStore:
         try:
             if self.position(application) != expected:
                 raise TrackingConflict(f"The read model of {application} moved past {expected}.")
+            # Rows go in one executemany, as in the PostgreSQL store; a correction first writes the rows
+            # before it, so that it supersedes them.
+            pending: list[tuple[object, ...]] = []
             for projected in batch:
-                for at, position, origin in sql.supersessions([projected]):
+                if projected.supersedes and pending:
+                    db.executemany(INSERT, pending)
+                    pending = []
+                for values in sql.supersessions([projected]):
                     db.execute(
                         "UPDATE facts SET superseded_at = ?, superseded_position = ? "
-                        "WHERE origin = ? AND superseded_at IS NULL",
-                        (at, position, origin),
+                        f"WHERE origin = ? AND superseded_at IS NULL AND {sql.CORRECTABLE_ROWS}",
+                        values,
                     )
-                db.executemany(INSERT, [sql.row_values(row) for row in projected.rows])
+                pending += sql.rows_of(projected)
+            if pending:
+                db.executemany(INSERT, pending)
             db.execute(
                 "INSERT INTO tracking (application, position) VALUES (?, ?) "
                 "ON CONFLICT (application) DO UPDATE SET position = excluded.position",
@@ -85,6 +97,11 @@ class SqliteFactStore:
             f"SELECT object, COUNT(DISTINCT subject) FROM facts WHERE {where} GROUP BY object", params
         )
         return {str(obj): int(n) for obj, n in rows}
+
+    def pairs(self, query: FactQuery) -> list[tuple[str, str]]:
+        clauses, params = sql.filters(query, "?")
+        rows = self._db.execute(f"SELECT subject, object FROM facts WHERE {' AND '.join(clauses)}", params)
+        return [(str(subject), str(obj)) for subject, obj in rows]
 
     def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:
         clauses, params = sql.filters(query, "?")

@@ -70,6 +70,10 @@ class FactStore(Protocol):
         """The rows behind a figure, oldest effective first."""
         ...
 
+    def pairs(self, query: FactQuery) -> list[tuple[str, str]]:
+        """(subject, object) of every row the query selects, in no order: for figures counted in Python."""
+        ...
+
     def snapshot(self, upto: dict[str, int]) -> list[tuple[object, ...]]:
         """Every row as of the given positions, in a canonical order, to compare two read models."""
         ...
@@ -83,4 +87,6 @@ def utc_text(moment: datetime) -> str:
 
 
 def from_utc_text(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    # fromisoformat reads utc_text's format (the Z as UTC) forty times faster than strptime; the figures
+    # read one per fact row, and strptime was two thirds of their time over a large store (bench.asof).
+    return datetime.fromisoformat(text)

@@ -34,7 +34,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows import deadlines
     from workflows.messages import WORKFLOW_NAME, EngagementInput, EngagementStatus, Refusal
 
-ACTIVITY_TIMEOUT = timedelta(seconds=60)
+# One command is one small write; the timeout is how long a step waits when the worker running its
+# activity dies (kill -9, a lost node): Temporal cannot tell before then. A late first attempt is harmless,
+# since the retry finds its command recorded.
+ACTIVITY_TIMEOUT = timedelta(seconds=10)
 # Infrastructure faults (a database restart) are retried without limit: a command waits, never drops.
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 UNOPENED_LIFETIME = timedelta(hours=1)

@@ -172,6 +172,9 @@ class Rivalled:
     def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:
         return self.store.facts(query, subjects)
 
+    def pairs(self, query: FactQuery) -> list[tuple[str, str]]:
+        return self.store.pairs(query)
+
     def snapshot(self, upto: dict[str, int]) -> list[tuple[object, ...]]:
         return self.store.snapshot(upto)
 

@@ -1,0 +1,145 @@
+"""The PostgreSQL application recorder with the audit chain in `<application>_chain` beside its events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from itertools import islice
+from typing import Any
+
+from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.utils import retry
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+from activities.chain import Link, RawEvent, as_bytes, chain, originator_text
+from activities.chain_store import PAGE, AdoptionRefused, ChainKey, link_row, links_after, raw_events
+
+
+class PostgresChainRecorder(PostgresApplicationRecorder):
+    """Inserts events and their links in one transaction, under the events table's write lock."""
+
+    def __init__(
+        self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events", key: ChainKey
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.chain_table = events_table_name.removesuffix("_events") + "_chain"
+        self.check_identifier_length(self.chain_table)
+        self.key = key
+        schema, events, links = (
+            Identifier(datastore.schema),
+            Identifier(events_table_name),
+            Identifier(self.chain_table),
+        )
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {}.{} (position bigint PRIMARY KEY, previous bigint NOT NULL, "
+                "hash bytea NOT NULL, key_id bytea NOT NULL)"
+            ).format(schema, links)
+        )
+        self._head = SQL(
+            "SELECT position, previous, hash, key_id FROM {}.{} ORDER BY position DESC LIMIT 1"
+        ).format(schema, links)
+        self._before = SQL("SELECT 1 FROM {}.{} WHERE notification_id < %s LIMIT 1").format(schema, events)
+        self._insert_links = SQL(
+            "INSERT INTO {}.{} (position, previous, hash, key_id) VALUES (%s, %s, %s, %s)"
+        ).format(schema, links)
+        self._all_events = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{} "
+            "ORDER BY notification_id"
+        ).format(schema, events)
+        self._all_links = SQL("SELECT position, previous, hash, key_id FROM {}.{} ORDER BY position").format(
+            schema, links
+        )
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        if not stored_events:
+            return []
+        if self.datastore.enable_db_functions:
+            # The database function inserts outside any transaction this recorder could add links to.
+            raise ProgrammingError("The audit chain needs POSTGRES_ENABLE_DB_FUNCTIONS=n.")
+        rows = [
+            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+            for e in stored_events
+        ]
+        # One round trip for the lock, the insert and the head (the lock makes the head the latest), and
+        # one for the links and the commit, which the pipeline sends together.
+        with (
+            self.datastore.get_connection() as conn,
+            conn.pipeline() as pipeline,
+            conn.transaction(),
+            conn.cursor() as lock,
+            conn.cursor() as insert,
+            conn.cursor() as head,
+        ):
+            self._lock_table(lock)
+            self._notify_channel(lock)
+            insert.execute(self.insert_events_statement, (rows,))
+            head.execute(self._head)
+            pipeline.sync()
+            ids = [row["notification_id"] for row in insert.fetchall()]
+            last = _link(head.fetchone())
+            events = raw_events(ids, stored_events)
+            unchained = False
+            if last is None:
+                unchained = head.execute(self._before, (events[0].position,)).fetchone() is not None
+            links = links_after(self.key, last, events, unchained=unchained, log=self.events_table_name)
+            head.executemany(self._insert_links, [link_row(link) for link in links])
+        return ids
+
+    @contextmanager
+    def snapshot(self) -> Iterator[tuple[Iterator[RawEvent], Iterator[Link]]]:
+        """Events and links from one repeatable-read transaction, streamed by server-side cursors."""
+        with self.datastore.get_connection() as conn, conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            with (
+                conn.cursor(name="palermo_audit_events") as events,
+                conn.cursor(name="palermo_audit_links") as links,
+            ):
+                events.itersize = links.itersize = PAGE
+                events.execute(self._all_events)
+                links.execute(self._all_links)
+                yield (_event(row) for row in events), (_link_of(row) for row in links)
+
+    def adopt(self) -> int:
+        """Chain every event of a log whose chain is empty, under the events table's write lock."""
+        adopted = 0
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as c:
+            self._lock_table(c)
+            if c.execute(self._head).fetchone() is not None:
+                raise AdoptionRefused(f"The chain of {self.events_table_name} is already begun.")
+            with conn.cursor(name="palermo_adopt") as rows:
+                rows.itersize = PAGE
+                rows.execute(self._all_events)
+                head: Link | None = None
+                iterator = iter(rows)
+                while page := [_event(row) for row in islice(iterator, PAGE)]:
+                    links = chain(self.key.secret, head, page)
+                    c.executemany(self._insert_links, [link_row(link) for link in links])
+                    head, adopted = links[-1], adopted + len(links)
+        return adopted
+
+
+def _event(row: DictRow) -> RawEvent:
+    return RawEvent(
+        position=row["notification_id"],
+        originator_id=originator_text(row["originator_id"]),
+        originator_version=row["originator_version"],
+        topic=row["topic"],
+        state=as_bytes(row["state"]),
+    )
+
+
+def _link_of(row: DictRow) -> Link:
+    return Link(
+        position=row["position"],
+        previous=row["previous"],
+        hash=as_bytes(row["hash"]),
+        key_id=as_bytes(row["key_id"]),
+    )
+
+
+def _link(row: DictRow | None) -> Link | None:
+    return _link_of(row) if row is not None else None

@@ -1,0 +1,120 @@
+"""The SQLite application recorder with the audit chain in a table of the same database file."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
+
+from activities.chain import Link, RawEvent, as_bytes, chain, originator_text
+from activities.chain_store import PAGE, AdoptionRefused, ChainKey, link_row, links_after, raw_events
+
+
+class SQLiteChainRecorder(SQLiteApplicationRecorder):
+    """Events in `stored_events`, their links in `stored_chain`; the rowid is the position."""
+
+    def __init__(
+        self, datastore: SQLiteDatastore, events_table_name: str = "stored_events", *, key: ChainKey
+    ):
+        self.chain_table = events_table_name.removesuffix("_events") + "_chain"
+        self.key = key
+        self.log_name = Path(datastore.pool.db_name).name
+        super().__init__(datastore, events_table_name)
+        self._head = (
+            f"SELECT position, previous, hash, key_id FROM {self.chain_table} ORDER BY position DESC LIMIT 1"
+        )
+        self._before = f"SELECT 1 FROM {self.events_table_name} WHERE rowid < ? LIMIT 1"
+        self._insert_links = f"INSERT INTO {self.chain_table} VALUES (?, ?, ?, ?)"
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {self.chain_table} (position INTEGER PRIMARY KEY, "
+            "previous INTEGER NOT NULL, hash BLOB NOT NULL, key_id BLOB NOT NULL)",
+        ]
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        # The inserts take the database's write lock, so the head read after them is the latest.
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        if not ids:
+            return ids
+        events = raw_events(ids, stored_events)
+        c.execute(self._head)
+        head = _link(c.fetchone())
+        unchained = False
+        if head is None:
+            c.execute(self._before, (events[0].position,))
+            unchained = c.fetchone() is not None
+        links = links_after(self.key, head, events, unchained=unchained, log=self.log_name)
+        if len(links) == 1:
+            c.execute(self._insert_links, link_row(links[0]))  # executemany costs more for one row
+        else:
+            c.executemany(self._insert_links, [link_row(link) for link in links])
+        return ids
+
+    @contextmanager
+    def snapshot(self) -> Iterator[tuple[Iterator[RawEvent], Iterator[Link]]]:
+        """Events and links from one read transaction, so a concurrent write is wholly in or out."""
+        with (
+            self.datastore.get_connection(commit=False) as conn,
+            conn.transaction(commit=False),
+            conn.cursor() as events,
+            conn.cursor() as links,
+        ):
+            events.execute(
+                f"SELECT rowid, originator_id, originator_version, topic, state "
+                f"FROM {self.events_table_name} ORDER BY rowid"
+            )
+            links.execute(
+                f"SELECT position, previous, hash, key_id FROM {self.chain_table} ORDER BY position"
+            )
+            yield (_event(row) for row in events), (_link_of(row) for row in links)
+
+    def adopt(self) -> int:
+        """Chain every event of a log whose chain is empty, in one write transaction."""
+        adopted = 0
+        with self.datastore.get_connection(commit=True) as conn, conn.cursor() as c, conn.cursor() as rows:
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                if c.execute(self._head).fetchone() is not None:
+                    raise AdoptionRefused(f"The chain of {self.events_table_name} is already begun.")
+                rows.execute(
+                    f"SELECT rowid, originator_id, originator_version, topic, state "
+                    f"FROM {self.events_table_name} ORDER BY rowid"
+                )
+                head: Link | None = None
+                while page := [_event(row) for row in islice(rows, PAGE)]:
+                    links = chain(self.key.secret, head, page)
+                    c.executemany(self._insert_links, [link_row(link) for link in links])
+                    head, adopted = links[-1], adopted + len(links)
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+        return adopted
+
+
+def _event(row: sqlite3.Row) -> RawEvent:
+    return RawEvent(
+        position=row[0],
+        originator_id=originator_text(row[1]),
+        originator_version=row[2],
+        topic=row[3],
+        state=as_bytes(row[4]),
+    )
+
+
+def _link_of(row: sqlite3.Row) -> Link:
+    return Link(position=row[0], previous=row[1], hash=as_bytes(row[2]), key_id=as_bytes(row[3]))
+
+
+def _link(row: sqlite3.Row | None) -> Link | None:
+    return _link_of(row) if row is not None else None

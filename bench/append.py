@@ -1,0 +1,125 @@
+"""`python -m bench.append`: events recorded per second through the applications, against raw inserts."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from activities.engagements import Engagements
+from activities.treaties import Treaties
+from activities.untc import TableAction, TableRow
+from bench.deployment import from_arguments
+from bench.participants import SyntheticDirectory, codes
+from bench.raw import insert, rows_of
+from bench.report import Figure, arguments, emit
+from deploy.settings import Settings
+from domain.commands import (
+    Command,
+    ConcludeAssistance,
+    ConcludeLegislation,
+    DrawUpGapList,
+    NameFocalPoint,
+    OpenEngagement,
+    RecordLawSummary,
+    RecordTraining,
+)
+from domain.treaty import ActionKind
+from domain.values import GapItem, Instrument
+
+# An import of this many rows records a signature and a consent for each: 1,000 events in one transaction.
+IMPORT_ROWS = 500
+READ_PAGE = 10_000
+
+
+def case_commands(state: str) -> list[Command]:
+    """The seven steps of a whole engagement, each one command (one transaction) of its own."""
+    common: dict[str, object] = {"state": state, "actor": "bench", "source": "bench"}
+
+    def on(day: int) -> dict[str, object]:
+        return common | {"effective_date": date(2002, 1, day)}
+
+    return [
+        OpenEngagement.model_validate(on(1) | {"instruments": (Instrument.CONVENTION,)}),
+        RecordLawSummary.model_validate(on(2) | {"document": f"{state}/LAW/1"}),
+        NameFocalPoint.model_validate(on(3)),
+        DrawUpGapList.model_validate(on(4) | {"items": (GapItem(checklist_item="convention.art5"),)}),
+        ConcludeAssistance.model_validate(on(5)),
+        ConcludeLegislation.model_validate(on(6)),
+        RecordTraining.model_validate(on(7) | {"officials_trained": 20}),
+    ]
+
+
+def import_table(block: list[str]) -> list[TableRow]:
+    return [
+        TableRow(
+            row=n + 2, name=f"Synthetic State {code}", participant=code, signature=date(2000, 12, 12),
+            consent=TableAction(kind=ActionKind.RATIFICATION, effective_date=date(2003, 9, 29)),
+        )
+        for n, code in enumerate(block)
+    ]  # fmt: skip
+
+
+def one_per_transaction(settings: Settings, cases: int) -> list[Figure]:
+    commands = [c for state in codes(cases, seed=11) for c in case_commands(state)]
+    app = Engagements(settings.store_env("Engagements"), participants=SyntheticDirectory())
+    try:
+        started = time.perf_counter()
+        for command in commands:
+            app.handle(command)
+        ours = len(commands) / (time.perf_counter() - started)
+        rows = rows_of(app.recorder.select_notifications(start=None, limit=len(commands) + 1))
+    finally:
+        app.close()
+    raw = len(rows) / insert(settings, rows, per_transaction=1)
+    return [
+        Figure(
+            benchmark="append", store=settings.store, unit="events/s",
+            figure="one command per transaction (Engagements.handle)",
+            ours=ours, baseline=raw, baseline_name="raw INSERT, one per transaction",
+            note=f"{len(commands):,} commands",
+        )
+    ]  # fmt: skip
+
+
+def bulk(settings: Settings, imports: int) -> list[Figure]:
+    """Treaty imports of IMPORT_ROWS rows (1,000 events, one transaction each) against executemany."""
+    instruments = list(Instrument)
+    blocks = codes(IMPORT_ROWS * ((imports + 3) // 4), seed=12)
+    tables = [
+        (instruments[n % 4], import_table(blocks[(n // 4) * IMPORT_ROWS : (n // 4 + 1) * IMPORT_ROWS]))
+        for n in range(imports)
+    ]
+    app = Treaties(settings.store_env("Treaties"), participants=SyntheticDirectory())
+    try:
+        started = time.perf_counter()
+        recorded = sum(
+            app.import_table(rows, instrument, actor="bench", source="bench").recorded
+            for instrument, rows in tables
+        )
+        ours = recorded / (time.perf_counter() - started)
+        rows = rows_of(app.recorder.select_notifications(start=None, limit=recorded + 1))
+    finally:
+        app.close()
+    raw = len(rows) / insert(settings, rows, per_transaction=2 * IMPORT_ROWS)
+    return [
+        Figure(
+            benchmark="append", store=settings.store, unit="events/s",
+            figure="bulk: treaty import, 1,000 events per transaction",
+            ours=ours, baseline=raw, baseline_name="raw executemany, 1,000 per transaction",
+            note=f"{recorded:,} events in {imports} imports",
+        )
+    ]  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = arguments("Append rate through the applications against raw inserts of the same rows.")
+    parser.add_argument("--cases", type=int, default=1_500, help="engagements of 7 commands (default 1,500)")
+    parser.add_argument("--imports", type=int, default=40, help="treaty imports of 1,000 events (default 40)")
+    options = parser.parse_args(argv)
+    with from_arguments(options) as settings:
+        figures = one_per_transaction(settings, options.cases) + bulk(settings, options.imports)
+    emit(figures, options.json)
+
+
+if __name__ == "__main__":
+    main()

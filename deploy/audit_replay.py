@@ -1,0 +1,176 @@
+"""Audit replay: cases and report figures rebuilt from the raw events alone, compared with the live ones."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from uuid import UUID
+
+from eventsourcing.domain import EventSourcingError
+from pydantic import BaseModel, ConfigDict
+
+from activities.engagements import Engagements
+from activities.logs import APPLICATIONS, EventLog
+from activities.participants import ParticipantDirectory
+from deploy.log_replay import ENGAGEMENTS, Replayed, UnreadableLog, first_line, rebuild
+from deploy.read_models import open_store, refresh, sources
+from deploy.replay_differences import (
+    Difference,
+    Row,
+    case_differences,
+    figure_differences,
+    row_differences,
+    same,
+    stage_of,
+    state_label,
+)
+from deploy.settings import Settings
+from domain.engagement import Engagement, engagement_id
+from domain.errors import EngagementNotOpen
+from projections.figures import Figures, figures, stages
+from projections.sqlite_store import SqliteFactStore
+from projections.store import FactStore
+
+# Every effective date there is: the read model's stage of a State with all its steps counted.
+EVER = date.max
+# A projector may move the live read model while it is read; reads are repeated until it holds still.
+SETTLE_ATTEMPTS = 5
+
+
+class ReplayResult(BaseModel):
+    """What a replay read and what it found."""
+
+    model_config = ConfigDict(frozen=True)
+
+    as_of: date
+    state: str | None
+    engagements: int
+    events: int
+    positions: dict[str, int]
+    differences: list[Difference]
+
+
+@dataclass
+class _Live:
+    """The live read model as it stood at `positions`."""
+
+    positions: dict[str, int]
+    rows: list[Row]
+    stages: dict[str, str]
+    stages_ever: dict[str, str]
+    figures: Figures | None
+
+
+def events_to_read(settings: Settings, state: str | None = None) -> int:
+    """How many events a replay reads (an upper bound), to size a progress bar."""
+    logs = sources(settings)
+    try:
+        return sum(log.last() for log in logs if state is None or log.name == ENGAGEMENTS)
+    finally:
+        for log in logs:
+            log.close()
+
+
+def replay(
+    settings: Settings,
+    *,
+    as_of: date,
+    state: str | None = None,
+    participants: ParticipantDirectory | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ReplayResult:
+    """Rebuild every engagement (or the State's) and the figures from the event logs alone, and compare.
+
+    The cases are compared with the repository's, and their fact rows, stages and (for a whole replay)
+    the report's figures as of `as_of` with the live read model, caught up first.
+    """
+    engagements = Engagements(settings.store_env(ENGAGEMENTS), participants=participants)
+    logs = sources(settings)
+    live_store = open_store(settings)
+    try:
+        code = None if state is None else engagements.participants.get(state).code
+        if code is not None and engagements.find(code) is None:
+            raise EngagementNotOpen(f"{code} has no engagement to replay: no request was recorded for it.")
+        origin = None if code is None else engagement_id(code)
+        try:
+            refresh(live_store, logs)
+        except (ValueError, EventSourcingError) as error:
+            raise UnreadableLog(
+                f"The live read model cannot catch up with the logs: {first_line(error)}"
+            ) from None
+        live = _read_live(live_store, logs, as_of, whole=origin is None)
+        with tempfile.TemporaryDirectory(prefix="palermo-replay-") as folder:
+            fresh = SqliteFactStore(Path(folder) / "replayed.sqlite")
+            try:
+                rebuilt = rebuild(fresh, logs, live.positions, origin, progress)
+                differences = _compare(engagements, live, fresh, rebuilt, as_of, origin)
+            finally:
+                fresh.close()
+    finally:
+        live_store.close()
+        for log in logs:
+            log.close()
+        engagements.close()
+    return ReplayResult(
+        as_of=as_of,
+        state=code,
+        engagements=len(rebuilt.aggregates) + len(rebuilt.broken),
+        events=rebuilt.events,
+        positions=live.positions,
+        differences=differences,
+    )
+
+
+def _read_live(store: FactStore, logs: Sequence[EventLog], as_of: date, *, whole: bool) -> _Live:
+    live = None
+    for _ in range(SETTLE_ATTEMPTS):
+        positions = {name: store.position(name) for name in APPLICATIONS}
+        live = _Live(
+            positions=positions,
+            rows=store.snapshot(positions),
+            stages=stages(store, as_of, None),
+            stages_ever=stages(store, EVER, None),
+            figures=figures(store, as_of) if whole else None,
+        )
+        if {name: store.position(name) for name in APPLICATIONS} == positions:
+            return live
+        refresh(store, list(logs))
+    assert live is not None
+    return live
+
+
+def _compare(
+    engagements: Engagements,
+    live: _Live,
+    fresh: FactStore,
+    rebuilt: Replayed,
+    as_of: date,
+    origin: UUID | None,
+) -> list[Difference]:
+    differences = [
+        Difference(what=f"{state_label(key)} engagement", live="stored", replayed=why)
+        for key, why in rebuilt.broken.items()
+    ]
+    cases = {key: aggregate.view() for key, aggregate in rebuilt.aggregates.items()}
+    for key, case in sorted(cases.items(), key=lambda item: item[1].state):
+        try:
+            stored: Engagement = engagements.repository.get(key, version=case.version)
+        except Exception as error:  # the repository's path to the events fails where the log's did not
+            differences.append(Difference(what=f"{case.state} case", live=str(error), replayed="replayed"))
+            continue
+        differences += case_differences(stored.view(), case)
+        differences += same(f"{case.state} stage", live.stages_ever.get(case.state), stage_of(case))
+    in_scope = None if origin is None else {str(origin)}
+    differences += row_differences(live.rows, fresh.snapshot(live.positions), in_scope)
+    replayed_stages = stages(fresh, as_of, None)
+    for state in sorted(set(live.stages) | set(replayed_stages)):
+        if origin is None or engagement_id(state) == origin:
+            differences += same(
+                f"{state} stage on {as_of}", live.stages.get(state), replayed_stages.get(state)
+            )
+    if live.figures is not None:
+        differences += figure_differences(live.figures, figures(fresh, as_of))
+    return differences

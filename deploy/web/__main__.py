@@ -1,0 +1,54 @@
+"""`python -m deploy.web [--port P]`: serve the web app and API with uvicorn (started by `palermo up`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+
+import uvicorn
+
+from deploy.processes import port_is_free
+from deploy.settings import SettingsError, load_settings
+from deploy.stackfile import temporal_address_for
+from deploy.web.app import create_app
+from deploy.web.config import WebSettings, remove_address, write_address
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to `port`, or to a free port when `port` is taken (0 asks for a free one)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port if port and port_is_free(port) else 0))
+    except OSError:
+        sock.bind((host, 0))
+    # Listening before the address is announced: early connections wait in the backlog, none is refused.
+    sock.listen(128)
+    return sock
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m deploy.web", description=__doc__)
+    parser.add_argument("--host", help="Address to listen on (default PALERMO_WEB_HOST or 127.0.0.1).")
+    parser.add_argument("--port", type=int, help="Port (default PALERMO_WEB_PORT or 8000, else a free one).")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        raise SystemExit(str(error)) from None
+    settings = settings.model_copy(update={"temporal_address": temporal_address_for(settings)})
+    web = WebSettings()
+    sock = listen(args.host or web.host, web.port if args.port is None else args.port)
+    host, port = sock.getsockname()[:2]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, web=web), log_level="info", lifespan="off"))
+    home = settings.home_dir
+    write_address(home, f"http://{host}:{port}")
+    try:
+        asyncio.run(server.serve(sockets=[sock]))
+    finally:
+        remove_address(home)
+
+
+if __name__ == "__main__":
+    main()

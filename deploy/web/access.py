@@ -1,0 +1,98 @@
+"""Who is asking, and whether they may: bearer tokens for the API, a signed session for the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from activities.users import UserRecord
+from deploy.web.errors import ApiError, SignInRequired
+from deploy.web.services import Services
+from domain.errors import UnknownParticipant
+from domain.user import Role
+
+bearer = HTTPBearer(auto_error=False, description="A token from `palermo user add` or `palermo user token`.")
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+Wired = Annotated[Services, Depends(services)]
+
+
+def api_user(
+    wired: Wired, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> UserRecord:
+    if credentials is None:
+        raise SignInRequired("Send a token as 'Authorization: Bearer <token>' (see `palermo user token`).")
+    user = wired.users.authenticate(credentials.credentials)
+    if user is None:
+        raise SignInRequired("The token is not valid: it was mistyped or has been revoked.")
+    return user
+
+
+def page_user(request: Request, wired: Wired) -> UserRecord:
+    name, token_id = request.session.get("user"), request.session.get("token")
+    if not isinstance(name, str) or not isinstance(token_id, str):
+        raise SignInRequired("Sign in first.")
+    user = wired.users.user(name)
+    if user is None or token_id not in user.token_ids:
+        request.session.clear()
+        raise SignInRequired("Your token has been revoked; sign in with a new one.")
+    return user
+
+
+def forbidden(message: str) -> ApiError:
+    return ApiError(403, message)
+
+
+def check_role(user: UserRecord, roles: tuple[Role, ...]) -> None:
+    if user.role not in roles:
+        names = " and ".join(f"{r.value}s" for r in roles)
+        raise forbidden(f"Only {names} may do this; {user.name} is {user.role.with_article}.")
+
+
+def check_read(user: UserRecord, state: str) -> None:
+    """Managers and auditors read every case; officers the cases of their States and regions."""
+    if user.role is Role.OFFICER and not user.covers(state):
+        raise forbidden(f"{state} is outside the States and regions assigned to {user.name}.")
+
+
+def check_act(user: UserRecord, state: str) -> None:
+    """Only officers record steps, and only for the States and regions assigned to them."""
+    if user.role is not Role.OFFICER:
+        raise forbidden(f"{user.name} is {user.role.with_article}: only officers record the steps of a case.")
+    check_read(user, state)
+
+
+def state_code(wired: Services, state: str) -> str:
+    """The ISO code a path names; 404 when it names no State."""
+    try:
+        return wired.participant(state).code
+    except UnknownParticipant as error:
+        raise ApiError(404, str(error)) from None
+
+
+def api_roles(*roles: Role) -> Callable[..., UserRecord]:
+    def dependency(user: Annotated[UserRecord, Depends(api_user)]) -> UserRecord:
+        check_role(user, roles)
+        return user
+
+    return dependency
+
+
+def page_roles(*roles: Role) -> Callable[..., UserRecord]:
+    def dependency(user: Annotated[UserRecord, Depends(page_user)]) -> UserRecord:
+        check_role(user, roles)
+        return user
+
+    return dependency
+
+
+ApiUser = Annotated[UserRecord, Depends(api_user)]
+PageUser = Annotated[UserRecord, Depends(page_user)]

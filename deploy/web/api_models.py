@@ -1,0 +1,105 @@
+"""What the API answers with, beyond the domain's own views."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from activities.regions import region_of
+from deploy.web.casebook import OpenStep, open_steps, stage_of
+from deploy.web.services import Services
+from domain.values import Instrument, Status
+from domain.views import CaseView
+from workflows.messages import workflow_id
+
+Stage = Literal[
+    "law_summary",
+    "focal_point",
+    "gap_list",
+    "assistance",
+    "legislation",
+    "training",
+    "completed",
+    "withdrawn",
+]
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class WorkflowRef(Answer):
+    """The Temporal workflow that runs the case, and where the Temporal UI shows it."""
+
+    id: str
+    url: str
+
+
+class CaseSummary(Answer):
+    """One line of a case list."""
+
+    state: str
+    state_name: str
+    region: str | None
+    status: Status
+    stage: str
+    instruments: tuple[Instrument, ...]
+    received: date
+    modified_at: datetime
+    open_steps: list[OpenStep]
+    overdue: bool
+
+
+class CaseDetail(Answer):
+    """A case as the event store holds it, with its open steps and its workflow."""
+
+    case: CaseView
+    region: str | None
+    stage: str
+    open_steps: list[OpenStep]
+    workflow: WorkflowRef
+
+
+class RawEvent(Answer):
+    """A stored event exactly as recorded: topic, version, fields, and a SHA-256 of the stored bytes."""
+
+    version: int
+    topic: str
+    sha256: str
+    state: dict[str, Any]
+
+
+class ErrorAnswer(Answer):
+    """Every refusal: one sentence."""
+
+    error: str
+
+
+def summary(case: CaseView, wired: Services) -> CaseSummary:
+    steps = open_steps(case, wired.due_days, wired.now())
+    region = region_of(case.state)
+    return CaseSummary(
+        state=case.state,
+        state_name=case.state_name,
+        region=region.value if region else None,
+        status=case.status,
+        stage=stage_of(case),
+        instruments=case.instruments,
+        received=case.received,
+        modified_at=case.modified_at,
+        open_steps=steps,
+        overdue=any(s.overdue for s in steps),
+    )
+
+
+def detail(case: CaseView, wired: Services) -> CaseDetail:
+    region = region_of(case.state)
+    return CaseDetail(
+        case=case,
+        region=region.value if region else None,
+        stage=stage_of(case),
+        open_steps=open_steps(case, wired.due_days, wired.now()),
+        workflow=WorkflowRef(id=workflow_id(case.state), url=wired.workflow_link(case.state)),
+    )

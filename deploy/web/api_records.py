@@ -1,0 +1,149 @@
+"""The API beyond cases: report figures and their lineage, treaty tables, seminars, users."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
+
+from activities.outreach import MeetingRecord, Outreach
+from activities.treaties import ImportSummary, RecordedAction, Treaties
+from activities.untc import TableRefused, parse_table
+from activities.users import UserRecord
+from deploy.web.access import ApiUser, Wired, api_roles, check_read, state_code
+from deploy.web.errors import ApiError
+from deploy.web.reports import aware, current_store
+from domain.outreach import MeetingDetails
+from domain.user import Role
+from domain.values import Instrument, ShortText
+from projections.figures import Figures, UnknownFigure, explain, figures
+from projections.store import StoredFact
+
+router = APIRouter(prefix="/api")
+Manager = Annotated[UserRecord, Depends(api_roles(Role.MANAGER))]
+Reader = Annotated[UserRecord, Depends(api_roles(Role.MANAGER, Role.AUDITOR))]
+Recorder = Annotated[UserRecord, Depends(api_roles(Role.MANAGER, Role.OFFICER))]
+CSV_BODY = {"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}}
+
+
+class Lineage(BaseModel):
+    """A figure, its value as of a date, and the events (fact rows) it counts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    figure: str
+    as_of: date
+    known_at: datetime | None
+    value: int
+    events: list[StoredFact]
+
+
+class MeetingBody(MeetingDetails):
+    """A meeting held, with the source the record comes from."""
+
+    source: ShortText | None = None
+
+
+class Assignment(BaseModel):
+    """A user's new scope (replacing the old one) and, optionally, role."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    states: tuple[ShortText, ...] = ()
+    regions: tuple[ShortText, ...] = ()
+    role: Role | None = None
+
+
+@router.get("/me", tags=["users"], summary="Who the token belongs to")
+def me(user: ApiUser) -> UserRecord:
+    return user
+
+
+@router.get("/report/figures", tags=["report"], summary="Every figure of the report as of a date")
+def report_figures(
+    _user: ApiUser, wired: Wired, as_of: date | None = None, known_at: datetime | None = None
+) -> Figures:
+    with current_store(wired.settings, wired.logs) as store:
+        return figures(store, as_of or wired.today(), aware(known_at))
+
+
+@router.get("/report/figures/{figure}", tags=["report"], summary="The events behind one figure")
+def report_lineage(
+    figure: str, _user: ApiUser, wired: Wired, as_of: date | None = None, known_at: datetime | None = None
+) -> Lineage:
+    day, moment = as_of or wired.today(), aware(known_at)
+    try:
+        with current_store(wired.settings, wired.logs) as store:
+            rows = explain(store, figure, day, moment)
+    except UnknownFigure as error:
+        raise ApiError(404, str(error)) from None
+    count = len({r.subject for r in rows})
+    return Lineage(figure=figure, as_of=day, known_at=moment, value=count, events=rows)
+
+
+@router.get("/treaties/{participant}", tags=["treaties"], summary="A participant's signatures and consents")
+def treaty_actions(participant: str, _user: ApiUser, wired: Wired) -> list[RecordedAction]:
+    code = state_code(wired, participant)
+    return Treaties(wired.settings.store_env("Treaties"), participants=wired.participants).actions_of(code)
+
+
+@router.post(
+    "/treaties/{instrument}/import",
+    tags=["treaties"],
+    summary="Import a UN Treaty Collection status table (CSV) for one instrument (managers)",
+    openapi_extra=CSV_BODY,
+)
+async def import_treaty_table(
+    instrument: Instrument, request: Request, user: Manager, wired: Wired, source: str | None = None
+) -> ImportSummary:
+    try:
+        text = (await request.body()).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "The table is not UTF-8 text.") from None
+
+    def record() -> ImportSummary:
+        store = Treaties(wired.settings.store_env("Treaties"), participants=wired.participants)
+        rows = parse_table(text, wired.participants)
+        reference = source or f"UN Treaty Collection status table ({instrument.value}), imported by API"
+        return store.import_table(rows, instrument, actor=user.name, source=reference)
+
+    try:
+        return await run_in_threadpool(record)
+    except TableRefused as refusal:
+        more = f" (and {len(refusal.problems) - 1} more)" if len(refusal.problems) > 1 else ""
+        first = refusal.problems[0]
+        raise ApiError(422, f"The table was refused and nothing recorded: {first}{more}.") from None
+
+
+@router.get("/seminars", tags=["seminars"], summary="Seminars, meetings and briefings, by first day")
+def seminars(
+    _user: ApiUser, wired: Wired, year: Annotated[int | None, Query(ge=1900, le=2999)] = None
+) -> list[MeetingRecord]:
+    outreach = Outreach(wired.settings.store_env("Outreach"), participants=wired.participants)
+    return [m for m in outreach.meetings() if year is None or m.details.start.year == year]
+
+
+@router.post("/seminars", tags=["seminars"], summary="Record a seminar or meeting held (or correct it)")
+def record_seminar(body: Annotated[MeetingBody, Body()], user: Recorder, wired: Wired) -> MeetingRecord:
+    """Managers record any meeting; an officer, one whose participating States are all theirs."""
+    codes = [wired.participant(p).code for p in body.participants]
+    for code in codes:
+        check_read(user, code)
+    details = MeetingDetails.model_validate(body.model_dump(exclude={"source"}) | {"participants": codes})
+    outreach = Outreach(wired.settings.store_env("Outreach"), participants=wired.participants)
+    meeting = outreach.record_meeting(details, actor=user.name, source=body.source)
+    return next(m for m in outreach.meetings() if m.id == meeting.id)
+
+
+@router.get("/users", tags=["users"], summary="Users, roles and scopes (managers and auditors)")
+def list_users(_user: Reader, wired: Wired) -> list[UserRecord]:
+    return wired.users.users()
+
+
+@router.put("/users/{name}/scope", tags=["users"], summary="Reassign a user (managers)")
+def assign(name: str, body: Assignment, user: Manager, wired: Wired) -> UserRecord:
+    scope = wired.users.scope(body.states, body.regions)
+    return wired.users.assign(name, scope, role=body.role, actor=user.name)

@@ -1,0 +1,70 @@
+"""The web app and HTTP API in one FastAPI application: `create_app(settings)`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+from temporalio.client import Client
+
+from deploy.settings import Settings
+from deploy.web import api_cases, api_records, errors, pages_auth, pages_cases, pages_records
+from deploy.web.config import WebSettings, session_secret, temporal_ui
+from deploy.web.limits import BodyLimit, SafetyHeaders
+from deploy.web.services import Services, utc_now
+from deploy.web.views import HERE, error_page
+
+SESSION_LIFETIME = timedelta(hours=8)
+# Every route of the app is in one of these (besides the OpenAPI document, its viewer and /static).
+ROUTERS = (api_cases.router, api_records.router, pages_auth.router, pages_cases.router, pages_records.router)
+DESCRIPTION = """
+Engagements of States under the Palermo Convention and its Protocols. Every change goes through the State's
+Temporal workflow, which validates it before anything is recorded; every event carries the user who caused it.
+
+Send `Authorization: Bearer <token>` with a token from `palermo user add` or `palermo user token`.
+Every refusal is JSON `{"error": "one sentence"}` with its status: 400 unreadable body, 401 no or bad token,
+403 outside the user's role or scope, 404 unknown, 409 conflicts with the case as it stands, 413 body too
+large, 422 invalid input, 503 Temporal unreachable.
+"""
+
+
+def create_app(
+    settings: Settings,
+    *,
+    client: Client | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    web: WebSettings | None = None,
+) -> FastAPI:
+    """The app for one deployment; tests pass the Temporal client and clock they run with."""
+    web = web or WebSettings()
+    app = FastAPI(
+        title="Palermo",
+        description=DESCRIPTION,
+        version="1",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
+        redoc_url=None,
+    )
+    app.state.services = Services(
+        settings=settings, web=web, temporal_ui=temporal_ui(settings, web), client=client, clock=clock
+    )
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    errors.install(app, error_page)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret(settings, web),
+        session_cookie="palermo_session",
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        same_site="lax",
+        https_only=web.secure_cookies,
+    )
+    app.add_middleware(SafetyHeaders)
+    # Outermost, so an oversized body is refused before anything reads it.
+    app.add_middleware(BodyLimit, limit=web.max_body)
+    return app

@@ -1,0 +1,129 @@
+"""Every engagement in memory, folded from the Engagements log as it grows; open steps and due dates."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import cast
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+from activities.logs import EventLog
+from activities.regions import Region, region_of
+from domain.engagement import Engagement
+from domain.events import EngagementEvent
+from domain.values import Instrument, Status, Step
+from domain.views import CaseView
+
+PAGE = 1000
+# Stages a case can be at: the next step due, or how it ended.
+STAGES = (*(s.value for s in Step if s is not Step.REQUEST), Status.COMPLETED.value, Status.WITHDRAWN.value)
+
+
+class OpenStep(BaseModel):
+    """A step a case awaits: since when, when it falls due, and what the workflow did about it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    state: str
+    state_name: str
+    step: Step
+    since: datetime
+    due_at: datetime
+    overdue: bool
+    reminded: bool
+    escalated: bool
+
+
+class CaseFilter(BaseModel):
+    """What a list of cases is narrowed to; None lets everything through."""
+
+    model_config = ConfigDict(frozen=True)
+
+    region: Region | None = None
+    instrument: Instrument | None = None
+    stage: str | None = None
+    overdue: bool | None = None
+
+
+def stage_of(case: CaseView) -> str:
+    return case.stage.value if case.stage is not None else case.status.value
+
+
+def open_steps(case: CaseView, due_days: dict[str, int], now: datetime) -> list[OpenStep]:
+    """The awaited steps of a case; each falls due one due period after it became awaited."""
+    found = []
+    for step in case.awaiting:
+        since = case.awaited_since.get(step, case.modified_at)
+        due_at = since + timedelta(days=due_days.get(step.value, 60))
+        notices = [r for r in case.reminders if r.step is step and r.due_date == due_at.date()]
+        found.append(
+            OpenStep(
+                state=case.state,
+                state_name=case.state_name,
+                step=step,
+                since=since,
+                due_at=due_at,
+                overdue=due_at <= now,
+                reminded=bool(notices),
+                escalated=any(r.escalated for r in notices),
+            )
+        )
+    return found
+
+
+class CaseBook:
+    """Reads only what the log gained since the last look, so a page costs one query when nothing changed."""
+
+    def __init__(self, log: EventLog) -> None:
+        self._log = log
+        self._lock = threading.Lock()
+        self._engagements: dict[UUID, Engagement] = {}
+        self._by_state: dict[str, UUID] = {}
+        self._position = 0
+
+    def _catch_up(self) -> None:
+        while True:
+            notes = self._log.read(self._position, PAGE)
+            for position, event in notes:
+                if isinstance(event, EngagementEvent):
+                    known = self._engagements.get(event.originator_id)
+                    self._engagements[event.originator_id] = cast(Engagement, event.mutate(known))
+                    self._by_state[event.state] = event.originator_id
+                self._position = position
+            if len(notes) < PAGE:
+                return
+
+    def cases(self) -> list[CaseView]:
+        with self._lock:
+            self._catch_up()
+            views = [e.view() for e in self._engagements.values()]
+        return sorted(views, key=lambda c: c.state)
+
+    def case(self, state: str) -> CaseView | None:
+        with self._lock:
+            self._catch_up()
+            found = self._by_state.get(state)
+            return self._engagements[found].view() if found is not None else None
+
+
+def select(
+    cases: Iterable[CaseView], wanted: CaseFilter, due_days: dict[str, int], now: datetime
+) -> list[CaseView]:
+    """The cases that pass every filter given."""
+    chosen = []
+    for case in cases:
+        if wanted.region is not None and region_of(case.state) is not wanted.region:
+            continue
+        if wanted.instrument is not None and wanted.instrument not in case.instruments:
+            continue
+        if wanted.stage is not None and stage_of(case) != wanted.stage:
+            continue
+        if wanted.overdue is not None:
+            late = any(s.overdue for s in open_steps(case, due_days, now))
+            if late is not wanted.overdue:
+                continue
+        chosen.append(case)
+    return chosen

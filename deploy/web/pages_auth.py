@@ -1,0 +1,55 @@
+"""Signing in with a token (then a signed session cookie), signing out, and the home page by role."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from deploy.web.access import PageUser, Wired
+from deploy.web.views import check_csrf, redirect, render
+from domain.user import Role
+
+router = APIRouter(include_in_schema=False)
+HOME_OF = {Role.OFFICER: "/worklist", Role.MANAGER: "/dashboard", Role.AUDITOR: "/audit"}
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path of this site: never another host (an open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@router.get("/login")
+def login_page(request: Request, target: Annotated[str | None, Query(alias="next")] = None) -> HTMLResponse:
+    return render(request, "login.html", None, next=_safe_next(target) or "")
+
+
+@router.post("/login")
+async def login(request: Request, wired: Wired) -> Response:
+    form = await request.form()
+    token, target = str(form.get("token", "")), _safe_next(str(form.get("next", "")))
+    user = await run_in_threadpool(wired.users.authenticate, token) if token.strip() else None
+    if user is None or not user.token_ids:
+        message = "That token is not valid: it was mistyped or has been revoked."
+        return render(request, "login.html", None, status=401, next=target or "", error=message)
+    request.session.clear()
+    token_id = token.strip().partition(".")[0]
+    request.session.update({"user": user.name, "token": token_id, "csrf": secrets.token_urlsafe(24)})
+    return redirect(target or HOME_OF[user.role])
+
+
+@router.post("/logout")
+async def logout(request: Request, _user: PageUser) -> RedirectResponse:
+    check_csrf(request, await request.form())
+    request.session.clear()
+    return redirect("/login")
+
+
+@router.get("/")
+def home(user: PageUser) -> RedirectResponse:
+    return redirect(HOME_OF[user.role])

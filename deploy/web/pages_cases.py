@@ -1,0 +1,159 @@
+"""The officer's pages: the worklist, the cases, a case with its timeline and a form for every step."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from activities.regions import Region, region_of
+from activities.users import UserRecord
+from deploy.cases import CommandRefused, ServerUnavailable
+from deploy.web.access import PageUser, Wired, check_act, check_read, forbidden, state_code
+from deploy.web.api_models import Stage, summary
+from deploy.web.bodies import COMMANDS, OpenBody, command_of
+from deploy.web.casebook import STAGES, CaseFilter, open_steps, select
+from deploy.web.errors import ApiError, sentence
+from deploy.web.forms import body_of
+from deploy.web.services import Services
+from deploy.web.views import BlankIsNone, check_csrf, flash, redirect, render
+from domain.checklist import CHECKLIST
+from domain.errors import DomainError
+from domain.user import Role
+from domain.values import AssistanceKind, BillStage, Instrument, Step
+
+router = APIRouter(include_in_schema=False)
+EXPECTED = (ValidationError, CommandRefused, ServerUnavailable, DomainError)
+
+
+def _openable(user: UserRecord, wired: Services, engaged: set[str]) -> list[tuple[str, str]]:
+    """The States this officer may open an engagement for: theirs, without one yet."""
+    if user.role is not Role.OFFICER:
+        return []
+    return [
+        (p.code, p.name)
+        for p in wired.participants.all()
+        if p.kind == "state" and p.code not in engaged and user.covers(p.code)
+    ]
+
+
+@router.get("/worklist")
+def worklist(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
+    everything = wired.book.cases()
+    cases = [c for c in everything if user.role is not Role.OFFICER or user.covers(c.state)]
+    now = wired.now()
+    steps = sorted(
+        (s for c in cases for s in open_steps(c, wired.due_days, now)),
+        key=lambda s: (not s.overdue, s.due_at, s.state),
+    )
+    return render(
+        request,
+        "worklist.html",
+        user,
+        steps=steps,
+        overdue=[s for s in steps if s.overdue],
+        openable=_openable(user, wired, {c.state for c in everything}),
+        instruments=list(Instrument),
+        today=wired.today(),
+    )
+
+
+@router.get("/cases")
+def cases_page(
+    request: Request,
+    user: PageUser,
+    wired: Wired,
+    region: Annotated[Region | None, BlankIsNone, Query()] = None,
+    instrument: Annotated[Instrument | None, BlankIsNone, Query()] = None,
+    stage: Annotated[Stage | None, BlankIsNone, Query()] = None,
+    overdue: Annotated[bool | None, BlankIsNone, Query()] = None,
+) -> HTMLResponse:
+    wanted = CaseFilter(region=region, instrument=instrument, stage=stage, overdue=overdue)
+    visible = [c for c in wired.book.cases() if user.role is not Role.OFFICER or user.covers(c.state)]
+    chosen = select(visible, wanted, wired.due_days, wired.now())
+    return render(
+        request,
+        "cases.html",
+        user,
+        cases=[summary(c, wired) for c in chosen],
+        wanted=wanted,
+        regions=list(Region),
+        instruments=list(Instrument),
+        stages=STAGES,
+    )
+
+
+@router.get("/cases/{state}")
+def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTMLResponse:
+    code = state_code(wired, state)
+    check_read(user, code)
+    case = wired.book.case(code)
+    if case is None:
+        raise ApiError(404, f"{code} has no engagement.")
+    try:
+        check_act(user, code)
+        can_act = case.status.value == "open"
+    except ApiError:
+        can_act = False
+    return render(
+        request,
+        "case.html",
+        user,
+        case=case,
+        region=(r.value if (r := region_of(code)) else None),
+        steps=open_steps(case, wired.due_days, wired.now()),
+        history=wired.engagements.history(code),
+        can_act=can_act,
+        checklist=[i for i in CHECKLIST if i.instrument is None or i.instrument in case.instruments],
+        activity_kinds=list(AssistanceKind),
+        bill_stages=list(BillStage),
+        bills_open=Step.GAP_LIST in case.completed_steps and Step.LEGISLATION not in case.completed_steps,
+        workflow_url=wired.workflow_link(code),
+        today=wired.today(),
+    )
+
+
+async def _record(request: Request, wired: Services, user: UserRecord, kind: str, state: str) -> str:
+    """Record one form's command; the sentence that says what happened (or why not) is flashed."""
+    form = await request.form()
+    check_csrf(request, form)
+    try:
+        body = body_of(kind, form)
+        if isinstance(body, OpenBody):
+            state = (await run_in_threadpool(wired.participant, body.state)).code
+        check_act(user, state)
+        case = await wired.send(command_of(kind, body, state=state, actor=user.name, today=wired.today()))
+    except ValidationError as error:
+        flash(request, sentence(error.errors()), error=True)
+        return state
+    except EXPECTED as error:
+        flash(request, str(error), error=True)
+        return state
+    done = kind.replace("_", " ").capitalize()
+    ended = f"nothing, the case is {case.status.value}"
+    following = case.stage.value.replace("_", " ") if case.stage else ended
+    flash(request, f"{done} recorded for {case.state_name}. Next: {following}.")
+    return case.state
+
+
+@router.post("/cases")
+async def open_case(request: Request, user: PageUser, wired: Wired) -> RedirectResponse:
+    if user.role is not Role.OFFICER:
+        raise forbidden(f"{user.name} is {user.role.with_article}: only officers record the steps of a case.")
+    code = await _record(request, wired, user, "open", "")
+    return redirect(f"/cases/{code}" if code else "/worklist#open")
+
+
+@router.post("/cases/{state}/{kind}")
+async def record_step(
+    request: Request, state: str, kind: str, user: PageUser, wired: Wired
+) -> RedirectResponse:
+    if kind not in COMMANDS or kind == "open":
+        raise ApiError(404, f"'{kind}' is not a step of a case.")
+    code = state_code(wired, state)
+    check_act(user, code)
+    await _record(request, wired, user, kind, code)
+    return redirect(f"/cases/{code}#step-{kind}")

@@ -1,0 +1,140 @@
+"""The report's figures as of a date, the rendered report, and the dashboard's charts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+from activities.logs import EventLog
+from activities.participants import directory
+from activities.regions import Region, region_of
+from deploy.read_models import open_store, refresh
+from deploy.report_files import outreach_details, state_names
+from deploy.settings import Settings
+from projections.charts import Bar, BarChart, BarGroup, svg
+from projections.document import ReportDocument, build, lineage
+from projections.figures import Figures, figures, stages
+from projections.store import FactStore
+
+ENDS = ("completed", "withdrawn")
+NO_REGION = "No region"
+STATUSES = ("Open", "Completed", "Withdrawn")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Everything read from the read model for one as-of date: figures, the report, each State's stage."""
+
+    result: Figures
+    document: ReportDocument
+    stages: dict[str, str]
+
+
+@contextmanager
+def current_store(settings: Settings, logs: list[EventLog]) -> Iterator[FactStore]:
+    """The read model caught up with every log first, so the figures include the latest step."""
+    store = open_store(settings)
+    try:
+        refresh(store, logs)
+        yield store
+    finally:
+        store.close()
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """A known-at time without a zone is read as local time, as the command line reads it."""
+    return moment if moment is None or moment.tzinfo else moment.astimezone()
+
+
+def read_figures(settings: Settings, logs: list[EventLog], as_of: date, known_at: datetime | None) -> Figures:
+    with current_store(settings, logs) as store:
+        return figures(store, as_of, aware(known_at))
+
+
+def read(settings: Settings, logs: list[EventLog], as_of: date, known_at: datetime | None) -> Reading:
+    """The figures, the report document (as `palermo report render` writes it) and the stages."""
+    moment = aware(known_at)
+    with current_store(settings, logs) as store:
+        result = figures(store, as_of, moment)
+        rows = lineage(store, result)
+        by_state = stages(store, as_of, moment)
+    meetings_known, cooperation_known = outreach_details(settings)
+    document = build(
+        result,
+        rows,
+        meetings_known=meetings_known,
+        cooperation_known=cooperation_known,
+        names=state_names(directory(), rows),
+    )
+    return Reading(result=result, document=document, stages=by_state)
+
+
+def regions_by_status(by_state: dict[str, str]) -> dict[str, Counter[str]]:
+    """For each M49 region, how many engaged States are open, completed or withdrawn."""
+    counts: dict[str, Counter[str]] = {r.value: Counter() for r in Region}
+    for state, stage in by_state.items():
+        region = region_of(state)
+        name = region.value if region is not None else NO_REGION
+        counts.setdefault(name, Counter())[stage.capitalize() if stage in ENDS else "Open"] += 1
+    return counts
+
+
+def figure_link(figure: str, as_of: date, known_at: datetime | None) -> str:
+    """Where a bar leads: a region's cases, or the events behind a report figure."""
+    if figure.startswith("region."):
+        return "/cases?" + urlencode({"region": figure.split(".")[1]})
+    query = {"as_of": as_of.isoformat()} | ({"known_at": known_at.isoformat()} if known_at else {})
+    return f"/report/figures/{figure}?{urlencode(query)}"
+
+
+def regions_chart(counts: dict[str, Counter[str]], as_of: date) -> BarChart:
+    return BarChart(
+        name="states-per-region",
+        title=f"States engaged per region as of {as_of.isoformat()}",
+        series=STATUSES,
+        groups=tuple(
+            BarGroup(
+                label=region,
+                bars=tuple(
+                    Bar(figure=f"region.{region}.{s.lower()}", value=found[s], series=s) for s in STATUSES
+                ),
+            )
+            for region, found in counts.items()
+        ),
+    )
+
+
+def outreach_chart(result: Figures) -> BarChart:
+    year = result.as_of.year
+    names = {
+        "requests_received": "Requests received",
+        "meetings_held": f"Meetings in {year}",
+        "states_reached": f"States reached in {year}",
+        "cooperation_activities": f"Cooperation in {year}",
+    }
+    return BarChart(
+        name="outreach",
+        title=f"Requests and outreach as of {result.as_of.isoformat()}",
+        series=("Figure",),
+        groups=tuple(
+            BarGroup(label=label, bars=(Bar(figure=key, value=getattr(result, key), series="Figure"),))
+            for key, label in names.items()
+        ),
+    )
+
+
+def dashboard_charts(reading: Reading, known_at: datetime | None) -> dict[str, str]:
+    """The dashboard's charts as SVG, by name; each bar links to what it counts."""
+    charts = {chart.name: chart for chart in reading.document.charts()}
+    as_of = reading.result.as_of
+    wanted = [
+        charts["engagements-by-stage"],
+        regions_chart(regions_by_status(reading.stages), as_of),
+        charts["signature-and-ratification"],
+        outreach_chart(reading.result),
+    ]
+    return {c.name: svg(c, link=lambda f: figure_link(f, as_of, known_at)) for c in wanted}

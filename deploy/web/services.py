@@ -1,0 +1,98 @@
+"""What the web app's routes share: stores, the case book, the Temporal client, the clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from temporalio.client import Client
+
+from activities.engagements import Engagements
+from activities.logs import EventLog
+from activities.participants import Participant, ParticipantDirectory, directory
+from activities.users import Users
+from deploy.cases import ServerUnavailable, send
+from deploy.read_models import sources
+from deploy.settings import Settings
+from deploy.web.casebook import CaseBook
+from deploy.web.config import WebSettings
+from deploy.worker import connect
+from domain.commands import Command
+from domain.views import CaseView
+from workflows.messages import workflow_id
+
+CONNECT_TIMEOUT_S = 10.0
+# An update waits for a worker; without one it would wait forever, so the request gives up first.
+SEND_TIMEOUT_S = 30.0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """Built once per app by `create_app`; tests pass their own client and clock."""
+
+    settings: Settings
+    web: WebSettings
+    temporal_ui: str
+    client: Client | None = None
+    clock: Callable[[], datetime] = utc_now
+    users: Users = field(init=False)
+    engagements: Engagements = field(init=False)
+    book: CaseBook = field(init=False)
+    participants: ParticipantDirectory = field(init=False)
+    logs: list[EventLog] = field(init=False)
+    _connecting: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
+
+    def __post_init__(self) -> None:
+        self.participants = directory()
+        self.users = Users(self.settings.store_env("Users"), participants=self.participants)
+        self.engagements = Engagements(self.settings.store_env("Engagements"), participants=self.participants)
+        self.logs = sources(self.settings)
+        self.book = CaseBook(next(log for log in self.logs if log.name == "Engagements"))
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    @property
+    def due_days(self) -> dict[str, int]:
+        return dict(self.settings.due_days)
+
+    def participant(self, code_or_name: str) -> Participant:
+        """The participant a code or name stands for; UnknownParticipant (a domain error) otherwise."""
+        found = self.participants.find(code_or_name)
+        return found if found is not None else self.participants.get(code_or_name)
+
+    def workflow_link(self, state: str) -> str:
+        namespace = self.settings.temporal_namespace
+        return f"{self.temporal_ui}/namespaces/{namespace}/workflows/{workflow_id(state)}"
+
+    async def temporal(self) -> Client:
+        async with self._connecting:
+            if self.client is None:
+                try:
+                    self.client = await asyncio.wait_for(connect(self.settings), CONNECT_TIMEOUT_S)
+                except (TimeoutError, RuntimeError, OSError):
+                    raise ServerUnavailable(
+                        f"The Temporal server at {self.settings.temporal_address} did not answer; "
+                        "nothing was recorded."
+                    ) from None
+            return self.client
+
+    async def send(self, command: Command) -> CaseView:
+        """Send the command through the State's workflow, which validates it before anything is recorded."""
+        client = await self.temporal()
+        try:
+            return await asyncio.wait_for(send(client, self.settings, command), SEND_TIMEOUT_S)
+        except TimeoutError:
+            raise ServerUnavailable(
+                f"The engagement workflow of {command.state} did not answer within {SEND_TIMEOUT_S:g} s "
+                "(is the worker running?); the step may still be recorded when it does."
+            ) from None

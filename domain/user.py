@@ -1,0 +1,206 @@
+"""Users of the web app and API: their role, the States or regions an officer acts on, their tokens."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import BaseAggregate, CanInitAggregate
+
+from domain.errors import DomainError
+from domain.facts import Fact
+from domain.values import Value
+
+# Fixed forever: user ids derive from it, so a name always finds the same aggregate.
+USER_NAMESPACE = UUID("5f0c2b9e-3d1a-4c7b-9e8f-2a6d4b1c0e73")
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
+
+
+class Role(StrEnum):
+    """What a user may do: officers act on their States, managers read and reassign, auditors read."""
+
+    OFFICER = "officer"
+    MANAGER = "manager"
+    AUDITOR = "auditor"
+
+    @property
+    def with_article(self) -> str:
+        return f"{'an' if self.value[0] in 'aeiou' else 'a'} {self.value}"
+
+
+class BadUserName(DomainError):
+    """A user name is a word of letters, digits, dots, dashes, underscores or @, up to 64 characters."""
+
+
+class UserAlreadyExists(DomainError):
+    """Each name belongs to one user."""
+
+
+class UnknownUser(DomainError):
+    """No user has this name."""
+
+
+class ScopeOutsideRole(DomainError):
+    """Managers and auditors read everything: States and regions are assigned to officers only."""
+
+
+class OfficerWithoutScope(DomainError):
+    """An officer acts on assigned States or regions, so needs at least one."""
+
+
+class UnknownRegion(DomainError):
+    """Officers are assigned regions of the UN M49 standard by name."""
+
+
+class Scope(Value):
+    """The States (ISO 3166 alpha-3 codes) and M49 regions an officer acts on."""
+
+    states: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.states and not self.regions
+
+
+class IssuedToken(Value):
+    """A token's public id and the hash of its secret (scrypt with the cost it was issued with)."""
+
+    token_id: str
+    salt: str
+    digest: str
+    n: int
+    r: int
+    p: int
+
+
+def user_id(name: str) -> UUID:
+    return uuid5(USER_NAMESPACE, f"user/{name.casefold()}")
+
+
+def check_name(name: str) -> str:
+    if not NAME.fullmatch(name):
+        raise BadUserName(
+            f"'{name}' is not a user name: use up to 64 letters, digits, dots, dashes, underscores or @."
+        )
+    return name
+
+
+def check_scope(name: str, role: Role, scope: Scope) -> None:
+    if role is not Role.OFFICER and not scope.empty:
+        raise ScopeOutsideRole(
+            f"{name} is {role.with_article}, who reads everything: only officers are assigned States "
+            "or regions."
+        )
+    if role is Role.OFFICER and scope.empty:
+        raise OfficerWithoutScope(f"The officer {name} needs at least one State or region to act on.")
+
+
+class UserAdded(Fact, CanInitAggregate[UUID]):
+    """A user was added with a role (and, for an officer, a scope)."""
+
+    originator_topic: str
+    name: str
+    role: Role
+    scope: Scope
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.name = self.name
+        aggregate.role = self.role
+        aggregate.scope = self.scope
+        aggregate.tokens = {}
+
+
+class AccessChanged(Fact):
+    """A user's role or scope changed (a manager reassigned them)."""
+
+    role: Role
+    scope: Scope
+    previous_role: Role
+    previous_scope: Scope
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.role = self.role
+        aggregate.scope = self.scope
+
+
+class TokenIssued(Fact):
+    """A token was issued; only the hash of its secret is kept."""
+
+    token: IssuedToken
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.tokens = {**aggregate.tokens, self.token.token_id: self.token}
+
+
+class TokenRevoked(Fact):
+    """A token no longer lets anyone in."""
+
+    token_id: str
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.tokens = {k: v for k, v in aggregate.tokens.items() if k != self.token_id}
+
+
+class User(BaseAggregate[UUID]):
+    """A user, identified by name; every change of access is an event, so access is audited."""
+
+    name: str
+    role: Role
+    scope: Scope
+    tokens: dict[str, IssuedToken]
+
+    def __init__(self) -> None:
+        """State is set by the events' apply methods, on creation and replay."""
+
+    @classmethod
+    def add(cls, name: str, role: Role, scope: Scope, *, recorded_at: datetime, actor: str) -> User:
+        check_scope(check_name(name), role, scope)
+        return cls._create(
+            UserAdded,
+            id=user_id(name),
+            timestamp=recorded_at,
+            actor=actor,
+            effective_date=recorded_at.date(),
+            name=name,
+            role=role,
+            scope=scope,
+        )
+
+    def assign(self, role: Role, scope: Scope, *, recorded_at: datetime, actor: str) -> None:
+        """Change the role and scope; the same ones again record nothing."""
+        check_scope(self.name, role, scope)
+        if role is self.role and scope == self.scope:
+            return
+        self.trigger_event(
+            AccessChanged,
+            timestamp=recorded_at,
+            actor=actor,
+            effective_date=recorded_at.date(),
+            role=role,
+            scope=scope,
+            previous_role=self.role,
+            previous_scope=self.scope,
+        )
+
+    def issue(self, token: IssuedToken, *, recorded_at: datetime, actor: str) -> None:
+        """Issue `token` in place of every earlier one: a user holds one token at a time."""
+        self.revoke_all(recorded_at=recorded_at, actor=actor)
+        self.trigger_event(
+            TokenIssued, timestamp=recorded_at, actor=actor, effective_date=recorded_at.date(), token=token
+        )
+
+    def revoke_all(self, *, recorded_at: datetime, actor: str) -> int:
+        revoked = sorted(self.tokens)
+        for token_id in revoked:
+            self.trigger_event(
+                TokenRevoked,
+                timestamp=recorded_at,
+                actor=actor,
+                effective_date=recorded_at.date(),
+                token_id=token_id,
+            )
+        return len(revoked)

@@ -1,0 +1,268 @@
+"""The web app as people use it, in headless Chromium, on the stack `palermo up` starts: an officer's
+case from request to training through the forms, a manager's figures, an auditor's history, refusals."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from datetime import date
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Page, expect
+
+from activities.engagements import Engagements
+from activities.regions import REGION_OF
+from domain.user import Role
+from tests.e2e.browser import Site, chromium, fresh_screenshots, web_url
+from tests.e2e.conftest import START_TIMEOUT_S, Palermo
+
+# A State per test: the stack belongs to this module, so no other test touches these cases.
+STATES = random.sample(sorted(c for c in REGION_OF if len(c) == 3), 8)
+WHOLE_CASE = [
+    "RequestReceived",
+    "LawSummaryReceived",
+    "FocalPointNamed",
+    "GapListDrawnUp",
+    "AssistanceActivityRecorded",
+    "AssistanceConcluded",
+    "BillAdvanced",
+    "LegislationConcluded",
+    "TrainingHeld",
+]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def site(palermo: Palermo, request: pytest.FixtureRequest) -> AsyncIterator[Site]:
+    shots = fresh_screenshots("web-")
+    async with chromium() as browser:
+        yield Site(palermo=palermo, url=web_url(palermo), browser=browser, shots=shots)
+    # Past pytest's capture, so the folder is named whatever the output options.
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"\nBrowser screenshots: {shots}")
+
+
+async def submit(page: Page, form: str) -> None:
+    """Submit a step's form and wait for the page it leads to."""
+    async with page.expect_navigation():
+        await page.click(f"{form} button[type=submit]")
+
+
+async def recorded(page: Page, what: str) -> None:
+    await expect(page.locator("p.flash.ok")).to_contain_text(f"{what} recorded")
+
+
+def test_palermo_up_serves_the_web_app_and_says_where(palermo: Palermo) -> None:
+    again = palermo("up", "--detach", timeout=START_TIMEOUT_S)
+
+    assert again.code == 0, again
+    assert f"Web app           {web_url(palermo)}" in again.stdout
+    assert "web" in {child["name"] for child in palermo.stack_file()["processes"]}
+
+
+async def open_through_the_form(site: Site, page: Page, state: str) -> None:
+    opening = page.locator("#step-open")
+    await opening.locator("select[name=state]").select_option(state)
+    await opening.locator("input[name=instruments][value=convention]").check()
+    await opening.locator("input[name=instruments][value=trafficking]").check()
+    await opening.locator("input[name=effective_date]").fill("2001-10-01")
+    await opening.locator("textarea[name=partners]").fill("Commonwealth Secretariat")
+    await site.shot(page, "officer-02-open-form")
+    await submit(page, "#step-open")
+    await recorded(page, "Open")
+    await expect(page.locator("#next-step")).to_have_text("law summary")
+    await site.shot(page, "officer-03-case-opened")
+
+
+async def reach_assistance_through_the_forms(site: Site, page: Page, state: str) -> None:
+    await page.fill("#step-law_summary input[name=document]", f"{state}/LAW/2002/1")
+    await submit(page, "#step-law_summary")
+    await recorded(page, "Law summary")
+    await page.fill("#step-focal_point input[name=name]", "A. Quispe")
+    await page.fill("#step-focal_point input[name=office]", "Ministry of Justice")
+    await submit(page, "#step-focal_point")
+    await recorded(page, "Focal point")
+    await page.check("#step-gap_list input[value='convention.art5']")
+    await page.check("#step-gap_list input[value='trafficking.art5']")
+    await site.shot(page, "officer-04-gap-list-form")
+    await submit(page, "#step-gap_list")
+    await recorded(page, "Gap list")
+    await page.select_option("#step-assistance_activity select[name=activity_kind]", "expert_mission")
+    await page.fill("#step-assistance_activity input[name=experts]", "J. Doe, M. Rossi")
+    await page.fill("#step-assistance_activity input[name=cost]", "15000")
+    await submit(page, "#step-assistance_activity")
+    await recorded(page, "Assistance activity")
+    await submit(page, "#step-assistance")
+    await recorded(page, "Assistance")
+
+
+async def finish_through_the_forms(site: Site, page: Page) -> None:
+    # A bill without a title is refused with one sentence, and nothing is recorded.
+    await page.select_option("#step-bill select[name=stage]", "enacted")
+    await submit(page, "#step-bill")
+    await expect(page.locator("p.flash.error")).to_contain_text("bill.title")
+    await site.shot(page, "officer-05-refused-bill")
+    await page.fill("#step-bill input[name=title]", "Organized Crime Act")
+    await page.select_option("#step-bill select[name=stage]", "enacted")
+    await page.check("#step-bill input[name=addresses][value='convention.art5']")
+    await submit(page, "#step-bill")
+    await recorded(page, "Bill")
+    await submit(page, "#step-legislation")
+    await recorded(page, "Legislation")
+    await page.fill("#step-training input[name=officials_trained]", "40")
+    await submit(page, "#step-training")
+    await recorded(page, "Training")
+
+
+async def test_an_officer_takes_a_case_from_request_to_training_through_the_forms(site: Site) -> None:
+    state = STATES[0]
+    officer = f"officer-{state.lower()}"
+    page = await site.page(site.add_user(officer, Role.OFFICER, states=(state,)))
+    await expect(page.locator("h1")).to_have_text("Worklist")
+    await site.shot(page, "officer-01-worklist")
+
+    await open_through_the_form(site, page, state)
+    await reach_assistance_through_the_forms(site, page, state)
+    await finish_through_the_forms(site, page)
+
+    await expect(page.locator("#next-step")).to_have_text("completed")
+    await expect(page.locator("form.step")).to_have_count(0)
+    await expect(page.locator("ol.timeline li")).to_have_count(len(WHOLE_CASE))
+    await site.shot(page, "officer-06-case-completed")
+    timeline = await page.locator("ol.timeline li").evaluate_all("items => items.map(i => i.dataset.event)")
+    assert timeline == WHOLE_CASE
+    stored = Engagements(site.settings.store_env("Engagements")).history(state)
+    assert [e.type for e in stored] == WHOLE_CASE
+    assert {e.actor for e in stored} == {officer}
+    assert stored[0].effective_date == date(2001, 10, 1)
+    await page.goto("/worklist")
+    await expect(page.locator(f"tr[data-state='{state}']")).to_have_count(0)
+
+
+async def test_a_manager_sees_the_figures_change_when_an_officer_records_steps(site: Site) -> None:
+    state = STATES[1]
+    officer = await site.page(site.add_user(f"officer-{state.lower()}", Role.OFFICER, states=(state,)))
+    manager = await site.page(site.add_user(f"manager-{state.lower()}", Role.MANAGER))
+    await expect(manager.locator("h1")).to_have_text("Dashboard")
+
+    async def figure(name: str) -> int:
+        return int(await manager.locator(f"#figures a[data-figure='{name}']").inner_text())
+
+    async def bar(name: str) -> int:
+        value = await manager.locator(
+            f"#chart-funnel rect[data-figure='engagements_by_stage.{name}']"
+        ).get_attribute("data-value")
+        return int(value or "-1")
+
+    before = {name: await figure(name) for name in ("requests_received", "engagements_by_stage.law_summary")}
+    await site.shot(manager, "manager-01-dashboard-before")
+
+    await officer.goto("/worklist")
+    await officer.select_option("#step-open select[name=state]", state)
+    await officer.check("#step-open input[name=instruments][value=smuggling]")
+    await officer.fill("#step-open input[name=effective_date]", "2002-01-15")
+    await submit(officer, "#step-open")
+    await recorded(officer, "Open")
+    await manager.reload()
+
+    assert await figure("requests_received") == before["requests_received"] + 1
+    assert await figure("engagements_by_stage.law_summary") == before["engagements_by_stage.law_summary"] + 1
+    assert await bar("law_summary") == before["engagements_by_stage.law_summary"] + 1
+    await site.shot(manager, "manager-02-dashboard-after-request")
+
+    await officer.fill("#step-law_summary input[name=document]", "LAW/1")
+    await submit(officer, "#step-law_summary")
+    await officer.fill("#step-focal_point input[name=name]", "R. Soto")
+    await submit(officer, "#step-focal_point")
+    await recorded(officer, "Focal point")
+    gap_list_before = await figure("engagements_by_stage.gap_list")
+    await manager.reload()
+
+    assert await figure("engagements_by_stage.law_summary") == before["engagements_by_stage.law_summary"]
+    assert await figure("engagements_by_stage.gap_list") == gap_list_before + 1
+
+    # As of a day before the request, the case is not counted.
+    await manager.fill("#as-of input[name=as_of]", "2002-01-14")
+    async with manager.expect_navigation():
+        await manager.click("#as-of button[type=submit]")
+    await expect(manager.locator("#as-of-date")).to_have_text("2002-01-14")
+    earlier = await figure("requests_received")
+    await site.shot(manager, "manager-03-dashboard-as-of")
+
+    async with manager.expect_navigation():
+        await manager.click("#figures a[data-figure='requests_received']")
+    await expect(manager.locator("table.lineage tbody tr")).to_have_count(max(earlier, 1))
+    await expect(manager.locator("table.lineage")).not_to_contain_text(state)
+    await manager.goto("/report?as_of=2002-03-04")
+    await expect(manager.locator("h1")).to_contain_text("Promoting the ratification")
+    await site.shot(manager, "manager-04-report")
+
+
+async def test_an_auditor_opens_the_full_history_of_a_case(site: Site) -> None:
+    state = STATES[2]
+    officer = f"officer-{state.lower()}"
+    token = site.add_user(officer, Role.OFFICER, states=(state,))
+    async with site.api(token) as api:
+        opened = await api.post("/api/cases", json={"state": state, "instruments": ["firearms"]})
+        summary = await api.post(
+            f"/api/cases/{state}/law_summary", json={"document": "FA/1", "source": "Letter"}
+        )
+        withdrawn = await api.post(f"/api/cases/{state}/withdraw", json={"reason": "Elections were called."})
+    assert [opened.status_code, summary.status_code, withdrawn.status_code] == [201, 200, 200]
+    auditor = await site.page(site.add_user(f"auditor-{state.lower()}", Role.AUDITOR))
+    await expect(auditor.locator("h1")).to_contain_text("Audit")
+    await site.shot(auditor, "auditor-01-cases")
+
+    async with auditor.expect_navigation():
+        await auditor.click(f"tr[data-state='{state}'] a")
+    rows = auditor.locator("#history tbody tr")
+    await expect(rows).to_have_count(3)
+    await expect(auditor.locator("#history td.actor")).to_have_text([officer] * 3)
+    await expect(auditor.locator("details.raw")).to_have_count(3)
+    await auditor.click("#event-1 summary")
+    await expect(auditor.locator("#event-1 pre")).to_contain_text(f'"actor": "{officer}"')
+    await expect(auditor.locator("#event-3 pre")).to_contain_text("Elections were called.")
+    link = await auditor.get_by_role("link", name="workflow in the Temporal UI").get_attribute("href")
+    assert link is not None
+    assert link.endswith(f"/namespaces/default/workflows/engagement-{state}")
+    await site.shot(auditor, "auditor-02-history")
+
+    await auditor.goto(f"/cases/{state}")
+    await expect(auditor.locator("form.step")).to_have_count(0)
+
+
+async def test_a_user_without_the_role_is_refused(site: Site) -> None:
+    state, other = STATES[3], STATES[4]
+    token = site.add_user(f"officer-{state.lower()}", Role.OFFICER, states=(state,))
+    stranger = await site.page(None)
+
+    await stranger.goto("/dashboard")
+    await expect(stranger.locator("h1")).to_have_text("Sign in")
+    await stranger.fill("input[name=token]", "0123456789ab.guessed")
+    async with stranger.expect_navigation():
+        await stranger.click("#login button[type=submit]")
+    await expect(stranger.locator("[role=alert]")).to_contain_text("not valid")
+    await site.shot(stranger, "refused-01-bad-token")
+
+    officer = await site.page(token)
+    for path, sentence in (
+        ("/dashboard", "Only managers and auditors may do this"),
+        ("/audit", "Only auditors may do this"),
+        (f"/cases/{other}", f"{other} is outside the States and regions assigned"),
+    ):
+        answer = await officer.goto(path)
+        assert answer is not None
+        assert answer.status == 403
+        await expect(officer.locator("#refusal")).to_contain_text(sentence)
+    await site.shot(officer, "refused-02-officer-outside-scope")
+
+    auditor = await site.page(site.add_user(f"auditor-{state.lower()}", Role.AUDITOR))
+    await auditor.goto("/worklist")
+    await expect(auditor.locator("#step-open")).to_have_count(0)
+    forged = await auditor.request.post("/cases", form={"state": state, "instruments": "convention"})
+    assert forged.status == 403
+    assert Engagements(site.settings.store_env("Engagements")).history(state) == []
+    await site.shot(auditor, "refused-03-auditor-worklist")

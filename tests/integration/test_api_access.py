@@ -1,0 +1,365 @@
+"""Every route against every role and scope: officers act on their States, managers read and reassign,
+auditors read everything, and nobody else gets in; a refused request records nothing."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import httpx
+import pytest_asyncio
+from starlette.routing import Mount, Route
+from temporalio.testing import WorkflowEnvironment
+
+from activities.regions import REGION_OF, Region
+from deploy.settings import Settings
+from deploy.web.app import ROUTERS, create_app
+from deploy.web.config import WebSettings
+from domain.facts import Fact
+from domain.user import Role
+from tests.integration.web_app import WebApp, csrf_of, running_web_app
+
+ANONYMOUS, BAD, REVOKED = None, "bad-token", "revoked"
+OFFICER_S, OFFICER_R, MANAGER, AUDITOR = "officer-s", "officer-r", "manager", "auditor"
+PRINCIPALS = (ANONYMOUS, BAD, REVOKED, OFFICER_S, OFFICER_R, MANAGER, AUDITOR)
+SIGNED_IN = (OFFICER_S, OFFICER_R, MANAGER, AUDITOR)
+STEPS: list[tuple[str, dict[str, Any]]] = [
+    ("law_summary", {"document": "LAW/2002/1"}),
+    ("focal_point", {"focal_point": {"name": "A. Quispe"}}),
+    ("gap_list", {"items": [{"checklist_item": "convention.art5"}]}),
+    ("assistance_activity", {"activity": {"kind": "workshop"}}),
+    ("assistance", {}),
+    (
+        "bill",
+        {"bill": {"title": "Organized Crime Act", "stage": "enacted", "addresses": ["convention.art5"]}},
+    ),
+    ("legislation", {}),
+    ("training", {"officials_trained": 12}),
+]
+TABLE = 'Participant,Signature,"Ratification, Acceptance(A), Approval(AA), Accession(a), Succession(d)"\n'
+API_ROUTES = {
+    ("POST", "/api/cases"),
+    ("GET", "/api/cases"),
+    ("GET", "/api/cases/{state}"),
+    ("GET", "/api/cases/{state}/history"),
+    ("GET", "/api/audit/cases/{state}"),
+    *(("POST", f"/api/cases/{{state}}/{kind}") for kind, _ in [*STEPS, ("withdraw", {})]),
+    ("GET", "/api/me"),
+    ("GET", "/api/report/figures"),
+    ("GET", "/api/report/figures/{figure}"),
+    ("GET", "/api/treaties/{participant}"),
+    ("POST", "/api/treaties/{instrument}/import"),
+    ("GET", "/api/seminars"),
+    ("POST", "/api/seminars"),
+    ("GET", "/api/users"),
+    ("PUT", "/api/users/{name}/scope"),
+    ("GET", "/api/openapi.json"),
+    ("GET", "/api/docs"),
+    ("GET", "/api/docs/oauth2-redirect"),
+}
+PAGE_ROUTES = {
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/"),
+    ("GET", "/worklist"),
+    ("GET", "/cases"),
+    ("POST", "/cases"),
+    ("GET", "/cases/{state}"),
+    ("POST", "/cases/{state}/{kind}"),
+    ("GET", "/dashboard"),
+    ("GET", "/report"),
+    ("GET", "/report/figures/{figure}"),
+    ("GET", "/seminars"),
+    ("GET", "/users"),
+    ("POST", "/users/{name}/scope"),
+    ("GET", "/audit"),
+    ("GET", "/audit/cases/{state}"),
+    ("GET", "/static/{path}"),
+}
+Rule = Callable[[str | None], bool]
+
+
+@dataclass(frozen=True)
+class World:
+    """The app, and the States each officer covers: S1 (and S1w) by State, S2 (and S2w) by region."""
+
+    web: WebApp
+    s1: str
+    s1w: str
+    s2: str
+    s2w: str
+    s3: str
+    region: Region
+
+    def covers(self, who: str | None, state: str) -> bool:
+        mine = {OFFICER_S: {self.s1, self.s1w}, OFFICER_R: {self.s2, self.s2w}}
+        return state in mine.get(str(who), set())
+
+    def reads(self, who: str | None, state: str) -> bool:
+        return who in (MANAGER, AUDITOR) or self.covers(who, state)
+
+    def officers_of(self, state: str) -> Rule:
+        return lambda who: self.covers(who, state)
+
+    def readers_of(self, state: str) -> Rule:
+        return lambda who: self.reads(who, state)
+
+
+def _pick(region: Region, count: int) -> list[str]:
+    return random.sample(sorted(c for c, r in REGION_OF.items() if r is region), count)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def world(temporal_env_dev: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[World]:
+    region_s, region_r, region_o = random.sample(list(Region), 3)
+    s1, s1w = _pick(region_s, 2)
+    s2, s2w = _pick(region_r, 2)
+    (s3,) = _pick(region_o, 1)
+    async with running_web_app(temporal_env_dev, tmp_path) as web:
+        web.add_user(OFFICER_S, Role.OFFICER, states=(s1, s1w))
+        web.add_user(OFFICER_R, Role.OFFICER, regions=(region_r.value,))
+        web.add_user(MANAGER, Role.MANAGER)
+        web.add_user(AUDITOR, Role.AUDITOR)
+        web.add_user(REVOKED, Role.OFFICER, states=(s1, s1w, s2, s2w, s3))
+        web.users.revoke(REVOKED, actor="test")
+        web.add_user("keeper", Role.OFFICER, states=(s3,))
+        web.tokens[BAD] = "0123456789ab.not-a-secret"
+        opened = await web.api(
+            "POST", "/api/cases", "keeper", json={"state": s3, "instruments": ["convention"]}
+        )
+        assert opened.status_code == 201, opened.text
+        yield World(web, s1, s1w, s2, s2w, s3, region_r)
+
+
+@dataclass
+class Walk:
+    """Requests every principal sends to a route; mismatches with the rules are reported together."""
+
+    web: WebApp
+    found: list[str] = field(default_factory=list)
+    routes: set[tuple[str, str]] = field(default_factory=set)
+
+    def check(self, what: str, who: str | None, status: int, expected: int, body: str) -> None:
+        if status != expected:
+            self.found.append(f"{what} as {who or 'anonymous'}: {status}, expected {expected}: {body[:150]}")
+
+    async def api(
+        self,
+        route: tuple[str, str],
+        path: str,
+        allowed: Rule,
+        success: int = 200,
+        unchanged: str = "",
+        **kw: Any,
+    ) -> None:
+        """Refused principals first (nothing recorded for `unchanged`), then the allowed ones."""
+        method = route[0]
+        self.routes.add(route)
+        before = self.web.recorded(unchanged) if unchanged else []
+        for who in sorted(PRINCIPALS, key=allowed):
+            if allowed(who) and unchanged:
+                assert self.web.recorded(unchanged) == before, f"a refused {method} {path} recorded an event"
+            answer = await self.web.api(method, path, who, **kw)
+            anonymous = who in (ANONYMOUS, BAD, REVOKED)
+            expected = success if allowed(who) else 401 if anonymous else 403
+            self.check(f"{method} {path}", who, answer.status_code, expected, answer.text)
+            if answer.status_code >= 400:
+                assert set(answer.json()) == {"error"}, answer.text
+
+    def assert_all_as_the_rules_say(self, declared: set[tuple[str, str]]) -> None:
+        assert self.found == [], "\n".join(self.found)
+        assert self.routes == declared
+
+
+async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(world: World) -> None:
+    web, walk = world.web, Walk(world.web)
+
+    for state in (world.s1, world.s1w, world.s2, world.s2w):
+        body = {"state": state, "instruments": ["convention"], "effective_date": "2001-10-01"}
+        mine = world.officers_of(state)
+        await walk.api(("POST", "/api/cases"), "/api/cases", mine, 201, unchanged=state, json=body)
+    for state in (world.s1, world.s2, world.s3):
+        reader = world.readers_of(state)
+        await walk.api(("GET", "/api/cases/{state}"), f"/api/cases/{state}", reader)
+        await walk.api(("GET", "/api/cases/{state}/history"), f"/api/cases/{state}/history", reader)
+        await walk.api(
+            ("GET", "/api/audit/cases/{state}"), f"/api/audit/cases/{state}", lambda w: w == AUDITOR
+        )
+    for state in (world.s1, world.s2):
+        for kind, body in STEPS:
+            route = ("POST", f"/api/cases/{{state}}/{kind}")
+            mine = world.officers_of(state)
+            await walk.api(route, f"/api/cases/{state}/{kind}", mine, unchanged=state, json=body)
+        assert web.recorded(state)[-1] == "TrainingHeld"
+    for state in (world.s1w, world.s2w):
+        reason = {"reason": "The Government withdrew its request."}
+        mine = world.officers_of(state)
+        route = ("POST", "/api/cases/{state}/withdraw")
+        await walk.api(route, f"/api/cases/{state}/withdraw", mine, unchanged=state, json=reason)
+        assert web.recorded(state) == ["RequestReceived", "EngagementWithdrawn"]
+    for route, path in [
+        (("GET", "/api/me"), "/api/me"),
+        (("GET", "/api/cases"), "/api/cases"),
+        (("GET", "/api/report/figures"), "/api/report/figures"),
+        (("GET", "/api/report/figures/{figure}"), "/api/report/figures/requests_received"),
+        (("GET", "/api/treaties/{participant}"), f"/api/treaties/{world.s1}"),
+        (("GET", "/api/seminars"), "/api/seminars"),
+    ]:
+        await walk.api(route, path, lambda w: w in SIGNED_IN)
+    await walk.api(("GET", "/api/users"), "/api/users", lambda w: w in (MANAGER, AUDITOR))
+    csv = (TABLE + "Peru,14 Dec 2000,23 Jan 2002\n").encode()
+    route = ("POST", "/api/treaties/{instrument}/import")
+    await walk.api(route, "/api/treaties/convention/import", lambda w: w == MANAGER, content=csv)
+    seminar = {
+        "title": "Seminar",
+        "kind": "briefing",
+        "place": "Lima",
+        "start": "2001-05-02",
+        "end": "2001-05-03",
+    }
+    # An officer records a meeting whose participating States are all theirs.
+    by_them = lambda w: w in (MANAGER, OFFICER_S)  # noqa: E731
+    await walk.api(
+        ("POST", "/api/seminars"), "/api/seminars", by_them, json=seminar | {"participants": [world.s1]}
+    )
+    web.add_user("spare", Role.OFFICER, states=(world.s3,))
+    route = ("PUT", "/api/users/{name}/scope")
+    await walk.api(route, "/api/users/spare/scope", lambda w: w == MANAGER, json={"states": [world.s1]})
+    for path in ("/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect"):
+        await walk.api(("GET", path), path, lambda w: True)
+
+    walk.assert_all_as_the_rules_say(API_ROUTES)
+    # Every event carries the user who caused it.
+    for state, officer in ((world.s1, OFFICER_S), (world.s2, OFFICER_R), (world.s1w, OFFICER_S)):
+        assert {e.actor for e in web.engagements().history(state)} == {officer}
+    recorded = await web.api("GET", "/api/seminars", AUDITOR)
+    assert [m["actor"] for m in recorded.json()] == [OFFICER_S]
+    spare = web.users.user("spare")
+    assert spare is not None
+    assert spare.scope.states == (world.s1,)
+    last = web.users.recorder.select_notifications(start=0, limit=1000, inclusive_of_start=False)[-1]
+    change = cast(Fact, web.users.mapper.to_domain_event(last))
+    assert (type(change).__name__, change.actor) == ("AccessChanged", MANAGER)
+
+
+async def _page_clients(world: World) -> dict[str | None, httpx.AsyncClient]:
+    """A browser per principal; the revoked one signed in before its token was revoked."""
+    web = world.web
+    web.add_user("revoked-later", Role.OFFICER, states=(world.s1, world.s2, world.s3))
+    clients = {who: await web.browser(who) for who in (None, OFFICER_S, OFFICER_R, MANAGER, AUDITOR)}
+    clients[REVOKED] = await web.browser("revoked-later")
+    web.users.revoke("revoked-later", actor="test")
+    return clients
+
+
+async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: World) -> None:
+    web, walk = world.web, Walk(world.web)
+    clients = await _page_clients(world)
+    tokens = {who: await csrf_of(client) for who, client in clients.items()}
+
+    async def visit(
+        route: tuple[str, str], path: str, allowed: Rule, success: int = 200, **form: Any
+    ) -> None:
+        walk.routes.add(route)
+        for who in sorted(clients, key=allowed):
+            client, method = clients[who], route[0]
+            data = {"csrf": tokens[who], **form} if method == "POST" else None
+            answer = await client.request(method, path, data=data)
+            signed_out = who in (ANONYMOUS, REVOKED)
+            expected = success if allowed(who) else 303 if signed_out else 403
+            walk.check(f"{method} {path}", who, answer.status_code, expected, answer.text)
+            if not allowed(who) and signed_out:
+                assert answer.headers["location"].startswith("/login"), answer.headers
+            if not allowed(who) and not signed_out:
+                assert 'role="alert"' in answer.text
+
+    signed_in: Rule = lambda w: w in SIGNED_IN  # noqa: E731
+    for state in (world.s1, world.s2):
+        form = {"state": state, "instruments": "convention", "effective_date": "2001-10-01"}
+        mine = world.officers_of(state)
+        await visit(("POST", "/cases"), "/cases", mine, 303, **form)
+        assert web.recorded(state) == ["RequestReceived"]
+        assert web.engagements().history(state)[0].actor == (OFFICER_S if state == world.s1 else OFFICER_R)
+        await visit(("GET", "/cases/{state}"), f"/cases/{state}", world.readers_of(state))
+        route = ("POST", "/cases/{state}/{kind}")
+        await visit(route, f"/cases/{state}/law_summary", mine, 303, document="LAW/1")
+        assert web.recorded(state) == ["RequestReceived", "LawSummaryReceived"]
+        await visit(("GET", "/audit/cases/{state}"), f"/audit/cases/{state}", lambda w: w == AUDITOR)
+    for route, path in [
+        (("GET", "/worklist"), "/worklist"),
+        (("GET", "/cases"), "/cases"),
+        (("GET", "/report"), "/report"),
+        (("GET", "/report/figures/{figure}"), "/report/figures/requests_received"),
+        (("GET", "/seminars"), "/seminars"),
+    ]:
+        await visit(route, path, signed_in)
+    await visit(("GET", "/"), "/", signed_in, 303)
+    for route in (("GET", "/dashboard"), ("GET", "/users")):
+        await visit(route, route[1], lambda w: w in (MANAGER, AUDITOR))
+    await visit(("GET", "/audit"), "/audit", lambda w: w == AUDITOR)
+    await visit(
+        ("POST", "/users/{name}/scope"),
+        f"/users/{OFFICER_R}/scope",
+        lambda w: w == MANAGER,
+        303,
+        regions=world.region.value,
+        states=world.s3,
+    )
+    await visit(("GET", "/static/{path}"), "/static/palermo.css", lambda w: True)
+    await visit(("GET", "/login"), "/login", lambda w: True)
+    await visit(("POST", "/logout"), "/logout", signed_in, 303)
+    walk.routes.add(("POST", "/login"))
+    good = await clients[None].post("/login", data={"token": web.tokens[MANAGER]})
+    wrong = await clients[None].post("/login", data={"token": web.tokens[REVOKED]})
+    for client in clients.values():
+        await client.aclose()
+
+    walk.assert_all_as_the_rules_say(PAGE_ROUTES)
+    assert (good.status_code, good.headers["location"]) == (303, "/dashboard")
+    assert wrong.status_code == 401
+    assert "not valid" in wrong.text
+    assert web.users.user(OFFICER_R).scope.states == (world.s3,)  # type: ignore[union-attr]
+
+
+def test_the_rules_above_cover_every_route_of_the_app(tmp_path: Path) -> None:
+    app = create_app(Settings(home=tmp_path), web=WebSettings(secret="x"))
+    found: set[tuple[str, str]] = set()
+    for route in [*app.routes, *(r for router in ROUTERS for r in router.routes)]:
+        if isinstance(route, Route):
+            found |= {(m, route.path) for m in (route.methods or set()) - {"HEAD"}}
+        elif isinstance(route, Mount):
+            found.add(("GET", f"{route.path}/{{path}}"))
+
+    assert found == API_ROUTES | PAGE_ROUTES
+
+
+async def test_case_lists_show_officers_their_own_cases_and_others_everything(world: World) -> None:
+    for state in (world.s1, world.s1w, world.s2, world.s2w):
+        owner = OFFICER_S if world.covers(OFFICER_S, state) else OFFICER_R
+        opened = await world.web.api(
+            "POST", "/api/cases", owner, json={"state": state, "instruments": ["firearms"]}
+        )
+        assert opened.status_code == 201, opened.text
+    everything = {world.s1, world.s1w, world.s2, world.s2w, world.s3}
+    expected = {
+        OFFICER_S: {world.s1, world.s1w},
+        OFFICER_R: {world.s2, world.s2w},
+        MANAGER: everything,
+        AUDITOR: everything,
+    }
+
+    listed = {who: await world.web.api("GET", "/api/cases", who) for who in expected}
+    in_region = await world.web.api("GET", "/api/cases", MANAGER, params={"region": world.region.value})
+    by_stage = await world.web.api("GET", "/api/cases", AUDITOR, params={"stage": "law_summary"})
+    by_instrument = await world.web.api("GET", "/api/cases", AUDITOR, params={"instrument": "firearms"})
+    overdue = await world.web.api("GET", "/api/cases", MANAGER, params={"overdue": "true"})
+
+    assert {who: {c["state"] for c in answer.json()} for who, answer in listed.items()} == expected
+    assert {c["state"] for c in in_region.json()} == {world.s2, world.s2w}
+    assert {c["state"] for c in by_stage.json()} == everything
+    assert {c["state"] for c in by_instrument.json()} == everything - {world.s3}
+    assert overdue.json() == []

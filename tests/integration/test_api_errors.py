@@ -1,0 +1,275 @@
+"""Bad input never gets a 500: every refusal is JSON with one sentence and its status, and records nothing."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from temporalio.testing import WorkflowEnvironment
+
+from activities.regions import REGION_OF
+from deploy.settings import Settings
+from deploy.web import create_app
+from deploy.web.config import WebSettings
+from domain.user import Role
+from tests.integration.web_app import BASE, TEST_COST, WebApp, running_web_app
+from tests.servers import free_port
+
+OFFICER = "officer"
+LIMIT = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Case:
+    """An officer's open case (request and law summary recorded) and a State of theirs with no case."""
+
+    web: WebApp
+    state: str
+    unopened: str
+
+    async def post(self, path: str, **kw: Any) -> httpx.Response:
+        return await self.web.api("POST", path, OFFICER, **kw)
+
+
+def assert_one_sentence(answer: httpx.Response, status: int, *mentions: str) -> None:
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"].startswith("application/json")
+    body = answer.json()
+    assert list(body) == ["error"], body
+    sentence = body["error"]
+    assert isinstance(sentence, str)
+    assert sentence.endswith("."), sentence
+    assert "\n" not in sentence
+    assert "Traceback" not in sentence
+    for mention in mentions:
+        assert mention in sentence, sentence
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def case(temporal_env_dev: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Case]:
+    state, unopened = random.sample(sorted(REGION_OF), 2)
+    async with running_web_app(temporal_env_dev, tmp_path, max_body=LIMIT) as web:
+        web.add_user(OFFICER, Role.OFFICER, states=(state, unopened))
+        opened = await web.api(
+            "POST",
+            "/api/cases",
+            OFFICER,
+            json={
+                "state": state,
+                "instruments": ["convention", "trafficking"],
+                "effective_date": "2001-09-03",
+            },
+        )
+        assert opened.status_code == 201, opened.text
+        summary = await web.api("POST", f"/api/cases/{state}/law_summary", OFFICER, json={"document": "L/1"})
+        assert summary.status_code == 200, summary.text
+        yield Case(web, state, unopened)
+
+
+RECORDED = ["RequestReceived", "LawSummaryReceived"]
+
+
+async def test_malformed_json_is_a_400_naming_the_problem_and_records_nothing(case: Case) -> None:
+    answer = await case.post(
+        f"/api/cases/{case.state}/focal_point",
+        content=b'{"focal_point": {"name": "A"',
+        headers={"content-type": "application/json"},
+    )
+
+    assert_one_sentence(answer, 400, "not valid JSON")
+    assert case.web.recorded(case.state) == RECORDED
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "mention"),
+    [
+        ({"focal_point": {"name": 5}}, 422, "focal_point.name"),
+        ({"focal_point": {"name": "A", "rank": "minister"}}, 422, "focal_point.rank"),
+        ({"focal_point": {"name": ""}}, 422, "focal_point.name"),
+        ({"effective_date": "2002-13-45"}, 422, "effective_date"),
+        ({"effective_date": 20020101}, 422, "effective_date"),
+        ({"source": "x" * 5000}, 422, "source"),
+        ([], 422, "JSON object"),
+        (None, 422, "JSON object"),
+        ("focal point", 422, "JSON object"),
+    ],
+)
+async def test_wrong_types_and_unknown_fields_are_a_422_naming_the_field(
+    case: Case, body: object, status: int, mention: str
+) -> None:
+    answer = await case.post(f"/api/cases/{case.state}/focal_point", json=body)
+
+    assert_one_sentence(answer, status, mention)
+    assert case.web.recorded(case.state) == RECORDED
+
+
+@pytest.mark.parametrize(
+    ("kind", "body", "mention"),
+    [
+        ("training", {"officials_trained": 10**30}, "officials_trained"),
+        ("training", {"officials_trained": -1}, "officials_trained"),
+        ("assistance_activity", {"activity": {"kind": "expert_mission", "cost": "NaN"}}, "activity.cost"),
+        ("assistance_activity", {"activity": {"kind": "picnic"}}, "activity.kind"),
+        ("bill", {"bill": {"title": "Act", "stage": "vetoed"}}, "bill.stage"),
+        ("withdraw", {}, "reason"),
+    ],
+)
+async def test_each_step_refuses_a_bad_field_by_name(
+    case: Case, kind: str, body: object, mention: str
+) -> None:
+    answer = await case.post(f"/api/cases/{case.state}/{kind}", json=body)
+
+    assert_one_sentence(answer, 422, mention)
+    assert case.web.recorded(case.state) == RECORDED
+
+
+async def test_an_oversized_body_is_a_413_whether_declared_or_streamed(case: Case) -> None:
+    big = b'{"document": "' + b"x" * (2 * LIMIT) + b'"}'
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(big), 4096):
+            yield big[start : start + 4096]
+
+    declared = await case.post(f"/api/cases/{case.state}/focal_point", content=big)
+    streamed = await case.post(
+        f"/api/cases/{case.state}/focal_point", content=chunks(), headers={"content-type": "application/json"}
+    )
+    nonsense = await case.post(f"/api/cases/{case.state}/focal_point", headers={"content-length": "lots"})
+
+    assert_one_sentence(declared, 413, "64 KiB")
+    assert_one_sentence(streamed, 413, "64 KiB")
+    assert_one_sentence(nonsense, 400, "Content-Length")
+    assert case.web.recorded(case.state) == RECORDED
+
+
+async def test_a_step_out_of_order_is_a_409_saying_what_comes_first_and_records_nothing(case: Case) -> None:
+    answer = await case.post(f"/api/cases/{case.state}/gap_list", json={"items": []})
+
+    assert_one_sentence(answer, 409, f"The gap_list step of {case.state} needs focal_point first")
+    assert case.web.recorded(case.state) == RECORDED
+
+
+async def test_refusals_of_the_rules_have_their_own_status(case: Case) -> None:
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+
+    twice = await case.post(f"/api/cases/{case.state}/law_summary", json={})
+    reopened = await case.post("/api/cases", json={"state": case.state, "instruments": ["convention"]})
+    future = await case.post(f"/api/cases/{case.state}/focal_point", json={"effective_date": tomorrow})
+    before_request = await case.post(
+        f"/api/cases/{case.state}/focal_point", json={"effective_date": "2001-01-01"}
+    )
+    no_case = await case.post(f"/api/cases/{case.unopened}/law_summary", json={})
+    await case.post(f"/api/cases/{case.state}/focal_point", json={})
+    unknown_item = await case.post(
+        f"/api/cases/{case.state}/gap_list", json={"items": [{"checklist_item": "convention.art999"}]}
+    )
+    outside = await case.post(
+        f"/api/cases/{case.state}/gap_list", json={"items": [{"checklist_item": "firearms.art5"}]}
+    )
+
+    assert_one_sentence(twice, 409, "already recorded")
+    assert_one_sentence(reopened, 409, "already recorded")
+    assert_one_sentence(future, 422, "after today")
+    assert_one_sentence(before_request, 422, "before the request")
+    assert_one_sentence(no_case, 404, "open it first")
+    assert_one_sentence(unknown_item, 422, "convention.art999")
+    assert_one_sentence(outside, 422, "firearms")
+    assert case.web.recorded(case.state) == [*RECORDED, "FocalPointNamed"]
+    assert case.web.recorded(case.unopened) == []
+
+
+async def test_unknown_states_routes_and_methods_are_refused_in_json(case: Case) -> None:
+    unknown_path = await case.web.api("GET", "/api/cases/ZZZ", OFFICER)
+    unknown_body = await case.post("/api/cases", json={"state": "Atlantis", "instruments": ["convention"]})
+    no_route = await case.web.api("GET", "/api/nothing-here", OFFICER)
+    wrong_method = await case.web.api("DELETE", f"/api/cases/{case.state}", OFFICER)
+    bad_filter = await case.web.api("GET", "/api/cases", OFFICER, params={"region": "Atlantis"})
+    bad_figure = await case.web.api("GET", "/api/report/figures/happiness", OFFICER)
+    bad_date = await case.web.api("GET", "/api/report/figures", OFFICER, params={"as_of": "tomorrow"})
+
+    assert_one_sentence(unknown_path, 404, "'ZZZ' is not an ISO 3166 alpha-3 code")
+    assert_one_sentence(unknown_body, 422, "Atlantis")
+    assert_one_sentence(no_route, 404)
+    assert_one_sentence(wrong_method, 405)
+    assert_one_sentence(bad_filter, 422, "region")
+    assert_one_sentence(bad_figure, 404, "happiness")
+    assert_one_sentence(bad_date, 422, "as_of")
+
+
+async def test_a_form_encoded_body_is_refused_as_not_json(case: Case) -> None:
+    answer = await case.post(f"/api/cases/{case.state}/focal_point", data={"focal_point": "A"})
+
+    assert_one_sentence(answer, 422, "JSON object")
+    assert case.web.recorded(case.state) == RECORDED
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [b"[" * 50_000, b"\xff\xfe\x00", b'{"focal_point": {"name": "\\ud800"}}', b"1e999999", b"\x00" * 100],
+)
+async def test_junk_bodies_never_make_a_server_error(case: Case, junk: bytes) -> None:
+    answer = await case.post(
+        f"/api/cases/{case.state}/focal_point", content=junk, headers={"content-type": "application/json"}
+    )
+
+    assert 400 <= answer.status_code < 500, answer.text
+    assert list(answer.json()) == ["error"]
+    assert case.web.recorded(case.state) == RECORDED
+
+
+async def test_treaty_tables_that_cannot_be_read_are_refused_whole(case: Case) -> None:
+    case.web.add_user("manager", Role.MANAGER)
+    header = (
+        'Participant,Signature,"Ratification, Acceptance(A), Approval(AA), Accession(a), Succession(d)"\n'
+    )
+
+    binary = await case.web.api("POST", "/api/treaties/convention/import", "manager", content=b"\xff\xfe")
+    bad_row = await case.web.api(
+        "POST",
+        "/api/treaties/convention/import",
+        "manager",
+        content=(header + "Peru,14 Dec 2000,\nAtlantis,1 Jan 2001,\n").encode(),
+    )
+    bad_instrument = await case.web.api(
+        "POST", "/api/treaties/opium/import", "manager", content=header.encode()
+    )
+
+    assert_one_sentence(binary, 400, "UTF-8")
+    assert_one_sentence(bad_row, 422, "Atlantis")
+    assert_one_sentence(bad_instrument, 422, "instrument")
+    peru = await case.web.api("GET", "/api/treaties/PER", "manager")
+    assert peru.json() == []
+
+
+@pytest.fixture
+def unreachable(tmp_path: Path) -> tuple[httpx.AsyncClient, str]:
+    settings = Settings(home=tmp_path, temporal_address=f"127.0.0.1:{free_port()}")
+    app = create_app(settings, web=WebSettings(secret="test"))
+    users = app.state.services.users
+    users.cost = TEST_COST
+    state = random.choice(sorted(REGION_OF))
+    _, token = users.add("officer", Role.OFFICER, users.scope([state]), actor="test")
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url=BASE, headers={"Authorization": f"Bearer {token}"}
+    )
+    return client, state
+
+
+async def test_a_temporal_server_that_does_not_answer_is_a_503_and_reading_still_works(
+    unreachable: tuple[httpx.AsyncClient, str],
+) -> None:
+    client, state = unreachable
+    async with client:
+        opened = await client.post("/api/cases", json={"state": state, "instruments": ["convention"]})
+        listed = await client.get("/api/cases")
+
+    assert_one_sentence(opened, 503, "did not answer", "nothing was recorded")
+    assert listed.status_code == 200
+    assert listed.json() == []

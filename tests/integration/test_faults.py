@@ -1,0 +1,309 @@
+"""Faults under load, each ending with an exact count of stored events: workers killed with SIGKILL
+again and again, PostgreSQL restarted, the Temporal server restarted mid-case."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+from eventsourcing.persistence import PersistenceError
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from activities.engagements import Engagements
+from deploy.cases import CommandRefused
+from deploy.settings import Settings
+from domain.commands import Command
+from domain.values import Status
+from domain.views import CaseView
+from tests.integration.deployment import (
+    WHOLE_CASE,
+    DevServer,
+    Workers,
+    all_of,
+    assert_exactly_once,
+    client_for,
+    deployment_settings,
+    fresh_namespace,
+    recorded,
+    send_until_answered,
+    states,
+    stored_event_count,
+    whole_case,
+)
+from tests.servers import PostgresCluster, throwaway_postgres
+from workflows.messages import workflow_id
+
+pytestmark = pytest.mark.postgres
+
+KILLS = 6
+KILL_EVERY_S = 1.0
+
+
+@pytest.fixture
+async def settings(
+    temporal_env_dev: WorkflowEnvironment, fresh_postgres_url: str, tmp_path: Path
+) -> Settings:
+    address = temporal_env_dev.client.service_client.config.target_host
+    namespace = await fresh_namespace(temporal_env_dev.client)
+    return deployment_settings(tmp_path / "client", fresh_postgres_url, address, namespace)
+
+
+@pytest.fixture
+def workers(settings: Settings, tmp_path: Path) -> Iterator[Workers]:
+    started = Workers(settings, tmp_path / "workers")
+    yield started
+    started.stop()
+
+
+async def test_every_acknowledged_step_is_recorded_once_while_workers_are_killed(
+    settings: Settings, workers: Workers
+) -> None:
+    for name in ("worker-a", "worker-b"):
+        workers.start(name)
+    client = await client_for(settings)
+    codes = states(24)
+    acknowledged: dict[str, list[str]] = {state: [] for state in codes}
+
+    async def drive(state: str) -> Status:
+        status = Status.OPEN
+        for command in whole_case(state):
+            case, _ = await send_until_answered(client, settings, command)
+            acknowledged[state].append(command.kind)
+            status = case.status
+            await asyncio.sleep(0.3)
+        return status
+
+    async def chaos() -> list[int]:
+        """Kill a worker every second, the two in turn, restarting each; note the steps acknowledged."""
+        kills: list[int] = []
+        while len(kills) < KILLS:
+            await asyncio.sleep(KILL_EVERY_S)
+            kills.append(sum(len(steps) for steps in acknowledged.values()))
+            workers.kill(("worker-a", "worker-b")[len(kills) % 2])
+            await asyncio.to_thread(workers.start, ("worker-a", "worker-b")[len(kills) % 2])
+        return kills
+
+    started = time.monotonic()
+    killer = asyncio.create_task(chaos())
+    try:
+        outcomes = await asyncio.wait_for(all_of([drive(state) for state in codes]), timeout=90)
+    finally:
+        kills = await killer
+    elapsed = time.monotonic() - started
+
+    total = len(codes) * len(WHOLE_CASE)
+    # Every kill came with steps still to send.
+    assert len(kills) == KILLS
+    assert all(count < total for count in kills), kills
+    assert outcomes == [Status.COMPLETED] * len(codes)
+    histories = recorded(settings, codes)
+    for state in codes:
+        assert len(acknowledged[state]) == len(WHOLE_CASE)
+        assert_exactly_once(histories[state], WHOLE_CASE)
+    assert stored_event_count(settings.database_url or "") == total
+    print(f"{KILLS} kills at {kills} steps acknowledged; {total} steps in {elapsed:.1f} s")
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[PostgresCluster]:
+    """A cluster of this test's own, since the test restarts it."""
+    with throwaway_postgres() as cluster:
+        yield cluster
+
+
+async def test_no_acknowledged_step_is_lost_when_postgresql_restarts_under_load(
+    temporal_env_dev: WorkflowEnvironment, own_postgres: PostgresCluster, tmp_path: Path
+) -> None:
+    address = temporal_env_dev.client.service_client.config.target_host
+    namespace = await fresh_namespace(temporal_env_dev.client)
+    settings = deployment_settings(tmp_path / "client", own_postgres.create_database(), address, namespace)
+    workers = Workers(settings, tmp_path / "workers")
+    try:
+        for name in ("worker-a", "worker-b"):
+            workers.start(name)
+        await restarted_under_load(settings, own_postgres)
+    finally:
+        workers.stop()
+
+
+async def restarted_under_load(settings: Settings, cluster: PostgresCluster) -> None:
+    client = await client_for(settings)
+    codes = states(24)
+    load = Load(codes)
+
+    async def drive(state: str) -> Status:
+        status = Status.OPEN
+        for command in whole_case(state):
+            load.sent[state] += 1
+            case, _ = await send_until_answered(client, settings, command)
+            # The answer is the case with this step in it, never an older or a later one.
+            assert case.version == load.sent[state]
+            load.acknowledged[state] += 1
+            status = case.status
+            await asyncio.sleep(0.3)
+        return status
+
+    async def restart_twice() -> None:
+        for _ in range(2):
+            await asyncio.sleep(1.5)
+            await asyncio.to_thread(cluster.restart)
+            load.restarts.append(sum(load.acknowledged.values()))
+
+    booted = server_started(settings)
+    reader = asyncio.create_task(asyncio.to_thread(read_while_sending, settings, load))
+    restarts = asyncio.create_task(restart_twice())
+    started = time.monotonic()
+    try:
+        outcomes = await asyncio.wait_for(all_of([drive(state) for state in codes]), timeout=90)
+    finally:
+        load.done = True
+        await reader
+        await restarts
+    elapsed = time.monotonic() - started
+
+    total = len(codes) * len(WHOLE_CASE)
+    assert server_started(settings) > booted
+    # Both restarts came while steps were still being sent.
+    assert len(load.restarts) == 2
+    assert all(count < total for count in load.restarts), load.restarts
+    assert outcomes == [Status.COMPLETED] * len(codes)
+    assert set(load.errors) <= RETRYABLE, load.errors
+    assert load.answered > 0
+    histories = recorded(settings, codes)
+    for state in codes:
+        assert load.acknowledged[state] == len(WHOLE_CASE)
+        assert_exactly_once(histories[state], WHOLE_CASE)
+    assert stored_event_count(settings.database_url or "") == total
+    print(f"2 restarts, {total} steps in {elapsed:.1f} s; reader: {load.answered} reads, {load.errors}")
+
+
+# What a reader may see while the database restarts: connection errors, which a client may retry.
+RETRYABLE = {"OperationalError", "InterfaceError", "ConnectionUnavailableError"}
+
+
+@dataclass
+class Load:
+    """Steps sent and acknowledged per State, and what a reader saw meanwhile."""
+
+    codes: list[str]
+    sent: dict[str, int] = field(init=False)
+    acknowledged: dict[str, int] = field(init=False)
+    answered: int = 0
+    errors: list[str] = field(default_factory=list)
+    restarts: list[int] = field(default_factory=list)
+    done: bool = False
+
+    def __post_init__(self) -> None:
+        self.sent = dict.fromkeys(self.codes, 0)
+        self.acknowledged = dict.fromkeys(self.codes, 0)
+
+
+def read_while_sending(settings: Settings, load: Load) -> None:
+    """A reader of the store, as the web app is: a retryable error or the truth, never a stale case."""
+    engagements = Engagements(settings.store_env("Engagements"))
+    try:
+        while not load.done:
+            state = random.choice(load.codes)
+            floor = load.acknowledged[state]
+            try:
+                case = engagements.case(state)
+            except PersistenceError as error:
+                load.errors.append(type(error).__name__)
+                time.sleep(0.05)
+                continue
+            version = 0 if case is None else case.version
+            assert floor <= version <= load.sent[state], (state, floor, version, load.sent[state])
+            load.answered += 1
+    finally:
+        engagements.close()
+
+
+def server_started(settings: Settings) -> datetime:
+    with psycopg.connect(settings.database_url or "", autocommit=True) as db:
+        row = db.execute("SELECT pg_postmaster_start_time()").fetchone()
+    assert row is not None
+    started: datetime = row[0]
+    return started
+
+
+@pytest.fixture
+def dev_server(tmp_path: Path) -> Iterator[DevServer]:
+    server = DevServer(tmp_path / "temporal.sqlite", tmp_path / "temporal.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+async def test_cases_continue_where_they_were_after_the_temporal_server_restarts(
+    dev_server: DevServer, fresh_postgres_url: str, tmp_path: Path
+) -> None:
+    await dev_server.ready()
+    settings = deployment_settings(tmp_path / "client", fresh_postgres_url, dev_server.address, "default")
+    workers = Workers(settings, tmp_path / "workers")
+    try:
+        workers.start("worker-a")
+        await continued_after_restart(dev_server, settings, workers)
+    finally:
+        workers.stop()
+
+
+async def continued_after_restart(server: DevServer, settings: Settings, workers: Workers) -> None:
+    client = await client_for(settings)
+    codes = states(8)
+    cases = {state: whole_case(state) for state in codes}
+    before = await all_of([send_all(client, settings, cases[state][:3]) for state in codes])
+    runs = {state: await run_id(client, state) for state in codes}
+
+    # The server goes down while the fourth step of every case is on its way.
+    fourth = [asyncio.create_task(send_patiently(client, settings, cases[state][3])) for state in codes]
+    await asyncio.sleep(0.05)
+    server.stop()
+    await asyncio.sleep(1.0)
+    server.start()
+    await server.ready()
+    answers = await asyncio.wait_for(all_of(fourth), timeout=60)
+    after = await all_of([send_all(client, settings, cases[state][4:]) for state in codes])
+
+    assert workers.alive() == ["worker-a"], workers.log_tail()
+    assert [case.version for case in before] == [3] * len(codes)
+    assert all(answer in ("acknowledged", "already recorded") for answer in answers), answers
+    assert [case.status for case in after] == [Status.COMPLETED] * len(codes)
+    # The same runs carried on: Temporal kept them; nothing had to start over from the store.
+    for state in codes:
+        assert await run_id(client, state) == runs[state]
+    histories = recorded(settings, codes)
+    for state in codes:
+        assert_exactly_once(histories[state], WHOLE_CASE)
+    assert stored_event_count(settings.database_url or "") == len(codes) * len(WHOLE_CASE)
+
+
+async def send_all(client: Client, settings: Settings, commands: list[Command]) -> CaseView:
+    case: CaseView | None = None
+    for command in commands:
+        case, _ = await send_until_answered(client, settings, command, within=30)
+    assert case is not None
+    return case
+
+
+async def send_patiently(client: Client, settings: Settings, command: Command) -> str:
+    """Send until answered. A step cut off by the outage may have been recorded: then, sent again, it is
+    refused as already recorded, which is the truth."""
+    try:
+        case, _ = await send_until_answered(client, settings, command, within=30)
+    except CommandRefused as refusal:
+        return "already recorded" if "already recorded" in str(refusal) else str(refusal)
+    assert case.version == 4
+    return "acknowledged"
+
+
+async def run_id(client: Client, state: str) -> str:
+    described = await client.get_workflow_handle(workflow_id(state)).describe()
+    return described.run_id

@@ -1,0 +1,119 @@
+"""The web app in-process on a real worker and Temporal dev server, with users of every role and scope."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from google.protobuf.duration_pb2 import Duration
+from temporalio.api.workflowservice.v1 import RegisterNamespaceRequest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from activities.engagements import Engagements
+from activities.tokens import TokenCost
+from activities.users import Users
+from deploy.settings import Settings
+from deploy.web import create_app
+from deploy.web.config import WebSettings
+from deploy.web.services import utc_now
+from deploy.worker import ACTIVITY_THREADS, build_worker
+from domain.user import Role, Scope
+
+BASE = "http://testserver"
+# Cheap hashing: these tokens live for one test; production keeps the default cost.
+TEST_COST = TokenCost(n=2**10, r=8, p=1)
+CSRF = re.compile(r'<meta name="csrf" content="([^"]+)">')
+
+
+async def own_namespace(env: WorkflowEnvironment) -> Client:
+    """A client on a namespace of the test's own, so no other test's workflow shares an id."""
+    name = f"web-{uuid.uuid4().hex[:12]}"
+    await env.client.workflow_service.register_namespace(
+        RegisterNamespaceRequest(namespace=name, workflow_execution_retention_period=Duration(seconds=86_400))
+    )
+    return await Client.connect(
+        env.client.service_client.config.target_host, namespace=name, data_converter=pydantic_data_converter
+    )
+
+
+@dataclass
+class WebApp:
+    """The app, an HTTP client bound to it, its settings and stores, and a token per user added."""
+
+    app: FastAPI
+    transport: httpx.ASGITransport
+    http: httpx.AsyncClient
+    settings: Settings
+    users: Users
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def engagements(self) -> Engagements:
+        return Engagements(self.settings.store_env("Engagements"))
+
+    def recorded(self, state: str) -> list[str]:
+        """The event types stored for the State's engagement (the record of truth)."""
+        return [entry.type for entry in self.engagements().history(state)]
+
+    def add_user(
+        self, name: str, role: Role, states: tuple[str, ...] = (), regions: tuple[str, ...] = ()
+    ) -> str:
+        _, token = self.users.add(name, role, Scope(states=states, regions=regions), actor="test")
+        self.tokens[name] = token
+        return token
+
+    def bearer(self, name: str | None) -> dict[str, str]:
+        return {} if name is None else {"Authorization": f"Bearer {self.tokens.get(name, name)}"}
+
+    async def api(
+        self, method: str, path: str, user: str | None, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        return await self.http.request(method, path, headers=self.bearer(user) | (headers or {}), **kwargs)
+
+    async def browser(self, name: str | None) -> httpx.AsyncClient:
+        """A separate cookie jar, signed in as `name` (or not signed in at all)."""
+        client = httpx.AsyncClient(transport=self.transport, base_url=BASE)
+        if name is not None:
+            signed = await client.post("/login", data={"token": self.tokens[name]})
+            assert signed.status_code == 303, signed.text
+        return client
+
+
+async def csrf_of(client: httpx.AsyncClient) -> str:
+    page = await client.get("/login")
+    found = CSRF.search(page.text)
+    assert found is not None, page.text
+    return found.group(1)
+
+
+@asynccontextmanager
+async def running_web_app(
+    env: WorkflowEnvironment, home: Path, clock: Callable[[], datetime] = utc_now, **web: Any
+) -> AsyncIterator[WebApp]:
+    """A worker and the web app on a namespace and task queue of their own; SQLite stores under `home`."""
+    client = await own_namespace(env)
+    settings = Settings(
+        home=home,
+        temporal_address=client.service_client.config.target_host,
+        temporal_namespace=client.namespace,
+        task_queue=f"web-{uuid.uuid4().hex[:8]}",
+    )
+    with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
+        async with build_worker(client, settings, executor):
+            app = create_app(
+                settings, client=client, clock=clock, web=WebSettings(secret="test-secret", **web)
+            )
+            users = Users(settings.store_env("Users"), cost=TEST_COST)
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url=BASE) as http:
+                yield WebApp(app=app, transport=transport, http=http, settings=settings, users=users)

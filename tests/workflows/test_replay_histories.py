@@ -1,0 +1,80 @@
+"""The determinism gate: recorded workflow histories must replay with the current workflow code.
+
+The histories in tests/fixtures/workflow_histories/ come from `python -m tests.fixtures.record_histories`.
+A change to the workflow that running cases could not follow fails here; guard it with
+`workflow.patched` (and keep the old histories) instead of re-recording them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from temporalio import workflow
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from tests.fixtures.record_histories import FOLDER, SCENARIOS
+from tests.workflows.changed_engagement import RELOAD_PATCH, GuardedChange, UnguardedChange
+from workflows.engagement import EngagementWorkflow
+
+RECORDED = sorted(FOLDER.glob("*.json"))
+
+
+def history(path: Path) -> WorkflowHistory:
+    return WorkflowHistory.from_json(path.stem, path.read_text())
+
+
+async def every_history() -> AsyncIterator[WorkflowHistory]:
+    for path in RECORDED:
+        yield history(path)
+
+
+def replayer(workflow_class: type) -> Replayer:
+    return Replayer(workflows=[workflow_class], data_converter=pydantic_data_converter)
+
+
+def event_types(path: Path) -> set[EventType.ValueType]:
+    return {event.event_type for event in history(path).events}
+
+
+@pytest.mark.parametrize("path", RECORDED, ids=lambda path: path.stem)
+async def test_recorded_history_replays_with_the_current_workflow(path: Path) -> None:
+    result = await replayer(EngagementWorkflow).replay_workflow(history(path), raise_on_replay_failure=False)
+
+    assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
+
+
+def test_every_scenario_has_histories_covering_updates_signals_timers_and_continue_as_new() -> None:
+    assert {path.name.split("-")[0] for path in RECORDED} == set(SCENARIOS)
+    covered = set().union(*(event_types(path) for path in RECORDED))
+    assert {
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+        EventType.EVENT_TYPE_TIMER_FIRED,
+        EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
+    } <= covered
+
+
+async def test_an_unguarded_extra_activity_fails_the_gate_as_non_deterministic() -> None:
+    results = await replayer(UnguardedChange).replay_workflows(every_history(), raise_on_replay_failure=False)
+
+    failed = results.replay_failures
+    whole_case = history(FOLDER / "whole_case-BOL-run1.json")
+    assert isinstance(failed.get(whole_case.run_id), workflow.NondeterminismError)
+    assert "Nondeterminism" in str(failed[whole_case.run_id])
+    # Every run that recorded a command would break, which is most of them.
+    assert len(failed) >= len(RECORDED) - 1
+
+
+async def test_the_same_change_behind_workflow_patched_passes_the_gate() -> None:
+    results = await replayer(GuardedChange).replay_workflows(every_history(), raise_on_replay_failure=False)
+
+    assert results.replay_failures == {}
+    assert RELOAD_PATCH not in "".join(path.read_text() for path in RECORDED)
