@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any, cast
-from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
+from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
 from activities.participants import ParticipantDirectory, directory
 from activities.recorders import ChainedApplication
-from activities.store import JsonTranscoder, PydanticMapper
 from domain.commands import Command, OpenEngagement
 from domain.engagement import Engagement, engagement_id
 from domain.events import EngagementEvent
@@ -61,12 +59,6 @@ class Engagements(ChainedApplication):
         super().__init__(env)
         self.participants = participants or directory()
         self.clock = clock
-
-    def construct_mapper(self) -> Mapper[UUID]:
-        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=PydanticMapper)
-
-    def construct_transcoder(self) -> Transcoder:
-        return JsonTranscoder()
 
     def find(self, state: str) -> Engagement | None:
         try:

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import cast
-from uuid import UUID
-
-from eventsourcing.persistence import Mapper, Transcoder
 
 from activities.recorders import ChainedApplication
-from activities.store import JsonTranscoder, PydanticMapper
 from domain.facts import Fact
 
 # The applications whose logs feed the read models, by the name that prefixes their settings and tables.
@@ -22,12 +18,6 @@ class EventLog(ChainedApplication):
     def __init__(self, name: str, env: Mapping[str, str] | None = None) -> None:
         self.name = name
         super().__init__(env)
-
-    def construct_mapper(self) -> Mapper[UUID]:
-        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=PydanticMapper)
-
-    def construct_transcoder(self) -> Transcoder:
-        return JsonTranscoder()
 
     def read(self, after: int, limit: int) -> list[tuple[int, Fact]]:
         notes = self.recorder.select_notifications(start=after, limit=limit, inclusive_of_start=False)

@@ -8,13 +8,12 @@ from typing import TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
+from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
 from activities.engagements import CONFLICT_RETRIES, Clock, utc_now
 from activities.participants import ParticipantDirectory, directory
 from activities.recorders import ChainedApplication
-from activities.store import JsonTranscoder, PydanticMapper
 from domain.errors import EffectiveDateInFuture
 from domain.outreach import (
     CooperationActivity,
@@ -79,12 +78,6 @@ class Outreach(ChainedApplication):
         super().__init__(env)
         self.participants = participants or directory()
         self.clock = clock
-
-    def construct_mapper(self) -> Mapper[UUID]:
-        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=PydanticMapper)
-
-    def construct_transcoder(self) -> Transcoder:
-        return JsonTranscoder()
 
     def meeting(self, place: str, start: date) -> Meeting | None:
         try:

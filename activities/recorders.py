@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Protocol
-from uuid import UUID
 
-from eventsourcing.application import Application
 from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory, TrackingRecorder
 from eventsourcing.postgres import PostgresFactory
 from eventsourcing.sqlite import SQLiteFactory
@@ -16,6 +14,7 @@ from activities.chain import Link, RawEvent
 from activities.chain_postgres import PostgresChainRecorder
 from activities.chain_sqlite import SQLiteChainRecorder
 from activities.chain_store import ChainKey
+from activities.store import PydanticApplication
 
 
 class ChainedRecorder(Protocol):
@@ -50,7 +49,7 @@ def chained_recorder(factory: InfrastructureFactory[TrackingRecorder]) -> Applic
     return recorder
 
 
-class ChainedApplication(Application[UUID]):
+class ChainedApplication(PydanticApplication):
     """An application whose every stored event is chained for audits (see activities/chain.py)."""
 
     def construct_recorder(self) -> ApplicationRecorder:

@@ -1,4 +1,5 @@
-"""Persistence of pydantic events with eventsourcing: a mapper with upcasting, and a JSON transcoder."""
+"""Persistence of pydantic events with eventsourcing: a mapper with upcasting, a JSON transcoder, and the
+application base that uses both."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any, cast
 from uuid import UUID
 
 import pydantic_core
+from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import (
     Mapper,
@@ -93,3 +95,13 @@ class JsonTranscoder(Transcoder):
 
     def register(self, transcoding: Transcoding) -> None:
         raise ProgrammingError("Events are pydantic models; no transcodings are registered.")
+
+
+class PydanticApplication(Application[UUID]):
+    """An eventsourcing application whose events are pydantic models, stored as JSON and upcast on read."""
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=PydanticMapper)
+
+    def construct_transcoder(self) -> Transcoder:
+        return JsonTranscoder()

@@ -8,13 +8,12 @@ from typing import cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
+from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
 from activities.engagements import Clock, utc_now
 from activities.participants import ParticipantDirectory, directory
 from activities.recorders import ChainedApplication
-from activities.store import JsonTranscoder, PydanticMapper
 from activities.untc import TableAction, TableRefused, TableRow, duplicates
 from domain.errors import UnknownParticipant
 from domain.facts import Fact
@@ -68,12 +67,6 @@ class Treaties(ChainedApplication):
         super().__init__(env)
         self.participants = participants or directory()
         self.clock = clock
-
-    def construct_mapper(self) -> Mapper[UUID]:
-        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=PydanticMapper)
-
-    def construct_transcoder(self) -> Transcoder:
-        return JsonTranscoder()
 
     def find(self, participant: str, instrument: Instrument, slot: Slot) -> TreatyAction | None:
         try:

@@ -10,14 +10,13 @@ from datetime import datetime
 from typing import cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import Mapper, Transcoder
+from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel, ConfigDict
 
 from activities.engagements import Clock, utc_now
 from activities.participants import ParticipantDirectory, directory
 from activities.regions import parse_region, region_of
-from activities.store import JsonTranscoder, PydanticMapper
+from activities.store import PydanticApplication
 from activities.tokens import TokenCost, matches, new_token
 from domain.facts import Fact
 from domain.user import (
@@ -63,7 +62,7 @@ def _record(user: User) -> UserRecord:
     )
 
 
-class Users(Application[UUID]):
+class Users(PydanticApplication):
     """Adds users, changes their access, issues and revokes tokens; checks a presented token."""
 
     name = "Users"
@@ -85,12 +84,6 @@ class Users(Application[UUID]):
         self._position = 0
         # token id -> SHA-256 of a secret scrypt has accepted: the slow check runs once per token and process.
         self._accepted: dict[str, bytes] = {}
-
-    def construct_mapper(self) -> Mapper[UUID]:
-        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=PydanticMapper)
-
-    def construct_transcoder(self) -> Transcoder:
-        return JsonTranscoder()
 
     def scope(self, states: Iterable[str] = (), regions: Iterable[str] = ()) -> Scope:
         """A scope from codes or names of States and names of regions, each checked and spelled as stored."""
