@@ -51,40 +51,13 @@ from domain.values import (
     Step,
 )
 from domain.views import CaseView
+from tests.integration.clocks import Clock, RacingClock
 
 RECEIVED = date(2001, 9, 3)
 # Vienna time: an offset other than UTC shows the recorded time keeps its zone through the store.
 VIENNA = timezone(timedelta(hours=1))
 FIRST_RECORDING = datetime(2002, 10, 1, 9, 30, tzinfo=VIENNA)
 RACE_TIMEOUT = 30.0
-
-
-class Clock:
-    """The injected clock: hands out recorded times a minute apart and remembers each one."""
-
-    def __init__(self, start: datetime = FIRST_RECORDING) -> None:
-        self.start = start
-        self.given: list[datetime] = []
-        self._lock = threading.Lock()
-
-    def __call__(self) -> datetime:
-        with self._lock:
-            now = self.start + timedelta(minutes=len(self.given))
-            self.given.append(now)
-            return now
-
-
-class RacingClock(Clock):
-    """Holds each instance's first reading until both racers have loaded the case, so both decide on it."""
-
-    def __init__(self, barrier: threading.Barrier, start: datetime) -> None:
-        super().__init__(start)
-        self.barrier = barrier
-
-    def __call__(self) -> datetime:
-        if not self.given:
-            self.barrier.wait()
-        return super().__call__()
 
 
 @dataclass
@@ -98,7 +71,7 @@ class EventStore:
 
     def open(self, clock: Clock | None = None) -> Engagements:
         """A new application instance on this store, as another process or worker would have."""
-        app = Engagements(self.env, clock=clock or Clock())
+        app = Engagements(self.env, clock=clock or Clock(FIRST_RECORDING))
         self.opened.append(app)
         return app
 
@@ -268,7 +241,7 @@ def test_whole_case_survives_a_new_application_instance(engagements: EventStore,
 def test_history_lists_each_event_in_version_order_with_its_provenance(
     engagements: EventStore, state: str
 ) -> None:
-    clock = Clock()
+    clock = Clock(FIRST_RECORDING)
     app = engagements.open(clock)
     commands = whole_case(state)
     for command in commands:
@@ -342,7 +315,7 @@ def test_load_case_activity_finds_no_case_for_a_state_never_opened(
 def test_record_command_records_no_earlier_than_its_attempt_was_scheduled(
     engagements: EventStore, state: str
 ) -> None:
-    clock = Clock()
+    clock = Clock(FIRST_RECORDING)
     worker = EngagementActivities(engagements.open(clock))
     environment = ActivityEnvironment()
     scheduled = FIRST_RECORDING + timedelta(days=3)
@@ -493,7 +466,7 @@ def test_a_refused_command_records_nothing(engagements: EventStore, state: str) 
 
 
 def test_stored_events_are_pydantic_json_under_their_class_topic(engagements: EventStore, state: str) -> None:
-    clock = Clock()
+    clock = Clock(FIRST_RECORDING)
     app = engagements.open(clock)
     command = law_summary(state)
     app.handle(opening(state))

@@ -28,6 +28,7 @@ from deploy.settings import Settings
 from domain.errors import EffectiveDateInFuture, UnknownParticipant
 from domain.outreach import CooperationKind, MeetingDetails, MeetingKind, meeting_id
 from domain.values import Instrument
+from tests.integration.clocks import Clock, RacingClock
 
 # Vienna time: an offset other than UTC shows the recorded time keeps its zone through the store.
 VIENNA = timezone(timedelta(hours=1))
@@ -36,34 +37,6 @@ RACE_TIMEOUT = 30.0
 HELD = "domain.outreach:MeetingHeld"
 CORRECTED = "domain.outreach:MeetingCorrected"
 COOPERATED = "domain.outreach:CooperationActivityRecorded"
-
-
-class Clock:
-    """The injected clock: hands out recorded times a minute apart."""
-
-    def __init__(self, start: datetime = FIRST_RECORDING) -> None:
-        self.start = start
-        self.given: list[datetime] = []
-        self._lock = threading.Lock()
-
-    def __call__(self) -> datetime:
-        with self._lock:
-            now = self.start + timedelta(minutes=len(self.given))
-            self.given.append(now)
-            return now
-
-
-class RacingClock(Clock):
-    """Holds the first reading until every racer has loaded the meeting, so all decide on the same state."""
-
-    def __init__(self, barrier: threading.Barrier, start: datetime) -> None:
-        super().__init__(start)
-        self.barrier = barrier
-
-    def __call__(self) -> datetime:
-        if not self.given:
-            self.barrier.wait()
-        return super().__call__()
 
 
 @dataclass
@@ -77,7 +50,7 @@ class OutreachStore:
 
     def open(self, clock: Clock | None = None) -> Outreach:
         """A new application instance on this store, as another process would have."""
-        app = Outreach(self.settings.store_env("Outreach"), clock=clock or Clock())
+        app = Outreach(self.settings.store_env("Outreach"), clock=clock or Clock(FIRST_RECORDING))
         self.opened.append(app)
         return app
 
@@ -150,7 +123,7 @@ def meeting(place: str, participants: list[str], **fields: Any) -> MeetingDetail
 def test_a_meeting_reads_back_with_its_details_source_and_both_times(
     outreach: OutreachStore, place: str, states: list[str]
 ) -> None:
-    clock = Clock()
+    clock = Clock(FIRST_RECORDING)
     details = meeting(place, states, outcome="A declaration was adopted.")
 
     recorded = outreach.open(clock).record_meeting(details, actor="officer.m", source="mission report 7")
@@ -183,7 +156,7 @@ def test_the_same_meeting_recorded_again_records_nothing(
 def test_other_details_for_the_same_place_and_first_day_are_recorded_as_a_correction(
     outreach: OutreachStore, place: str, states: list[str]
 ) -> None:
-    first_clock, second_clock = Clock(), Clock(FIRST_RECORDING + timedelta(days=30))
+    first_clock, second_clock = Clock(FIRST_RECORDING), Clock(FIRST_RECORDING + timedelta(days=30))
     outreach.open(first_clock).record_meeting(meeting(place, states[:2]), actor="officer.m", source="draft")
     corrected = meeting(place, states, end=date(2001, 10, 5), observers=("Commonwealth Secretariat",))
 
