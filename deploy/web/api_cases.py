@@ -13,7 +13,7 @@ from activities.regions import Region
 from activities.users import UserRecord
 from deploy.web import bodies as b
 from deploy.web.access import ApiUser, Wired, api_roles, check_act, check_read, state_code
-from deploy.web.api_models import CaseDetail, CaseSummary, RawEvent, Stage, detail, summary
+from deploy.web.api_models import REFUSALS, CaseDetail, CaseSummary, RawEvent, Stage, detail, summary
 from deploy.web.casebook import CaseFilter, select
 from deploy.web.errors import ApiError
 from deploy.web.services import Services
@@ -21,7 +21,7 @@ from domain.engagement import engagement_id
 from domain.user import Role
 from domain.values import Instrument
 
-router = APIRouter(prefix="/api", tags=["cases"])
+router = APIRouter(prefix="/api", tags=["cases"], responses=REFUSALS)
 
 
 def readable(state: str, user: ApiUser, wired: Wired) -> str:
@@ -106,48 +106,31 @@ async def open_case(
     return await _act(wired, user, code, "open", body)
 
 
-@router.post("/cases/{state}/law_summary", summary="Record the law summary")
-async def law_summary(state: Actionable, body: b.LawSummaryBody, user: ApiUser, wired: Wired) -> CaseDetail:
-    return await _act(wired, user, state, "law_summary", body)
+# Every step after the request, by the name of its path and the workflow's update, with its summary.
+STEPS = (
+    ("law_summary", "Record the law summary"),
+    ("focal_point", "Record the focal point named"),
+    ("gap_list", "Record the gap list"),
+    ("assistance_activity", "Record one assistance activity"),
+    ("assistance", "Conclude assistance"),
+    ("bill", "Record a bill reaching a stage"),
+    ("legislation", "Conclude legislation"),
+    ("training", "Record the training of officials (completes the case)"),
+    ("withdraw", "Withdraw the engagement"),
+)
 
 
-@router.post("/cases/{state}/focal_point", summary="Record the focal point named")
-async def focal_point(state: Actionable, body: b.FocalPointBody, user: ApiUser, wired: Wired) -> CaseDetail:
-    return await _act(wired, user, state, "focal_point", body)
+def _step_route(kind: str, summary: str) -> None:
+    """POST /api/cases/{state}/<kind>, whose body is the step's own model (so the schema names its fields)."""
+
+    async def record_step(state: Actionable, body: b.Body, user: ApiUser, wired: Wired) -> CaseDetail:
+        return await _act(wired, user, state, kind, body)
+
+    record_step.__annotations__["body"] = b.COMMANDS[kind][0]
+    # The name makes the route's name and operationId, as a handler written out by hand would.
+    record_step.__name__ = record_step.__qualname__ = kind
+    router.post(f"/cases/{{state}}/{kind}", summary=summary)(record_step)
 
 
-@router.post("/cases/{state}/gap_list", summary="Record the gap list")
-async def gap_list(state: Actionable, body: b.GapListBody, user: ApiUser, wired: Wired) -> CaseDetail:
-    return await _act(wired, user, state, "gap_list", body)
-
-
-@router.post("/cases/{state}/assistance_activity", summary="Record one assistance activity")
-async def assistance_activity(
-    state: Actionable, body: b.AssistanceActivityBody, user: ApiUser, wired: Wired
-) -> CaseDetail:
-    return await _act(wired, user, state, "assistance_activity", body)
-
-
-@router.post("/cases/{state}/assistance", summary="Conclude assistance")
-async def assistance(state: Actionable, body: b.AssistanceBody, user: ApiUser, wired: Wired) -> CaseDetail:
-    return await _act(wired, user, state, "assistance", body)
-
-
-@router.post("/cases/{state}/bill", summary="Record a bill reaching a stage")
-async def bill(state: Actionable, body: b.BillBody, user: ApiUser, wired: Wired) -> CaseDetail:
-    return await _act(wired, user, state, "bill", body)
-
-
-@router.post("/cases/{state}/legislation", summary="Conclude legislation")
-async def legislation(state: Actionable, body: b.LegislationBody, user: ApiUser, wired: Wired) -> CaseDetail:
-    return await _act(wired, user, state, "legislation", body)
-
-
-@router.post("/cases/{state}/training", summary="Record the training of officials (completes the case)")
-async def training(state: Actionable, body: b.TrainingBody, user: ApiUser, wired: Wired) -> CaseDetail:
-    return await _act(wired, user, state, "training", body)
-
-
-@router.post("/cases/{state}/withdraw", summary="Withdraw the engagement")
-async def withdraw(state: Actionable, body: b.WithdrawBody, user: ApiUser, wired: Wired) -> CaseDetail:
-    return await _act(wired, user, state, "withdraw", body)
+for _kind, _summary in STEPS:
+    _step_route(_kind, _summary)

@@ -77,6 +77,22 @@ class ErrorAnswer(Answer):
     error: str
 
 
+# What every API route may answer besides success: one sentence, never FastAPI's own `{"detail": ...}`.
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorAnswer, "description": description}
+    for status, description in (
+        (400, "The body cannot be read"),
+        (401, "No token, or one that is not valid"),
+        (403, "Outside the user's role or scope"),
+        (404, "Unknown State, case or resource"),
+        (409, "Conflicts with the case as it stands"),
+        (413, "The body is too large"),
+        (422, "Invalid input, or refused by a rule"),
+        (503, "The Temporal server or the workflow did not answer"),
+    )
+}
+
+
 def summary(case: CaseView, wired: Services) -> CaseSummary:
     steps = open_steps(case, wired.due_days, wired.now())
     region = region_of(case.state)

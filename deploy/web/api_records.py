@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date, datetime
 from typing import Annotated
 
@@ -14,18 +15,21 @@ from activities.treaties import ImportSummary, RecordedAction, Treaties
 from activities.untc import TableRefused, parse_table
 from activities.users import UserRecord
 from deploy.web.access import ApiUser, Wired, api_roles, check_read, state_code
+from deploy.web.api_models import REFUSALS
 from deploy.web.errors import ApiError
-from deploy.web.reports import aware, current_store
+from deploy.web.reports import WrittenOut, aware, current_store
 from domain.outreach import MeetingDetails
 from domain.user import Role
 from domain.values import Instrument, ShortText
 from projections.figures import Figures, UnknownFigure, explain, figures
 from projections.store import StoredFact
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", responses=REFUSALS)
 Manager = Annotated[UserRecord, Depends(api_roles(Role.MANAGER))]
 Reader = Annotated[UserRecord, Depends(api_roles(Role.MANAGER, Role.AUDITOR))]
 Recorder = Annotated[UserRecord, Depends(api_roles(Role.MANAGER, Role.OFFICER))]
+ReportDay = Annotated[date | None, WrittenOut]
+ReportMoment = Annotated[datetime | None, WrittenOut]
 CSV_BODY = {"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
@@ -64,7 +68,7 @@ def me(user: ApiUser) -> UserRecord:
 
 @router.get("/report/figures", tags=["report"], summary="Every figure of the report as of a date")
 def report_figures(
-    _user: ApiUser, wired: Wired, as_of: date | None = None, known_at: datetime | None = None
+    _user: ApiUser, wired: Wired, as_of: ReportDay = None, known_at: ReportMoment = None
 ) -> Figures:
     with current_store(wired.settings, wired.logs) as store:
         return figures(store, as_of or wired.today(), aware(known_at))
@@ -72,7 +76,7 @@ def report_figures(
 
 @router.get("/report/figures/{figure}", tags=["report"], summary="The events behind one figure")
 def report_lineage(
-    figure: str, _user: ApiUser, wired: Wired, as_of: date | None = None, known_at: datetime | None = None
+    figure: str, _user: ApiUser, wired: Wired, as_of: ReportDay = None, known_at: ReportMoment = None
 ) -> Lineage:
     day, moment = as_of or wired.today(), aware(known_at)
     try:
@@ -100,13 +104,21 @@ async def import_treaty_table(
     instrument: Instrument, request: Request, user: Manager, wired: Wired, source: str | None = None
 ) -> ImportSummary:
     try:
-        text = (await request.body()).decode("utf-8")
+        # Line endings read as `palermo treaty import` reads a file: \r\n and a lone \r end a line too.
+        text = (await request.body()).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
         raise ApiError(400, "The table is not UTF-8 text.") from None
 
     def record() -> ImportSummary:
         store = Treaties(wired.settings.store_env("Treaties"), participants=wired.participants)
-        rows = parse_table(text, wired.participants)
+        try:
+            rows = parse_table(text, wired.participants)
+        except csv.Error as error:
+            # A field past the reader's size limit, say: it gives up on the text as a whole.
+            reason = str(error).split(" - ")[0]
+            raise ApiError(
+                422, f"The table was refused and nothing recorded: it is not CSV ({reason})."
+            ) from None
         reference = source or f"UN Treaty Collection status table ({instrument.value}), imported by API"
         return store.import_table(rows, instrument, actor=user.name, source=reference)
 

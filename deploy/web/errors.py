@@ -107,6 +107,12 @@ def _status_and_sentence(request: Request, error: Exception) -> tuple[int, str, 
     return 500, "Something went wrong on the server; the error is in its log.", None
 
 
+def one_line(sentence: str) -> str:
+    """The sentence with what it quotes of the request made visible: control characters (a newline in a
+    State's name, say) and lone surrogates escaped, so that it stays one line and encodes as UTF-8."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in sentence)
+
+
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api")
 
@@ -116,6 +122,7 @@ def install(app: FastAPI, page: Any) -> None:
 
     async def handle(request: Request, error: Exception) -> Response:
         status, message, headers = _status_and_sentence(request, error)
+        message = one_line(message)
         if is_api(request):
             return JSONResponse({"error": message}, status_code=status, headers=headers)
         if status == 401:

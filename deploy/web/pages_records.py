@@ -17,7 +17,7 @@ from activities.users import UserRecord
 from deploy.web.access import PageUser, Wired, page_roles, state_code
 from deploy.web.casebook import open_steps
 from deploy.web.errors import ApiError, sentence
-from deploy.web.reports import aware, current_store, dashboard_charts, read
+from deploy.web.reports import WrittenOut, aware, current_store, dashboard_charts, read
 from deploy.web.views import BlankIsNone, check_csrf, flash, redirect, render, svg
 from domain.engagement import engagement_id
 from domain.errors import DomainError
@@ -28,8 +28,8 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[UserRecord, Depends(page_roles(Role.MANAGER, Role.AUDITOR))]
 Manager = Annotated[UserRecord, Depends(page_roles(Role.MANAGER))]
 Auditor = Annotated[UserRecord, Depends(page_roles(Role.AUDITOR))]
-AsOf = Annotated[date | None, BlankIsNone, Query()]
-KnownAt = Annotated[datetime | None, BlankIsNone, Query()]
+AsOf = Annotated[date | None, WrittenOut, BlankIsNone, Query()]
+KnownAt = Annotated[datetime | None, WrittenOut, BlankIsNone, Query()]
 REPORT_DATE = date(2002, 3, 4)
 # Put above the report document, which is a whole page of its own, as `palermo report render` writes it.
 REPORT_BAR = (

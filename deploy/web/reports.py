@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlencode
+
+from pydantic import BeforeValidator
 
 from activities.logs import EventLog
 from activities.participants import directory
@@ -43,6 +46,19 @@ def current_store(settings: Settings, logs: list[EventLog]) -> Iterator[FactStor
         yield store
     finally:
         store.close()
+
+
+ISO_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
+
+
+def _written_out(value: object) -> object:
+    """A day or moment in a query as ISO 8601 text: a number would otherwise be read as seconds since 1970."""
+    if isinstance(value, str) and value.strip() and not ISO_DAY.match(value):
+        raise ValueError("must be an ISO 8601 date (2002-03-04) or date and time (2002-03-04T12:00:00Z)")
+    return value
+
+
+WrittenOut = BeforeValidator(_written_out)
 
 
 def aware(moment: datetime | None) -> datetime | None:

@@ -16,6 +16,7 @@ from activities.users import Users
 from deploy.cases import ServerUnavailable, send
 from deploy.read_models import sources
 from deploy.settings import Settings
+from deploy.stores import opened
 from deploy.web.casebook import CaseBook
 from deploy.web.config import WebSettings
 from deploy.worker import connect
@@ -50,8 +51,11 @@ class Services:
 
     def __post_init__(self) -> None:
         self.participants = directory()
-        self.users = Users(self.settings.store_env("Users"), participants=self.participants)
-        self.engagements = Engagements(self.settings.store_env("Engagements"), participants=self.participants)
+        # Another web server or a worker may be creating the same tables at this moment.
+        self.users = opened(lambda: Users(self.settings.store_env("Users"), participants=self.participants))
+        self.engagements = opened(
+            lambda: Engagements(self.settings.store_env("Engagements"), participants=self.participants)
+        )
         self.logs = sources(self.settings)
         self.book = CaseBook(next(log for log in self.logs if log.name == "Engagements"))
 

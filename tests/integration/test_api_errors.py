@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
 from activities.regions import REGION_OF
+from deploy.read_models import total_events
 from deploy.settings import Settings
 from deploy.web import create_app
 from deploy.web.config import WebSettings
@@ -185,6 +187,72 @@ async def test_refusals_of_the_rules_have_their_own_status(case: Case) -> None:
     assert case.web.recorded(case.unopened) == []
 
 
+# A State's request as the officer would send it for their State without a case ("{unopened}").
+OPEN = {"state": "{unopened}", "instruments": ["convention"]}
+
+
+def in_the_future() -> str:
+    return (date.today() + timedelta(days=2)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "mention"),
+    [
+        ({"state": "Atlantis", "instruments": ["convention"]}, 422, "Atlantis"),
+        ({"state": "ZZZ", "instruments": ["convention"]}, 422, "ZZZ"),
+        ({"state": 604, "instruments": ["convention"]}, 422, "state"),
+        ({"instruments": ["convention"]}, 422, "state is required"),
+        ({"state": "{unopened}", "instruments": "convention"}, 422, "instruments"),
+        ({"state": "{unopened}", "instruments": ["opium"]}, 422, "instruments"),
+        ({"state": "{unopened}", "instruments": []}, 422, "instruments"),
+        (OPEN | {"note": "x" * 2001}, 422, "note"),
+        (OPEN | {"effective_date": "{future}"}, 422, "after today"),
+        (OPEN | {"received": "2001-01-01"}, 422, "received"),
+    ],
+)
+async def test_a_request_refused_for_its_input_records_nothing_in_any_store(
+    case: Case, body: dict[str, Any], status: int, mention: str
+) -> None:
+    filled = {
+        k: v.format(unopened=case.unopened, future=in_the_future()) if isinstance(v, str) else v
+        for k, v in body.items()
+    }
+    before = total_events(case.web.settings)
+
+    answer = await case.post("/api/cases", json=filled)
+
+    assert_one_sentence(answer, status, mention)
+    assert total_events(case.web.settings) == before
+    assert case.web.recorded(case.unopened) == []
+
+
+async def test_a_step_for_an_unknown_state_is_a_404_and_records_nothing_in_any_store(case: Case) -> None:
+    before = total_events(case.web.settings)
+
+    answer = await case.post("/api/cases/ZZZ/law_summary", json={"document": "L/2"})
+    named = await case.post("/api/cases/Atlantis/focal_point", json={})
+
+    assert_one_sentence(answer, 404, "'ZZZ' is not an ISO 3166 alpha-3 code")
+    assert_one_sentence(named, 404, "Atlantis")
+    assert total_events(case.web.settings) == before
+    # The count does see what a request records.
+    recorded = await case.post(f"/api/cases/{case.state}/focal_point", json={})
+    assert recorded.status_code == 200, recorded.text
+    assert total_events(case.web.settings) == before + 1
+
+
+async def test_a_step_submitted_twice_at_once_is_recorded_once_and_the_copy_is_a_409(case: Case) -> None:
+    body = {"focal_point": {"name": "A. Quispe"}}
+    path = f"/api/cases/{case.state}/focal_point"
+
+    first, second = await asyncio.gather(case.post(path, json=body), case.post(path, json=body))
+
+    accepted, refused = sorted((first, second), key=lambda answer: answer.status_code)
+    assert accepted.status_code == 200, accepted.text
+    assert_one_sentence(refused, 409, f"The focal_point step of {case.state} is already recorded")
+    assert case.web.recorded(case.state) == [*RECORDED, "FocalPointNamed"]
+
+
 async def test_unknown_states_routes_and_methods_are_refused_in_json(case: Case) -> None:
     unknown_path = await case.web.api("GET", "/api/cases/ZZZ", OFFICER)
     unknown_body = await case.post("/api/cases", json={"state": "Atlantis", "instruments": ["convention"]})
@@ -201,6 +269,27 @@ async def test_unknown_states_routes_and_methods_are_refused_in_json(case: Case)
     assert_one_sentence(bad_filter, 422, "region")
     assert_one_sentence(bad_figure, 404, "happiness")
     assert_one_sentence(bad_date, 422, "as_of")
+
+
+@pytest.mark.parametrize(("name", "value"), [("known_at", "2002"), ("known_at", "1e-22"), ("as_of", "1e-22")])
+async def test_a_report_date_given_as_a_number_is_refused_not_read_as_seconds_since_1970(
+    case: Case, name: str, value: str
+) -> None:
+    figures = await case.web.api("GET", "/api/report/figures", OFFICER, params={name: value})
+    lineage = await case.web.api(
+        "GET", "/api/report/figures/requests_received", OFFICER, params={name: value}
+    )
+
+    assert_one_sentence(figures, 422, name, "ISO 8601")
+    assert_one_sentence(lineage, 422, name, "ISO 8601")
+
+
+async def test_what_a_refusal_quotes_of_the_request_stays_on_one_line(case: Case) -> None:
+    figure = await case.web.api("GET", "/api/report/figures/happi%0Aness", OFFICER)
+    state = await case.post("/api/cases", json={"state": "Atlan\ntis\u0007", "instruments": ["convention"]})
+
+    assert_one_sentence(figure, 404, "'happi\\nness' is not a figure")
+    assert_one_sentence(state, 422, "'Atlan\\ntis\\x07'")
 
 
 async def test_a_form_encoded_body_is_refused_as_not_json(case: Case) -> None:
@@ -246,6 +335,40 @@ async def test_treaty_tables_that_cannot_be_read_are_refused_whole(case: Case) -
     assert_one_sentence(bad_instrument, 422, "instrument")
     peru = await case.web.api("GET", "/api/treaties/PER", "manager")
     assert peru.json() == []
+
+
+async def test_a_treaty_table_is_read_with_any_line_endings_and_an_unreadable_one_is_refused(
+    tmp_path: Path,
+) -> None:
+    # Treaty tables need no Temporal server; the body limit lets a field pass the CSV reader's own limit.
+    app = create_app(Settings(home=tmp_path), web=WebSettings(secret="test", max_body=512 * 1024))
+    users = app.state.services.users
+    users.cost = TEST_COST
+    _, token = users.add("manager", Role.MANAGER, users.scope([]), actor="test")
+    header = (
+        'Participant,Signature,"Ratification, Acceptance(A), Approval(AA), Accession(a), Succession(d)"\n'
+    )
+    old_mac = (header + "Peru,14 Dec 2000,23 Jan 2002\n").replace("\n", "\r").encode()
+    huge = (header + "Chile,14 Dec 2000," + "9" * 200_000 + "\n").encode()
+    before = total_events(Settings(home=tmp_path))
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url=BASE, headers={"Authorization": f"Bearer {token}"}
+    ) as client:
+        imported = await client.post("/api/treaties/convention/import", content=old_mac)
+        refused = await client.post("/api/treaties/trafficking/import", content=huge)
+        peru = await client.get("/api/treaties/PER")
+        chile = await client.get("/api/treaties/CHL")
+
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["recorded"] == 2
+    assert [(a["instrument"], a["kind"]) for a in peru.json()] == [
+        ("convention", "signature"),
+        ("convention", "ratification"),
+    ]
+    assert_one_sentence(refused, 422, "nothing recorded", "not CSV (field larger than field limit")
+    assert chile.json() == []
+    assert total_events(Settings(home=tmp_path)) == before + 2
 
 
 @pytest.fixture

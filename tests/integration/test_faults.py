@@ -25,8 +25,6 @@ from domain.values import Status
 from domain.views import CaseView
 from tests.integration.deployment import (
     WHOLE_CASE,
-    DevServer,
-    Workers,
     all_of,
     assert_exactly_once,
     client_for,
@@ -38,6 +36,7 @@ from tests.integration.deployment import (
     stored_event_count,
     whole_case,
 )
+from tests.integration.processes import DevServer, Workers
 from tests.servers import PostgresCluster, throwaway_postgres
 from workflows.messages import workflow_id
 
@@ -47,35 +46,19 @@ KILLS = 6
 KILL_EVERY_S = 1.0
 
 
-@pytest.fixture
-async def settings(
-    temporal_env_dev: WorkflowEnvironment, fresh_postgres_url: str, tmp_path: Path
-) -> Settings:
-    address = temporal_env_dev.client.service_client.config.target_host
-    namespace = await fresh_namespace(temporal_env_dev.client)
-    return deployment_settings(tmp_path / "client", fresh_postgres_url, address, namespace)
-
-
-@pytest.fixture
-def workers(settings: Settings, tmp_path: Path) -> Iterator[Workers]:
-    started = Workers(settings, tmp_path / "workers")
-    yield started
-    started.stop()
-
-
 async def test_every_acknowledged_step_is_recorded_once_while_workers_are_killed(
-    settings: Settings, workers: Workers
+    deployed: Settings, workers: Workers
 ) -> None:
     for name in ("worker-a", "worker-b"):
         workers.start(name)
-    client = await client_for(settings)
+    client = await client_for(deployed)
     codes = states(24)
     acknowledged: dict[str, list[str]] = {state: [] for state in codes}
 
     async def drive(state: str) -> Status:
         status = Status.OPEN
         for command in whole_case(state):
-            case, _ = await send_until_answered(client, settings, command)
+            case, _ = await send_until_answered(client, deployed, command)
             acknowledged[state].append(command.kind)
             status = case.status
             await asyncio.sleep(0.3)
@@ -104,11 +87,11 @@ async def test_every_acknowledged_step_is_recorded_once_while_workers_are_killed
     assert len(kills) == KILLS
     assert all(count < total for count in kills), kills
     assert outcomes == [Status.COMPLETED] * len(codes)
-    histories = recorded(settings, codes)
+    histories = recorded(deployed, codes)
     for state in codes:
         assert len(acknowledged[state]) == len(WHOLE_CASE)
         assert_exactly_once(histories[state], WHOLE_CASE)
-    assert stored_event_count(settings.database_url or "") == total
+    assert stored_event_count(deployed.database_url or "") == total
     print(f"{KILLS} kills at {kills} steps acknowledged; {total} steps in {elapsed:.1f} s")
 
 

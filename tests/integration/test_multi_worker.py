@@ -1,33 +1,34 @@
-"""Two worker processes on one task queue, one PostgreSQL event store, one Temporal server: a batch of
-cases driven concurrently is recorded exactly once, with no conflict reaching an officer."""
+"""Two worker processes on one task queue (and two web servers before them), one PostgreSQL event store,
+one Temporal server: a batch of cases driven concurrently is recorded exactly once, with no conflict
+reaching an officer."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
-from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from temporalio.client import Client
-from temporalio.testing import WorkflowEnvironment
 
+from activities.users import Users
 from deploy.cases import CommandRefused, send
 from deploy.settings import Settings
+from domain.user import Role, Scope
 from domain.values import Status
 from tests.integration.deployment import (
     WHOLE_CASE,
-    Workers,
     all_of,
     assert_exactly_once,
     client_for,
-    deployment_settings,
-    fresh_namespace,
     recorded,
     states,
     stored_event_count,
     whole_case,
 )
+from tests.integration.processes import WebServers, Workers
+from tests.integration.web_app import TEST_COST
 from workflows.messages import workflow_id
 
 pytestmark = pytest.mark.postgres
@@ -37,31 +38,15 @@ CASES = 40
 DOUBLED_EVERY = 5
 
 
-@pytest.fixture
-async def settings(
-    temporal_env_dev: WorkflowEnvironment, fresh_postgres_url: str, tmp_path: Path
-) -> Settings:
-    address = temporal_env_dev.client.service_client.config.target_host
-    namespace = await fresh_namespace(temporal_env_dev.client)
-    return deployment_settings(tmp_path / "client", fresh_postgres_url, address, namespace)
-
-
-@pytest.fixture
-def workers(settings: Settings, tmp_path: Path) -> Iterator[Workers]:
-    started = Workers(settings, tmp_path / "workers")
-    yield started
-    started.stop()
-
-
 async def test_two_workers_record_a_concurrent_batch_of_cases_exactly_once(
-    settings: Settings, workers: Workers
+    deployed: Settings, workers: Workers
 ) -> None:
     # Both start at once against an empty database: each creates the tables it needs.
     for name in ("worker-a", "worker-b"):
         workers.start(name, wait=False)
     for name in ("worker-a", "worker-b"):
         workers.wait_ready(name)
-    client = await client_for(settings)
+    client = await client_for(deployed)
     codes = states(CASES)
     refusals: dict[str, list[str]] = {state: [] for state in codes}
 
@@ -70,7 +55,7 @@ async def test_two_workers_record_a_concurrent_batch_of_cases_exactly_once(
         for command in whole_case(state):
             copies = 2 if n % DOUBLED_EVERY == 0 else 1
             answers = await asyncio.gather(
-                *(send(client, settings, command) for _ in range(copies)), return_exceptions=True
+                *(send(client, deployed, command) for _ in range(copies)), return_exceptions=True
             )
             for answer in answers:
                 if isinstance(answer, CommandRefused):
@@ -88,7 +73,7 @@ async def test_two_workers_record_a_concurrent_batch_of_cases_exactly_once(
 
     assert outcomes == [Status.COMPLETED] * CASES, workers.log_tail()
     assert workers.alive() == ["worker-a", "worker-b"], workers.log_tail()
-    histories = recorded(settings, codes)
+    histories = recorded(deployed, codes)
     for n, state in enumerate(codes):
         assert_exactly_once(histories[state], WHOLE_CASE)
         # A doubled step is acknowledged once and refused once, as already recorded or still queued.
@@ -98,7 +83,7 @@ async def test_two_workers_record_a_concurrent_batch_of_cases_exactly_once(
             "already recorded" in reason or "the engagement is completed" in reason
             for reason in refusals[state]
         ), "\n".join(refusals[state])
-    assert stored_event_count(settings.database_url or "") == CASES * len(WHOLE_CASE)
+    assert stored_event_count(deployed.database_url or "") == CASES * len(WHOLE_CASE)
     # Both processes took a share of the work: their identities start workflow and activity tasks.
     pids = {str(workers.running[name].pid) for name in ("worker-a", "worker-b")}
     assert await task_takers(client, codes) == pids
@@ -117,3 +102,83 @@ async def task_takers(client: Client, codes: list[str]) -> set[str]:
                 identities.add(event.workflow_task_started_event_attributes.identity)
     # Some task starts (a speculative task of an update, say) carry no identity.
     return {identity.split("@", 1)[0] for identity in identities if identity}
+
+
+# One whole case through the API: each step's path and body, in order (the events of WHOLE_CASE).
+API_STEPS: list[tuple[str, dict[str, Any]]] = [
+    ("law_summary", {"document": "LAW/2002/1"}),
+    ("focal_point", {"focal_point": {"name": "A. Quispe"}}),
+    ("gap_list", {"items": [{"checklist_item": "convention.art5"}]}),
+    ("assistance", {}),
+    ("legislation", {}),
+    ("training", {"officials_trained": 12}),
+]
+WEB_CASES = 24
+
+
+async def test_two_web_servers_and_two_workers_serve_a_concurrent_batch_through_the_api_exactly_once(
+    deployed: Settings, workers: Workers, web_servers: WebServers
+) -> None:
+    servers, processes = ("web-a", "web-b"), ("worker-a", "worker-b")
+    for name in processes:
+        workers.start(name, wait=False)
+    for name in servers:
+        web_servers.start(name, wait=False)
+    for name in processes:
+        workers.wait_ready(name)
+    for name in servers:
+        web_servers.wait_ready(name)
+    codes = states(WEB_CASES)
+    users = Users(deployed.store_env("Users"), cost=TEST_COST)
+    _, token = users.add("officer", Role.OFFICER, Scope(states=tuple(codes)), actor="test")
+    users.close()
+    headers = {"Authorization": f"Bearer {token}"}
+    clients = [
+        httpx.AsyncClient(base_url=web_servers.url(name), headers=headers, timeout=60) for name in servers
+    ]
+    answers: dict[str, list[tuple[int, int, str]]] = {state: [] for state in codes}
+
+    async def drive(n: int, state: str) -> str:
+        status = ""
+        calls = [("/api/cases", {"state": state, "instruments": ["convention"]})]
+        calls += [(f"/api/cases/{state}/{kind}", body) for kind, body in API_STEPS]
+        for step, (path, body) in enumerate(calls):
+            # Steps alternate between the servers; a doubled step goes to both at once, as from two tabs.
+            through = clients if n % DOUBLED_EVERY == 0 else [clients[(n + step) % 2]]
+            sent = await asyncio.gather(*(client.post(path, json=body) for client in through))
+            for answer in sent:
+                answers[state].append((step, answer.status_code, answer.text))
+                if answer.status_code < 300:
+                    status = answer.json()["case"]["status"]
+        return status
+
+    started = time.monotonic()
+    try:
+        outcomes = await asyncio.wait_for(all_of([drive(n, s) for n, s in enumerate(codes)]), timeout=120)
+    finally:
+        for client in clients:
+            await client.aclose()
+    elapsed = time.monotonic() - started
+
+    logs = f"{workers.log_tail()}\n{web_servers.log_tail()}"
+    assert outcomes == ["completed"] * WEB_CASES, logs
+    assert sorted(workers.alive() + web_servers.alive()) == ["web-a", "web-b", "worker-a", "worker-b"], logs
+    histories = recorded(deployed, codes)
+    for n, state in enumerate(codes):
+        steps = len(API_STEPS) + 1
+        accepted = [step for step, status, _ in answers[state] if status < 300]
+        refused = [(status, text) for _, status, text in answers[state] if status >= 300]
+        # Each step acknowledged exactly once; the copy of a doubled one is a 409 saying why.
+        assert accepted == list(range(steps)), answers[state]
+        assert len(refused) == (steps if n % DOUBLED_EVERY == 0 else 0), answers[state]
+        for status, text in refused:
+            assert status == 409, text
+            assert "already recorded" in text or "the engagement is completed" in text, text
+        assert_exactly_once(histories[state], WHOLE_CASE)
+        assert {entry.actor for entry in histories[state]} == {"officer"}
+    assert stored_event_count(deployed.database_url or "") == WEB_CASES * len(WHOLE_CASE)
+    # Each server answered its share (uvicorn logs every request it answers).
+    for name in servers:
+        served = web_servers.log_of(name).count('"POST /api/cases')
+        assert served >= WEB_CASES * len(API_STEPS) // 2, f"{name} answered {served} steps"
+    print(f"{WEB_CASES} cases through 2 web servers and 2 workers in {elapsed:.1f} s")

@@ -1,0 +1,39 @@
+"""Fixtures of a production-shaped deployment, shared by the tests that start real processes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from deploy.settings import Settings
+from tests.integration.deployment import deployment_settings, fresh_namespace
+from tests.integration.processes import WebServers, Workers
+
+
+@pytest.fixture
+async def deployed(
+    temporal_env_dev: WorkflowEnvironment, fresh_postgres_url: str, tmp_path: Path
+) -> Settings:
+    """Settings of a deployment of the test's own: a new PostgreSQL database, namespace and task queue."""
+    address = temporal_env_dev.client.service_client.config.target_host
+    namespace = await fresh_namespace(temporal_env_dev.client)
+    return deployment_settings(tmp_path / "client", fresh_postgres_url, address, namespace)
+
+
+@pytest.fixture
+def workers(deployed: Settings, tmp_path: Path) -> Iterator[Workers]:
+    """Worker processes of the deployment, started by the test; all stopped at its end."""
+    started = Workers(deployed, tmp_path / "workers")
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def web_servers(deployed: Settings, tmp_path: Path) -> Iterator[WebServers]:
+    """Web server processes of the deployment, started by the test; all stopped at its end."""
+    started = WebServers(deployed, tmp_path / "web")
+    yield started
+    started.stop()
