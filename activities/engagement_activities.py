@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -18,6 +20,9 @@ class CaseCommand(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     command: AnyCommand
+    # The workflow's time when it ran the command: a local activity's attempt is scheduled by the
+    # worker's clock, which may lag the server's (the time-skipping test server's runs ahead).
+    not_before: datetime | None = None
 
 
 class CaseRef(BaseModel):
@@ -39,6 +44,8 @@ class EngagementActivities:
         """Record the command; a refusal is final (non-retryable), anything else is retried."""
         try:
             scheduled = activity.info().current_attempt_scheduled_time
+            if payload.not_before is not None:
+                scheduled = max(scheduled, payload.not_before)
             return self.engagements.handle(payload.command, not_before=scheduled)
         except DomainError as error:
             raise ApplicationError(str(error), type=type(error).__name__, non_retryable=True) from None

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from activities.engagement_activities import EngagementActivities
 from activities.engagements import Engagements
@@ -19,6 +19,12 @@ from workflows.engagement import EngagementWorkflow
 
 # Activities are plain functions (eventsourcing is synchronous); they run on this many threads.
 ACTIVITY_THREADS = 16
+# The workflow runs without the SDK's sandbox. The sandbox re-imports the workflow module for every
+# workflow it starts and runs each payload's serialization lookup through exec: about a fifth of the
+# worker's CPU per step (bench.steps). What it guards, non-deterministic calls in workflow code, is
+# guarded here by the workflow importing only deterministic modules (domain, workflows) and by the
+# replay gate (tests/workflows/test_replay_histories.py), which fails on any change of commands.
+WORKFLOW_RUNNER = UnsandboxedWorkflowRunner()
 
 
 def build_worker(
@@ -38,6 +44,7 @@ def build_worker(
         activities=[activities.record_command, activities.load_case],
         activity_executor=executor,
         max_concurrent_activities=ACTIVITY_THREADS,
+        workflow_runner=WORKFLOW_RUNNER,
     )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import reduce
 
 from temporalio import workflow
@@ -35,11 +36,19 @@ with workflow.unsafe.imports_passed_through():
     from workflows.messages import WORKFLOW_NAME, EngagementInput, EngagementStatus, Refusal
 
 # One command is one small write; the timeout is how long a step waits when the worker running its
-# activity dies (kill -9, a lost node): Temporal cannot tell before then. A late first attempt is harmless,
-# since the retry finds its command recorded.
+# activity dies (kill -9, a lost node): Temporal cannot tell before then. (A local activity's worker
+# that dies loses its workflow task, which times out after as long, Temporal's default of 10 s.)
+# A late first attempt is harmless, since the retry finds its command recorded.
 ACTIVITY_TIMEOUT = timedelta(seconds=10)
 # Infrastructure faults (a database restart) are retried without limit: a command waits, never drops.
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+# Runs that reach this marker take fewer history events per step. Their activities run as local
+# activities, in the worker that holds the workflow task: one marker event instead of four activity
+# events and a second workflow task. A worker that dies mid-step loses the workflow task, and another
+# worker runs the step again (the command's id keeps the retry from recording it twice). And their
+# alarm timer is kept while the next alarm is no sooner, instead of being cancelled and started anew
+# at every step. Runs begun before it keep their activity tasks and timers.
+FEWER_EVENTS_PATCH = "fewer-events-per-step"
 UNOPENED_LIFETIME = timedelta(hours=1)
 KEPT_REFUSALS = 20
 
@@ -61,6 +70,38 @@ def _first_line(error: Exception) -> str:
     return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
+async def _load_case(ref: CaseRef) -> CaseView | None:
+    if workflow.patched(FEWER_EVENTS_PATCH):
+        return await workflow.execute_local_activity_method(
+            EngagementActivities.load_case,
+            ref,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+        )
+    return await workflow.execute_activity_method(
+        EngagementActivities.load_case,
+        ref,
+        start_to_close_timeout=ACTIVITY_TIMEOUT,
+        retry_policy=ACTIVITY_RETRY,
+    )
+
+
+async def _record_command(command: Command) -> CaseView:
+    if workflow.patched(FEWER_EVENTS_PATCH):
+        return await workflow.execute_local_activity_method(
+            EngagementActivities.record_command,
+            CaseCommand(command=command, not_before=workflow.now()),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+        )
+    return await workflow.execute_activity_method(
+        EngagementActivities.record_command,
+        CaseCommand(command=command),
+        start_to_close_timeout=ACTIVITY_TIMEOUT,
+        retry_policy=ACTIVITY_RETRY,
+    )
+
+
 def _refused(error: DomainError) -> ApplicationError:
     return ApplicationError(str(error), type=type(error).__name__, non_retryable=True)
 
@@ -79,17 +120,14 @@ class EngagementWorkflow:
         self.queue: list[_Queued] = []
         self.refusals: list[Refusal] = list(start.refusals)
         self.open_failed = False
+        self.timer: asyncio.Task[None] | None = None
+        self.timer_at: datetime | None = None
 
     @workflow.run
     async def run(self, start: EngagementInput) -> CaseView | None:
         if not self.loaded:
             # The event store is the record of truth: a new run resumes whatever it holds.
-            self.case = await workflow.execute_activity_method(
-                EngagementActivities.load_case,
-                CaseRef(state=start.state),
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY,
-            )
+            self.case = await _load_case(CaseRef(state=start.state))
             self._settle()
             self.loaded = True
         if start.open is not None and self.case is None:
@@ -103,11 +141,11 @@ class EngagementWorkflow:
             if self.queue:
                 continue
             if self._finished():
-                await workflow.wait_condition(workflow.all_handlers_finished)
+                await workflow.wait_condition(self._handled_or_queued)
                 if not self.queue:
                     return self.case
             elif self._history_is_long():
-                await workflow.wait_condition(workflow.all_handlers_finished)
+                await workflow.wait_condition(self._handled_or_queued)
                 if not self.queue:
                     workflow.continue_as_new(
                         self.start.model_copy(
@@ -120,16 +158,50 @@ class EngagementWorkflow:
                         )
                     )
 
+    def _handled_or_queued(self) -> bool:
+        """Every handler is done, or one has queued a command (which it waits for: process it first).
+
+        An update arriving in the workflow task that finds the history long queues its command only
+        after the loop looked at the queue; waiting for all handlers alone would wait forever.
+        """
+        return workflow.all_handlers_finished() or bool(self.queue)
+
     async def _wait(self) -> None:
         alarm = deadlines.next_alarm(self.deadlines, self.start.due_days)
         if self.case is None:
             alarm = workflow.info().start_time + UNOPENED_LIFETIME
+        if workflow.patched(FEWER_EVENTS_PATCH):
+            self._arm(alarm)
+            timer = self.timer
+            await workflow.wait_condition(
+                lambda: bool(self.queue)
+                or self._finished()
+                or self._history_is_long()
+                or (timer is not None and timer.done())
+            )
+            return
         timeout = None if alarm is None else max(alarm - workflow.now(), timedelta(0))
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(
                 lambda: bool(self.queue) or self._finished() or self._history_is_long(),
                 timeout=timeout,
             )
+
+    def _arm(self, alarm: datetime | None) -> None:
+        """Have a timer fire by `alarm`, keeping the running one unless it would fire later.
+
+        A timer that fires before the alarm only wakes the loop, which arms the next one.
+        """
+        running = self.timer is not None and not self.timer.done()
+        soon_enough = alarm is None or (self.timer_at is not None and self.timer_at <= alarm)
+        if running and soon_enough:
+            return
+        if running and self.timer is not None:
+            self.timer.cancel()
+        self.timer, self.timer_at = None, None
+        if alarm is not None:
+            delay = max(alarm - workflow.now(), timedelta(0)).total_seconds()
+            self.timer, self.timer_at = asyncio.create_task(asyncio.sleep(delay)), alarm
 
     def _finished(self) -> bool:
         if self.queue:
@@ -148,15 +220,12 @@ class EngagementWorkflow:
 
     async def _process(self, item: _Queued) -> None:
         try:
-            item.result = await workflow.execute_activity_method(
-                EngagementActivities.record_command,
-                CaseCommand(command=item.command),
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY,
-            )
+            item.result = await _record_command(item.command)
             self.case = item.result
-        except ActivityError as error:
-            cause = error.cause
+        except (ActivityError, ApplicationError) as error:
+            # An activity's failure comes wrapped in an ActivityError; a local activity's final one,
+            # as the activity raised it.
+            cause = error.cause if isinstance(error, ActivityError) else error
             message = cause.message if isinstance(cause, ApplicationError) else str(error)
             kind = cause.type if isinstance(cause, ApplicationError) else "ActivityError"
             item.error = ApplicationError(message, type=kind, non_retryable=True)

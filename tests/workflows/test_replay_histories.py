@@ -22,6 +22,8 @@ from tests.workflows.changed_engagement import RELOAD_PATCH, GuardedChange, Ungu
 from workflows.engagement import EngagementWorkflow
 
 RECORDED = sorted(FOLDER.glob("*.json"))
+# The marker the SDK records for each local activity's result (patches record "core_patch").
+LOCAL_ACTIVITY_MARKER = "core_local_activity"
 
 
 def history(path: Path) -> WorkflowHistory:
@@ -39,6 +41,15 @@ def replayer(workflow_class: type) -> Replayer:
 
 def event_types(path: Path) -> set[EventType.ValueType]:
     return {event.event_type for event in history(path).events}
+
+
+def ran_a_command(path: Path) -> bool:
+    """The run scheduled an activity, or recorded a local activity's marker."""
+    return any(
+        event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+        or event.marker_recorded_event_attributes.marker_name == LOCAL_ACTIVITY_MARKER
+        for event in history(path).events
+    )
 
 
 @pytest.mark.parametrize("path", RECORDED, ids=lambda path: path.stem)
@@ -69,8 +80,10 @@ async def test_an_unguarded_extra_activity_fails_the_gate_as_non_deterministic()
     whole_case = history(FOLDER / "whole_case-BOL-run1.json")
     assert isinstance(failed.get(whole_case.run_id), workflow.NondeterminismError)
     assert "Nondeterminism" in str(failed[whole_case.run_id])
-    # Every run that recorded a command would break, which is most of them.
-    assert len(failed) >= len(RECORDED) - 1
+    # Every run that ran a command breaks, by activity task or by local activity; most of them did.
+    commanding = {history(path).run_id for path in RECORDED if ran_a_command(path)}
+    assert set(failed) == commanding
+    assert len(commanding) >= len(RECORDED) - 2
 
 
 async def test_the_same_change_behind_workflow_patched_passes_the_gate() -> None:
@@ -78,3 +91,18 @@ async def test_the_same_change_behind_workflow_patched_passes_the_gate() -> None
 
     assert results.replay_failures == {}
     assert RELOAD_PATCH not in "".join(path.read_text() for path in RECORDED)
+
+
+def test_a_case_recorded_since_local_activities_takes_one_workflow_task_per_step_and_one_timer() -> None:
+    events = history(FOLDER / "whole_case-BOL-run1.json").events
+    kinds = [event.event_type for event in events]
+    steps = kinds.count(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED)
+    markers = [event.marker_recorded_event_attributes.marker_name for event in events]
+
+    assert steps == 8
+    assert EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED not in kinds
+    assert markers.count(LOCAL_ACTIVITY_MARKER) == steps + 1  # each step, and loading the case
+    assert kinds.count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) == steps
+    # The alarm's timer is kept from step to step while the next alarm is no sooner.
+    assert kinds.count(EventType.EVENT_TYPE_TIMER_STARTED) == 1
+    assert EventType.EVENT_TYPE_TIMER_CANCELED not in kinds
