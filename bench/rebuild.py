@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from bench.deployment import from_arguments
 from bench.generate import ensure_world
 from bench.report import Figure, arguments, emit
-from deploy.read_models import drop, open_store, sources
+from deploy.read_models import drop, open_fresh, sources
 from deploy.settings import Settings
 from projections.runner import PAGE, catch_up
 
@@ -35,11 +35,12 @@ def read_and_decode(settings: Settings) -> tuple[int, float]:
 def rebuild(settings: Settings) -> tuple[int, float]:
     """A fresh read-model generation caught up from nothing, as `palermo projections rebuild` builds it."""
     generation = f"bench_{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
-    store = open_store(settings, generation)
+    store = open_fresh(settings, generation)
     logs = sources(settings)
     try:
         started = time.perf_counter()
         events = catch_up(store, logs)
+        store.complete()
         return events, time.perf_counter() - started
     finally:
         store.close()

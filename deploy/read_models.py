@@ -19,7 +19,7 @@ from deploy.stores import opened
 from projections.postgres_store import PostgresFactStore
 from projections.runner import catch_up
 from projections.sqlite_store import SqliteFactStore
-from projections.store import FactStore, TrackingConflict
+from projections.store import FactStore, FreshStore, TrackingConflict
 
 POINTER = "read-model.json"
 DEFAULT_GENERATION = "figures"
@@ -80,6 +80,13 @@ def open_store(settings: Settings, generation: str | None = None) -> FactStore:
     return PostgresFactStore(_conninfo(settings), schema=name)
 
 
+def open_fresh(settings: Settings, generation: str) -> FreshStore:
+    """A new generation for a rebuild to fill from nothing; `complete` it before it is switched to."""
+    if settings.store == "sqlite":
+        return SqliteFactStore.fresh(settings.home_dir / f"{generation}.sqlite")
+    return PostgresFactStore.fresh(_conninfo(settings), schema=generation)
+
+
 def switch(settings: Settings, generation: str) -> None:
     """Make `generation` the read model every reader opens from now on."""
     if settings.store == "sqlite":
@@ -128,9 +135,10 @@ def rebuild(
         refresh(live, logs)
         upto = {name: live.position(name) for name in APPLICATIONS}
         generation = f"figures_{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
-        fresh = open_store(settings, generation)
+        fresh = open_fresh(settings, generation)
         try:
             catch_up(fresh, logs, until=upto, progress=progress)
+            fresh.complete()
             theirs, ours = live.snapshot(upto), fresh.snapshot(upto)
         finally:
             fresh.close()

@@ -22,29 +22,53 @@ CREATE TABLE IF NOT EXISTS {schema}.facts (
     application TEXT NOT NULL, position BIGINT NOT NULL, origin TEXT NOT NULL,
     version INTEGER NOT NULL, event_type TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS facts_by_kind ON {schema}.facts (fact, object, effective_date);
 CREATE INDEX IF NOT EXISTS facts_current_by_origin ON {schema}.facts (origin)
     WHERE superseded_at IS NULL AND {correctable};
 CREATE TABLE IF NOT EXISTS {schema}.tracking (application TEXT PRIMARY KEY, position BIGINT NOT NULL);
 """
+# The figures' index; a rebuild creates it once its rows are in (as the SQLite store does, see there).
+QUERY_INDEX = "CREATE INDEX IF NOT EXISTS facts_by_kind ON {schema}.facts (fact, object, effective_date)"
+# Batches of more rows than this are sent with COPY; fewer, a pipelined executemany is as quick.
+COPY_FROM = 50
 
 
 class PostgresFactStore:
     """Facts and tracking in one schema; each batch is one transaction with the tracking row locked."""
 
-    def __init__(self, conninfo: str, schema: str = "figures") -> None:
+    def __init__(self, conninfo: str, schema: str = "figures", *, fresh: bool = False) -> None:
         self.schema = schema
         self._db = psycopg.connect(conninfo, autocommit=False)
         self._facts = pg.Identifier(schema, "facts")
         self._tracking = pg.Identifier(schema, "tracking")
+        columns = pg.SQL(", ").join(pg.Identifier(c) for c in sql.COLUMNS)
+        self._insert = pg.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+            self._facts, columns, pg.SQL(", ").join(pg.Placeholder() for _ in sql.COLUMNS)
+        )
+        self._copy = pg.SQL("COPY {} ({}) FROM STDIN").format(self._facts, columns)
+        if fresh:
+            # Nobody reads a generation being rebuilt until `complete` and a switch: its commits need
+            # not wait for the log to be flushed (`complete` commits with the wait, which flushes them).
+            self._db.execute("SET synchronous_commit TO off")
+            self._db.commit()
         with self._db.transaction():
-            for statement in SCHEMA.split(";"):
+            for statement in (*SCHEMA.split(";"), "" if fresh else QUERY_INDEX):
                 if statement.strip():
                     self._db.execute(
                         pg.SQL(statement).format(
                             schema=pg.Identifier(schema), correctable=pg.SQL(sql.CORRECTABLE_ROWS)
                         )
                     )
+
+    @classmethod
+    def fresh(cls, conninfo: str, schema: str) -> PostgresFactStore:
+        """A new schema for a rebuild to fill; call `complete` when it is in, before anyone reads it."""
+        return cls(conninfo, schema, fresh=True)
+
+    def complete(self) -> None:
+        """Create the figures' index, committed durably: a switch may name this generation next."""
+        with self._db.transaction():
+            self._db.execute("SET LOCAL synchronous_commit TO on")
+            self._db.execute(pg.SQL(QUERY_INDEX).format(schema=pg.Identifier(self.schema)))
 
     def _where(self, query: FactQuery) -> tuple[pg.Composed, list[object]]:
         clauses, params = sql.filters(query, "%s")
@@ -79,31 +103,34 @@ class PostgresFactStore:
             ).fetchone()
             if row is None or int(row[0]) != expected:
                 raise TrackingConflict(f"The read model of {application} moved past {expected}.")
-            insert = pg.SQL("INSERT INTO {} ({}) VALUES ({})").format(
-                self._facts,
-                pg.SQL(", ").join(pg.Identifier(c) for c in sql.COLUMNS),
-                pg.SQL(", ").join(pg.Placeholder() for _ in sql.COLUMNS),
-            )
             supersede = pg.SQL(
                 "UPDATE {} SET superseded_at = %s, superseded_position = %s "
                 "WHERE origin = %s AND superseded_at IS NULL AND {}"
             ).format(self._facts, pg.SQL(sql.CORRECTABLE_ROWS))
-            # Rows go in one executemany (one round trip per event was ~3k events/s); a correction first
-            # writes the rows before it, so that it supersedes them.
+            # Rows go in together (one round trip per event was ~3k events/s); a correction first writes
+            # the rows before it, so that it supersedes them.
             pending: list[tuple[object, ...]] = []
             for projected in batch:
-                if projected.supersedes and pending:
-                    cursor.executemany(insert, pending)
+                if projected.supersedes:
+                    self._write(cursor, pending)
                     pending = []
-                for values in sql.supersessions([projected]):
-                    cursor.execute(supersede, values)
+                    cursor.execute(supersede, sql.supersession(projected))
                 pending += sql.rows_of(projected)
-            if pending:
-                cursor.executemany(insert, pending)
+            self._write(cursor, pending)
             cursor.execute(
                 pg.SQL("UPDATE {} SET position = %s WHERE application = %s").format(self._tracking),
                 (batch[-1].ref.position, application),
             )
+
+    def _write(self, cursor: psycopg.Cursor[tuple[object, ...]], rows: list[tuple[object, ...]]) -> None:
+        if len(rows) <= COPY_FROM:
+            if rows:
+                cursor.executemany(self._insert, rows)
+            return
+        # COPY rather than INSERT: a quarter of the client's time per row, and less of the server's.
+        with cursor.copy(self._copy) as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def count(self, query: FactQuery) -> int:
         where, params = self._where(query)

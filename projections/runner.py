@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Protocol
+from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol, overload
 
 from domain.facts import Fact
-from projections.facts import project
+from projections.facts import Projected, project
 from projections.store import FactStore
 
 # Rebuilds one event per transaction ran at ~2.4k events/s; in pages, ~100k/s. Pages it is. Pages of 10,000
@@ -30,6 +30,37 @@ class NotificationSource(Protocol):
         ...
 
 
+class ProjectedPage(Sequence[Projected]):
+    """A page of one log's events, each projected as the store comes to it.
+
+    Projecting the whole page first held ten thousand projections at once, which made the garbage
+    collector's full passes half again as frequent (31 against 21 over 200,000 events) and cost a tenth
+    of a rebuild's time (bench.rebuild).
+    """
+
+    def __init__(self, application: str, notes: Sequence[tuple[int, Fact]]) -> None:
+        self.application, self.notes = application, notes
+
+    def __len__(self) -> int:
+        return len(self.notes)
+
+    @overload
+    def __getitem__(self, index: int) -> Projected: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Projected]: ...
+
+    def __getitem__(self, index: int | slice) -> Projected | Sequence[Projected]:
+        if isinstance(index, slice):
+            return ProjectedPage(self.application, self.notes[index])
+        position, event = self.notes[index]
+        return project(event, self.application, position)
+
+    def __iter__(self) -> Iterator[Projected]:
+        application = self.application
+        return (project(event, application, position) for position, event in self.notes)
+
+
 def catch_up(
     store: FactStore,
     sources: Sequence[NotificationSource],
@@ -51,7 +82,7 @@ def catch_up(
                 notes = [(p, e) for p, e in notes if p <= limit]
             if not notes:
                 break
-            store.apply(source.name, position, [project(e, source.name, p) for p, e in notes])
+            store.apply(source.name, position, ProjectedPage(source.name, notes))
             total += len(notes)
             if progress is not None:
                 progress(len(notes))

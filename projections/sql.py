@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from projections.facts import CORRECTABLE, FactRow, Projected
+from projections.facts import CORRECTABLE, Projected
 from projections.store import FactQuery, StoredFact, from_utc_text, utc_text
 
 # Only rows a correction may supersede are indexed by origin, and supersessions name them so that the
@@ -17,20 +17,14 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def row_values(row: FactRow, recorded: str | None = None) -> tuple[object, ...]:
-    """The row's column values; `recorded` is its recorded time as utc_text, when already formatted."""
-    ref = row.ref
-    return (
-        row.fact, row.subject, row.object, row.effective_date.isoformat(),
-        utc_text(ref.recorded_at) if recorded is None else recorded, None,
-        ref.application, ref.position, ref.origin, ref.version, ref.event_type,
-    )  # fmt: skip
-
-
 def rows_of(projected: Projected) -> list[tuple[object, ...]]:
-    """The column values of one event's rows, which share its recorded time: formatted once, not per row."""
-    recorded = utc_text(projected.ref.recorded_at)
-    return [row_values(row, recorded) for row in projected.rows]
+    """The column values of one event's rows: what they share (dates, the event) is formatted once."""
+    if not projected.triples:
+        return []
+    ref = projected.ref
+    # (application, position, origin, version, event_type): the ref's fields in the columns' order.
+    shared = (projected.effective_date.isoformat(), utc_text(ref.recorded_at), None, *ref[:5])
+    return [triple + shared for triple in projected.triples]
 
 
 def filters(query: FactQuery, mark: str) -> tuple[list[str], list[object]]:
@@ -60,9 +54,10 @@ def stored(values: tuple[object, ...]) -> StoredFact:
     return StoredFact.model_validate(record)
 
 
-def supersessions(batch: list[Projected]) -> list[tuple[str, int, str]]:
-    """(superseded_at, superseding position, origin) for each correcting event in the batch."""
-    return [(utc_text(p.ref.recorded_at), p.ref.position, p.ref.origin) for p in batch if p.supersedes]
+def supersession(correction: Projected) -> tuple[str, int, str]:
+    """(superseded_at, superseding position, origin) of a correcting event."""
+    ref = correction.ref
+    return utc_text(ref.recorded_at), ref.position, ref.origin
 
 
 def canonical(

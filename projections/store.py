@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
 from projections.facts import Projected
+
+_UTC_OFFSET = timedelta(0)
 
 
 class TrackingConflict(Exception):
@@ -81,8 +83,19 @@ class FactStore(Protocol):
     def close(self) -> None: ...
 
 
+class FreshStore(FactStore, Protocol):
+    """A new read model a rebuild fills from nothing, which nobody reads until it is complete."""
+
+    def complete(self) -> None:
+        """Build what the filling left for the end (indexes) and make it durable, before a switch to it."""
+        ...
+
+
 def utc_text(moment: datetime) -> str:
     """A recorded time as fixed-width UTC text, so text order is time order (SQLite keeps text)."""
+    if moment.utcoffset() == _UTC_OFFSET and moment.year >= 1000:
+        # Stored times are UTC already: isoformat is a third faster than strftime, one call per event.
+        return moment.isoformat(timespec="microseconds")[:-6] + "Z"
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

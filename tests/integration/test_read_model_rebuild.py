@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
-from datetime import date
+from contextlib import closing
+from datetime import date, timedelta
 from pathlib import Path
+from typing import cast
 
+import psycopg
 import pytest
 from typer.testing import CliRunner
 
 from deploy.cli import app
 from deploy.read_models import DEFAULT_GENERATION, current_generation, rebuild
+from domain.outreach import CooperationKind
 from domain.treaty import ActionKind
 from domain.values import Instrument
 from projections.figures import figures
+from projections.runner import catch_up
 from projections.store import FactStore
 from tests.integration.recorded_facts import (
+    ACTOR,
     REPORT_DAY,
     STORES,
     YEAR_END,
     World,
     after,
+    cooperation,
+    meeting,
     record_report,
     treaty_action,
     world_for,
@@ -119,3 +128,85 @@ def test_the_rebuild_command_exits_non_zero_listing_the_differences(world: World
     assert current_generation(world.settings) != DEFAULT_GENERATION
     signatories = figures(world.store(), REPORT_DAY).instruments["trafficking"].signatories
     assert signatories == 2
+
+
+def record_bulk(world: World) -> int:
+    """Runs of rows longer than a rebuild writes in one statement, with corrections between them.
+
+    Returns how many rows the corrections supersede.
+    """
+    world.save(
+        "Outreach",
+        *(
+            cooperation(f"C{n:02d}", CooperationKind.WORKSHOP, date(2001, 1, 1) + timedelta(n))
+            for n in range(120)
+        ),
+    )
+    held = [
+        meeting(place, date(2001, 5, 1 + n), [f"M{n}{p:02d}" for p in range(30)])
+        for n, place in enumerate("ABC")
+    ]
+    fewer = held[1].details.model_copy(update={"participants": held[1].details.participants[:20]})
+    held[1].correct(fewer, recorded_at=after(date(2001, 6, 1)), actor=ACTOR, source=None)
+    world.save("Outreach", *held)
+    signatures = [
+        treaty_action(f"S{n:02d}", Instrument.CONVENTION, ActionKind.SIGNATURE, date(2001, 2, 1))
+        for n in range(70)
+    ]
+    ratified = treaty_action("RAT", Instrument.CONVENTION, ActionKind.RATIFICATION, date(2001, 3, 1))
+    ratified.correct(
+        kind=ActionKind.RATIFICATION, effective_date=date(2001, 4, 1), recorded_at=after(date(2001, 4, 2)),
+        actor=ACTOR, source=None,
+    )  # fmt: skip
+    world.save("Treaties", *signatures[:35], ratified, *signatures[35:])
+    return 31 + 1
+
+
+def superseded(rows: list[tuple[object, ...]]) -> int:
+    return sum(1 for row in rows if row[5] is not None)
+
+
+def test_a_rebuild_writing_in_bulk_equals_a_read_model_written_event_by_event(world: World) -> None:
+    record_report(world)
+    corrected = record_bulk(world)
+    by_event = world.store()
+    catch_up(by_event, world.sources(), page=1)
+    ends = world.ends()
+    assert by_event.positions() == ends
+
+    result = rebuild(world.settings)
+
+    assert result.differences == []
+    assert result.switched
+    rebuilt = world.store()
+    rows = rebuilt.snapshot(ends)
+    assert rows == by_event.snapshot(ends)
+    assert superseded(rows) == corrected
+    assert len(rows) == result.rows > 120 + 3 * 31 + 71
+    for day in (REPORT_DAY, YEAR_END):
+        assert figures(rebuilt, day) == figures(by_event, day)
+
+
+def query_indexes(world: World, generation: str) -> set[str]:
+    if world.kind == "sqlite":
+        path = world.settings.home_dir / f"{generation}.sqlite"
+        with closing(sqlite3.connect(path)) as lite:
+            rows = lite.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'facts'")
+            return {str(name) for (name,) in rows}
+    with psycopg.connect(cast(str, world.url), autocommit=True) as db:
+        found = db.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = %s AND tablename = 'facts'", (generation,)
+        ).fetchall()
+    return {str(name) for (name,) in found}
+
+
+def test_a_switched_generation_has_every_index_the_live_one_has(world: World) -> None:
+    record_report(world)
+    world.refreshed()
+    live = query_indexes(world, DEFAULT_GENERATION)
+    assert "facts_by_kind" in live
+
+    result = rebuild(world.settings)
+
+    assert result.switched
+    assert query_indexes(world, result.generation) == live
