@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
 from eventsourcing.persistence import PersistenceError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from activities.chain import AuditKeyError
 from activities.chain_store import AdoptionRefused, ChainAhead, UnchainedHistory
@@ -28,7 +25,7 @@ from deploy.audit import (
 )
 from deploy.audit_bundle import NothingToExport, export
 from deploy.audit_bundle_check import BundleInvalid, LineageBroken, bundle_size, verify_bundle
-from deploy.console import Context, errors, fail
+from deploy.console import Context, errors, fail, progress_bar
 from deploy.options import parse_date
 from deploy.settings import SettingsError
 
@@ -41,26 +38,12 @@ AUDIT_ERRORS = (
     AuditKeyError, SealInvalid, BundleInvalid, LineageBroken, NothingToExport, UnchainedHistory, ChainAhead,
     AdoptionRefused, SettingsError,
 )  # fmt: skip
-# Below this many events a walk takes about a second, and a bar would only flicker.
-BAR_FROM_EVENTS = 5_000
 KeyFile = Annotated[
     Path | None,
     typer.Option(
         "--key-file", help="The audit key's file (default: PALERMO_AUDIT_KEY, else PALERMO_HOME/audit.key)."
     ),
 ]
-
-
-@contextmanager
-def progress_bar(console: Console, total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A bar for a long walk over the chains; nothing for a short one."""
-    if total < BAR_FROM_EVENTS:
-        yield lambda _n: None
-        return
-    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
 
 
 def guarded(action: Callable[[], T]) -> T:

@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from deploy.audit_replay import ReplayResult, events_to_read, replay
-from deploy.console import Context, fail
+from deploy.console import Context, fail, progress_bar
 from deploy.log_replay import UnreadableLog
 from deploy.options import parse_date
-
-# Below this many events a replay takes about a second, and a bar would only flicker.
-BAR_FROM_EVENTS = 5_000
-
-
-@contextmanager
-def progress_bar(console: Console, total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A bar on `console` for a long replay; nothing for a short one."""
-    if total < BAR_FROM_EVENTS:
-        yield lambda _n: None
-        return
-    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
 
 
 def render(console: Console, result: ReplayResult) -> None:

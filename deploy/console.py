@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NoReturn, TypeVar
@@ -12,6 +13,7 @@ from typing import NoReturn, TypeVar
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from activities.engagements import HistoryEntry
@@ -25,6 +27,8 @@ from domain.views import CaseView
 T = TypeVar("T")
 EXPECTED_ERRORS = (DomainError, BadOption, CommandRefused, ServerUnavailable, SettingsError)
 errors = Console(stderr=True)
+# Below this many events a walk over the logs takes about a second, and a bar would only flicker.
+BAR_FROM_EVENTS = 5_000
 
 
 def fail(sentence: str, code: int = 1) -> NoReturn:
@@ -116,3 +120,15 @@ def render_history(console: Console, state: str, entries: list[HistoryEntry]) ->
             entry.source or "",
         )
     console.print(table)
+
+
+@contextmanager
+def progress_bar(console: Console, total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A bar on `console` for a long walk over `total` events; nothing for a short one."""
+    if total < BAR_FROM_EVENTS:
+        yield lambda _n: None
+        return
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from deploy.console import Context, fail
+from deploy.console import Context, fail, progress_bar
 from deploy.options import BadOption, parse_date
 from deploy.read_models import open_store, rebuild, refresh, sources, total_events
 from deploy.report_files import outreach_details, state_names, write_report
@@ -46,24 +43,12 @@ OutDir = Annotated[
 ]
 
 
-@contextmanager
-def _bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar for long catch-ups and rebuilds; nothing is shown for short ones."""
-    if total < 5_000:
-        yield lambda _n: None
-        return
-    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
-
-
 def current_store(context: Context) -> FactStore:
     """The read model, caught up with every log first, so the figures include the latest step."""
     store = context.run(lambda: open_store(context.settings))
     logs = sources(context.settings)
     try:
-        with _bar(backlog(store, logs), "Catching up the read model") as advance:
+        with progress_bar(context.console, backlog(store, logs), "Catching up the read model") as advance:
             refresh(store, logs, advance)
     finally:
         for log in logs:
@@ -234,7 +219,7 @@ def projections_rebuild(
     """Rebuild the read model from the logs into a fresh store, compare, and switch when they agree."""
     context: Context = ctx.obj
     total = total_events(context.settings)
-    with _bar(total, "Rebuilding") as advance:
+    with progress_bar(context.console, total, "Rebuilding") as advance:
         result = context.run(lambda: rebuild(context.settings, force=force, progress=advance))
     for line in result.differences:
         context.console.print(line, highlight=False)

@@ -16,7 +16,7 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from deploy import audit_cli, cli
+from deploy import audit_cli, cli, console
 from deploy.audit import AuditFailed, sign
 from deploy.audit_bundle import EVENTS, FIGURES, MANIFEST, Manifest, export, unsigned_manifest
 from deploy.audit_bundle_check import BundleInvalid, LineageBroken, verify_bundle
@@ -236,7 +236,7 @@ def test_the_audit_commands_verify_seal_export_and_name_a_broken_position(
 def test_a_long_verification_shows_a_progress_bar(
     sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(audit_cli, "BAR_FROM_EVENTS", 1)
+    monkeypatch.setattr(console, "BAR_FROM_EVENTS", 1)
 
     shown = run(sqlite_store, "audit", "verify", TTY_COMPATIBLE="1", TERM="xterm-256color")
 

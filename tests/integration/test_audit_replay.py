@@ -16,7 +16,7 @@ import typer
 from psycopg import sql as pg
 from typer.testing import CliRunner, Result
 
-from deploy import audit_cli, audit_replay_cli, cli
+from deploy import audit_cli, cli, console
 from deploy.audit_replay import replay
 from deploy.read_models import current_generation
 from deploy.replay_differences import Difference
@@ -242,7 +242,7 @@ def test_a_long_replay_shows_a_progress_bar_and_a_short_one_none(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     short = run(world, terminal=True)
-    monkeypatch.setattr(audit_replay_cli, "BAR_FROM_EVENTS", 10)
+    monkeypatch.setattr(console, "BAR_FROM_EVENTS", 10)
     long = run(world, terminal=True)
 
     assert short.exit_code == long.exit_code == 0, long.output
