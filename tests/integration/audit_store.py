@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from collections.abc import Sequence
 from contextlib import closing
@@ -106,3 +107,10 @@ def deployment(kind: str, home: Path, url: str | None, key: str | None) -> Setti
     if kind == "sqlite":
         return Settings(home=home, audit_key=secret)
     return Settings(home=home, store="postgres", database_url=url, audit_key=secret)
+
+
+def recorded_store(kind: str, home: Path, url: str | None) -> Store:
+    """Two engagements of four steps (Engagements 1-8) and three treaty actions, under a fresh key."""
+    settings = deployment(kind, home, url, secrets.token_hex(32))
+    record(settings)
+    return Store(kind, settings)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import secrets
 import shutil
 import zipfile
 from datetime import date
@@ -21,7 +20,7 @@ from deploy.audit import AuditFailed, sign
 from deploy.audit_bundle import EVENTS, FIGURES, MANIFEST, Manifest, export, unsigned_manifest
 from deploy.audit_bundle_check import BundleInvalid, LineageBroken, verify_bundle
 from domain.engagement import engagement_id
-from tests.integration.audit_store import Store, deployment, record
+from tests.integration.audit_store import Store, recorded_store
 
 REPORT_DAY = date(2002, 3, 4)
 
@@ -29,16 +28,12 @@ REPORT_DAY = date(2002, 3, 4)
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
     url = cast(str, request.getfixturevalue("fresh_postgres_url")) if request.param == "postgres" else None
-    settings = deployment(request.param, tmp_path / "home", url, secrets.token_hex(32))
-    record(settings)
-    return Store(request.param, settings)
+    return recorded_store(request.param, tmp_path / "home", url)
 
 
 @pytest.fixture
 def sqlite_store(tmp_path: Path) -> Store:
-    settings = deployment("sqlite", tmp_path / "home", None, secrets.token_hex(32))
-    record(settings)
-    return Store("sqlite", settings)
+    return recorded_store("sqlite", tmp_path / "home", None)
 
 
 def exported(store: Store, folder: Path, scope: str | None = None) -> Path:

@@ -15,16 +15,14 @@ from activities.chain_store import UnchainedHistory
 from activities.engagements import Engagements
 from deploy.audit import Failure, SealInvalid, adopt, audit_key, make_seal, read_seal, verify
 from deploy.settings import SettingsError, load_settings
-from tests.integration.audit_store import RECORDED, Store, deployment, record, steps
+from tests.integration.audit_store import RECORDED, Store, deployment, record, recorded_store, steps
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
     """Two engagements of four steps (Engagements 1-8) and three treaty actions, under a fresh key."""
     url = cast(str, request.getfixturevalue("fresh_postgres_url")) if request.param == "postgres" else None
-    settings = deployment(request.param, tmp_path / "home", url, secrets.token_hex(32))
-    record(settings)
-    return Store(request.param, settings)
+    return recorded_store(request.param, tmp_path / "home", url)
 
 
 def only(failures: list[Failure]) -> tuple[str, int, str]:
