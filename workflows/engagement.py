@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import reduce
+from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.common import RawValue, RetryPolicy
@@ -70,36 +72,29 @@ def _first_line(error: Exception) -> str:
     return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
+P = TypeVar("P")
+R = TypeVar("R")
+
+
+def _local() -> bool:
+    return workflow.patched(FEWER_EVENTS_PATCH)
+
+
+async def _execute(activity: Callable[[EngagementActivities, P], R], arg: P) -> R:
+    """Run one of the engagement activities: locally in runs that reached the patch, else as a task."""
+    execute = workflow.execute_local_activity_method if _local() else workflow.execute_activity_method
+    return await execute(activity, arg, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY)
+
+
 async def _load_case(ref: CaseRef) -> CaseView | None:
-    if workflow.patched(FEWER_EVENTS_PATCH):
-        return await workflow.execute_local_activity_method(
-            EngagementActivities.load_case,
-            ref,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-        )
-    return await workflow.execute_activity_method(
-        EngagementActivities.load_case,
-        ref,
-        start_to_close_timeout=ACTIVITY_TIMEOUT,
-        retry_policy=ACTIVITY_RETRY,
-    )
+    return await _execute(EngagementActivities.load_case, ref)
 
 
 async def _record_command(command: Command) -> CaseView:
-    if workflow.patched(FEWER_EVENTS_PATCH):
-        return await workflow.execute_local_activity_method(
-            EngagementActivities.record_command,
-            CaseCommand(command=command, not_before=workflow.now()),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-        )
-    return await workflow.execute_activity_method(
-        EngagementActivities.record_command,
-        CaseCommand(command=command),
-        start_to_close_timeout=ACTIVITY_TIMEOUT,
-        retry_policy=ACTIVITY_RETRY,
-    )
+    # Only local runs say when the workflow ran the command: older histories hold the plain payload.
+    not_before = workflow.now() if _local() else None
+    payload = CaseCommand(command=command, not_before=not_before)
+    return await _execute(EngagementActivities.record_command, payload)
 
 
 def _refused(error: DomainError) -> ApplicationError:
@@ -174,10 +169,12 @@ class EngagementWorkflow:
             self._arm(alarm)
             timer = self.timer
             await workflow.wait_condition(
-                lambda: bool(self.queue)
-                or self._finished()
-                or self._history_is_long()
-                or (timer is not None and timer.done())
+                lambda: (
+                    bool(self.queue)
+                    or self._finished()
+                    or self._history_is_long()
+                    or (timer is not None and timer.done())
+                )
             )
             return
         timeout = None if alarm is None else max(alarm - workflow.now(), timedelta(0))
