@@ -45,6 +45,10 @@ class PostgresFactStore:
             self._facts, columns, pg.SQL(", ").join(pg.Placeholder() for _ in sql.COLUMNS)
         )
         self._copy = pg.SQL("COPY {} ({}) FROM STDIN").format(self._facts, columns)
+        self._supersede = pg.SQL(
+            "UPDATE {} SET superseded_at = %s, superseded_position = %s "
+            "WHERE origin = %s AND superseded_at IS NULL AND {}"
+        ).format(self._facts, pg.SQL(sql.CORRECTABLE_ROWS))
         if fresh:
             # Nobody reads a generation being rebuilt until `complete` and a switch: its commits need
             # not wait for the log to be flushed (`complete` commits with the wait, which flushes them).
@@ -103,10 +107,6 @@ class PostgresFactStore:
             ).fetchone()
             if row is None or int(row[0]) != expected:
                 raise TrackingConflict(f"The read model of {application} moved past {expected}.")
-            supersede = pg.SQL(
-                "UPDATE {} SET superseded_at = %s, superseded_position = %s "
-                "WHERE origin = %s AND superseded_at IS NULL AND {}"
-            ).format(self._facts, pg.SQL(sql.CORRECTABLE_ROWS))
             # Rows go in together (one round trip per event was ~3k events/s); a correction first writes
             # the rows before it, so that it supersedes them.
             pending: list[tuple[object, ...]] = []
@@ -114,7 +114,7 @@ class PostgresFactStore:
                 if projected.supersedes:
                     self._write(cursor, pending)
                     pending = []
-                    cursor.execute(supersede, sql.supersession(projected))
+                    cursor.execute(self._supersede, sql.supersession(projected))
                 pending += sql.rows_of(projected)
             self._write(cursor, pending)
             cursor.execute(
