@@ -51,6 +51,12 @@ ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_inte
 # alarm timer is kept while the next alarm is no sooner, instead of being cancelled and started anew
 # at every step. Runs begun before it keep their activity tasks and timers.
 FEWER_EVENTS_PATCH = "fewer-events-per-step"
+# The history length a run reads is the one its workflow task began with; the step that task runs adds
+# its own events after (the task's completion, the update accepted, the marker, the update completed:
+# more when updates come together). Runs that reach this marker continue as new once they are within
+# this many events of the limit, so that a run resting between steps stays under it.
+HEADROOM_PATCH = "continue-within-headroom"
+HISTORY_HEADROOM = 10
 UNOPENED_LIFETIME = timedelta(hours=1)
 KEPT_REFUSALS = 20
 
@@ -117,9 +123,12 @@ class EngagementWorkflow:
         self.open_failed = False
         self.timer: asyncio.Task[None] | None = None
         self.timer_at: datetime | None = None
+        self.headroom = 0
 
     @workflow.run
     async def run(self, start: EngagementInput) -> CaseView | None:
+        if workflow.patched(HEADROOM_PATCH):
+            self.headroom = HISTORY_HEADROOM
         if not self.loaded:
             # The event store is the record of truth: a new run resumes whatever it holds.
             self.case = await _load_case(CaseRef(state=start.state))
@@ -212,7 +221,7 @@ class EngagementWorkflow:
         info = workflow.info()
         return (
             info.is_continue_as_new_suggested()
-            or info.get_current_history_length() > self.start.history_limit
+            or info.get_current_history_length() > self.start.history_limit - self.headroom
         )
 
     async def _process(self, item: _Queued) -> None:
