@@ -43,7 +43,6 @@ from workflows.messages import workflow_id
 pytestmark = pytest.mark.postgres
 
 KILLS = 6
-KILL_EVERY_S = 1.0
 
 
 async def test_every_acknowledged_step_is_recorded_once_while_workers_are_killed(
@@ -64,12 +63,22 @@ async def test_every_acknowledged_step_is_recorded_once_while_workers_are_killed
             await asyncio.sleep(0.3)
         return status
 
+    total = len(codes) * len(WHOLE_CASE)
+    finished = False
+
+    def done() -> int:
+        return sum(len(steps) for steps in acknowledged.values())
+
     async def chaos() -> list[int]:
-        """Kill a worker every second, the two in turn, restarting each; note the steps acknowledged."""
+        """Kill a worker at each seventh of the steps acknowledged, the two in turn, restarting each.
+
+        By share, not by the clock: however fast steps go, every kill lands while steps are being sent.
+        """
         kills: list[int] = []
-        while len(kills) < KILLS:
-            await asyncio.sleep(KILL_EVERY_S)
-            kills.append(sum(len(steps) for steps in acknowledged.values()))
+        for share in [(n + 1) / (KILLS + 1) for n in range(KILLS)]:
+            while done() < share * total and not finished:
+                await asyncio.sleep(0.05)
+            kills.append(done())
             workers.kill(("worker-a", "worker-b")[len(kills) % 2])
             await asyncio.to_thread(workers.start, ("worker-a", "worker-b")[len(kills) % 2])
         return kills
@@ -79,10 +88,10 @@ async def test_every_acknowledged_step_is_recorded_once_while_workers_are_killed
     try:
         outcomes = await asyncio.wait_for(all_of([drive(state) for state in codes]), timeout=90)
     finally:
+        finished = True
         kills = await killer
     elapsed = time.monotonic() - started
 
-    total = len(codes) * len(WHOLE_CASE)
     # Every kill came with steps still to send.
     assert len(kills) == KILLS
     assert all(count < total for count in kills), kills
@@ -121,6 +130,7 @@ async def restarted_under_load(settings: Settings, cluster: PostgresCluster) -> 
     client = await client_for(settings)
     codes = states(24)
     load = Load(codes)
+    total = len(codes) * len(WHOLE_CASE)
 
     async def drive(state: str) -> Status:
         status = Status.OPEN
@@ -135,8 +145,11 @@ async def restarted_under_load(settings: Settings, cluster: PostgresCluster) -> 
         return status
 
     async def restart_twice() -> None:
-        for _ in range(2):
-            await asyncio.sleep(1.5)
+        # Restarts come once a quarter and once half of the steps are acknowledged, not after a fixed
+        # time: however fast steps go, both land while steps are still being sent.
+        for share in (0.25, 0.5):
+            while sum(load.acknowledged.values()) < share * total and not load.done:
+                await asyncio.sleep(0.05)
             await asyncio.to_thread(cluster.restart)
             load.restarts.append(sum(load.acknowledged.values()))
 
@@ -152,7 +165,6 @@ async def restarted_under_load(settings: Settings, cluster: PostgresCluster) -> 
         await restarts
     elapsed = time.monotonic() - started
 
-    total = len(codes) * len(WHOLE_CASE)
     assert server_started(settings) > booted
     # Both restarts came while steps were still being sent.
     assert len(load.restarts) == 2
