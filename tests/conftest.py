@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import pytest_asyncio
+from hypothesis import settings
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
@@ -15,6 +17,13 @@ from tests.servers import (
     temporal_test_server_path,
     throwaway_postgres,
 )
+
+# Property tests explore at random on a developer's machine and keep what they find (the example database);
+# under CI they run the same examples every time, so a run's result depends on the code alone. Loaded here,
+# before any test module builds its own settings on top of the profile.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("local", print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "local")
 
 
 @pytest.fixture(scope="session")
