@@ -70,6 +70,10 @@ class Engagements(ChainedApplication):
         engagement = self.find(state)
         return engagement.view() if engagement else None
 
+    def case_at(self, state: str, version: int) -> CaseView:
+        """The case as it stood once its `version`-th event was recorded."""
+        return cast(Engagement, self.repository.get(engagement_id(state), version=version)).view()
+
     def handle(self, command: Command, not_before: datetime | None = None) -> CaseView:
         """Record `command` (or find it already recorded) and return the case as it now stands.
 
@@ -89,8 +93,11 @@ class Engagements(ChainedApplication):
 
     def _handle_once(self, command: Command, not_before: datetime | None) -> CaseView:
         engagement = self.find(command.state)
-        if engagement is not None and engagement.has_done(command):
-            return engagement.view()
+        if engagement is not None:
+            version = engagement.recorded_version(command)
+            if version is not None:
+                # A retry: the first answer again, the case as this command left it.
+                return self.case_at(command.state, version)
         now = self._now(not_before)
         if engagement is None:
             check(None, command, now.date())  # refuses every command but the request
@@ -117,6 +124,7 @@ class Engagements(ChainedApplication):
                     "effective_date",
                     "source",
                     "command_id",
+                    "command_digest",
                     "originator_topic",
                 },
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 from typing import Annotated, Literal
 
@@ -35,8 +37,19 @@ class Command(Value):
     actor: ShortText = "officer"
     effective_date: date
     source: ShortText | None = None
-    # Set by the workflow: a retried activity carries the same id, so it records nothing twice.
+    # Named by the sender (the command line, the web app, the API's Idempotency-Key, the update's id),
+    # and the same on every retry: a command is recorded once under its id, however often it arrives.
     command_id: ShortText | None = None
+
+    def digest(self) -> str:
+        """What the command asks, whatever its id: two sendings under one id must agree on it.
+
+        Fields left at their defaults are left out, so that a field added later with a default does
+        not make a retry of an older command look like another command.
+        """
+        asked = self.model_dump(mode="json", exclude={"command_id"}, exclude_defaults=True)
+        canonical = json.dumps([self.kind, asked], sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
 class OpenEngagement(Command):

@@ -27,6 +27,7 @@ from domain.commands import (
 )
 from domain.identity import engagement_id
 from domain.progress import Progress, check
+from domain.recorded import UNKNOWN_DIGEST, already_recorded
 from domain.values import (
     AssistanceActivity,
     BillStage,
@@ -56,7 +57,8 @@ class Engagement(BaseAggregate[UUID]):
     officials_trained: int | None
     reminders: tuple[tuple[Step, date, bool], ...]
     withdrawal_reason: str | None
-    command_ids: set[str | None]
+    # Each command recorded, by its id: the digest of what it asked and the version it recorded.
+    commands: dict[str, tuple[str, int]]
     awaited_since: dict[Step, datetime]
 
     def __init__(self) -> None:
@@ -74,6 +76,7 @@ class Engagement(BaseAggregate[UUID]):
             effective_date=command.effective_date,
             source=command.source,
             command_id=command.command_id,
+            command_digest=command.digest(),
             state=command.state,
             state_name=state_name,
             instruments=command.instruments,
@@ -96,7 +99,7 @@ class Engagement(BaseAggregate[UUID]):
         self.officials_trained = None
         self.reminders = ()
         self.withdrawal_reason = None
-        self.command_ids = set()
+        self.commands = {}
         self.awaited_since = dict.fromkeys(self.progress.awaiting(), event.timestamp)
 
     def complete(self, step: Step, at: datetime) -> None:
@@ -105,9 +108,23 @@ class Engagement(BaseAggregate[UUID]):
         awaited = self.progress.awaiting()
         self.awaited_since = {s: self.awaited_since.get(s, at) for s in awaited}
 
-    def has_done(self, command: Command) -> bool:
-        """True when this very command (by its id) was recorded before."""
-        return command.command_id is not None and command.command_id in self.command_ids
+    def recorded_version(self, command: Command) -> int | None:
+        """The version at which this very command was recorded, or None if it is new.
+
+        CommandIdReused if its id was recorded for a different command.
+        """
+        if not already_recorded(self.command_digests(), command):
+            return None
+        assert command.command_id is not None
+        return self.commands[command.command_id][1]
+
+    def command_digests(self) -> dict[str, str]:
+        return {command_id: digest for command_id, (digest, _version) in self.commands.items()}
+
+    def remember(self, command_id: str | None, digest: str | None, version: int) -> None:
+        """Keep a recorded command's id (events call this; it decides nothing)."""
+        if command_id is not None:
+            self.commands[command_id] = (digest or UNKNOWN_DIGEST, version)
 
     def execute(self, command: Command, recorded_at: datetime) -> None:
         """Check `command` against the rules and record its event, or raise a domain error."""
@@ -120,6 +137,7 @@ class Engagement(BaseAggregate[UUID]):
             effective_date=command.effective_date,
             source=command.source,
             command_id=command.command_id,
+            command_digest=command.digest(),
             state=self.progress.state,
             **fields,
         )

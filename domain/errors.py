@@ -7,6 +7,14 @@ class DomainError(Exception):
     """A command broke a rule of the engagement; nothing was recorded."""
 
 
+class Premature(DomainError):
+    """The command needs something recorded first: a fuller record of the case may allow it.
+
+    A refusal of any other kind stands however much more is recorded (a step done stays done), so a
+    view of the case that may be behind the event store can refuse those, and must leave these to it.
+    """
+
+
 class UnknownParticipant(DomainError):
     """The code names no State or organization the directory knows."""
 
@@ -15,7 +23,11 @@ class EngagementAlreadyOpen(DomainError):
     """A State has one engagement; its request was already recorded."""
 
 
-class EngagementNotOpen(DomainError):
+class CommandIdReused(DomainError):
+    """A command id names one command; it was given before to a different one."""
+
+
+class EngagementNotOpen(Premature):
     """No request has been recorded for this State."""
 
 
@@ -27,7 +39,7 @@ class StepAlreadyRecorded(DomainError):
     """The step was recorded before; a step is recorded once."""
 
 
-class StepOutOfOrder(DomainError):
+class StepOutOfOrder(Premature):
     """The step needs earlier steps that are not recorded yet."""
 
 
@@ -43,7 +55,7 @@ class UnknownChecklistItem(DomainError):
     """A gap item or bill points at no item of the ratification checklist."""
 
 
-class ChecklistItemOutsideInstruments(DomainError):
+class ChecklistItemOutsideInstruments(Premature):
     """A gap item belongs to an instrument the State did not ask about."""
 
 
@@ -51,5 +63,5 @@ class BillStageOutOfOrder(DomainError):
     """Bills move forward only: drafted, submitted, enacted."""
 
 
-class LegislationPending(DomainError):
+class LegislationPending(Premature):
     """Bills are still before parliament; record their enactment first."""

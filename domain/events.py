@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 class EngagementEvent(Fact):
     """Base of every engagement event: whose engagement, and the command that recorded it.
 
-    `command_id` lets a retried command find itself recorded.
+    `command_id` (the sender's) and `command_digest` (what the command asked) let a retried command
+    find itself recorded, and refuse an id given to another command. Events recorded before digests
+    were kept have none.
     """
 
     # Version 2: every event names its State. Stores written before then hold step events without it.
@@ -37,6 +39,7 @@ class EngagementEvent(Fact):
 
     state: str
     command_id: str | None = None
+    command_digest: str | None = None
 
     @staticmethod
     def upcast_v1_v2(stored: dict[str, Any]) -> dict[str, Any]:
@@ -47,7 +50,7 @@ class EngagementEvent(Fact):
         return {**stored, "state": state_of_engagement(UUID(str(stored["originator_id"])))}
 
     def apply(self, aggregate: Any) -> None:
-        aggregate.command_ids.add(self.command_id)
+        aggregate.remember(self.command_id, self.command_digest, self.originator_version)
         self.apply_to(aggregate)
 
     def apply_to(self, engagement: Engagement) -> None:

@@ -66,6 +66,9 @@ class CaseView(Value):
     withdrawal_reason: str | None = None
     # When each awaited step became awaited (a recorded time): due periods count from it.
     awaited_since: dict[Step, datetime] = Field(default_factory=dict)
+    # The id of every command recorded, with its digest: the workflow tells a retry from a new command
+    # by them. A view that an older history carries has none.
+    recorded_commands: dict[str, str] = Field(default_factory=dict)
 
     @classmethod
     def of(cls, engagement: Engagement) -> CaseView:
@@ -94,6 +97,7 @@ class CaseView(Value):
             reminders=tuple(Reminder(step=s, due_date=d, escalated=e) for s, d, e in engagement.reminders),
             withdrawal_reason=engagement.withdrawal_reason,
             awaited_since={s: t for s, t in engagement.awaited_since.items() if s in progress.awaiting()},
+            recorded_commands=engagement.command_digests(),
         )
 
 

@@ -166,7 +166,7 @@ def test_replaying_stored_events_gives_the_same_case() -> None:
         assert read == events
         assert rebuilt.view() == engagement.view()
         assert rebuilt.progress == engagement.progress
-        assert rebuilt.command_ids == engagement.command_ids
+        assert rebuilt.commands == engagement.commands
 
 
 def test_event_topics_are_the_stored_contract() -> None:

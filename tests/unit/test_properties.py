@@ -19,9 +19,10 @@ from deploy.options import BadOption, gap_items, parse_amount, parse_date, parse
 from domain.checklist import CHECKLIST, CHECKLIST_BY_ID
 from domain.commands import AnyCommand, Command
 from domain.engagement import Engagement
-from domain.errors import DomainError, UnknownParticipant
+from domain.errors import CommandIdReused, DomainError, UnknownParticipant
 from domain.progress import check
 from domain.values import AssistanceKind, BillStage, Instrument, NeedKind, Step
+from domain.views import CaseView
 from tests.unit.engagement_steps import RECORDED_AT, STATE, TODAY, engagement_after, whole_case
 
 T = TypeVar("T")
@@ -202,9 +203,17 @@ def test_a_request_the_application_refuses_stores_nothing(sent: list[dict[str, A
             continue
         stored = engagements.recorder.max_notification_id() or 0
         history = engagements.history(command.state)
-        refused = refusal(lambda: engagements.handle(command))  # noqa: B023 (called at once)
+        first = recorded_at_version(engagements, command)
+        answers: list[CaseView] = []
+        refused = refusal(lambda: answers.append(engagements.handle(command)))  # noqa: B023 (called at once)
         now = engagements.recorder.max_notification_id() or 0
-        if refused is None:
+        if first is not None:
+            # The same command under the same id again: the first answer, and nothing stored.
+            assert refused is None
+            assert answers == [engagements.case_at(command.state, first)]
+            assert now == stored
+            assert engagements.history(command.state) == history
+        elif refused is None:
             assert now == stored + 1
             assert len(engagements.history(command.state)) == len(history) + 1
         else:
@@ -212,6 +221,15 @@ def test_a_request_the_application_refuses_stores_nothing(sent: list[dict[str, A
             assert engagements.history(command.state) == history
             if isinstance(refused, UnknownParticipant):
                 assert command.state in ("ZZZ", "XKX")
+
+
+def recorded_at_version(engagements: Engagements, command: Command) -> int | None:
+    """The version at which this very command (its id and what it asks) was recorded, if it was."""
+    known = engagements.find(command.state)
+    try:
+        return known.recorded_version(command) if known is not None else None
+    except CommandIdReused:
+        return None  # the same id on another command: refused, as any refusal
 
 
 # The command line's parsers: only BadOption on bad input, and what they print they read back.
