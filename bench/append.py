@@ -36,7 +36,8 @@ def case_commands(state: str) -> list[Command]:
     common: dict[str, object] = {"state": state, "actor": "bench", "source": "bench"}
 
     def on(day: int) -> dict[str, object]:
-        return common | {"effective_date": date(2002, 1, day)}
+        # Named by the sender, as the command line names its commands.
+        return common | {"effective_date": date(2002, 1, day), "command_id": f"bench/{state}/{day}"}
 
     return [
         OpenEngagement.model_validate(on(1) | {"instruments": (Instrument.CONVENTION,)}),

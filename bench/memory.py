@@ -23,7 +23,11 @@ WARM_UP = 20
 
 def _opening(state: str) -> OpenEngagement:
     return OpenEngagement(
-        state=state, actor="bench", effective_date=date(2002, 1, 1), instruments=(Instrument.CONVENTION,)
+        state=state,
+        actor="bench",
+        effective_date=date(2002, 1, 1),
+        instruments=(Instrument.CONVENTION,),
+        command_id=f"bench/{state}/open",
     )
 
 

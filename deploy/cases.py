@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from temporalio.client import (
     Client,
+    RPCTimeoutOrCancelledError,
     WithStartWorkflowOperation,
     WorkflowUpdateFailedError,
 )
@@ -50,6 +53,20 @@ class ServerUnavailable(Exception):
     """The Temporal server could not be reached."""
 
 
+def new_command_id() -> str:
+    """A command id for one user action; every retry of that action sends it again."""
+    return str(uuid.uuid4())
+
+
+def update_id(command: Command) -> str:
+    """The update's id: the command's, with what it asks.
+
+    Temporal answers a second update of the same id in the same run with the first one's outcome; an id
+    reused for a different command therefore becomes a different update, which the workflow refuses.
+    """
+    return f"{command.command_id}/{command.digest()[:16]}"
+
+
 def start_input(settings: Settings, state: str) -> EngagementInput:
     return EngagementInput(state=state, due_days={Step(k): v for k, v in settings.due_days.items()})
 
@@ -62,6 +79,9 @@ async def send(client: Client, settings: Settings, command: Command) -> CaseView
     """
     if command.kind not in CLIENT_UPDATES:
         raise CommandRefused(f"'{command.kind}' is recorded by the engagement's own timers.")
+    if command.command_id is None:
+        # A programming error, not a user's: without the sender's id a retry could not be told apart.
+        raise ValueError("A command is sent under its sender's command id (see new_command_id).")
     operation = WithStartWorkflowOperation(
         EngagementWorkflow.run,
         start_input(settings, command.state),
@@ -74,6 +94,7 @@ async def send(client: Client, settings: Settings, command: Command) -> CaseView
             command.kind,
             command,
             start_workflow_operation=operation,
+            id=update_id(command),
             result_type=CaseView,
         )
     except WorkflowUpdateFailedError as error:
@@ -84,5 +105,9 @@ async def send(client: Client, settings: Settings, command: Command) -> CaseView
     except RPCError as error:
         raise ServerUnavailable(
             f"The Temporal server at {settings.temporal_address} did not answer: {error.message}"
+        ) from None
+    except RPCTimeoutOrCancelledError:
+        raise ServerUnavailable(
+            f"The engagement workflow of {command.state} did not answer in time (is a worker running?)"
         ) from None
     return case

@@ -75,36 +75,33 @@ def demo_commands(state: str, received: date, reached: int) -> list[Command]:
         ),
         ConcludeAssistance(**common, effective_date=date(2002, 3, 1)),
     ]
-    return steps[: reached + 1]
+    # Each demo command has the same id at every start: sent again, it is known and not recorded twice.
+    return [
+        step.model_copy(update={"command_id": f"demo/{state}/{n}"})
+        for n, step in enumerate(steps[: reached + 1])
+    ]
 
 
-def _already_recorded(case: CaseView | None, command: Command) -> bool:
-    """Whether a demo activity is in the case: activities may repeat, so sending one again is not refused."""
-    return (
-        case is not None
-        and isinstance(command, RecordAssistanceActivity)
-        and any(
-            dated.effective_date == command.effective_date and dated.activity == command.activity
-            for dated in case.activities
-        )
-    )
+def _version(case: CaseView | None) -> int:
+    return 0 if case is None else case.version
 
 
 async def load_demo(settings: Settings, console: Console) -> int:
-    """Send the demo commands; a step already recorded is skipped. Returns the steps recorded."""
+    """Send the demo commands; what an earlier start recorded is answered, not recorded again.
+
+    Returns the steps recorded now.
+    """
     client = await connect(settings)
     store = Engagements(settings.store_env("Engagements"))
     recorded = 0
     for state, received, reached in REQUESTS:
-        case = store.case(state)
+        before = _version(store.case(state))
         for command in demo_commands(state, received, reached):
-            if _already_recorded(case, command):
-                continue
             try:
-                case = await send(client, settings, command)
-                recorded += 1
+                await send(client, settings, command)
             except CommandRefused:
-                continue  # already there from an earlier start
+                continue  # a case changed by hand since: the demo leaves it as it is
+        recorded += _version(store.case(state)) - before
     console.print(f"Demo data: {len(REQUESTS)} engagements, {recorded} steps recorded now.")
     return recorded
 

@@ -81,10 +81,13 @@ def overdue(
             "step": deadline.step,
             "due_date": deadline.due_at.date(),
         }
+        # One reminder and one escalation per step and due date: that is their id, whichever run or
+        # reset of the workflow raises them.
+        named = f"{deadline.step.value}/{deadline.due_at.date().isoformat()}"
         if not deadline.reminded:
-            commands.append(SendReminder.model_validate(fields))
+            commands.append(SendReminder.model_validate(fields | {"command_id": f"reminder/{named}"}))
             updated.append(deadline.model_copy(update={"reminded": True}))
         else:
-            commands.append(Escalate.model_validate(fields))
+            commands.append(Escalate.model_validate(fields | {"command_id": f"escalation/{named}"}))
             updated.append(deadline.model_copy(update={"escalated": True}))
     return tuple(updated), commands

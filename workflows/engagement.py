@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,6 +12,7 @@ from functools import reduce
 from typing import TypeVar
 
 from temporalio import workflow
+from temporalio.api.common.v1 import Payload
 from temporalio.common import RawValue, RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
@@ -31,8 +33,9 @@ with workflow.unsafe.imports_passed_through():
         RecordTraining,
         Withdraw,
     )
-    from domain.errors import DomainError
+    from domain.errors import DomainError, Premature
     from domain.progress import Progress, anticipate, check
+    from domain.recorded import already_recorded
     from domain.views import CaseView, progress_of
     from workflows import deadlines
     from workflows.messages import WORKFLOW_NAME, EngagementInput, EngagementStatus, Refusal
@@ -57,16 +60,50 @@ FEWER_EVENTS_PATCH = "fewer-events-per-step"
 # this many events of the limit, so that a run resting between steps stays under it.
 HEADROOM_PATCH = "continue-within-headroom"
 HISTORY_HEADROOM = 10
+# Runs that reach this marker leave a premature command (one that needs a step this run does not know
+# of) to the event store to decide, instead of refusing it themselves: after a reset, a run's view of the
+# case can be behind the store, which holds what the discarded part of the run recorded.
+STORE_DECIDES_PATCH = "store-decides-premature"
 UNOPENED_LIFETIME = timedelta(hours=1)
 KEPT_REFUSALS = 20
+# The longest command id a command carries (domain.values.ShortText); a longer update id is hashed.
+LONGEST_COMMAND_ID = 200
 
 
 @dataclass
 class _Queued:
     command: Command
+    # A repeat of a command already recorded: the activity answers as it did the first time, and the
+    # progress the queue leads to does not count it again.
+    repeat: bool = False
+    # Premature as far as this run knows: the event store decides, and the queue's progress leaves it out.
+    unsure: bool = False
+    # A signal's command, whose refusal (nobody awaits an answer) goes to the status query's list; with
+    # `refused` already set, that is all its turn in the queue does, so refusals keep the signals' order.
+    signal: bool = False
+    refused: str | None = None
     result: CaseView | None = None
     error: ApplicationError | None = None
     done: bool = False
+
+    @property
+    def counted(self) -> bool:
+        """Whether the progress the queue leads to counts this command."""
+        return not (self.repeat or self.unsure or self.refused)
+
+
+@dataclass
+class _Arrival:
+    """A command a handler has received, waiting to be admitted to the queue (or refused)."""
+
+    command: Command
+    signal: bool
+    item: _Queued | None = None
+    refusal: DomainError | None = None
+
+    @property
+    def decided(self) -> bool:
+        return self.item is not None or self.refusal is not None
 
 
 def _first_line(error: Exception) -> str:
@@ -107,6 +144,25 @@ def _refused(error: DomainError) -> ApplicationError:
     return ApplicationError(str(error), type=type(error).__name__, non_retryable=True)
 
 
+def _named(command: Command, command_id: str) -> Command:
+    """`command` under the id its sender gave it, or else under `command_id`."""
+    if command.command_id is not None:
+        return command
+    return command.model_copy(update={"command_id": command_id})
+
+
+def _update_id() -> str:
+    """The id of the update being handled: the stock `temporal` client's name for its command.
+
+    Temporal keeps it when a reset reapplies the update, so the command keeps its id too.
+    """
+    info = workflow.current_update_info()
+    assert info is not None, "only update handlers and validators name a command by their update"
+    if len(info.id) <= LONGEST_COMMAND_ID:
+        return info.id
+    return "update/" + hashlib.sha256(info.id.encode()).hexdigest()
+
+
 @workflow.defn(name=WORKFLOW_NAME)
 class EngagementWorkflow:
     """One State's engagement. Updates answer with the case or the reason for refusal."""
@@ -119,11 +175,21 @@ class EngagementWorkflow:
         self.deadlines = start.deadlines
         self.loaded = start.case is not None
         self.queue: list[_Queued] = []
+        # Commands received and not yet admitted. Signals and updates that arrive in one workflow
+        # task come to the handlers in an order Temporal does not keep on replay (updates reapplied by
+        # a reset come before or after signals): they are admitted together, in an order of our own.
+        self.inbox: list[_Arrival] = []
         self.refusals: list[Refusal] = list(start.refusals)
         self.open_failed = False
         self.timer: asyncio.Task[None] | None = None
         self.timer_at: datetime | None = None
         self.headroom = 0
+        # How many signals of each content this workflow has received, over its runs: the ids of
+        # signals sent without one (see `_signal_id`).
+        self.signals_seen: dict[str, int] = dict(start.signals_seen)
+        # Whether `case` was read from the store by this execution of the workflow, not replayed from
+        # history: only validators may look at it (see `_validate`).
+        self.case_is_current = False
 
     @workflow.run
     async def run(self, start: EngagementInput) -> CaseView | None:
@@ -132,17 +198,21 @@ class EngagementWorkflow:
         if not self.loaded:
             # The event store is the record of truth: a new run resumes whatever it holds.
             self.case = await _load_case(CaseRef(state=start.state))
+            self.case_is_current = not workflow.unsafe.is_replaying()
             self._settle()
             self.loaded = True
         if start.open is not None and self.case is None:
-            self._enqueue(start.open)
+            # A start without an id is named by what it asks: the same start again is a retry.
+            self._enqueue(_Queued(_named(start.open, f"start/{start.open.digest()}")))
         while True:
             await self._wait()
+            self._admit_arrivals()
             while self.queue:
                 await self._process(self.queue[0])
                 self.queue.pop(0)
+                self._admit_arrivals()
             self._raise_alarms()
-            if self.queue:
+            if self.queue or self.inbox:
                 continue
             if self._finished():
                 await workflow.wait_condition(self._handled_or_queued)
@@ -158,6 +228,7 @@ class EngagementWorkflow:
                                 "case": self.case,
                                 "deadlines": self.deadlines,
                                 "refusals": tuple(self.refusals),
+                                "signals_seen": dict(self.signals_seen),
                             }
                         )
                     )
@@ -168,7 +239,7 @@ class EngagementWorkflow:
         An update arriving in the workflow task that finds the history long queues its command only
         after the loop looked at the queue; waiting for all handlers alone would wait forever.
         """
-        return workflow.all_handlers_finished() or bool(self.queue)
+        return workflow.all_handlers_finished() or bool(self.queue) or bool(self.inbox)
 
     async def _wait(self) -> None:
         alarm = deadlines.next_alarm(self.deadlines, self.start.due_days)
@@ -180,6 +251,7 @@ class EngagementWorkflow:
             await workflow.wait_condition(
                 lambda: (
                     bool(self.queue)
+                    or bool(self.inbox)
                     or self._finished()
                     or self._history_is_long()
                     or (timer is not None and timer.done())
@@ -189,7 +261,7 @@ class EngagementWorkflow:
         timeout = None if alarm is None else max(alarm - workflow.now(), timedelta(0))
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(
-                lambda: bool(self.queue) or self._finished() or self._history_is_long(),
+                lambda: bool(self.queue) or bool(self.inbox) or self._finished() or self._history_is_long(),
                 timeout=timeout,
             )
 
@@ -210,7 +282,7 @@ class EngagementWorkflow:
             self.timer, self.timer_at = asyncio.create_task(asyncio.sleep(delay)), alarm
 
     def _finished(self) -> bool:
-        if self.queue:
+        if self.queue or self.inbox:
             return False
         if self.case is None:
             unopened_for = workflow.now() - workflow.info().start_time
@@ -225,9 +297,14 @@ class EngagementWorkflow:
         )
 
     async def _process(self, item: _Queued) -> None:
+        if item.refused is not None:
+            self._refuse(item.command.kind, item.refused)
+            item.done = True
+            return
         try:
             item.result = await _record_command(item.command)
             self.case = item.result
+            self.case_is_current = not workflow.unsafe.is_replaying()
         except (ActivityError, ApplicationError) as error:
             # An activity's failure comes wrapped in an ActivityError; a local activity's final one,
             # as the activity raised it.
@@ -235,14 +312,17 @@ class EngagementWorkflow:
             message = cause.message if isinstance(cause, ApplicationError) else str(error)
             kind = cause.type if isinstance(cause, ApplicationError) else "ActivityError"
             item.error = ApplicationError(message, type=kind, non_retryable=True)
-            if isinstance(item.command, OpenEngagement) and self.case is None:
+            if item.signal:
+                self._refuse(item.command.kind, message)
+            # Refused with no case in the store: this run (started to carry the command) is done.
+            if self.case is None and (item.unsure or isinstance(item.command, OpenEngagement)):
                 self.open_failed = True
         item.done = True
         self._settle(after=item)
 
     def _settle(self, after: _Queued | None = None) -> None:
         """Recompute what the queue will lead to, and the deadlines of the steps now awaited."""
-        rest = [q.command for q in self.queue if q is not after]
+        rest = [q.command for q in self.queue if q is not after and q.counted]
         self.expected = reduce(anticipate, rest, progress_of(self.case))
         self.deadlines = deadlines.refreshed(self.deadlines, self.case, self.start.due_days)
 
@@ -254,62 +334,120 @@ class EngagementWorkflow:
         )
         for command in commands:
             try:
-                self._check(command)
+                if self._check(command) is None:
+                    self._enqueue(_Queued(command))
             except DomainError:
                 continue
-            self._enqueue(command)
 
-    def _check(self, command: Command) -> None:
+    def _check(self, command: Command) -> _Queued | None:
+        """Refuse `command` with the rule it breaks, or say what it repeats.
+
+        Returns the queued item a command repeats (a stand-in item when it repeats one recorded), or
+        None for a new command that the rules allow after everything queued.
+        """
         if command.state != self.start.state:
             raise DomainError(
                 f"This is the engagement of {self.start.state}; the command is for {command.state}."
             )
+        queued = {q.command.command_id: q for q in self.queue if q.command.command_id is not None}
+        if already_recorded({i: q.command.digest() for i, q in queued.items()}, command):
+            return queued[str(command.command_id)]
+        if self.case is not None and already_recorded(self.case.recorded_commands, command):
+            return _Queued(command, repeat=True)
         check(self.expected, command, workflow.now().date())
+        return None
 
-    def _enqueue(self, command: Command) -> _Queued:
-        command = command.model_copy(update={"command_id": str(workflow.uuid4())})
-        item = _Queued(command)
+    def _enqueue(self, item: _Queued) -> _Queued:
         self.queue.append(item)
-        self.expected = anticipate(self.expected, command)
+        if item.counted:
+            self.expected = anticipate(self.expected, item.command)
         return item
 
+    def _admit(self, command: Command, *, signal: bool = False) -> _Queued:
+        """Queue `command`, or find the queued item it repeats; raise the rule that refuses it."""
+        try:
+            repeated = self._check(command)
+        except Premature:
+            if not workflow.patched(STORE_DECIDES_PATCH):
+                raise
+            return self._enqueue(_Queued(command, unsure=True, signal=signal))
+        if repeated is None:
+            return self._enqueue(_Queued(command, signal=signal))
+        if repeated.repeat:
+            # Recorded already: the activity finds it and answers with the case as it left it.
+            return self._enqueue(_Queued(command, repeat=True, signal=signal))
+        return repeated
+
     def _validate(self, command: Command) -> None:
-        if self.loaded:
-            try:
-                self._check(command)
-            except DomainError as error:
+        if not self.loaded:
+            return
+        try:
+            self._check(_named(command, _update_id()))
+        except Premature as error:
+            # A view of the case read from the store by this very execution is the store's; one replayed
+            # from history (after a reset, say) may be behind it, so the handler leaves it to the store.
+            # Validators run only for new updates and record nothing: this cannot break a replay.
+            if self.case_is_current:
                 raise _refused(error) from None
+        except DomainError as error:
+            raise _refused(error) from None
+
+    def _admit_arrivals(self) -> None:
+        """Admit what the handlers received: signals first, then updates, each kind in its order."""
+        arrivals = sorted(self.inbox, key=lambda arrival: not arrival.signal)
+        self.inbox = []
+        for arrival in arrivals:
+            try:
+                arrival.item = self._admit(arrival.command, signal=arrival.signal)
+            except DomainError as error:
+                arrival.refusal = error
+                if arrival.signal:
+                    # Decided now, listed in its turn: refusals come in the order the signals did.
+                    self._enqueue(_Queued(arrival.command, signal=True, refused=str(error)))
+                elif self.case is None and not self.queue:
+                    # A run started only to carry this refused command has nothing left to do.
+                    self.open_failed = True
+
+    async def _received(self, command: Command, *, signal: bool) -> _Arrival:
+        arrival = _Arrival(command, signal=signal)
+        self.inbox.append(arrival)
+        await workflow.wait_condition(lambda: arrival.decided)
+        return arrival
 
     async def _submit(self, command: Command) -> CaseView:
-        await workflow.wait_condition(lambda: self.loaded)
-        try:
-            self._check(command)
-        except DomainError as error:
-            # A run started only to carry this refused command has nothing left to do.
-            self.open_failed = self.case is None and not self.queue
-            raise _refused(error) from None
-        item = self._enqueue(command)
+        arrival = await self._received(_named(command, _update_id()), signal=False)
+        if arrival.refusal is not None:
+            raise _refused(arrival.refusal) from None
+        item = arrival.item
+        assert item is not None
         await workflow.wait_condition(lambda: item.done)
         if item.error is not None:
             raise item.error
         assert item.result is not None
         return item.result
 
+    def _signal_id(self, name: str, payload: Payload) -> str:
+        """The id of a signal sent without one, from what Temporal keeps across resets and retries.
+
+        Its name and content, and how many signals with the same had come before: a reset reapplies
+        the signals after its point in their order, so each gets the id it had the first time.
+        """
+        content = hashlib.sha256(name.encode() + b"\0" + payload.data).hexdigest()[:32]
+        seen = self.signals_seen.get(content, 0)
+        self.signals_seen[content] = seen + 1
+        return f"signal/{content}/{seen}"
+
     async def _signal(self, model: type[Command], payload: RawValue) -> None:
         """Decode and check a signal; what cannot be acted on goes to `refusals` (signals answer nothing)."""
         kind = str(model.model_fields["kind"].default)
+        # Counted before anything else, so that an unreadable signal keeps its place in the count too.
+        signal_id = self._signal_id(kind, payload.payload)
         try:
             command = workflow.payload_converter().from_payload(payload.payload, model)
         except Exception as error:  # the payload converter raises whatever the model's validation raises
             self._refuse(kind, f"The {kind} signal could not be read: {_first_line(error)}")
             return
-        await workflow.wait_condition(lambda: self.loaded)
-        try:
-            self._check(command)
-        except DomainError as error:
-            self._refuse(kind, str(error))
-            return
-        self._enqueue(command)
+        await self._received(_named(command, signal_id), signal=True)
 
     def _refuse(self, kind: str, reason: str) -> None:
         workflow.logger.warning("Refused %s signal: %s", kind, reason)
@@ -322,7 +460,7 @@ class EngagementWorkflow:
     def status(self) -> EngagementStatus:
         return EngagementStatus(
             case=self.case,
-            pending=tuple(q.command.kind for q in self.queue),
+            pending=tuple(q.command.kind for q in self.queue) + tuple(a.command.kind for a in self.inbox),
             deadlines=self.deadlines,
             refusals=tuple(self.refusals),
         )

@@ -65,6 +65,8 @@ class EngagementInput(BaseModel):
     case: CaseView | None = None
     deadlines: tuple[Deadline, ...] = ()
     refusals: tuple[Refusal, ...] = ()
+    # Signals received so far, by content: carried on so that their ids stay what they were.
+    signals_seen: dict[str, int] = Field(default_factory=dict)
 
 
 class EngagementStatus(BaseModel):

@@ -124,14 +124,34 @@ async def running_engine(
                 await end_workflow(env.client, state)
 
 
+async def settled_run(handle: WorkflowHandle[Any, Any]) -> None:
+    """Wait until the workflow's latest run has no workflow task scheduled or running, twice in a row."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    seen: tuple[str, int] | None = None
+    while time.monotonic() < deadline:
+        described = (await handle.describe()).raw_description
+        now = (
+            described.workflow_execution_info.execution.run_id,
+            described.workflow_execution_info.history_length,
+        )
+        if not described.HasField("pending_workflow_task") and now == seen:
+            return
+        seen = now
+        await asyncio.sleep(0.1)
+
+
 async def end_workflow(client: Client, state: str) -> None:
     """Terminate the State's workflow if it still runs.
 
     Left running, its timers would fire on a task queue nobody polls, and the time-skipping
     server stops skipping time while a workflow task waits: later tests' sleeps would hang.
+    The run is let settle first: one terminated while a workflow task is in flight (a run that
+    has just continued as new, say) leaves the time-skipping server holding time still for good.
     """
+    handle = client.get_workflow_handle(workflow_id(state))
     try:
-        await client.get_workflow_handle(workflow_id(state)).terminate(reason="the test is over")
+        await settled_run(handle)
+        await handle.terminate(reason="the test is over")
     except RPCError as error:
         if error.status is not RPCStatusCode.NOT_FOUND:
             raise
