@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Annotated
 
 import typer
 
 from activities.engagements import Engagements
-from deploy.cases import send
+from deploy.cases import ServerUnavailable, new_command_id, send
 from deploy.console import Context, fail, render_case, render_history
 from deploy.options import gap_items, parse_amount, parse_date, parse_instruments
 from deploy.worker import connect
@@ -38,18 +39,38 @@ Effective = Annotated[
 Source = Annotated[str | None, typer.Option(help="Where the fact comes from (a document, a note).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Note = Annotated[str | None, typer.Option(help="A note kept with the step.")]
+CommandId = Annotated[
+    str | None,
+    typer.Option(
+        "--command-id",
+        help="Name this command, to send it again safely: the same id and command are recorded once.",
+    ),
+]
+# How long the command line keeps resending a command the server did not answer (a restarting worker,
+# a server coming back): under the same id, so that it is recorded once however often it is sent.
+PATIENCE_S = 60.0
 
 
 def _record(ctx: typer.Context, command: Command, as_json: bool) -> None:
     context: Context = ctx.obj
 
     async def deliver() -> CaseView:
-        client = await connect(context.settings)
-        return await send(client, context.settings, command)
+        deadline = time.monotonic() + PATIENCE_S
+        while True:
+            try:
+                client = await connect(context.settings)
+                return await send(client, context.settings, command)
+            except (ServerUnavailable, RuntimeError) as error:
+                if time.monotonic() > deadline:
+                    raise ServerUnavailable(
+                        f"{str(error).rstrip('.')}; nothing is lost: send it again with --command-id "
+                        f"{command.command_id} and it is recorded once."
+                    ) from None
+                await asyncio.sleep(1.0)
 
     case = context.run(lambda: asyncio.run(deliver()))
     if as_json:
-        typer.echo(case.model_dump_json(indent=2))
+        typer.echo(case.model_dump_json(indent=2, exclude={"recorded_commands"}))
     else:
         nxt = case.stage.value if case.stage else "nothing — the engagement is " + case.status.value
         context.console.print(
@@ -59,12 +80,24 @@ def _record(ctx: typer.Context, command: Command, as_json: bool) -> None:
 
 
 def _common(
-    ctx: typer.Context, state: str, effective: str | None, source: str | None, option: str = "--effective"
+    ctx: typer.Context,
+    state: str,
+    effective: str | None,
+    source: str | None,
+    command_id: str | None,
+    option: str = "--effective",
 ) -> dict[str, object]:
     context: Context = ctx.obj
     code = context.participant(state).code
     day = context.run(lambda: parse_date(effective, option, context.today()))
-    return {"state": code, "actor": context.actor, "effective_date": day, "source": source}
+    return {
+        "state": code,
+        "actor": context.actor,
+        "effective_date": day,
+        "source": source,
+        # One command id per invocation: the retries above resend it, and so may the user.
+        "command_id": command_id or new_command_id(),
+    }
 
 
 def _build(ctx: typer.Context, cls: type[Command], **fields: object) -> Command:
@@ -85,12 +118,13 @@ def open_case(
     partner: Annotated[list[str] | None, typer.Option(help="A partner organization (repeat).")] = None,
     note: Note = None,
     source: Source = None,
+    command_id: CommandId = None,
     as_json: AsJson = False,
 ) -> None:
     """Record a State's request: opens its engagement."""
     context: Context = ctx.obj
     participant = context.participant(state)
-    fields = _common(ctx, participant.code, received, source, option="--received")
+    fields = _common(ctx, participant.code, received, source, command_id, option="--received")
     fields["instruments"] = context.run(lambda: parse_instruments(instruments))
     command = _build(ctx, OpenEngagement, **fields, partners=tuple(partner or ()), note=note)
     _record(ctx, command, as_json)
@@ -128,10 +162,11 @@ def advance(
         list[str] | None, typer.Option(help="legislation: a gap item the bills address (repeat).")
     ] = None,
     officials: Annotated[int, typer.Option(min=0, help="training: officials trained.")] = 0,
+    command_id: CommandId = None,
     as_json: AsJson = False,
 ) -> None:
     """Record a step; with no step options it completes with empty defaults."""
-    fields = _common(ctx, state, effective, source)
+    fields = _common(ctx, state, effective, source, command_id)
     command: Command
     if step is Step.REQUEST:
         fail("The request is recorded by `palermo case open`, with its instruments.")
@@ -188,10 +223,11 @@ def record_activity(
     effective: Effective = None,
     source: Source = None,
     note: Note = None,
+    command_id: CommandId = None,
     as_json: AsJson = False,
 ) -> None:
     """Record one assistance activity while the assistance step goes on."""
-    fields = _common(ctx, state, effective, source)
+    fields = _common(ctx, state, effective, source, command_id)
     amount = ctx.obj.run(lambda: parse_amount(cost))
     act = _build_value(
         ctx, AssistanceActivity, kind=kind, experts=tuple(expert or ()), cost=amount, donor=donor, note=note
@@ -210,10 +246,11 @@ def record_bill(
     ] = None,
     effective: Effective = None,
     source: Source = None,
+    command_id: CommandId = None,
     as_json: AsJson = False,
 ) -> None:
     """Record a bill reaching a stage (drafted, submitted, enacted) before legislation concludes."""
-    fields = _common(ctx, state, effective, source)
+    fields = _common(ctx, state, effective, source, command_id)
     b = _build_value(
         ctx,
         Bill,
@@ -232,10 +269,11 @@ def withdraw(
     reason: Annotated[str, typer.Option(help="Why the engagement is withdrawn.")],
     effective: Effective = None,
     source: Source = None,
+    command_id: CommandId = None,
     as_json: AsJson = False,
 ) -> None:
     """Withdraw an engagement; it takes no more steps."""
-    fields = _common(ctx, state, effective, source)
+    fields = _common(ctx, state, effective, source, command_id)
     _record(ctx, _build(ctx, Withdraw, **fields, reason=reason), as_json)
 
 
@@ -257,7 +295,7 @@ def show(
     if case is None:
         fail(f"{code} has no engagement.")
     elif as_json:
-        typer.echo(case.model_dump_json(indent=2))
+        typer.echo(case.model_dump_json(indent=2, exclude={"recorded_commands"}))
     else:
         render_case(context.console, case)
 
