@@ -7,6 +7,7 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
+from fastapi.responses import JSONResponse
 
 from activities.engagements import HistoryEntry
 from activities.regions import Region
@@ -16,6 +17,7 @@ from deploy.web.access import ApiUser, Wired, api_roles, check_act, check_read, 
 from deploy.web.api_models import REFUSALS, CaseDetail, CaseSummary, RawEvent, Stage, detail, summary
 from deploy.web.casebook import CaseFilter, select
 from deploy.web.errors import ApiError
+from deploy.web.idempotency import IdempotencyKey, fingerprint, once
 from deploy.web.services import Services
 from domain.engagement import engagement_id
 from domain.user import Role
@@ -92,18 +94,42 @@ def raw_history(
     ]
 
 
-async def _act(wired: Services, user: UserRecord, state: str, kind: str, body: b.Body) -> CaseDetail:
-    command = b.command_of(kind, body, state=state, actor=user.name, today=wired.today())
-    return detail(await wired.send(command), wired)
+async def _act(
+    wired: Services,
+    user: UserRecord,
+    state: str,
+    kind: str,
+    body: b.Body,
+    key: str | None,
+    path: str,
+    status: int = status.HTTP_200_OK,
+) -> JSONResponse:
+    """Send the body's command once per Idempotency-Key; the answer is the case as it then stands."""
+
+    async def record(command_id: str) -> tuple[int, CaseDetail]:
+        command = b.command_of(
+            kind, body, state=state, actor=user.name, today=wired.today(), command_id=command_id
+        )
+        return status, detail(await wired.send(command), wired)
+
+    return await once(wired, user, key, fingerprint("POST", path, body), record)
 
 
-@router.post("/cases", status_code=status.HTTP_201_CREATED, summary="Open an engagement (a State's request)")
+@router.post(
+    "/cases",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CaseDetail,
+    summary="Open an engagement (a State's request)",
+)
 async def open_case(
-    body: b.OpenBody, wired: Wired, user: Annotated[UserRecord, Depends(api_roles(Role.OFFICER))]
-) -> CaseDetail:
+    body: b.OpenBody,
+    wired: Wired,
+    user: Annotated[UserRecord, Depends(api_roles(Role.OFFICER))],
+    key: IdempotencyKey = None,
+) -> JSONResponse:
     code = wired.participant(body.state).code
     check_act(user, code)
-    return await _act(wired, user, code, "open", body)
+    return await _act(wired, user, code, "open", body, key, "/api/cases", status.HTTP_201_CREATED)
 
 
 # Every step after the request, by the name of its path and the workflow's update, with its summary.
@@ -123,13 +149,16 @@ STEPS = (
 def _step_route(kind: str, summary: str) -> None:
     """POST /api/cases/{state}/<kind>, whose body is the step's own model (so the schema names its fields)."""
 
-    async def record_step(state: Actionable, body: b.Body, user: ApiUser, wired: Wired) -> CaseDetail:
-        return await _act(wired, user, state, kind, body)
+    async def record_step(
+        state: Actionable, body: b.Body, user: ApiUser, wired: Wired, key: IdempotencyKey = None
+    ) -> JSONResponse:
+        path = f"/api/cases/{state}/{kind}"
+        return await _act(wired, user, state, kind, body, key, path)
 
     record_step.__annotations__["body"] = b.COMMANDS[kind][0]
     # The name makes the route's name and operationId, as a handler written out by hand would.
     record_step.__name__ = record_step.__qualname__ = kind
-    router.post(f"/cases/{{state}}/{kind}", summary=summary)(record_step)
+    router.post(f"/cases/{{state}}/{kind}", response_model=CaseDetail, summary=summary)(record_step)
 
 
 for _kind, _summary in STEPS:

@@ -97,9 +97,16 @@ COMMANDS: dict[str, tuple[type[Body], type[Command]]] = {
 }
 
 
-def command_of(kind: str, body: Body, *, state: str, actor: str, today: date) -> Command:
-    """The command a body asks for, on behalf of `actor`; the effective date defaults to today."""
+def command_of(
+    kind: str, body: Body, *, state: str, actor: str, today: date, command_id: str
+) -> Command:
+    """The command a body asks for, on behalf of `actor`, under the sender's id (default date: today)."""
     command_class = COMMANDS[kind][1]
     fields = {name: getattr(body, name) for name in type(body).model_fields}
-    fields |= {"state": state, "actor": actor, "effective_date": body.effective_date or today}
+    fields |= {
+        "state": state,
+        "actor": actor,
+        "effective_date": body.effective_date or today,
+        "command_id": command_id,
+    }
     return command_class.model_validate(fields)

@@ -25,6 +25,7 @@ CONFLICTS = frozenset(
         "StepOutOfOrder",
         "BillStageOutOfOrder",
         "LegislationPending",
+        "CommandIdReused",
     }
 )
 NOT_FOUND = frozenset({"EngagementNotOpen"})

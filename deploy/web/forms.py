@@ -7,8 +7,18 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from deploy.cases import new_command_id
 from deploy.options import gap_items
 from deploy.web.bodies import COMMANDS, Body
+
+# What a form's command id may be: the page makes a UUID; anything else a client sends is replaced.
+COMMAND_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+
+
+def form_command_id(form: FormData) -> str:
+    """The id the page gave the form's command, sent again when the form is; a new one if none came."""
+    given = form.get("command_id")
+    return given if isinstance(given, str) and COMMAND_ID.fullmatch(given) else new_command_id()
 
 
 def _text(form: FormData, name: str) -> str | None:

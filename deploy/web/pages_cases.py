@@ -17,7 +17,7 @@ from deploy.web.api_models import Stage, summary
 from deploy.web.bodies import COMMANDS, OpenBody, command_of
 from deploy.web.casebook import STAGES, CaseFilter, open_steps, select
 from deploy.web.errors import ApiError, sentence
-from deploy.web.forms import body_of
+from deploy.web.forms import body_of, form_command_id
 from deploy.web.services import Services
 from deploy.web.views import BlankIsNone, check_csrf, flash, redirect, render
 from domain.checklist import CHECKLIST
@@ -125,7 +125,10 @@ async def _record(request: Request, wired: Services, user: UserRecord, kind: str
         if isinstance(body, OpenBody):
             state = (await run_in_threadpool(wired.participant, body.state)).code
         check_act(user, state)
-        case = await wired.send(command_of(kind, body, state=state, actor=user.name, today=wired.today()))
+        command = command_of(
+            kind, body, state=state, actor=user.name, today=wired.today(), command_id=form_command_id(form)
+        )
+        case = await wired.send(command)
     except ValidationError as error:
         flash(request, sentence(error.errors()), error=True)
         return state

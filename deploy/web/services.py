@@ -12,6 +12,7 @@ from temporalio.client import Client
 from activities.engagements import Engagements
 from activities.logs import EventLog
 from activities.participants import Participant, ParticipantDirectory, directory
+from activities.request_keys import RequestKeys
 from activities.users import Users
 from deploy.cases import ServerUnavailable, send
 from deploy.read_models import sources
@@ -44,6 +45,7 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     users: Users = field(init=False)
     engagements: Engagements = field(init=False)
+    request_keys: RequestKeys = field(init=False)
     book: CaseBook = field(init=False)
     participants: ParticipantDirectory = field(init=False)
     logs: list[EventLog] = field(init=False)
@@ -56,6 +58,7 @@ class Services:
         self.engagements = opened(
             lambda: Engagements(self.settings.store_env("Engagements"), participants=self.participants)
         )
+        self.request_keys = opened(lambda: RequestKeys(self.settings.store_env("RequestKeys")))
         self.logs = sources(self.settings)
         self.book = CaseBook(next(log for log in self.logs if log.name == "Engagements"))
 

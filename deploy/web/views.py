@@ -15,12 +15,16 @@ from starlette.datastructures import FormData
 
 from activities.regions import region_of
 from activities.users import UserRecord
+from deploy.cases import new_command_id
 from deploy.web.errors import ApiError
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.filters["region"] = lambda code: r.value if (r := region_of(code)) else "—"
 templates.env.filters["words"] = lambda name: str(name).replace("_", " ")
+# Each form a page shows names its command once: submitted twice (a double click, a resent form), it is
+# recorded once.
+templates.env.globals["new_command_id"] = new_command_id
 
 
 def _blank_is_none(value: object) -> object:
