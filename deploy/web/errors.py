@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from eventsourcing.persistence import PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -99,6 +100,11 @@ def _status_and_sentence(request: Request, error: Exception) -> tuple[int, str, 
         return status_of_refusal(error), str(error), None
     if isinstance(error, ServerUnavailable):
         return 503, str(error), None
+    if isinstance(error, PersistenceError):
+        # A database restarting, or its connections all taken: the request may be sent again, and with
+        # its Idempotency-Key it is recorded once whatever this one did.
+        said = "The event store did not answer; send the request again (with its Idempotency-Key)."
+        return 503, said, {"Retry-After": "1"}
     if isinstance(error, UnknownUser):
         return 404, str(error), None
     if isinstance(error, UserAlreadyExists):
@@ -137,6 +143,7 @@ def install(app: FastAPI, page: Any) -> None:
         ValidationError,
         CommandRefused,
         ServerUnavailable,
+        PersistenceError,
         DomainError,
         Exception,
     ):

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 import pytest_asyncio
+from eventsourcing.persistence import OperationalError
 from temporalio.testing import WorkflowEnvironment
 
 from activities.regions import REGION_OF
@@ -168,4 +170,23 @@ async def test_a_key_that_is_no_token_is_a_422(opened: Opened) -> None:
         answer = await opened.post(path, key, {"activity": {"kind": "workshop"}})
         assert answer.status_code == 422, answer.text
         assert "Idempotency-Key" in answer.json()["error"]
+    assert activities_of(opened) == []
+
+
+async def test_a_store_that_does_not_answer_is_a_503_to_retry(
+    opened: Opened, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreachable(*_: object) -> None:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(opened.web.app.state.services.request_keys, "answered", unreachable)
+    answer = await opened.post(
+        f"/api/cases/{opened.state}/assistance_activity", "k-9", {"activity": {"kind": "workshop"}}
+    )
+
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"] == "1"
+    assert answer.json() == {
+        "error": "The event store did not answer; send the request again (with its Idempotency-Key)."
+    }
     assert activities_of(opened) == []
