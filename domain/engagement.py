@@ -36,7 +36,7 @@ from domain.values import (
     LegislationOutcome,
     Step,
 )
-from domain.views import CaseView
+from domain.views import CaseView, DatedActivity, Reminder
 
 # engagement_id lives in domain.identity (events need it too) and is asked of the aggregate's module.
 __all__ = ["Engagement", "engagement_id"]
@@ -143,7 +143,35 @@ class Engagement(BaseAggregate[UUID]):
         )
 
     def view(self) -> CaseView:
-        return CaseView.of(self)
+        """The case as officers, the workflow and the command line see it."""
+        progress = self.progress
+        awaiting = progress.awaiting()
+        return CaseView(
+            state=progress.state,
+            state_name=self.state_name,
+            status=progress.status,
+            stage=progress.stage,
+            completed_steps=progress.completed,
+            awaiting=awaiting,
+            instruments=progress.instruments,
+            partners=self.partners,
+            received=progress.received,
+            version=self.version,
+            opened_at=self.created_on,
+            modified_at=self.modified_on,
+            law_summary_document=self.law_summary.document if self.law_summary else None,
+            focal_point=self.focal_point,
+            gap_items=self.gap_items,
+            activities=tuple(DatedActivity(effective_date=d, activity=a) for d, a in self.activities),
+            assistance_requested=self.assistance_requested,
+            bills=progress.bills,
+            legislation_outcome=self.legislation_outcome,
+            officials_trained=self.officials_trained,
+            reminders=tuple(Reminder(step=s, due_date=d, escalated=e) for s, d, e in self.reminders),
+            withdrawal_reason=self.withdrawal_reason,
+            awaited_since={s: t for s, t in self.awaited_since.items() if s in awaiting},
+            recorded_commands=self.command_digests(),
+        )
 
 
 Fields = dict[str, Any]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from datetime import date, datetime
+from typing import Any, ClassVar, Protocol
 from uuid import UUID
 
 from eventsourcing.domain import CanInitAggregate
 
 from domain.facts import Fact
 from domain.identity import state_of_engagement
+from domain.progress import Progress
 from domain.values import (
     AssistanceActivity,
     Bill,
@@ -22,8 +23,26 @@ from domain.values import (
     Text,
 )
 
-if TYPE_CHECKING:
-    from domain.engagement import Engagement
+
+class CaseRecord(Protocol):
+    """What engagement events change: the Engagement aggregate's state (domain.engagement)."""
+
+    progress: Progress
+    law_summary: LawSummaryReceived | None
+    focal_point: FocalPoint | None
+    gap_items: tuple[GapItem, ...]
+    activities: tuple[tuple[date, AssistanceActivity], ...]
+    assistance_requested: bool | None
+    legislation_outcome: LegislationOutcome | None
+    officials_trained: int | None
+    reminders: tuple[tuple[Step, date, bool], ...]
+    withdrawal_reason: str | None
+
+    def start(self, event: RequestReceived) -> None: ...
+
+    def complete(self, step: Step, at: datetime) -> None: ...
+
+    def remember(self, command_id: str | None, digest: str | None, version: int) -> None: ...
 
 
 class EngagementEvent(Fact):
@@ -53,7 +72,7 @@ class EngagementEvent(Fact):
         aggregate.remember(self.command_id, self.command_digest, self.originator_version)
         self.apply_to(aggregate)
 
-    def apply_to(self, engagement: Engagement) -> None:
+    def apply_to(self, engagement: CaseRecord) -> None:
         """Change the engagement's state; runs again on every replay, so it decides nothing."""
 
 
@@ -77,7 +96,7 @@ class LawSummaryReceived(EngagementEvent):
     document: ShortText | None = None
     note: Text | None = None
 
-    def apply_to(self, engagement: Engagement) -> None:
+    def apply_to(self, engagement: CaseRecord) -> None:
         engagement.law_summary = self
         engagement.complete(Step.LAW_SUMMARY, self.timestamp)
 
@@ -87,7 +106,7 @@ class FocalPointNamed(EngagementEvent):
 
     focal_point: FocalPoint | None = None
 
-    def apply_to(self, engagement: Engagement) -> None:
+    def apply_to(self, engagement: CaseRecord) -> None:
         engagement.focal_point = self.focal_point
         engagement.complete(Step.FOCAL_POINT, self.timestamp)
 
@@ -98,7 +117,7 @@ class GapListDrawnUp(EngagementEvent):
     items: tuple[GapItem, ...] = ()
     note: Text | None = None
 
-    def apply_to(self, engagement: Engagement) -> None:
+    def apply_to(self, engagement: CaseRecord) -> None:
         engagement.gap_items = self.items
         engagement.complete(Step.GAP_LIST, self.timestamp)
 
@@ -108,7 +127,7 @@ class AssistanceActivityRecorded(EngagementEvent):
 
     activity: AssistanceActivity
 
-    def apply_to(self, engagement: Engagement) -> None:
+    def apply_to(self, engagement: CaseRecord) -> None:
         engagement.activities += ((self.effective_date, self.activity),)
 
 
@@ -119,7 +138,7 @@ class AssistanceConcluded(EngagementEvent):
     requested: bool = True
     note: Text | None = None
 
-    def apply_to(self, engagement: Engagement) -> None:
+    def apply_to(self, engagement: CaseRecord) -> None:
         engagement.activities += tuple((self.effective_date, a) for a in self.activities)
         engagement.assistance_requested = self.requested
         engagement.complete(Step.ASSISTANCE, self.timestamp)
@@ -130,7 +149,7 @@ class BillAdvanced(EngagementEvent):
 
     bill: Bill
 
-    def apply_to(self, engagement: Engagement) -> None:
+    def apply_to(self, engagement: CaseRecord) -> None:
         engagement.progress = engagement.progress.with_bills([self.bill])
 
 
@@ -141,7 +160,7 @@ class LegislationConcluded(EngagementEvent):
     bills: tuple[Bill, ...] = ()
     note: Text | None = None
 
-    def apply_to(self, engagement: Engagement) -> None:
+    def apply_to(self, engagement: CaseRecord) -> None:
         engagement.progress = engagement.progress.with_bills(self.bills)
         engagement.legislation_outcome = self.outcome
         engagement.complete(Step.LEGISLATION, self.timestamp)
@@ -153,7 +172,7 @@ class TrainingHeld(EngagementEvent):
     officials_trained: int = 0
     note: Text | None = None
 
-    def apply_to(self, engagement: Engagement) -> None:
+    def apply_to(self, engagement: CaseRecord) -> None:
         engagement.officials_trained = self.officials_trained
         engagement.complete(Step.TRAINING, self.timestamp)
 
@@ -163,7 +182,7 @@ class EngagementWithdrawn(EngagementEvent):
 
     reason: Text
 
-    def apply_to(self, engagement: Engagement) -> None:
+    def apply_to(self, engagement: CaseRecord) -> None:
         engagement.withdrawal_reason = self.reason
         engagement.progress = engagement.progress.withdrawn()
 
@@ -174,7 +193,7 @@ class ReminderSent(EngagementEvent):
     step: Step
     due_date: date
 
-    def apply_to(self, engagement: Engagement) -> None:
+    def apply_to(self, engagement: CaseRecord) -> None:
         engagement.reminders += ((self.step, self.due_date, False),)
 
 
@@ -184,5 +203,5 @@ class StepEscalated(EngagementEvent):
     step: Step
     due_date: date
 
-    def apply_to(self, engagement: Engagement) -> None:
+    def apply_to(self, engagement: CaseRecord) -> None:
         engagement.reminders += ((self.step, self.due_date, True),)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from pydantic import Field
 
@@ -19,9 +18,6 @@ from domain.values import (
     Step,
     Value,
 )
-
-if TYPE_CHECKING:
-    from domain.engagement import Engagement
 
 
 class DatedActivity(Value):
@@ -69,36 +65,6 @@ class CaseView(Value):
     # The id of every command recorded, with its digest: the workflow tells a retry from a new command
     # by them. A view that an older history carries has none.
     recorded_commands: dict[str, str] = Field(default_factory=dict)
-
-    @classmethod
-    def of(cls, engagement: Engagement) -> CaseView:
-        progress = engagement.progress
-        return cls(
-            state=progress.state,
-            state_name=engagement.state_name,
-            status=progress.status,
-            stage=progress.stage,
-            completed_steps=progress.completed,
-            awaiting=progress.awaiting(),
-            instruments=progress.instruments,
-            partners=engagement.partners,
-            received=progress.received,
-            version=engagement.version,
-            opened_at=engagement.created_on,
-            modified_at=engagement.modified_on,
-            law_summary_document=(engagement.law_summary.document if engagement.law_summary else None),
-            focal_point=engagement.focal_point,
-            gap_items=engagement.gap_items,
-            activities=tuple(DatedActivity(effective_date=d, activity=a) for d, a in engagement.activities),
-            assistance_requested=engagement.assistance_requested,
-            bills=progress.bills,
-            legislation_outcome=engagement.legislation_outcome,
-            officials_trained=engagement.officials_trained,
-            reminders=tuple(Reminder(step=s, due_date=d, escalated=e) for s, d, e in engagement.reminders),
-            withdrawal_reason=engagement.withdrawal_reason,
-            awaited_since={s: t for s, t in engagement.awaited_since.items() if s in progress.awaiting()},
-            recorded_commands=engagement.command_digests(),
-        )
 
 
 def progress_of(case: CaseView | None) -> Progress | None:

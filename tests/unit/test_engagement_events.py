@@ -14,14 +14,14 @@ from eventsourcing.utils import resolve_topic
 from hypothesis import HealthCheck, given, settings, target
 from hypothesis import strategies as st
 
-from activities.store import JsonTranscoder, PydanticMapper
+from activities.store.mapper import JsonTranscoder, PydanticMapper
 from domain import events as ev
 from domain.commands import Command, Escalate, SendReminder
 from domain.engagement import Engagement, engagement_id
 from domain.errors import DomainError
 from domain.progress import Progress, anticipate, check
 from domain.values import Bill, BillStage, Instrument, Step
-from domain.views import CaseView, progress_of
+from domain.views import progress_of
 from tests.unit.engagement_steps import (
     RECEIVED,
     RECORDED_AT,
@@ -284,7 +284,7 @@ def test_anticipated_progress_matches_the_recorded_case(sequence: list[Command])
 
 def test_anticipate_runs_ahead_of_a_queue_of_commands() -> None:
     queue = [law_summary(), focal_point(), gap_list(), assistance(), bill(), legislation()]
-    expected = progress_of(CaseView.of(Engagement.open(open_engagement(), STATE_NAME, RECORDED_AT)))
+    expected = progress_of(Engagement.open(open_engagement(), STATE_NAME, RECORDED_AT).view())
 
     for command in queue:
         check(expected, command, RECORDED_AT.date())
