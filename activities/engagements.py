@@ -11,7 +11,7 @@ from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
 from activities.participants import ParticipantDirectory, directory
-from activities.recorders import ChainedApplication
+from activities.store.recorders import ChainedApplication
 from domain.commands import Command, OpenEngagement
 from domain.engagement import Engagement, engagement_id
 from domain.events import EngagementEvent

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from activities.engagements import CONFLICT_RETRIES, Clock, utc_now
 from activities.participants import ParticipantDirectory, directory
-from activities.recorders import ChainedApplication
+from activities.store.recorders import ChainedApplication
 from domain.errors import EffectiveDateInFuture
 from domain.outreach import (
     CooperationActivity,

@@ -9,7 +9,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from activities.engagements import Clock, utc_now
-from activities.recorders import ChainedApplication
+from activities.store.recorders import ChainedApplication
 from domain.request_key import AnsweredRequest, RequestAnswered, request_key_id
 
 

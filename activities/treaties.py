@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from activities.engagements import Clock, utc_now
 from activities.participants import ParticipantDirectory, directory
-from activities.recorders import ChainedApplication
+from activities.store.recorders import ChainedApplication
 from activities.untc import TableAction, TableRefused, TableRow, duplicates
 from domain.errors import UnknownParticipant
 from domain.facts import Fact

@@ -15,10 +15,10 @@ from pydantic import BaseModel, ConfigDict
 
 from activities.engagements import Clock, utc_now
 from activities.participants import ParticipantDirectory, directory
-from activities.regions import parse_region, region_of
-from activities.store import PydanticApplication
+from activities.store.mapper import PydanticApplication
 from activities.tokens import TokenCost, matches, new_token
 from domain.facts import Fact
+from domain.regions import parse_region, region_of
 from domain.user import (
     Role,
     Scope,

@@ -8,21 +8,22 @@ import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from activities.chain import key_id
-from activities.chain_check import ChainBroken, Entry
-from deploy.audit import AuditFailed, Failure, Head, Progress, check_log, logs, seal_of, sign
-from deploy.read_models import open_store, refresh
-from deploy.settings import Settings
+from activities.store.chain import key_id
+from activities.store.logs import EventLog
+from audit.chain import ChainBroken, Entry
+from audit.verify import AuditFailed, Failure, Head, Progress, check_log, seal_of, sign
 from domain.engagement import engagement_id
-from projections.document import lineage
 from projections.figures import figures
+from projections.generations import refresh
+from projections.report.document import lineage
+from projections.store import FactStore
 
 BUNDLE_FORMAT = "palermo-audit-bundle/1"
 EVENTS, SEAL, FIGURES, MANIFEST = "events.jsonl", "seal.json", "figures.json", "manifest.json"
@@ -128,7 +129,8 @@ class _Lines:
 
 
 def export(
-    settings: Settings,
+    logs: Sequence[EventLog],
+    store: FactStore,
     key: bytes,
     out: Path,
     *,
@@ -146,21 +148,17 @@ def export(
     restricted to the engagement's events.
     """
     as_of = as_of or date.today()
-    store = open_store(settings)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with logs(settings) as opened, tempfile.TemporaryDirectory(dir=out.parent) as work:
-        try:
-            # The read model first: every event it counts is then inside the snapshots walked below.
-            refresh(store, opened)
-            result = figures(store, as_of)
-            rows = lineage(store, result)
-        finally:
-            store.close()
+    with tempfile.TemporaryDirectory(dir=out.parent) as work:
+        # The read model first: every event it counts is then inside the snapshots walked below.
+        refresh(store, logs)
+        result = figures(store, as_of)
+        rows = lineage(store, result)
         events_path = Path(work) / EVENTS
         heads: dict[str, Head] = {}
         with events_path.open("wb") as stream:
             lines = _Lines(stream, scope)
-            for log in opened:
+            for log in logs:
                 try:
                     heads[log.name] = check_log(key, log, visit=lines.visitor(log.name), progress=progress)
                 except ChainBroken as broken:

@@ -12,10 +12,8 @@ from typing import IO
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from activities.chain import GENESIS, Link, RawEvent, key_id, link_hash
-from activities.chain_check import ChainBroken, Reason, Row, walk_rows
-from deploy.audit import AuditFailed, Failure, Head, Progress, SealInvalid, read_seal, sign
-from deploy.audit_bundle import (
+from activities.store.chain import GENESIS, Link, RawEvent, key_id, link_hash
+from audit.bundle import (
     ALL,
     BUNDLE_FORMAT,
     ENGAGEMENTS,
@@ -27,7 +25,9 @@ from deploy.audit_bundle import (
     Manifest,
     unsigned_manifest,
 )
-from deploy.audit_figures import Citations, Replayed, differences, read_figures, replayed
+from audit.chain import ChainBroken, Reason, Row, walk_rows
+from audit.figures import Citations, Replayed, differences, read_figures, replayed
+from audit.verify import AuditFailed, Failure, Head, Progress, SealInvalid, read_seal, sign
 from domain.engagement import engagement_id
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from activities.chain import GENESIS, Link, RawEvent, key_id, link_hash
+from activities.store.chain import GENESIS, Link, RawEvent, key_id, link_hash
 
 # After a mismatch, how many later rows are searched for the event's true place (a diagnosis only).
 LOOKAHEAD = 100_000

@@ -12,8 +12,8 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from activities.chain import RawEvent, originator_text
-from activities.store import JsonTranscoder, PydanticMapper
+from activities.store.chain import RawEvent, originator_text
+from activities.store.mapper import JsonTranscoder, PydanticMapper
 from domain.facts import Fact
 from projections.facts import Projected, project
 from projections.figures import Figures, figures

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import EventSourcingError
 
-from activities.logs import EventLog
+from activities.store.logs import EventLog
 from domain.engagement import Engagement
 from domain.facts import Fact
 from projections.facts import project

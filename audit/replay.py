@@ -13,11 +13,8 @@ from eventsourcing.domain import EventSourcingError
 from pydantic import BaseModel, ConfigDict
 
 from activities.engagements import Engagements
-from activities.logs import APPLICATIONS, EventLog
-from activities.participants import ParticipantDirectory
-from deploy.log_replay import ENGAGEMENTS, Replayed, UnreadableLog, first_line, rebuild
-from deploy.read_models import open_store, refresh, sources
-from deploy.replay_differences import (
+from activities.store.logs import EventLog
+from audit.differences import (
     Difference,
     Row,
     case_differences,
@@ -27,10 +24,11 @@ from deploy.replay_differences import (
     stage_of,
     state_label,
 )
-from deploy.settings import Settings
+from audit.log_replay import ENGAGEMENTS, Replayed, UnreadableLog, first_line, rebuild
 from domain.engagement import Engagement, engagement_id
 from domain.errors import EngagementNotOpen
 from projections.figures import Figures, figures, stages
+from projections.generations import refresh
 from projections.sqlite_store import SqliteFactStore
 from projections.store import FactStore
 
@@ -64,22 +62,18 @@ class _Live:
     figures: Figures | None
 
 
-def events_to_read(settings: Settings, state: str | None = None) -> int:
+def events_to_read(logs: Sequence[EventLog], state: str | None = None) -> int:
     """How many events a replay reads (an upper bound), to size a progress bar."""
-    logs = sources(settings)
-    try:
-        return sum(log.last() for log in logs if state is None or log.name == ENGAGEMENTS)
-    finally:
-        for log in logs:
-            log.close()
+    return sum(log.last() for log in logs if state is None or log.name == ENGAGEMENTS)
 
 
 def replay(
-    settings: Settings,
+    engagements: Engagements,
+    logs: Sequence[EventLog],
+    live_store: FactStore,
     *,
     as_of: date,
     state: str | None = None,
-    participants: ParticipantDirectory | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ReplayResult:
     """Rebuild every engagement (or the State's) and the figures from the event logs alone, and compare.
@@ -87,33 +81,24 @@ def replay(
     The cases are compared with the repository's, and their fact rows, stages and (for a whole replay)
     the report's figures as of `as_of` with the live read model, caught up first.
     """
-    engagements = Engagements(settings.store_env(ENGAGEMENTS), participants=participants)
-    logs = sources(settings)
-    live_store = open_store(settings)
+    code = None if state is None else engagements.participants.get(state).code
+    if code is not None and engagements.find(code) is None:
+        raise EngagementNotOpen(f"{code} has no engagement to replay: no request was recorded for it.")
+    origin = None if code is None else engagement_id(code)
     try:
-        code = None if state is None else engagements.participants.get(state).code
-        if code is not None and engagements.find(code) is None:
-            raise EngagementNotOpen(f"{code} has no engagement to replay: no request was recorded for it.")
-        origin = None if code is None else engagement_id(code)
+        refresh(live_store, logs)
+    except (ValueError, EventSourcingError) as error:
+        raise UnreadableLog(
+            f"The live read model cannot catch up with the logs: {first_line(error)}"
+        ) from None
+    live = _read_live(live_store, logs, as_of, whole=origin is None)
+    with tempfile.TemporaryDirectory(prefix="palermo-replay-") as folder:
+        fresh = SqliteFactStore(Path(folder) / "replayed.sqlite")
         try:
-            refresh(live_store, logs)
-        except (ValueError, EventSourcingError) as error:
-            raise UnreadableLog(
-                f"The live read model cannot catch up with the logs: {first_line(error)}"
-            ) from None
-        live = _read_live(live_store, logs, as_of, whole=origin is None)
-        with tempfile.TemporaryDirectory(prefix="palermo-replay-") as folder:
-            fresh = SqliteFactStore(Path(folder) / "replayed.sqlite")
-            try:
-                rebuilt = rebuild(fresh, logs, live.positions, origin, progress)
-                differences = _compare(engagements, live, fresh, rebuilt, as_of, origin)
-            finally:
-                fresh.close()
-    finally:
-        live_store.close()
-        for log in logs:
-            log.close()
-        engagements.close()
+            rebuilt = rebuild(fresh, logs, live.positions, origin, progress)
+            differences = _compare(engagements, live, fresh, rebuilt, as_of, origin)
+        finally:
+            fresh.close()
     return ReplayResult(
         as_of=as_of,
         state=code,
@@ -127,7 +112,7 @@ def replay(
 def _read_live(store: FactStore, logs: Sequence[EventLog], as_of: date, *, whole: bool) -> _Live:
     live = None
     for _ in range(SETTLE_ATTEMPTS):
-        positions = {name: store.position(name) for name in APPLICATIONS}
+        positions = {log.name: store.position(log.name) for log in logs}
         live = _Live(
             positions=positions,
             rows=store.snapshot(positions),
@@ -135,7 +120,7 @@ def _read_live(store: FactStore, logs: Sequence[EventLog], as_of: date, *, whole
             stages_ever=stages(store, EVER, None),
             figures=figures(store, as_of) if whole else None,
         )
-        if {name: store.position(name) for name in APPLICATIONS} == positions:
+        if {log.name: store.position(log.name) for log in logs} == positions:
             return live
         refresh(store, list(logs))
     assert live is not None

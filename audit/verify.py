@@ -5,22 +5,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from functools import partial
-from pathlib import Path
 from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from activities.chain import GENESIS, AuditKeyError, key_file, key_id, parse_key
-from activities.chain_check import ChainBroken, Entry, Reason, walk
-from activities.chain_store import AdoptionRefused
-from activities.logs import APPLICATIONS, EventLog
-from activities.recorders import ChainedRecorder
-from deploy.settings import Settings
-from deploy.stores import opened
+from activities.store.chain import GENESIS, key_id
+from activities.store.chain_store import AdoptionRefused
+from activities.store.logs import EventLog
+from activities.store.recorders import ChainedRecorder
+from audit.chain import ChainBroken, Entry, Reason, walk
 
 SEAL_FORMAT = "palermo-audit-seal/1"
 Progress = Callable[[int], None]
@@ -83,21 +78,6 @@ class SealInvalid(Exception):
     """The seal file is unreadable, made with another key, or altered since it was signed."""
 
 
-def audit_key(settings: Settings, path: Path | None = None) -> bytes:
-    """The key to verify with: `path`, else PALERMO_AUDIT_KEY, else the embedded stack's key file."""
-    if path is None and settings.audit_key is not None:
-        try:
-            return parse_key(settings.audit_key.get_secret_value())
-        except ValueError as error:
-            raise AuditKeyError(f"PALERMO_AUDIT_KEY {error}.") from None
-    found = path or settings.audit_key_file
-    if not found.exists():
-        raise AuditKeyError(
-            f"No audit key: set PALERMO_AUDIT_KEY, or give the key file ({found} does not exist)."
-        )
-    return key_file(found)
-
-
 def canonical_json(data: dict[str, Any]) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
@@ -129,16 +109,6 @@ def read_seal(text: str, key: bytes) -> Seal:
     if not hmac.compare_digest(seal.signature, sign(key, b"palermo-seal", _unsigned(seal))):
         raise SealInvalid("The seal's signature does not match: the seal was altered after it was signed.")
     return seal
-
-
-@contextmanager
-def logs(settings: Settings) -> Iterator[list[EventLog]]:
-    opened_logs = [opened(partial(EventLog, name, settings.store_env(name))) for name in APPLICATIONS]
-    try:
-        yield opened_logs
-    finally:
-        for log in opened_logs:
-            log.close()
 
 
 def recorder_of(log: EventLog) -> ChainedRecorder:
@@ -190,40 +160,38 @@ def check_log(
 
 
 def verify(
-    settings: Settings, key: bytes, seal: Seal | None = None, progress: Progress | None = None
+    logs: Sequence[EventLog], key: bytes, seal: Seal | None = None, progress: Progress | None = None
 ) -> Verified:
     """Check every log (and the seal's heads); AuditFailed names the first broken position of each."""
     heads: dict[str, Head] = {}
     failures: list[Failure] = []
-    with logs(settings) as opened_logs:
-        for log in opened_logs:
-            sealed = seal.applications.get(log.name) if seal is not None else None
-            try:
-                heads[log.name] = check_log(key, log, sealed, progress=progress)
-            except ChainBroken as broken:
-                failures.append(Failure(application=log.name, position=broken.position,
-                                        reason=broken.reason.value, detail=broken.detail))  # fmt: skip
+    for log in logs:
+        sealed = seal.applications.get(log.name) if seal is not None else None
+        try:
+            heads[log.name] = check_log(key, log, sealed, progress=progress)
+        except ChainBroken as broken:
+            failures.append(Failure(application=log.name, position=broken.position,
+                                    reason=broken.reason.value, detail=broken.detail))  # fmt: skip
     if failures:
         raise AuditFailed(failures)
     return Verified(events=sum(h.events for h in heads.values()), applications=heads)
 
 
-def make_seal(settings: Settings, key: bytes, progress: Progress | None = None) -> Seal:
+def make_seal(logs: Sequence[EventLog], key: bytes, progress: Progress | None = None) -> Seal:
     """Verify every log, then sign their heads: a seal vouches only for a chain that checks out."""
-    verified = verify(settings, key, progress=progress)
+    verified = verify(logs, key, progress=progress)
     return seal_of(key, verified.applications, datetime.now(UTC))
 
 
-def adopt(settings: Settings) -> dict[str, int | None]:
+def adopt(logs: Sequence[EventLog]) -> dict[str, int | None]:
     """Chain the events of each log whose chain is empty (a store written before the audit chain).
 
     A log whose chain is already begun is left alone (None): rebuilding a chain would hide tampering.
     """
     adopted: dict[str, int | None] = {}
-    with logs(settings) as opened_logs:
-        for log in opened_logs:
-            try:
-                adopted[log.name] = recorder_of(log).adopt()
-            except AdoptionRefused:
-                adopted[log.name] = None
+    for log in logs:
+        try:
+            adopted[log.name] = recorder_of(log).adopt()
+        except AdoptionRefused:
+            adopted[log.name] = None
     return adopted

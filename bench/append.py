@@ -12,7 +12,6 @@ from bench.deployment import from_arguments
 from bench.participants import SyntheticDirectory, codes
 from bench.raw import insert, rows_of
 from bench.report import Figure, arguments, emit
-from deploy.settings import Settings
 from domain.commands import (
     Command,
     ConcludeAssistance,
@@ -25,6 +24,7 @@ from domain.commands import (
 )
 from domain.treaty import ActionKind
 from domain.values import GapItem, Instrument
+from usecases.settings import Settings
 
 # An import of this many rows records a signature and a consent for each: 1,000 events in one transaction.
 IMPORT_ROWS = 500

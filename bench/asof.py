@@ -12,11 +12,11 @@ from bench.deployment import from_arguments
 from bench.generate import ensure_world
 from bench.report import Figure, arguments, emit
 from bench.world import EARLIEST, LATEST
-from deploy.read_models import open_store, refresh, sources
-from deploy.settings import Settings
 from projections.figures import Figures, figures
 from projections.runner import catch_up
 from projections.sqlite_store import SqliteFactStore
+from usecases.read_models import open_store, refresh, sources
+from usecases.settings import Settings
 
 TARGET_S = 1.0
 

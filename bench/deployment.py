@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from deploy.settings import Settings
 from tests.servers import throwaway_postgres
+from usecases.settings import Settings
 
 
 @contextmanager

@@ -16,8 +16,8 @@ from rich.console import Console
 
 from deploy import stack
 from deploy.launch import child_env
-from deploy.settings import Settings
-from deploy.stackfile import READY_FILE
+from usecases.embedded import READY_FILE
+from usecases.settings import Settings
 
 WORKER = [sys.executable, "-m", "bench.worker"]
 PROJECTOR = [sys.executable, "-m", "deploy.projector"]

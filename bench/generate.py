@@ -10,11 +10,11 @@ from uuid import UUID
 from eventsourcing.domain import BaseAggregate
 from pydantic import BaseModel, ConfigDict
 
-from activities.logs import APPLICATIONS, EventLog
+from activities.store.logs import APPLICATIONS, EventLog
 from bench.deployment import from_arguments, writer_env
 from bench.report import Figure, arguments, emit
 from bench.world import history
-from deploy.settings import Settings
+from usecases.settings import Settings
 
 MARKER = "bench-world.json"
 # Events per transaction while writing; the import path of the applications writes in such batches too.

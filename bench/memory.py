@@ -12,10 +12,9 @@ from bench.deployment import from_arguments
 from bench.embedded import Embedded, embedded, resident_mb
 from bench.participants import codes
 from bench.report import Figure, arguments, emit
-from deploy.cases import send
-from deploy.worker import connect
 from domain.commands import OpenEngagement
 from domain.values import Instrument
+from usecases.cases import connect, send
 
 TARGET_MB = 600.0
 WARM_UP = 20

@@ -11,7 +11,7 @@ from uuid import UUID
 import psycopg
 from eventsourcing.persistence import Notification
 
-from deploy.settings import Settings
+from usecases.settings import Settings
 
 Row = tuple[UUID, int, str, bytes]
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from bench.deployment import from_arguments
 from bench.generate import ensure_world
 from bench.report import Figure, arguments, emit
-from deploy.read_models import drop, open_fresh, sources
-from deploy.settings import Settings
 from projections.runner import PAGE, catch_up
+from usecases.read_models import drop, open_fresh, sources
+from usecases.settings import Settings
 
 TARGET = 0.5
 

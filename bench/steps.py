@@ -19,13 +19,12 @@ from bench.deployment import from_arguments
 from bench.embedded import Embedded, embedded
 from bench.participants import SyntheticDirectory, codes
 from bench.report import Figure, arguments, emit, percentile
-from deploy.cases import send
-from deploy.read_models import open_store
-from deploy.settings import Settings
-from deploy.worker import connect
 from domain.commands import Command
 from projections.facts import STEP
 from projections.store import FactQuery, FactStore
+from usecases.cases import connect, send
+from usecases.read_models import open_store
+from usecases.settings import Settings
 
 STEPS_PER_CASE = len(case_commands("AAA"))
 POLL_S = 0.005

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from bench.participants import SyntheticDirectory
-from deploy.settings import load_settings
 from deploy.worker import serve
+from usecases.settings import load_settings
 
 
 def main() -> None:

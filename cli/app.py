@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from deploy import audit_cli, case_cli, outreach_cli, report_cli, stack, treaty_cli, user_cli
-from deploy.console import Context, default_actor, fail
-from deploy.demo import run_demo
-from deploy.seed import import_collection, run_seed
-from deploy.settings import SettingsError, load_settings
+from cli import audit as audit_cli
+from cli import case as case_cli
+from cli import meeting as outreach_cli
+from cli import report as report_cli
+from cli import stack as stack_cli
+from cli import treaty as treaty_cli
+from cli import user as user_cli
+from cli.console import Context, default_actor, fail
 from domain.checklist import CHECKLIST
+from usecases.embedded import temporal_address_for
+from usecases.settings import SettingsError, load_settings
 
 app = typer.Typer(
     help="Palermo: pre-ratification assistance cases under the Palermo Convention and Protocols.",
@@ -32,6 +36,8 @@ app.add_typer(outreach_cli.cooperation, name="cooperation")
 app.command("seed")(outreach_cli.seed)
 app.add_typer(report_cli.report, name="report")
 app.add_typer(report_cli.projections, name="projections")
+app.command()(stack_cli.up)
+app.command()(stack_cli.down)
 
 
 @app.callback()
@@ -47,54 +53,8 @@ def configure(
         settings = load_settings()
     except SettingsError as error:
         fail(str(error))
-    settings = settings.model_copy(update={"temporal_address": stack.temporal_address_for(settings)})
+    settings = settings.model_copy(update={"temporal_address": temporal_address_for(settings)})
     ctx.obj = Context(settings=settings, actor=actor or default_actor(settings))
-
-
-@app.command()
-def up(
-    ctx: typer.Context,
-    demo: Annotated[bool, typer.Option(help="Load the demo engagements once the stack is ready.")] = False,
-    detach: Annotated[bool, typer.Option(help="Return once ready; stop later with `palermo down`.")] = False,
-    untc: Annotated[
-        Path | None,
-        typer.Option(help="With --demo: also import the Treaty Collection's status tables from this folder."),
-    ] = None,
-) -> None:
-    """Start the embedded stack: Temporal (with its UI), the worker, the projector and the web app."""
-    from deploy.web.config import announce  # noqa: PLC0415 - only `up` needs the web server's modules
-    from deploy.web.demo import add_demo_users  # noqa: PLC0415
-
-    context: Context = ctx.obj
-
-    def after_ready(address: str) -> None:
-        if demo:
-            settings = context.settings.model_copy(update={"temporal_address": address})
-            run_seed(settings, context.console)
-            if untc is not None:
-                import_collection(settings, untc, context.console)
-            run_demo(settings, context.console)
-            add_demo_users(settings, context.console)
-        announce(context.settings, context.console)
-
-    projector = ("projector", [sys.executable, "-m", "deploy.projector"])
-    # The web server takes PALERMO_WEB_PORT (default 8000), or a free port, and writes HOME/web.json.
-    web = ("web", [sys.executable, "-m", "deploy.web"])
-    code = stack.up(
-        context.settings,
-        detach=detach,
-        console=context.console,
-        after_ready=after_ready,
-        extra_processes=[projector, web],
-    )
-    raise typer.Exit(code)
-
-
-@app.command()
-def down(ctx: typer.Context) -> None:
-    """Stop the embedded stack under PALERMO_HOME."""
-    context: Context = ctx.obj
-    raise typer.Exit(stack.down(context.settings, context.console))
 
 
 @app.command()

@@ -9,25 +9,15 @@ from typing import Annotated, TypeVar
 import typer
 from eventsourcing.persistence import PersistenceError
 
-from activities.chain import AuditKeyError
-from activities.chain_store import AdoptionRefused, ChainAhead, UnchainedHistory
-from deploy.audit import (
-    AuditFailed,
-    Seal,
-    SealInvalid,
-    adopt,
-    audit_key,
-    logs,
-    make_seal,
-    read_seal,
-    total_positions,
-    verify,
-)
-from deploy.audit_bundle import NothingToExport, export
-from deploy.audit_bundle_check import BundleInvalid, LineageBroken, bundle_size, verify_bundle
-from deploy.console import Context, errors, fail, progress_bar
-from deploy.options import parse_date
-from deploy.settings import SettingsError
+from activities.store.chain import AuditKeyError
+from activities.store.chain_store import AdoptionRefused, ChainAhead, UnchainedHistory
+from audit.bundle import NothingToExport
+from audit.bundle_check import BundleInvalid, LineageBroken, bundle_size, verify_bundle
+from audit.verify import AuditFailed, Seal, SealInvalid, read_seal, total_positions
+from cli.console import Context, errors, fail, progress_bar
+from usecases.audits import adopt, audit_key, export, logs, make_seal, verify
+from usecases.inputs import parse_date
+from usecases.settings import SettingsError
 
 app = typer.Typer(
     help="Tamper evidence: verify the event store's audit chains, seal their heads, export bundles."
@@ -168,6 +158,6 @@ def adopt_command(ctx: typer.Context) -> None:
 
 
 # `palermo audit replay` (deploy/audit_replay_cli.py): cases and figures rebuilt from the raw events alone.
-from deploy.audit_replay_cli import replay_command  # noqa: E402 - kept apart from the chain commands above
+from cli.audit_replay import replay_command  # noqa: E402 - kept apart from the chain commands above
 
 app.command("replay")(replay_command)

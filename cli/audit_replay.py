@@ -8,10 +8,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from deploy.audit_replay import ReplayResult, events_to_read, replay
-from deploy.console import Context, fail, progress_bar
-from deploy.log_replay import UnreadableLog
-from deploy.options import parse_date
+from audit.log_replay import UnreadableLog
+from audit.replay import ReplayResult
+from cli.console import Context, fail, progress_bar
+from usecases.audits import events_to_read, replay
+from usecases.inputs import parse_date
 
 
 def render(console: Console, result: ReplayResult) -> None:

@@ -18,11 +18,11 @@ from rich.table import Table
 
 from activities.engagements import HistoryEntry
 from activities.participants import Participant, ParticipantDirectory, directory
-from deploy.cases import CommandRefused, ServerUnavailable
-from deploy.options import BadOption
-from deploy.settings import Settings, SettingsError
 from domain.errors import DomainError
 from domain.views import CaseView
+from usecases.inputs import BadOption
+from usecases.settings import Settings, SettingsError
+from workflows.client import CommandRefused, ServerUnavailable
 
 T = TypeVar("T")
 EXPECTED_ERRORS = (DomainError, BadOption, CommandRefused, ServerUnavailable, SettingsError)

@@ -12,12 +12,12 @@ import typer
 from rich.table import Table
 
 from activities.outreach import Outreach
-from deploy.console import Context
-from deploy.options import BadOption, parse_date
-from deploy.seed import SeedSummary, import_collection
-from deploy.seed import seed as seed_history
+from cli.console import Context
 from domain.outreach import CooperationKind, MeetingDetails, MeetingKind
 from domain.values import Instrument
+from usecases.inputs import BadOption, parse_date
+from usecases.seed import SeedSummary, import_collection
+from usecases.seed import seed as seed_history
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")

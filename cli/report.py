@@ -10,14 +10,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from deploy.console import Context, fail, progress_bar
-from deploy.options import BadOption, parse_date
-from deploy.read_models import open_store, rebuild, refresh, sources, total_events
-from deploy.report_files import outreach_details, state_names, write_report
-from projections.document import build, figure_values, lineage
+from cli.console import Context, fail, progress_bar
 from projections.figures import Figures, UnknownFigure, explain, figures
+from projections.report.document import build, figure_values, lineage
 from projections.runner import backlog
 from projections.store import FactStore
+from usecases.inputs import BadOption, parse_date
+from usecases.read_models import open_store, rebuild, refresh, sources, total_events
+from usecases.reports import outreach_details, state_names, write_report
 
 report = typer.Typer(help="The Secretary-General report's figures, as of any date, and where they come from.")
 projections = typer.Typer(help="The read models: status and rebuild.")

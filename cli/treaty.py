@@ -14,7 +14,7 @@ from rich.table import Table
 
 from activities.treaties import ImportSummary, RecordedAction, Treaties
 from activities.untc import TableRefused, read_table
-from deploy.console import Context, errors, fail
+from cli.console import Context, errors, fail
 from domain.treaty import ActionKind
 from domain.values import Instrument
 

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from activities.users import UserRecord, Users
-from deploy.console import Context
+from cli.console import Context
 from domain.user import Role
 
 app = typer.Typer(help="Users of the web app and API: roles, scopes, tokens.", no_args_is_help=True)

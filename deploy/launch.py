@@ -17,9 +17,9 @@ from pathlib import Path
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 
-from deploy.processes import LOOPBACK, pick_port, port_answers, spawn, start_ticks, stop_groups
-from deploy.settings import Settings
-from deploy.stackfile import ChildProcess, StackInfo, remove_stack, write_stack
+from deploy.processes import LOOPBACK, pick_port, port_answers, spawn, stop_groups
+from usecases.embedded import ChildProcess, StackInfo, remove_stack, start_ticks, write_stack
+from usecases.settings import Settings
 
 READY_TIMEOUT_S = 90.0
 STOP_GRACE_S = 20.0

@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from usecases.embedded import is_running
+
 LOOPBACK = "127.0.0.1"
 
 
@@ -46,57 +48,6 @@ def port_answers(port: int) -> bool:
             return True
     except OSError:
         return False
-
-
-def _proc_stat(pid: int) -> tuple[str, int] | None:
-    """The state letter and start time (clock ticks since boot) of `pid`, where /proc exists."""
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    # The command name in parentheses may hold spaces, so split after its closing parenthesis.
-    fields = raw.rsplit(")", 1)[1].split()
-    return fields[0], int(fields[19])
-
-
-def _all_threads_exited(pid: int) -> bool:
-    """Whether every thread of `pid` has exited; a zombie leader may still have live threads."""
-    try:
-        tasks = list(Path(f"/proc/{pid}/task").iterdir())
-    except OSError:
-        return True
-    for task in tasks:
-        with contextlib.suppress(OSError, IndexError):
-            if (task / "stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X"):
-                return False
-    return True
-
-
-def start_ticks(pid: int) -> int | None:
-    """When `pid` started, to tell it apart from a later process that reuses the number."""
-    stat = _proc_stat(pid)
-    return None if stat is None else stat[1]
-
-
-def is_running(pid: int, ticks: int | None) -> bool:
-    """Whether process `pid`, started at `ticks`, still runs (reaping it if it is our child)."""
-    if pid <= 1:
-        return False
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    stat = _proc_stat(pid)
-    if stat is None:
-        return True
-    state, started = stat
-    if state in ("Z", "X") and _all_threads_exited(pid):
-        return False
-    return ticks is None or started == ticks
 
 
 def spawn(argv: Sequence[str], log: Path, env: Mapping[str, str]) -> subprocess.Popen[bytes]:

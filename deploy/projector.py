@@ -6,8 +6,8 @@ import signal
 import threading
 import time
 
-from deploy.read_models import current_generation, open_store, refresh, sources
-from deploy.settings import Settings, load_settings
+from usecases.read_models import current_generation, open_store, refresh, sources
+from usecases.settings import Settings, load_settings
 
 # An idle poll is two small reads per log: 1% of a core at this rate on SQLite, 3% on PostgreSQL. At 0.5 s
 # the wait alone put a step's p99 from update to read model near 500 ms, against a target of 250 ms.

@@ -27,8 +27,7 @@ from deploy.launch import (
     temporal_ready,
 )
 from deploy.processes import log_tail
-from deploy.settings import Settings
-from deploy.stackfile import (
+from usecases.embedded import (
     READY_FILE,
     StackInfo,
     load_stack,
@@ -37,6 +36,7 @@ from deploy.stackfile import (
     temporal_address_for,
     write_stack,
 )
+from usecases.settings import Settings
 
 __all__ = ["StackInfo", "down", "read_stack", "temporal_address_for", "up"]
 

@@ -9,10 +9,10 @@ import socket
 import uvicorn
 
 from deploy.processes import port_is_free
-from deploy.settings import SettingsError, load_settings
-from deploy.stackfile import temporal_address_for
-from deploy.web.app import create_app
-from deploy.web.config import WebSettings, remove_address, write_address
+from usecases.embedded import remove_address, temporal_address_for, write_address
+from usecases.settings import SettingsError, load_settings
+from web.app import create_app
+from web.config import WebSettings
 
 
 def listen(host: str, port: int) -> socket.socket:

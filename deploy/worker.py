@@ -7,14 +7,14 @@ import signal
 from concurrent.futures import ThreadPoolExecutor
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from activities.engagement_activities import EngagementActivities
 from activities.engagements import Engagements
 from activities.participants import ParticipantDirectory
-from deploy.settings import Settings, load_settings
-from deploy.stores import opened
+from activities.store.opening import opened
+from usecases.cases import connect
+from usecases.settings import Settings, load_settings
 from workflows.engagement import EngagementWorkflow
 
 # Activities are plain functions (eventsourcing is synchronous); they run on this many threads.
@@ -45,14 +45,6 @@ def build_worker(
         activity_executor=executor,
         max_concurrent_activities=ACTIVITY_THREADS,
         workflow_runner=WORKFLOW_RUNNER,
-    )
-
-
-async def connect(settings: Settings) -> Client:
-    return await Client.connect(
-        settings.temporal_address,
-        namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
     )
 
 

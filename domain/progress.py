@@ -72,6 +72,15 @@ class Progress(Value):
         awaited = self.awaiting()
         return awaited[0] if awaited else None
 
+    def in_course(self, step: Step) -> bool:
+        """Whether what happens during `step` may be recorded now: assistance activities while assistance
+        is awaited; bills from the gap list on (parliaments keep their own schedule) until legislation."""
+        if self.closed or step in self.completed:
+            return False
+        if step is Step.LEGISLATION:
+            return Step.GAP_LIST in self.completed
+        return step in self.awaiting()
+
     def bill(self, title: str) -> Bill | None:
         return next((b for b in self.bills if b.title.casefold() == title.casefold()), None)
 

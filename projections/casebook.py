@@ -10,12 +10,12 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from activities.logs import EventLog
-from activities.regions import Region, region_of
 from domain.engagement import Engagement
 from domain.events import EngagementEvent
+from domain.regions import Region, region_of
 from domain.values import Instrument, Status, Step
 from domain.views import CaseView
+from projections.runner import NotificationSource
 
 PAGE = 1000
 # Stages a case can be at: the next step due, or how it ended.
@@ -77,7 +77,7 @@ def open_steps(case: CaseView, due_days: dict[str, int], now: datetime) -> list[
 class CaseBook:
     """Reads only what the log gained since the last look, so a page costs one query when nothing changed."""
 
-    def __init__(self, log: EventLog) -> None:
+    def __init__(self, log: NotificationSource) -> None:
         self._log = log
         self._lock = threading.Lock()
         self._engagements: dict[UUID, Engagement] = {}

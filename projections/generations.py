@@ -1,23 +1,22 @@
-"""Where the read model lives, how it is caught up, rebuilt into a fresh store, compared and switched."""
+"""Generations of the read model: where the current one lives, how it is caught up, rebuilt into a fresh one,
+compared and switched. The logs come from whoever calls (usecases.read_models wires the deployment's)."""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
+from typing import Literal
 
 import psycopg
 from psycopg import sql as pg
 from pydantic import BaseModel, ConfigDict
 
-from activities.logs import APPLICATIONS, EventLog
-from deploy.settings import Settings, SettingsError
-from deploy.stores import opened
 from projections.postgres_store import PostgresFactStore
-from projections.runner import catch_up
+from projections.runner import NotificationSource, catch_up
 from projections.sqlite_store import SqliteFactStore
 from projections.store import FactStore, FreshStore, TrackingConflict
 
@@ -37,24 +36,13 @@ class RebuildResult(BaseModel):
     switched: bool
 
 
-def sources(settings: Settings) -> list[EventLog]:
-    return [opened(partial(EventLog, name, settings.store_env(name))) for name in APPLICATIONS]
+@dataclass(frozen=True)
+class Location:
+    """Where the generations live: SQLite files in a folder, or schemas of a PostgreSQL database."""
 
-
-def total_events(settings: Settings) -> int:
-    """How many events the logs hold together (an upper bound: PostgreSQL ids may have gaps)."""
-    logs = sources(settings)
-    try:
-        return sum(log.last() for log in logs)
-    finally:
-        for log in logs:
-            log.close()
-
-
-def _conninfo(settings: Settings) -> str:
-    if settings.database_url is None:
-        raise SettingsError("PALERMO_DATABASE_URL is required when PALERMO_STORE=postgres")
-    return settings.database_url
+    kind: Literal["sqlite", "postgres"]
+    folder: Path
+    conninfo: str = ""
 
 
 def _pointer_table(db: psycopg.Connection[tuple[object, ...]]) -> None:
@@ -63,39 +51,39 @@ def _pointer_table(db: psycopg.Connection[tuple[object, ...]]) -> None:
     )
 
 
-def current_generation(settings: Settings) -> str:
-    if settings.store == "sqlite":
-        pointer = settings.home_dir / POINTER
+def current_generation(location: Location) -> str:
+    if location.kind == "sqlite":
+        pointer = location.folder / POINTER
         return str(json.loads(pointer.read_text())["generation"]) if pointer.exists() else DEFAULT_GENERATION
-    with psycopg.connect(_conninfo(settings), autocommit=True) as db:
+    with psycopg.connect(location.conninfo, autocommit=True) as db:
         _pointer_table(db)
         row = db.execute("SELECT generation FROM palermo_read_model WHERE name = 'figures'").fetchone()
     return str(row[0]) if row else DEFAULT_GENERATION
 
 
-def open_store(settings: Settings, generation: str | None = None) -> FactStore:
-    name = generation or current_generation(settings)
-    if settings.store == "sqlite":
-        return SqliteFactStore(settings.home_dir / f"{name}.sqlite")
-    return PostgresFactStore(_conninfo(settings), schema=name)
+def open_store(location: Location, generation: str | None = None) -> FactStore:
+    name = generation or current_generation(location)
+    if location.kind == "sqlite":
+        return SqliteFactStore(location.folder / f"{name}.sqlite")
+    return PostgresFactStore(location.conninfo, schema=name)
 
 
-def open_fresh(settings: Settings, generation: str) -> FreshStore:
+def open_fresh(location: Location, generation: str) -> FreshStore:
     """A new generation for a rebuild to fill from nothing; `complete` it before it is switched to."""
-    if settings.store == "sqlite":
-        return SqliteFactStore.fresh(settings.home_dir / f"{generation}.sqlite")
-    return PostgresFactStore.fresh(_conninfo(settings), schema=generation)
+    if location.kind == "sqlite":
+        return SqliteFactStore.fresh(location.folder / f"{generation}.sqlite")
+    return PostgresFactStore.fresh(location.conninfo, schema=generation)
 
 
-def switch(settings: Settings, generation: str) -> None:
+def switch(location: Location, generation: str) -> None:
     """Make `generation` the read model every reader opens from now on."""
-    if settings.store == "sqlite":
-        pointer = settings.home_dir / POINTER
+    if location.kind == "sqlite":
+        pointer = location.folder / POINTER
         temporary = pointer.with_suffix(".tmp")
         temporary.write_text(json.dumps({"generation": generation}))
         temporary.replace(pointer)
         return
-    with psycopg.connect(_conninfo(settings), autocommit=True) as db:
+    with psycopg.connect(location.conninfo, autocommit=True) as db:
         _pointer_table(db)
         db.execute(
             "INSERT INTO palermo_read_model (name, generation) VALUES ('figures', %s) "
@@ -104,16 +92,18 @@ def switch(settings: Settings, generation: str) -> None:
         )
 
 
-def drop(settings: Settings, generation: str) -> None:
-    if settings.store == "sqlite":
+def drop(location: Location, generation: str) -> None:
+    if location.kind == "sqlite":
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{settings.home_dir / generation}.sqlite{suffix}").unlink(missing_ok=True)
+            Path(f"{location.folder / generation}.sqlite{suffix}").unlink(missing_ok=True)
         return
-    with psycopg.connect(_conninfo(settings), autocommit=True) as db:
+    with psycopg.connect(location.conninfo, autocommit=True) as db:
         db.execute(pg.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(pg.Identifier(generation)))
 
 
-def refresh(store: FactStore, logs: list[EventLog], progress: Callable[[int], None] | None = None) -> int:
+def refresh(
+    store: FactStore, logs: Sequence[NotificationSource], progress: Callable[[int], None] | None = None
+) -> int:
     """Catch the read model up with every log; a concurrent projector's move is simply retried."""
     while True:
         try:
@@ -125,17 +115,20 @@ def refresh(store: FactStore, logs: list[EventLog], progress: Callable[[int], No
 
 
 def rebuild(
-    settings: Settings, *, force: bool = False, progress: Callable[[int], None] | None = None
+    location: Location,
+    logs: Sequence[NotificationSource],
+    *,
+    force: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> RebuildResult:
     """Build a fresh read model from the logs alone, compare it with the live one, and switch if equal."""
-    live_name = current_generation(settings)
-    live = open_store(settings, live_name)
-    logs = sources(settings)
+    live_name = current_generation(location)
+    live = open_store(location, live_name)
     try:
         refresh(live, logs)
-        upto = {name: live.position(name) for name in APPLICATIONS}
+        upto = {log.name: live.position(log.name) for log in logs}
         generation = f"figures_{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
-        fresh = open_fresh(settings, generation)
+        fresh = open_fresh(location, generation)
         try:
             catch_up(fresh, logs, until=upto, progress=progress)
             fresh.complete()
@@ -144,15 +137,13 @@ def rebuild(
             fresh.close()
     finally:
         live.close()
-        for log in logs:
-            log.close()
     differences = _differences(theirs, ours)
     switched = force or not differences
     if switched:
         # The previous generation stays, for readers still on it and to switch back by hand.
-        switch(settings, generation)
+        switch(location, generation)
     else:
-        drop(settings, generation)
+        drop(location, generation)
     return RebuildResult(
         generation=generation if switched else live_name,
         positions=upto,

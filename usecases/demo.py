@@ -8,9 +8,6 @@ from datetime import date
 from rich.console import Console
 
 from activities.engagements import Engagements
-from deploy.cases import CommandRefused, send
-from deploy.settings import Settings
-from deploy.worker import connect
 from domain.commands import (
     Command,
     ConcludeAssistance,
@@ -22,6 +19,9 @@ from domain.commands import (
 )
 from domain.values import AssistanceActivity, AssistanceKind, GapItem, Instrument
 from domain.views import CaseView
+from usecases.cases import connect, send
+from usecases.settings import Settings
+from workflows.client import CommandRefused
 
 SOURCE = "Report of the Secretary-General, 4 March 2002, para. 18"
 ALL = (Instrument.CONVENTION, Instrument.TRAFFICKING, Instrument.SMUGGLING, Instrument.FIREARMS)

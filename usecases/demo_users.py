@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 
 from activities.users import Users
-from deploy.settings import Settings
 from domain.user import Role
+from usecases.settings import Settings
 
 # The officer acts on the regions holding most of the demo requests (Europe 5, the Americas 3).
 DEMO_USERS: tuple[tuple[str, Role, tuple[str, ...]], ...] = (

@@ -1,4 +1,4 @@
-"""The stack file, HOME/stack.json: the embedded stack's processes and where to reach them."""
+"""The running embedded stack: its processes and addresses (HOME/stack.json), its web app (HOME/web.json)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,62 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from deploy.processes import is_running
-from deploy.settings import Settings
+from usecases.settings import Settings
 
 STACK_FILE = "stack.json"
 READY_FILE = "worker.ready"
+ADDRESS_FILE = "web.json"
+
+
+def _proc_stat(pid: int) -> tuple[str, int] | None:
+    """The state letter and start time (clock ticks since boot) of `pid`, where /proc exists."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name in parentheses may hold spaces, so split after its closing parenthesis.
+    fields = raw.rsplit(")", 1)[1].split()
+    return fields[0], int(fields[19])
+
+
+def _all_threads_exited(pid: int) -> bool:
+    """Whether every thread of `pid` has exited; a zombie leader may still have live threads."""
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return True
+    for task in tasks:
+        with contextlib.suppress(OSError, IndexError):
+            if (task / "stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X"):
+                return False
+    return True
+
+
+def start_ticks(pid: int) -> int | None:
+    """When `pid` started, to tell it apart from a later process that reuses the number."""
+    stat = _proc_stat(pid)
+    return None if stat is None else stat[1]
+
+
+def is_running(pid: int, ticks: int | None) -> bool:
+    """Whether process `pid`, started at `ticks`, still runs (reaping it if it is our child)."""
+    if pid <= 1:
+        return False
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    stat = _proc_stat(pid)
+    if stat is None:
+        return True
+    state, started = stat
+    if state in ("Z", "X") and _all_threads_exited(pid):
+        return False
+    return ticks is None or started == ticks
 
 
 class ChildProcess(BaseModel):
@@ -91,3 +142,35 @@ def temporal_address_for(settings: Settings) -> str:
     """The address of the running embedded Temporal, else the configured one."""
     info = read_stack(settings.home_dir)
     return settings.temporal_address if info is None else info.temporal_address
+
+
+class WebAddress(BaseModel):
+    """What a running web server writes to HOME/web.json once it listens."""
+
+    model_config = ConfigDict(frozen=True)
+
+    url: str
+    pid: int
+
+
+def write_address(home: Path, url: str) -> None:
+    target = home / ADDRESS_FILE
+    partial = target.with_name(f".{ADDRESS_FILE}.{os.getpid()}")
+    partial.write_text(WebAddress(url=url, pid=os.getpid()).model_dump_json())
+    partial.replace(target)
+
+
+def remove_address(home: Path) -> None:
+    target = home / ADDRESS_FILE
+    with contextlib.suppress(OSError, ValidationError):
+        if WebAddress.model_validate_json(target.read_bytes()).pid == os.getpid():
+            target.unlink()
+
+
+def running_address(home: Path) -> WebAddress | None:
+    """The address of the web server running for `home`, if one runs."""
+    try:
+        found = WebAddress.model_validate_json((home / ADDRESS_FILE).read_bytes())
+    except (OSError, ValidationError):
+        return None
+    return found if is_running(found.pid, None) else None

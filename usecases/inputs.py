@@ -1,4 +1,7 @@
-"""Parsing of command-line values (dates, lists, amounts) into one clear sentence when they are wrong."""
+"""Reading what a person types (dates, lists, amounts, checklist ids) into values, or one clear sentence.
+
+Each refusal names where the value was typed: an option of the command line (`--cost`) or a form's field.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ ITEM_ID_LENGTH = 200
 
 
 class BadOption(Exception):
-    """A command-line value could not be read; the message names the option and the value."""
+    """A value typed could not be read; the message names the option (or field) and the value."""
 
 
 def parse_date(value: str | None, option: str, today: date) -> date:
@@ -25,21 +28,21 @@ def parse_date(value: str | None, option: str, today: date) -> date:
         raise BadOption(f"{option} must be a date like 2002-03-04, not '{value}'.") from None
 
 
-def parse_instruments(value: str) -> tuple[Instrument, ...]:
+def parse_instruments(value: str, option: str = "--instruments") -> tuple[Instrument, ...]:
     names = [part.strip().lower() for part in value.split(",") if part.strip()]
     known = {i.value for i in Instrument}
     unknown = [n for n in names if n not in known]
     if unknown or not names:
         raise BadOption(
-            f"--instruments takes a comma-separated list of {', '.join(sorted(known))}; '{value}' is not one."
+            f"{option} takes a comma-separated list of {', '.join(sorted(known))}; '{value}' is not one."
         )
     return tuple(Instrument(n) for n in dict.fromkeys(names))
 
 
-def parse_amount(value: str | None) -> Decimal:
+def parse_amount(value: str | None, option: str = "--cost") -> Decimal:
     if value is None:
         return Decimal(0)
-    not_an_amount = BadOption(f"--cost must be an amount like 15000 or 2500.50, not '{value}'.")
+    not_an_amount = BadOption(f"{option} must be an amount like 15000 or 2500.50, not '{value}'.")
     try:
         amount = Decimal(value.strip())
     except InvalidOperation:
@@ -48,18 +51,18 @@ def parse_amount(value: str | None) -> Decimal:
     if not amount.is_finite():
         raise not_an_amount
     if amount < 0:
-        raise BadOption(f"--cost must be zero or more, not '{value}'.")
+        raise BadOption(f"{option} must be zero or more, not '{value}'.")
     return amount
 
 
-def gap_items(ids: list[str]) -> tuple[GapItem, ...]:
+def gap_items(ids: list[str], option: str = "--item") -> tuple[GapItem, ...]:
     """Gap items for checklist ids; the kind (legislative or not) comes from the checklist."""
     items = []
     for raw in ids:
         item_id = raw.strip()
         # An unknown id is the domain's to refuse, naming the rule; one that is no id at all stops here.
         if not item_id or len(item_id) > ITEM_ID_LENGTH:
-            raise BadOption(f"--item must name a checklist item such as convention.art5, not '{raw}'.")
+            raise BadOption(f"{option} must name a checklist item such as convention.art5, not '{raw}'.")
         listed = CHECKLIST_BY_ID.get(item_id)
         kind = listed.kind if listed else NeedKind.LEGISLATIVE
         items.append(GapItem(checklist_item=item_id, kind=kind))

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from activities.participants import ParticipantDirectory
-from deploy.settings import Settings
-from projections.document import CooperationSummary, MeetingSummary, ReportDocument
+from projections.report.document import CooperationSummary, MeetingSummary, ReportDocument
 from projections.store import StoredFact
+from usecases.settings import Settings
 
 # Facts whose subject is a State, so the report can name it rather than show its code.
 STATE_SUBJECTS = ("request", "cooperation", "meeting_participant")

@@ -12,12 +12,12 @@ from activities.outreach import Outreach
 from activities.participants import ParticipantDirectory, directory
 from activities.treaties import Treaties
 from activities.untc import COLLECTION_ITEMS, TableRefused, collection_tables, read_table
-from deploy.settings import Settings
 from domain.errors import UnknownParticipant
 from domain.outreach import CooperationKind, MeetingDetails
 from domain.outreach import CooperationKind as C
 from domain.outreach import MeetingKind as K
 from domain.values import Instrument
+from usecases.settings import Settings
 
 REPORT = "Report of the Secretary-General, 4 March 2002"
 CENTRE = "Centre for International Crime Prevention"

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from activities.chain import KEY_FILE_SETTING, KEY_SETTING, parse_key
+from activities.store.chain import KEY_FILE_SETTING, KEY_SETTING, parse_key
 
 # Days an officer may wait for each step before a reminder; escalation follows after as long again.
 DEFAULT_DUE_DAYS: dict[str, int] = {

@@ -9,10 +9,10 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from activities.users import UserRecord
-from deploy.web.errors import ApiError, SignInRequired
-from deploy.web.services import Services
 from domain.errors import UnknownParticipant
 from domain.user import Role
+from web.errors import ApiError, SignInRequired
+from web.services import Services
 
 bearer = HTTPBearer(auto_error=False, description="A token from `palermo user add` or `palermo user token`.")
 
@@ -63,10 +63,12 @@ def check_read(user: UserRecord, state: str) -> None:
         raise forbidden(f"{state} is outside the States and regions assigned to {user.name}.")
 
 
-def check_act(user: UserRecord, state: str) -> None:
-    """Only officers record steps, and only for the States and regions assigned to them."""
-    if user.role is not Role.OFFICER:
-        raise forbidden(f"{user.name} is {user.role.with_article}: only officers record the steps of a case.")
+def check_act(user: UserRecord, state: str, senders: tuple[Role, ...] = (Role.OFFICER,)) -> None:
+    """Only the roles that may send a command record it (officers, for a case's steps), and an officer
+    only for the States and regions assigned to them."""
+    if user.role not in senders:
+        who = " and ".join(f"{r.value}s" for r in senders)
+        raise forbidden(f"{user.name} is {user.role.with_article}: only {who} record the steps of a case.")
     check_read(user, state)
 
 

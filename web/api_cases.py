@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 from fastapi.responses import JSONResponse
 
 from activities.engagements import HistoryEntry
-from activities.regions import Region
 from activities.users import UserRecord
-from deploy.web import bodies as b
-from deploy.web.access import ApiUser, Wired, api_roles, check_act, check_read, state_code
-from deploy.web.api_models import REFUSALS, CaseDetail, CaseSummary, RawEvent, Stage, detail, summary
-from deploy.web.casebook import CaseFilter, select
-from deploy.web.errors import ApiError
-from deploy.web.idempotency import IdempotencyKey, fingerprint, once
-from deploy.web.services import Services
 from domain.engagement import engagement_id
+from domain.regions import Region
 from domain.user import Role
 from domain.values import Instrument
+from projections.casebook import CaseFilter, select
+from web.access import ApiUser, Wired, api_roles, check_act, check_read, check_role, state_code
+from web.api_models import REFUSALS, CaseDetail, CaseSummary, RawEvent, Stage, detail, summary
+from web.bodies import BODIES, Body, RequestBody, command_of
+from web.errors import ApiError
+from web.idempotency import IdempotencyKey, fingerprint, once
+from web.services import Services
+from workflows.commands import COMMANDS, Row
 
 router = APIRouter(prefix="/api", tags=["cases"], responses=REFUSALS)
 
@@ -33,15 +35,7 @@ def readable(state: str, user: ApiUser, wired: Wired) -> str:
     return code
 
 
-def actionable(state: str, user: ApiUser, wired: Wired) -> str:
-    """The case's State, once the user may record its steps (before the body is even looked at)."""
-    code = state_code(wired, state)
-    check_act(user, code)
-    return code
-
-
 Readable = Annotated[str, Depends(readable)]
-Actionable = Annotated[str, Depends(actionable)]
 
 
 @router.get("/cases", summary="List cases, filtered")
@@ -95,71 +89,59 @@ def raw_history(
 
 
 async def _act(
-    wired: Services,
-    user: UserRecord,
-    state: str,
-    kind: str,
-    body: b.Body,
-    key: str | None,
-    path: str,
-    status: int = status.HTTP_200_OK,
+    wired: Services, user: UserRecord, state: str, row: Row, body: Body, key: str | None, path: str
 ) -> JSONResponse:
     """Send the body's command once per Idempotency-Key; the answer is the case as it then stands."""
+    status_code = status.HTTP_201_CREATED if row.opens else status.HTTP_200_OK
 
     async def record(command_id: str) -> tuple[int, CaseDetail]:
-        command = b.command_of(
-            kind, body, state=state, actor=user.name, today=wired.today(), command_id=command_id
+        command = command_of(
+            row, body, state=state, actor=user.name, today=wired.today(), command_id=command_id
         )
-        return status, detail(await wired.send(command), wired)
+        return status_code, detail(await wired.send(command), wired)
 
     return await once(wired, user, key, fingerprint("POST", path, body), record)
 
 
-@router.post(
-    "/cases",
-    status_code=status.HTTP_201_CREATED,
-    response_model=CaseDetail,
-    summary="Open an engagement (a State's request)",
-)
-async def open_case(
-    body: b.OpenBody,
-    wired: Wired,
-    user: Annotated[UserRecord, Depends(api_roles(Role.OFFICER))],
-    key: IdempotencyKey = None,
-) -> JSONResponse:
-    code = wired.participant(body.state).code
-    check_act(user, code)
-    return await _act(wired, user, code, "open", body, key, "/api/cases", status.HTTP_201_CREATED)
+def _route(row: Row) -> None:
+    """POST /api/cases (a request) or /api/cases/{state}/<name>, whose body is the command's own model."""
 
+    def actionable(state: str, user: ApiUser, wired: Wired) -> str:
+        """The case's State, once the user may send this command for it (before the body is looked at)."""
+        code = state_code(wired, state)
+        check_act(user, code, row.senders)
+        return code
 
-# Every step after the request, by the name of its path and the workflow's update, with its summary.
-STEPS = (
-    ("law_summary", "Record the law summary"),
-    ("focal_point", "Record the focal point named"),
-    ("gap_list", "Record the gap list"),
-    ("assistance_activity", "Record one assistance activity"),
-    ("assistance", "Conclude assistance"),
-    ("bill", "Record a bill reaching a stage"),
-    ("legislation", "Conclude legislation"),
-    ("training", "Record the training of officials (completes the case)"),
-    ("withdraw", "Withdraw the engagement"),
-)
-
-
-def _step_route(kind: str, summary: str) -> None:
-    """POST /api/cases/{state}/<kind>, whose body is the step's own model (so the schema names its fields)."""
-
-    async def record_step(
-        state: Actionable, body: b.Body, user: ApiUser, wired: Wired, key: IdempotencyKey = None
+    async def record(
+        state: str,
+        body: Body,
+        user: ApiUser,
+        wired: Wired,
+        key: IdempotencyKey = None,
     ) -> JSONResponse:
-        path = f"/api/cases/{state}/{kind}"
-        return await _act(wired, user, state, kind, body, key, path)
+        return await _act(wired, user, state, row, body, key, f"/api/cases/{state}/{row.name}")
 
-    record_step.__annotations__["body"] = b.COMMANDS[kind][0]
+    async def record_request(
+        body: RequestBody, user: ApiUser, wired: Wired, key: IdempotencyKey = None
+    ) -> JSONResponse:
+        check_role(user, row.senders)
+        code = wired.participant(body.state).code
+        check_act(user, code, row.senders)
+        return await _act(wired, user, code, row, body, key, "/api/cases")
+
+    handler: Callable[..., Awaitable[JSONResponse]] = record_request if row.opens else record
+    # Set here, not in the signatures: they name this row's body and check, which FastAPI reads from here.
+    handler.__annotations__["body"] = BODIES[row.name]
+    if not row.opens:
+        handler.__annotations__["state"] = Annotated[str, Depends(actionable)]
     # The name makes the route's name and operationId, as a handler written out by hand would.
-    record_step.__name__ = record_step.__qualname__ = kind
-    router.post(f"/cases/{{state}}/{kind}", response_model=CaseDetail, summary=summary)(record_step)
+    handler.__name__ = handler.__qualname__ = "open_case" if row.opens else row.name
+    summary = row.help.rstrip(".")
+    if row.opens:
+        router.post("/cases", status_code=201, response_model=CaseDetail, summary=summary)(handler)
+    else:
+        router.post(f"/cases/{{state}}/{row.name}", response_model=CaseDetail, summary=summary)(handler)
 
 
-for _kind, _summary in STEPS:
-    _step_route(_kind, _summary)
+for _row in COMMANDS:
+    _route(_row)

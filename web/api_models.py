@@ -7,11 +7,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from activities.regions import region_of
-from deploy.web.casebook import OpenStep, open_steps, stage_of
-from deploy.web.services import Services
+from domain.regions import region_of
 from domain.values import Instrument, Status
 from domain.views import CaseView
+from projections.casebook import OpenStep, open_steps, stage_of
+from web.services import Services
 from workflows.messages import workflow_id
 
 Stage = Literal[

@@ -14,15 +14,15 @@ from activities.outreach import MeetingRecord, Outreach
 from activities.treaties import ImportSummary, RecordedAction, Treaties
 from activities.untc import TableRefused, parse_table
 from activities.users import UserRecord
-from deploy.web.access import ApiUser, Wired, api_roles, check_read, state_code
-from deploy.web.api_models import REFUSALS
-from deploy.web.errors import ApiError
-from deploy.web.reports import WrittenOut, aware, current_store
 from domain.outreach import MeetingDetails
 from domain.user import Role
 from domain.values import Instrument, ShortText
 from projections.figures import Figures, UnknownFigure, explain, figures
 from projections.store import StoredFact
+from web.access import ApiUser, Wired, api_roles, check_read, state_code
+from web.api_models import REFUSALS
+from web.errors import ApiError
+from web.reports import WrittenOut, aware, current_store
 
 router = APIRouter(prefix="/api", responses=REFUSALS)
 Manager = Annotated[UserRecord, Depends(api_roles(Role.MANAGER))]

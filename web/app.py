@@ -10,12 +10,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
-from deploy.settings import Settings
-from deploy.web import api_cases, api_records, errors, pages_auth, pages_cases, pages_records
-from deploy.web.config import WebSettings, session_secret, temporal_ui
-from deploy.web.limits import BodyLimit, SafetyHeaders
-from deploy.web.services import Services, utc_now
-from deploy.web.views import HERE, error_page
+from usecases.settings import Settings
+from web import api_cases, api_records, errors, pages_auth, pages_cases, pages_records
+from web.config import WebSettings, session_secret, temporal_ui
+from web.limits import BodyLimit, SafetyHeaders
+from web.services import Services, utc_now
+from web.views import HERE, error_page
 
 SESSION_LIFETIME = timedelta(hours=8)
 # Every route of the app is in one of these (besides the OpenAPI document, its viewer and /static).

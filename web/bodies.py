@@ -1,25 +1,18 @@
-"""Request bodies of the API (the pages' forms are read into the same ones) and the commands they become."""
+"""The API's request bodies, one per row of the command table, and the commands they become."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from domain.commands import (
-    Command,
-    ConcludeAssistance,
-    ConcludeLegislation,
-    DrawUpGapList,
-    NameFocalPoint,
-    OpenEngagement,
-    RecordAssistanceActivity,
-    RecordBill,
-    RecordLawSummary,
-    RecordTraining,
-    Withdraw,
-)
-from domain.values import AssistanceActivity, Bill, FocalPoint, GapItem, Instrument, ShortText, Text
+from domain.commands import Command
+from domain.values import ShortText
+from workflows.commands import COMMANDS, Row
+
+# What the API takes from the path, the signed-in user and the Idempotency-Key, never from the body.
+NOT_IN_BODY = frozenset({"kind", "state", "actor", "command_id", "effective_date", "source"})
 
 
 class Body(BaseModel):
@@ -31,77 +24,32 @@ class Body(BaseModel):
     source: ShortText | None = Field(default=None, description="The document or note it comes from")
 
 
-class OpenBody(Body):
-    """A State's request: opens its engagement. `effective_date` is the day the request arrived."""
+class RequestBody(Body):
+    """A request names its State in the body, by code or name: there is no case to name in the path yet."""
 
     state: str = Field(min_length=1, max_length=100, description="ISO 3166 alpha-3 code or name")
-    instruments: tuple[Instrument, ...] = Field(min_length=1)
-    partners: tuple[ShortText, ...] = ()
-    note: Text | None = None
 
 
-class LawSummaryBody(Body):
-    document: ShortText | None = None
-    note: Text | None = None
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
 
 
-class FocalPointBody(Body):
-    focal_point: FocalPoint | None = None
+def body_of(row: Row) -> type[Body]:
+    """The body of the row's command: its fields, less those the API fills itself."""
+    fields: dict[str, Any] = {
+        name: (info.annotation, info)
+        for name, info in row.model.model_fields.items()
+        if name not in NOT_IN_BODY
+    }
+    base: type[Body] = RequestBody if row.opens else Body
+    return create_model(f"{_camel(row.name)}Body", __base__=base, __doc__=row.help, **fields)
 
 
-class GapListBody(Body):
-    items: tuple[GapItem, ...] = ()
-    note: Text | None = None
+BODIES: dict[str, type[Body]] = {row.name: body_of(row) for row in COMMANDS}
 
 
-class AssistanceActivityBody(Body):
-    activity: AssistanceActivity
-
-
-class AssistanceBody(Body):
-    activities: tuple[AssistanceActivity, ...] = ()
-    requested: bool = True
-    note: Text | None = None
-
-
-class BillBody(Body):
-    bill: Bill
-
-
-class LegislationBody(Body):
-    bills: tuple[Bill, ...] = ()
-    note: Text | None = None
-
-
-class TrainingBody(Body):
-    officials_trained: int = Field(default=0, ge=0, le=1_000_000)
-    note: Text | None = None
-
-
-class WithdrawBody(Body):
-    reason: Text
-
-
-# The update each body is sent as, by the name used in paths and forms (the workflow's update names).
-COMMANDS: dict[str, tuple[type[Body], type[Command]]] = {
-    "open": (OpenBody, OpenEngagement),
-    "law_summary": (LawSummaryBody, RecordLawSummary),
-    "focal_point": (FocalPointBody, NameFocalPoint),
-    "gap_list": (GapListBody, DrawUpGapList),
-    "assistance_activity": (AssistanceActivityBody, RecordAssistanceActivity),
-    "assistance": (AssistanceBody, ConcludeAssistance),
-    "bill": (BillBody, RecordBill),
-    "legislation": (LegislationBody, ConcludeLegislation),
-    "training": (TrainingBody, RecordTraining),
-    "withdraw": (WithdrawBody, Withdraw),
-}
-
-
-def command_of(
-    kind: str, body: Body, *, state: str, actor: str, today: date, command_id: str
-) -> Command:
+def command_of(row: Row, body: Body, *, state: str, actor: str, today: date, command_id: str) -> Command:
     """The command a body asks for, on behalf of `actor`, under the sender's id (default date: today)."""
-    command_class = COMMANDS[kind][1]
     fields = {name: getattr(body, name) for name in type(body).model_fields}
     fields |= {
         "state": state,
@@ -109,4 +57,4 @@ def command_of(
         "effective_date": body.effective_date or today,
         "command_id": command_id,
     }
-    return command_class.model_validate(fields)
+    return row.model.model_validate(fields)

@@ -13,9 +13,9 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.status import HTTP_413_CONTENT_TOO_LARGE
 
-from deploy.cases import CommandRefused, ServerUnavailable
 from domain.errors import DomainError
 from domain.user import UnknownUser, UserAlreadyExists
+from workflows.client import CommandRefused, ServerUnavailable
 
 # Refusals that concern the case as it stands (a conflict), the case's absence, or the input itself.
 CONFLICTS = frozenset(

@@ -1,18 +1,108 @@
-"""The pages' forms read into the API's request bodies, so both paths check input the same way."""
+"""The pages' forms, made from the command table: a field per input, read back into the same commands as the
+command line's options."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
 from typing import Any
 
 from starlette.datastructures import FormData
 
-from deploy.cases import new_command_id
-from deploy.options import gap_items
-from deploy.web.bodies import COMMANDS, Body
+from domain.checklist import CHECKLIST
+from domain.commands import Command
+from domain.values import Instrument
+from domain.views import CaseView, progress_of
+from usecases.cases import new_command_id
+from usecases.commands import Given, command_from
+from usecases.inputs import parse_date
+from workflows.commands import COMMANDS, Fill, Input, Row
 
 # What a form's command id may be: the page makes a UUID; anything else a client sends is replaced.
 COMMAND_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+WORDS = re.compile(r"[\n,;]")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a form as the template draws it."""
+
+    name: str
+    label: str
+    hint: str
+    widget: str  # text, number, checkbox, checkboxes, select, lines
+    choices: tuple[tuple[str, str], ...] = ()
+    default: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    """A command's form: its id, heading and button, and its fields."""
+
+    name: str
+    title: str
+    button: str
+    fields: tuple[Field, ...]
+
+
+def form_label(item: Input) -> str:
+    return item.name
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _field(row: Row, item: Input, case: CaseView | None) -> Field:
+    label, hint = _words(item.name).capitalize(), item.help
+    if item.fill is Fill.NEGATED:
+        return Field(item.name, hint, "", "checkbox")
+    if item.fill is Fill.COUNT:
+        return Field(item.name, label, hint, "number", default="0")
+    if item.fill is Fill.INSTRUMENTS:
+        choices = tuple((i.value, i.value) for i in Instrument)
+        return Field(item.name, label, "", "checkboxes", choices)
+    if item.fill is Fill.GAP_ITEMS:
+        wanted = case.instruments if case is not None else tuple(Instrument)
+        listed = tuple((i.id, f"{i.id} {i.title}") for i in CHECKLIST if i.instrument in (None, *wanted))
+        return Field(item.name, label, hint, "checkboxes", listed)
+    if item.fill is Fill.CHECKLIST:
+        gaps = tuple((g.checklist_item, g.checklist_item) for g in case.gap_items) if case else ()
+        return Field(item.name, label, hint, "checkboxes", gaps)
+    if item.fill is Fill.CHOICE:
+        kind: type[Enum] = row.field_type(item.into)
+        choices = tuple((v.value, _words(v.value)) for v in kind)
+        return Field(item.name, label, hint, "select", choices, default=item.default or "")
+    if item.many:
+        return Field(item.name, label, f"{hint} One per line, or separated by commas.", "lines")
+    return Field(item.name, label, hint, "text")
+
+
+def form_of(row: Row, case: CaseView | None = None) -> Form:
+    return Form(
+        name=row.name,
+        title=row.help.split(":")[0].rstrip("."),
+        button=f"Record the {_words(row.name)}" if row.name != "withdraw" else "Withdraw",
+        fields=tuple(_field(row, item, case) for item in row.inputs),
+    )
+
+
+def forms_for(case: CaseView) -> list[Form]:
+    """The forms a case's page offers: each step awaited, what comes during a step, the withdrawal."""
+    progress = progress_of(case)
+    assert progress is not None
+    shown = []
+    for row in COMMANDS:
+        if row.opens:
+            continue
+        if row.step is not None and row.step not in case.awaiting:
+            continue
+        if row.during is not None and not progress.in_course(row.during):
+            continue
+        shown.append(form_of(row, case))
+    return shown
 
 
 def form_command_id(form: FormData) -> str:
@@ -21,78 +111,40 @@ def form_command_id(form: FormData) -> str:
     return given if isinstance(given, str) and COMMAND_ID.fullmatch(given) else new_command_id()
 
 
-def _text(form: FormData, name: str) -> str | None:
+def given_of(row: Row, form: FormData) -> Given:
+    """What the form's fields give for each of the row's inputs."""
+    given: dict[str, Any] = {}
+    for item in row.inputs:
+        values = [v.strip() for v in form.getlist(item.name) if isinstance(v, str) and v.strip()]
+        if item.fill is Fill.NEGATED:
+            given[item.name] = bool(values)
+        elif item.many or item.fill is Fill.INSTRUMENTS:
+            # Checkboxes (instruments, checklist items) send a value each; a text area, words to split.
+            split = item.fill in (Fill.TEXT, Fill.NOTE)
+            given[item.name] = [
+                w.strip() for v in values for w in (WORDS.split(v) if split else [v]) if w.strip()
+            ]
+        else:
+            given[item.name] = values[0] if values else None
+    return given
+
+
+def text(form: FormData, name: str) -> str | None:
     value = form.get(name)
-    text = value.strip() if isinstance(value, str) else ""
-    return text or None
+    found = value.strip() if isinstance(value, str) else ""
+    return found or None
 
 
-def _list(form: FormData, name: str) -> list[str]:
-    return [v.strip() for v in form.getlist(name) if isinstance(v, str) and v.strip()]
-
-
-def _lines(form: FormData, name: str) -> list[str]:
-    """A text area or a comma-separated field as a list of entries."""
-    return [part.strip() for part in re.split(r"[\n,;]", _text(form, name) or "") if part.strip()]
-
-
-def _drop_none(fields: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in fields.items() if v is not None}
-
-
-def _bill(form: FormData) -> dict[str, Any]:
-    return _drop_none(
-        {
-            "title": _text(form, "title"),
-            "stage": _text(form, "stage"),
-            "addresses": _list(form, "addresses"),
-            "stage_date": _text(form, "effective_date"),
-        }
+def command_of_form(row: Row, form: FormData, *, state: str, actor: str, today: date) -> Command:
+    """The row's command from a submitted form; ValidationError or BadOption says what is wrong."""
+    effective = parse_date(text(form, "effective_date"), "effective_date", today)
+    return command_from(
+        row,
+        given_of(row, form),
+        state=state,
+        actor=actor,
+        effective=effective,
+        source=text(form, "source"),
+        command_id=form_command_id(form),
+        label=form_label,
     )
-
-
-def _activity(form: FormData) -> dict[str, Any]:
-    return _drop_none(
-        {
-            "kind": _text(form, "activity_kind"),
-            "experts": _lines(form, "experts"),
-            "cost": _text(form, "cost"),
-            "donor": _text(form, "donor"),
-            "note": _text(form, "note"),
-        }
-    )
-
-
-def fields_of(kind: str, form: FormData) -> dict[str, Any]:
-    """The body's fields for a step's form, by the names the templates give the inputs."""
-    common = {"effective_date": _text(form, "effective_date"), "source": _text(form, "source")}
-    note = {"note": _text(form, "note")}
-    specific: dict[str, Any]
-    if kind == "open":
-        specific = {"state": _text(form, "state"), "instruments": _list(form, "instruments")}
-        specific |= {"partners": _lines(form, "partners"), **note}
-    elif kind == "law_summary":
-        specific = {"document": _text(form, "document"), **note}
-    elif kind == "focal_point":
-        point = {name: _text(form, name) for name in ("name", "office", "contact")}
-        specific = {"focal_point": _drop_none(point) if point["name"] else None}
-    elif kind == "gap_list":
-        specific = {"items": [item.model_dump() for item in gap_items(_list(form, "items"))], **note}
-    elif kind == "assistance_activity":
-        specific = {"activity": _activity(form)}
-    elif kind == "assistance":
-        specific = {"requested": not form.get("not_requested"), **note}
-    elif kind == "bill":
-        specific = {"bill": _bill(form)}
-    elif kind == "legislation":
-        specific = dict(note)
-    elif kind == "training":
-        specific = {"officials_trained": _text(form, "officials_trained") or 0, **note}
-    else:
-        specific = {"reason": _text(form, "reason")}
-    return _drop_none(common | specific)
-
-
-def body_of(kind: str, form: FormData) -> Body:
-    """The request body a form stands for; pydantic's ValidationError says what is wrong."""
-    return COMMANDS[kind][0].model_validate(fields_of(kind, form))

@@ -14,8 +14,8 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from activities.users import UserRecord
-from deploy.web.services import Services
 from domain.request_key import command_id_of_key
+from web.services import Services
 
 IdempotencyKey = Annotated[
     str | None,

@@ -7,7 +7,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from deploy.web.errors import BodyTooLarge
+from web.errors import BodyTooLarge
 
 
 async def _refuse(send: Send, status: int, sentence: str) -> None:

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from deploy.web.access import PageUser, Wired
-from deploy.web.views import check_csrf, redirect, render
 from domain.user import Role
+from web.access import PageUser, Wired
+from web.views import check_csrf, redirect, render
 
 router = APIRouter(include_in_schema=False)
 HOME_OF = {Role.OFFICER: "/worklist", Role.MANAGER: "/dashboard", Role.AUDITOR: "/audit"}

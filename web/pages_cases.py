@@ -9,24 +9,24 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from activities.regions import Region, region_of
 from activities.users import UserRecord
-from deploy.cases import CommandRefused, ServerUnavailable
-from deploy.web.access import PageUser, Wired, check_act, check_read, forbidden, state_code
-from deploy.web.api_models import Stage, summary
-from deploy.web.bodies import COMMANDS, OpenBody, command_of
-from deploy.web.casebook import STAGES, CaseFilter, open_steps, select
-from deploy.web.errors import ApiError, sentence
-from deploy.web.forms import body_of, form_command_id
-from deploy.web.services import Services
-from deploy.web.views import BlankIsNone, check_csrf, flash, redirect, render
-from domain.checklist import CHECKLIST
 from domain.errors import DomainError
+from domain.regions import Region, region_of
 from domain.user import Role
-from domain.values import AssistanceKind, BillStage, Instrument, Step
+from domain.values import Instrument
+from projections.casebook import STAGES, CaseFilter, open_steps, select
+from usecases.inputs import BadOption
+from web.access import PageUser, Wired, check_act, check_read, check_role, state_code
+from web.api_models import Stage, summary
+from web.errors import ApiError, sentence
+from web.forms import command_of_form, form_of, forms_for, text
+from web.services import Services
+from web.views import BlankIsNone, check_csrf, flash, redirect, render
+from workflows.client import CommandRefused, ServerUnavailable
+from workflows.commands import BY_NAME, COMMANDS, Row
 
 router = APIRouter(include_in_schema=False)
-EXPECTED = (ValidationError, CommandRefused, ServerUnavailable, DomainError)
+EXPECTED = (ValidationError, CommandRefused, ServerUnavailable, DomainError, BadOption)
 
 
 def _openable(user: UserRecord, wired: Services, engaged: set[str]) -> list[tuple[str, str]]:
@@ -56,7 +56,7 @@ def worklist(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
         steps=steps,
         overdue=[s for s in steps if s.overdue],
         openable=_openable(user, wired, {c.state for c in everything}),
-        instruments=list(Instrument),
+        opening=form_of(next(r for r in COMMANDS if r.opens)),
         today=wired.today(),
     )
 
@@ -107,27 +107,22 @@ def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTM
         steps=open_steps(case, wired.due_days, wired.now()),
         history=wired.engagements.history(code),
         can_act=can_act,
-        checklist=[i for i in CHECKLIST if i.instrument is None or i.instrument in case.instruments],
-        activity_kinds=list(AssistanceKind),
-        bill_stages=list(BillStage),
-        bills_open=Step.GAP_LIST in case.completed_steps and Step.LEGISLATION not in case.completed_steps,
+        forms=forms_for(case),
         workflow_url=wired.workflow_link(code),
         today=wired.today(),
     )
 
 
-async def _record(request: Request, wired: Services, user: UserRecord, kind: str, state: str) -> str:
+async def _record(request: Request, wired: Services, user: UserRecord, row: Row, state: str) -> str:
     """Record one form's command; the sentence that says what happened (or why not) is flashed."""
     form = await request.form()
     check_csrf(request, form)
     try:
-        body = body_of(kind, form)
-        if isinstance(body, OpenBody):
-            state = (await run_in_threadpool(wired.participant, body.state)).code
-        check_act(user, state)
-        command = command_of(
-            kind, body, state=state, actor=user.name, today=wired.today(), command_id=form_command_id(form)
-        )
+        if row.opens:
+            named = text(form, "state") or ""
+            state = (await run_in_threadpool(wired.participant, named)).code
+        check_act(user, state, row.senders)
+        command = command_of_form(row, form, state=state, actor=user.name, today=wired.today())
         case = await wired.send(command)
     except ValidationError as error:
         flash(request, sentence(error.errors()), error=True)
@@ -135,7 +130,7 @@ async def _record(request: Request, wired: Services, user: UserRecord, kind: str
     except EXPECTED as error:
         flash(request, str(error), error=True)
         return state
-    done = kind.replace("_", " ").capitalize()
+    done = row.name.replace("_", " ").capitalize()
     ended = f"nothing, the case is {case.status.value}"
     following = case.stage.value.replace("_", " ") if case.stage else ended
     flash(request, f"{done} recorded for {case.state_name}. Next: {following}.")
@@ -144,9 +139,9 @@ async def _record(request: Request, wired: Services, user: UserRecord, kind: str
 
 @router.post("/cases")
 async def open_case(request: Request, user: PageUser, wired: Wired) -> RedirectResponse:
-    if user.role is not Role.OFFICER:
-        raise forbidden(f"{user.name} is {user.role.with_article}: only officers record the steps of a case.")
-    code = await _record(request, wired, user, "open", "")
+    row = next(r for r in COMMANDS if r.opens)
+    check_role(user, row.senders)
+    code = await _record(request, wired, user, row, "")
     return redirect(f"/cases/{code}" if code else "/worklist#open")
 
 
@@ -154,9 +149,10 @@ async def open_case(request: Request, user: PageUser, wired: Wired) -> RedirectR
 async def record_step(
     request: Request, state: str, kind: str, user: PageUser, wired: Wired
 ) -> RedirectResponse:
-    if kind not in COMMANDS or kind == "open":
+    row = BY_NAME.get(kind)
+    if row is None or row.opens:
         raise ApiError(404, f"'{kind}' is not a step of a case.")
     code = state_code(wired, state)
-    check_act(user, code)
-    await _record(request, wired, user, kind, code)
+    check_act(user, code, row.senders)
+    await _record(request, wired, user, row, code)
     return redirect(f"/cases/{code}#step-{kind}")

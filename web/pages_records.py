@@ -12,17 +12,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
 from activities.outreach import Outreach
-from activities.regions import Region
 from activities.users import UserRecord
-from deploy.web.access import PageUser, Wired, page_roles, state_code
-from deploy.web.casebook import open_steps
-from deploy.web.errors import ApiError, sentence
-from deploy.web.reports import WrittenOut, aware, current_store, dashboard_charts, read
-from deploy.web.views import BlankIsNone, check_csrf, flash, redirect, render, svg
 from domain.engagement import engagement_id
 from domain.errors import DomainError
+from domain.regions import Region
 from domain.user import Role
+from projections.casebook import open_steps
 from projections.figures import UnknownFigure, explain
+from web.access import PageUser, Wired, page_roles, state_code
+from web.errors import ApiError, sentence
+from web.reports import WrittenOut, aware, current_store, dashboard_charts, read
+from web.views import BlankIsNone, check_csrf, flash, redirect, render, svg
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[UserRecord, Depends(page_roles(Role.MANAGER, Role.AUDITOR))]

@@ -12,16 +12,16 @@ from urllib.parse import urlencode
 
 from pydantic import BeforeValidator
 
-from activities.logs import EventLog
 from activities.participants import directory
-from activities.regions import Region, region_of
-from deploy.read_models import open_store, refresh
-from deploy.report_files import outreach_details, state_names
-from deploy.settings import Settings
-from projections.charts import Bar, BarChart, BarGroup, svg
-from projections.document import ReportDocument, build, lineage
+from activities.store.logs import EventLog
+from domain.regions import Region, region_of
 from projections.figures import Figures, figures, stages
+from projections.report.charts import Bar, BarChart, BarGroup, svg
+from projections.report.document import ReportDocument, build, lineage
 from projections.store import FactStore
+from usecases.read_models import open_store, refresh
+from usecases.reports import outreach_details, state_names
+from usecases.settings import Settings
 
 ENDS = ("completed", "withdrawn")
 NO_REGION = "No region"

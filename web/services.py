@@ -10,19 +10,19 @@ from datetime import UTC, date, datetime
 from temporalio.client import Client
 
 from activities.engagements import Engagements
-from activities.logs import EventLog
 from activities.participants import Participant, ParticipantDirectory, directory
 from activities.request_keys import RequestKeys
+from activities.store.logs import EventLog
+from activities.store.opening import opened
 from activities.users import Users
-from deploy.cases import ServerUnavailable, send
-from deploy.read_models import sources
-from deploy.settings import Settings
-from deploy.stores import opened
-from deploy.web.casebook import CaseBook
-from deploy.web.config import WebSettings
-from deploy.worker import connect
 from domain.commands import Command
 from domain.views import CaseView
+from projections.casebook import CaseBook
+from usecases.cases import connect, send
+from usecases.read_models import sources
+from usecases.settings import Settings
+from web.config import WebSettings
+from workflows.client import ServerUnavailable
 from workflows.messages import workflow_id
 
 CONNECT_TIMEOUT_S = 10.0

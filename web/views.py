@@ -13,10 +13,10 @@ from markupsafe import Markup
 from pydantic import BeforeValidator
 from starlette.datastructures import FormData
 
-from activities.regions import region_of
 from activities.users import UserRecord
-from deploy.cases import new_command_id
-from deploy.web.errors import ApiError
+from domain.regions import region_of
+from usecases.cases import new_command_id
+from web.errors import ApiError
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")

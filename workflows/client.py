@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from temporalio.client import (
     Client,
@@ -11,31 +12,16 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
-from deploy.settings import Settings
 from domain.commands import Command
 from domain.values import Step
 from domain.views import CaseView
+from workflows.commands import row_of
 from workflows.engagement import EngagementWorkflow
 from workflows.messages import EngagementInput, workflow_id
-
-# Update names are the command kinds, except the timers' own commands, which no client sends.
-CLIENT_UPDATES = frozenset(
-    {
-        "open",
-        "law_summary",
-        "focal_point",
-        "gap_list",
-        "assistance_activity",
-        "assistance",
-        "bill",
-        "legislation",
-        "training",
-        "withdraw",
-    }
-)
 
 
 class CommandRefused(Exception):
@@ -53,9 +39,18 @@ class ServerUnavailable(Exception):
     """The Temporal server could not be reached."""
 
 
-def new_command_id() -> str:
-    """A command id for one user action; every retry of that action sends it again."""
-    return str(uuid.uuid4())
+@dataclass(frozen=True)
+class Route:
+    """Where the engagement workflows run: the Temporal server, the task queue, the due periods in days."""
+
+    address: str
+    task_queue: str
+    due_days: Mapping[str, int] = field(default_factory=dict)
+
+
+async def connect(address: str, namespace: str) -> Client:
+    """A client of the Temporal server that speaks the workflows' pydantic payloads."""
+    return await Client.connect(address, namespace=namespace, data_converter=pydantic_data_converter)
 
 
 def update_id(command: Command) -> str:
@@ -67,26 +62,26 @@ def update_id(command: Command) -> str:
     return f"{command.command_id}/{command.digest()[:16]}"
 
 
-def start_input(settings: Settings, state: str) -> EngagementInput:
-    return EngagementInput(state=state, due_days={Step(k): v for k, v in settings.due_days.items()})
+def start_input(route: Route, state: str) -> EngagementInput:
+    return EngagementInput(state=state, due_days={Step(k): v for k, v in route.due_days.items()})
 
 
-async def send(client: Client, settings: Settings, command: Command) -> CaseView:
+async def send(client: Client, route: Route, command: Command) -> CaseView:
     """Send `command` to its State's workflow, starting the workflow if none runs.
 
     A new run loads the case from the event store, so a case whose workflow has ended (or whose
     Temporal history was lost) still answers with the right refusal or records the step.
     """
-    if command.kind not in CLIENT_UPDATES:
+    if row_of(command) is None:
         raise CommandRefused(f"'{command.kind}' is recorded by the engagement's own timers.")
     if command.command_id is None:
         # A programming error, not a user's: without the sender's id a retry could not be told apart.
-        raise ValueError("A command is sent under its sender's command id (see new_command_id).")
+        raise ValueError("A command is sent under the command id its sender chose for it.")
     operation = WithStartWorkflowOperation(
         EngagementWorkflow.run,
-        start_input(settings, command.state),
+        start_input(route, command.state),
         id=workflow_id(command.state),
-        task_queue=settings.task_queue,
+        task_queue=route.task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
     try:
@@ -104,7 +99,7 @@ async def send(client: Client, settings: Settings, command: Command) -> CaseView
         raise CommandRefused(str(cause or error)) from None
     except RPCError as error:
         raise ServerUnavailable(
-            f"The Temporal server at {settings.temporal_address} did not answer: {error.message}"
+            f"The Temporal server at {route.address} did not answer: {error.message}"
         ) from None
     except RPCTimeoutOrCancelledError:
         raise ServerUnavailable(

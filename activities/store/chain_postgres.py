@@ -13,8 +13,8 @@ from eventsourcing.utils import retry
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from activities.chain import Link, RawEvent, as_bytes, chain, originator_text
-from activities.chain_store import PAGE, AdoptionRefused, ChainKey, link_row, links_after, raw_events
+from activities.store.chain import Link, RawEvent, as_bytes, chain, originator_text
+from activities.store.chain_store import PAGE, AdoptionRefused, ChainKey, link_row, links_after, raw_events
 
 
 class PostgresChainRecorder(PostgresApplicationRecorder):

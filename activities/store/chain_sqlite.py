@@ -12,8 +12,8 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 
-from activities.chain import Link, RawEvent, as_bytes, chain, originator_text
-from activities.chain_store import PAGE, AdoptionRefused, ChainKey, link_row, links_after, raw_events
+from activities.store.chain import Link, RawEvent, as_bytes, chain, originator_text
+from activities.store.chain_store import PAGE, AdoptionRefused, ChainKey, link_row, links_after, raw_events
 
 
 class SQLiteChainRecorder(SQLiteApplicationRecorder):

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from eventsourcing.persistence import StoredEvent
 
-from activities.chain import Link, RawEvent, chain, key_from, originator_text
+from activities.store.chain import Link, RawEvent, chain, key_from, originator_text
 
 # Rows read, and links written, per round trip when a whole log is read or adopted.
 PAGE = 2_000

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import cast
 
-from activities.recorders import ChainedApplication
+from activities.store.recorders import ChainedApplication
 from domain.facts import Fact
 
 # The applications whose logs feed the read models, by the name that prefixes their settings and tables.

@@ -10,11 +10,11 @@ from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory
 from eventsourcing.postgres import PostgresFactory
 from eventsourcing.sqlite import SQLiteFactory
 
-from activities.chain import Link, RawEvent
-from activities.chain_postgres import PostgresChainRecorder
-from activities.chain_sqlite import SQLiteChainRecorder
-from activities.chain_store import ChainKey
-from activities.store import PydanticApplication
+from activities.store.chain import Link, RawEvent
+from activities.store.chain_postgres import PostgresChainRecorder
+from activities.store.chain_sqlite import SQLiteChainRecorder
+from activities.store.chain_store import ChainKey
+from activities.store.mapper import PydanticApplication
 
 
 class ChainedRecorder(Protocol):

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from projections.charts import BarChart
+from projections.report.charts import BarChart
 from projections.store import StoredFact
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+")

@@ -7,12 +7,13 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from projections import html_report, markdown_report
-from projections.blocks import Chart, LineageEntry, Section, figures_in
-from projections.charts import BarChart, svg
 from projections.figures import Figures, explain
-from projections.needs import conclusions, requests
-from projections.sections import (
+from projections.report import html as html_report
+from projections.report import markdown as markdown_report
+from projections.report.blocks import Chart, LineageEntry, Section, figures_in
+from projections.report.charts import BarChart, svg
+from projections.report.needs import conclusions, requests
+from projections.report.sections import (
     CooperationSummary,
     MeetingSummary,
     Sources,

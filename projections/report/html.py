@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from projections.blocks import (
+from projections.report.blocks import (
     LINEAGE_HEADER,
     Chart,
     FigureRef,
@@ -16,11 +16,11 @@ from projections.blocks import (
     explain_command,
     lineage_cells,
 )
-from projections.charts import svg
-from projections.sections import day
+from projections.report.charts import svg
+from projections.report.sections import day
 
 if TYPE_CHECKING:
-    from projections.document import ReportDocument
+    from projections.report.document import ReportDocument
 
 STYLE = """
 body{font-family:Georgia,'Times New Roman',serif;max-width:52em;margin:2em auto;padding:0 1em;color:#222;

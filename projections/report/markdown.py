@@ -6,7 +6,7 @@ import re
 from html import escape
 from typing import TYPE_CHECKING
 
-from projections.blocks import (
+from projections.report.blocks import (
     LINEAGE_HEADER,
     Chart,
     FigureRef,
@@ -17,10 +17,10 @@ from projections.blocks import (
     explain_command,
     lineage_cells,
 )
-from projections.sections import day
+from projections.report.sections import day
 
 if TYPE_CHECKING:
-    from projections.document import ReportDocument
+    from projections.report.document import ReportDocument
 
 MARKUP = re.compile(r"([\\`*_\[\]|#!])")
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from domain.checklist import CHECKLIST_BY_ID
-from projections.blocks import Block, Chart, Inline, Paragraph, Section, Table
-from projections.charts import Bar, BarChart, BarGroup
-from projections.sections import ENDS, STAGES, Sources, counted, day, instrument, listing
+from projections.report.blocks import Block, Chart, Inline, Paragraph, Section, Table
+from projections.report.charts import Bar, BarChart, BarGroup
+from projections.report.sections import ENDS, STAGES, Sources, counted, day, instrument, listing
 
 MOST_COMMON = 3
 

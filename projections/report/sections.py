@@ -8,9 +8,9 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
-from projections.blocks import Block, Chart, FigureRef, Inline, Paragraph, Section, Table
-from projections.charts import Bar, BarChart, BarGroup
 from projections.figures import Figures
+from projections.report.blocks import Block, Chart, FigureRef, Inline, Paragraph, Section, Table
+from projections.report.charts import Bar, BarChart, BarGroup
 from projections.store import StoredFact
 
 # Short name in prose, full title in tables, label under a chart's bars.

@@ -13,10 +13,10 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
 from activities.users import UserRecord, Users
-from deploy.settings import Settings
-from deploy.web.config import running_address
 from domain.user import Role, Scope
 from tests.e2e.conftest import REPO, Palermo
+from usecases.embedded import running_address
+from usecases.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from activities.engagements import Engagements, HistoryEntry
-from deploy.settings import Settings
+from usecases.settings import Settings
 
 BIN = Path(sys.executable).parent
 PALERMO = BIN / "palermo"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from deploy.demo import REQUESTS
 from tests.e2e.conftest import START_TIMEOUT_S, Palermo
+from usecases.demo import REQUESTS
 
 # Demo States at the step before, at and after the repeatable assistance activity.
 WATCHED = ("GNB", "NAM", "UKR", "MKD")

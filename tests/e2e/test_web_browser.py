@@ -12,7 +12,7 @@ import pytest_asyncio
 from playwright.async_api import Page, expect
 
 from activities.engagements import Engagements
-from activities.regions import REGION_OF
+from domain.regions import REGION_OF
 from domain.user import Role
 from tests.e2e.browser import Site, chromium, fresh_screenshots, web_url
 from tests.e2e.conftest import START_TIMEOUT_S, Palermo
@@ -69,7 +69,7 @@ async def open_through_the_form(site: Site, page: Page, state: str) -> None:
     await opening.locator("input[name=instruments][value=convention]").check()
     await opening.locator("input[name=instruments][value=trafficking]").check()
     await opening.locator("input[name=effective_date]").fill("2001-10-01")
-    await opening.locator("textarea[name=partners]").fill("Commonwealth Secretariat")
+    await opening.locator("textarea[name=partner]").fill("Commonwealth Secretariat")
     await site.shot(page, "officer-02-open-form")
     await submit(page, "#step-open")
     await recorded(page, "Open")
@@ -90,8 +90,8 @@ async def reach_assistance_through_the_forms(site: Site, page: Page, state: str)
     await site.shot(page, "officer-04-gap-list-form")
     await submit(page, "#step-gap_list")
     await recorded(page, "Gap list")
-    await page.select_option("#step-assistance_activity select[name=activity_kind]", "expert_mission")
-    await page.fill("#step-assistance_activity input[name=experts]", "J. Doe, M. Rossi")
+    await page.select_option("#step-assistance_activity select[name=kind]", "expert_mission")
+    await page.fill("#step-assistance_activity textarea[name=expert]", "J. Doe, M. Rossi")
     await page.fill("#step-assistance_activity input[name=cost]", "15000")
     await submit(page, "#step-assistance_activity")
     await recorded(page, "Assistance activity")
@@ -112,7 +112,7 @@ async def finish_through_the_forms(site: Site, page: Page) -> None:
     await recorded(page, "Bill")
     await submit(page, "#step-legislation")
     await recorded(page, "Legislation")
-    await page.fill("#step-training input[name=officials_trained]", "40")
+    await page.fill("#step-training input[name=officials]", "40")
     await submit(page, "#step-training")
     await recorded(page, "Training")
 

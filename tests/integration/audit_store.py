@@ -18,11 +18,12 @@ from pydantic import SecretStr
 from activities.engagements import Engagements
 from activities.treaties import Treaties
 from activities.untc import TableAction, TableRow
-from deploy.audit import AuditFailed, Failure, Seal, audit_key, verify
-from deploy.settings import Settings
+from audit.verify import AuditFailed, Failure, Seal
 from domain.commands import Command, DrawUpGapList, NameFocalPoint, OpenEngagement, RecordLawSummary
 from domain.treaty import ActionKind
 from domain.values import GapItem, Instrument
+from usecases.audits import audit_key, verify
+from usecases.settings import Settings
 
 RECORDED = datetime(2002, 3, 4, 9, 0, tzinfo=UTC)
 

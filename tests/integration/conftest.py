@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from deploy.settings import Settings
 from tests.integration.deployment import deployment_settings, fresh_namespace
 from tests.integration.processes import WebServers, Workers
+from usecases.settings import Settings
 
 
 @pytest.fixture

@@ -19,12 +19,12 @@ from temporalio.api.workflowservice.v1 import RegisterNamespaceRequest
 from temporalio.client import Client
 
 from activities.engagements import Engagements, HistoryEntry
-from deploy.cases import ServerUnavailable, send
-from deploy.settings import Settings
-from deploy.worker import connect
 from domain.commands import Command
 from domain.views import CaseView
 from tests.workflows.case_commands import CaseCommands
+from usecases.cases import connect, send
+from usecases.settings import Settings
+from workflows.client import ServerUnavailable
 
 # What one whole case leaves in the event store, in order.
 WHOLE_CASE = [

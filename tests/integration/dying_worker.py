@@ -14,9 +14,10 @@ from temporalio.worker import Worker
 
 from activities.engagement_activities import CaseCommand, EngagementActivities
 from activities.engagements import Engagements
-from deploy.settings import Settings, load_settings
-from deploy.worker import ACTIVITY_THREADS, WORKFLOW_RUNNER, connect
+from deploy.worker import ACTIVITY_THREADS, WORKFLOW_RUNNER
 from domain.views import CaseView
+from usecases.cases import connect
+from usecases.settings import Settings, load_settings
 from workflows.engagement import EngagementWorkflow
 
 MARK = "die/"

@@ -16,9 +16,9 @@ from typing import IO
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from deploy.settings import Settings
-from deploy.web.config import running_address
 from tests.servers import free_port, temporal_dev_server_path
+from usecases.embedded import running_address
+from usecases.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_WITHIN_S = 30.0

@@ -16,9 +16,7 @@ import pytest
 from eventsourcing.domain import BaseAggregate
 from psycopg import sql as pg
 
-from activities.logs import APPLICATIONS, EventLog
-from deploy.read_models import current_generation, open_store, refresh, sources
-from deploy.settings import Settings
+from activities.store.logs import APPLICATIONS, EventLog
 from domain.commands import (
     Command,
     ConcludeAssistance,
@@ -36,6 +34,8 @@ from domain.treaty import ActionKind, TreatyAction
 from domain.values import AssistanceActivity, AssistanceKind, Bill, GapItem, Instrument, NeedKind
 from projections.store import FactStore
 from tests.servers import PostgresCluster
+from usecases.read_models import current_generation, open_store, refresh, sources
+from usecases.settings import Settings
 
 # The report's date, the effective date every figure below is asked about.
 REPORT_DAY = date(2002, 3, 4)
@@ -74,7 +74,7 @@ class World:
         return store
 
     def sources(self) -> list[EventLog]:
-        """The logs as the deployment reads them (deploy.read_models.sources), closed with the world."""
+        """The logs as the deployment reads them (projections.generations.sources), closed with the world."""
         readers = sources(self.settings)
         self.readers += readers
         return readers

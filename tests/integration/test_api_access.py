@@ -14,13 +14,13 @@ import pytest_asyncio
 from starlette.routing import Mount, Route
 from temporalio.testing import WorkflowEnvironment
 
-from activities.regions import REGION_OF, Region
-from deploy.settings import Settings
-from deploy.web.app import ROUTERS, create_app
-from deploy.web.config import WebSettings
 from domain.facts import Fact
+from domain.regions import REGION_OF, Region
 from domain.user import Role
 from tests.integration.web_app import WebApp, csrf_of, running_web_app
+from usecases.settings import Settings
+from web.app import ROUTERS, create_app
+from web.config import WebSettings
 
 ANONYMOUS, BAD, REVOKED = None, "bad-token", "revoked"
 OFFICER_S, OFFICER_R, MANAGER, AUDITOR = "officer-s", "officer-r", "manager", "auditor"

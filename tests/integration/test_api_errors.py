@@ -15,14 +15,14 @@ import pytest
 import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
-from activities.regions import REGION_OF
-from deploy.read_models import total_events
-from deploy.settings import Settings
-from deploy.web import create_app
-from deploy.web.config import WebSettings
+from domain.regions import REGION_OF
 from domain.user import Role
 from tests.integration.web_app import BASE, TEST_COST, WebApp, running_web_app
 from tests.servers import free_port
+from usecases.read_models import total_events
+from usecases.settings import Settings
+from web import create_app
+from web.config import WebSettings
 
 OFFICER = "officer"
 LIMIT = 64 * 1024

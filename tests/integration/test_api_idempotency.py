@@ -15,11 +15,11 @@ import pytest_asyncio
 from eventsourcing.persistence import OperationalError
 from temporalio.testing import WorkflowEnvironment
 
-from activities.regions import REGION_OF
-from deploy.web import create_app
-from deploy.web.config import WebSettings
+from domain.regions import REGION_OF
 from domain.user import Role
 from tests.integration.web_app import BASE, WebApp, running_web_app
+from web import create_app
+from web.config import WebSettings
 
 OFFICER = "officer"
 

@@ -34,14 +34,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from activities.logs import APPLICATIONS, EventLog
-from activities.regions import REGION_OF
+from activities.store.logs import APPLICATIONS, EventLog
+from activities.store.opening import opened
 from activities.users import Users
-from deploy.settings import Settings
-from deploy.stores import opened
+from domain.regions import REGION_OF
 from domain.user import Role, Scope
 from tests.integration.processes import WebServers, Workers
 from tests.integration.web_app import TEST_COST
+from usecases.settings import Settings
 
 pytestmark = pytest.mark.postgres
 

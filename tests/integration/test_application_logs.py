@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from activities.engagements import Engagements
-from deploy.read_models import sources
-from deploy.settings import Settings
 from domain.commands import OpenEngagement
 from domain.values import Instrument
+from usecases.read_models import sources
+from usecases.settings import Settings
 
 pytestmark = pytest.mark.postgres
 

@@ -15,12 +15,15 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from deploy import audit_cli, cli, console
-from deploy.audit import AuditFailed, sign
-from deploy.audit_bundle import EVENTS, FIGURES, MANIFEST, Manifest, export, unsigned_manifest
-from deploy.audit_bundle_check import BundleInvalid, LineageBroken, verify_bundle
+from audit.bundle import EVENTS, FIGURES, MANIFEST, Manifest, unsigned_manifest
+from audit.bundle_check import BundleInvalid, LineageBroken, verify_bundle
+from audit.verify import AuditFailed, sign
+from cli import app as cli
+from cli import audit as audit_cli
+from cli import console
 from domain.engagement import engagement_id
 from tests.integration.audit_store import Store, recorded_store
+from usecases.audits import export
 
 REPORT_DAY = date(2002, 3, 4)
 

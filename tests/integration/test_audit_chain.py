@@ -11,11 +11,12 @@ from typing import cast
 
 import pytest
 
-from activities.chain_store import UnchainedHistory
 from activities.engagements import Engagements
-from deploy.audit import Failure, SealInvalid, adopt, audit_key, make_seal, read_seal, verify
-from deploy.settings import SettingsError, load_settings
+from activities.store.chain_store import UnchainedHistory
+from audit.verify import Failure, SealInvalid, read_seal
 from tests.integration.audit_store import RECORDED, Store, deployment, record, recorded_store, steps
+from usecases.audits import adopt, audit_key, make_seal, verify
+from usecases.settings import SettingsError, load_settings
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -16,10 +16,10 @@ import typer
 from psycopg import sql as pg
 from typer.testing import CliRunner, Result
 
-from deploy import audit_cli, cli, console
-from deploy.audit_replay import replay
-from deploy.read_models import current_generation
-from deploy.replay_differences import Difference
+from audit.differences import Difference
+from cli import app as cli
+from cli import audit as audit_cli
+from cli import console
 from domain.engagement import engagement_id
 from tests.integration.recorded_facts import (
     REPORT_DAY,
@@ -30,6 +30,8 @@ from tests.integration.recorded_facts import (
     record_report,
     world_for,
 )
+from usecases.audits import replay
+from usecases.read_models import current_generation
 
 # Engagements of the report's world (tests/integration/recorded_facts.py).
 ENGAGED = {"BOL", "BLR", "BEN", "CHL", "MUS", "MNG", "NAM", "THA", "UKR", "MKD", "VEN", "GNB"}

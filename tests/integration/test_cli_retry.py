@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from activities.regions import REGION_OF
-from deploy.settings import Settings
+from domain.regions import REGION_OF
 from tests.integration.deployment import recorded
 from tests.integration.processes import ROOT, Workers, process_env
+from usecases.settings import Settings
 
 pytestmark = pytest.mark.postgres
 OPEN = ("case", "open", "--instruments", "convention", "--received", "2001-09-03")
@@ -31,7 +31,7 @@ def palermo(settings: Settings, home: Path, *args: str) -> subprocess.Popen[str]
     argv = [
         sys.executable,
         "-c",
-        "from deploy.cli import main; main()",
+        "from cli.app import main; main()",
         "--actor",
         "a.quispe",
         *args,

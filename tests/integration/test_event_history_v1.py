@@ -15,10 +15,6 @@ import pytest
 from pydantic import ValidationError
 
 from activities.engagements import Engagements
-from deploy.audit import adopt, audit_key, verify
-from deploy.audit_replay import replay
-from deploy.read_models import open_store, refresh, sources
-from deploy.settings import Settings
 from domain.commands import DrawUpGapList, NameFocalPoint
 from domain.engagement import engagement_id
 from domain.events import LawSummaryReceived
@@ -26,6 +22,9 @@ from domain.recorded import UNKNOWN_DIGEST
 from domain.values import FocalPoint, GapItem, Status, Step
 from domain.views import CaseView
 from projections.figures import figures
+from usecases.audits import adopt, audit_key, replay, verify
+from usecases.read_models import open_store, refresh, sources
+from usecases.settings import Settings
 
 HISTORY = Path(__file__).resolve().parents[1] / "fixtures" / "history_v1"
 REPORT_DAY = date(2002, 3, 4)

@@ -23,7 +23,6 @@ from temporalio.testing import ActivityEnvironment
 from activities.engagement_activities import CaseCommand, CaseRef, EngagementActivities
 from activities.engagements import Engagements
 from activities.participants import directory
-from deploy.settings import Settings
 from domain import errors
 from domain.commands import (
     Command,
@@ -52,6 +51,7 @@ from domain.values import (
 )
 from domain.views import CaseView
 from tests.integration.clocks import Clock, RacingClock
+from usecases.settings import Settings
 
 RECEIVED = date(2001, 9, 3)
 # Vienna time: an offset other than UTC shows the recorded time keeps its zone through the store.

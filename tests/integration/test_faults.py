@@ -18,7 +18,6 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from activities.engagements import Engagements
-from deploy.settings import Settings
 from domain.commands import Command
 from domain.values import Status
 from domain.views import CaseView
@@ -37,6 +36,7 @@ from tests.integration.deployment import (
 )
 from tests.integration.processes import DevServer, Workers
 from tests.servers import PostgresCluster, throwaway_postgres
+from usecases.settings import Settings
 from workflows.messages import workflow_id
 
 pytestmark = pytest.mark.postgres

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from deploy.read_models import refresh
 from domain.treaty import ActionKind, TreatyActionCorrected, TreatyActionRecorded
 from domain.values import Instrument
 from projections.figures import explain, figures
@@ -21,6 +20,7 @@ from tests.integration.recorded_facts import (
     treaty_action,
     world_for,
 )
+from usecases.read_models import refresh
 
 CONVENTION = Instrument.CONVENTION
 # The figures were first published on this day: what the read model knew then must stay as it was.

@@ -13,8 +13,6 @@ import pytest
 from temporalio.client import Client
 
 from activities.users import Users
-from deploy.cases import CommandRefused, send
-from deploy.settings import Settings
 from domain.user import Role, Scope
 from domain.values import Status
 from tests.integration.deployment import (
@@ -29,6 +27,9 @@ from tests.integration.deployment import (
 )
 from tests.integration.processes import WebServers, Workers
 from tests.integration.web_app import TEST_COST
+from usecases.cases import send
+from usecases.settings import Settings
+from workflows.client import CommandRefused
 from workflows.messages import workflow_id
 
 pytestmark = pytest.mark.postgres

@@ -21,14 +21,14 @@ from typer.testing import CliRunner
 
 from activities.outreach import Outreach
 from activities.participants import directory
-from deploy import outreach_cli
-from deploy.cli import configure
-from deploy.seed import COOPERATION, MEETINGS, seed
-from deploy.settings import Settings
+from cli import meeting as outreach_cli
+from cli.app import configure
 from domain.errors import EffectiveDateInFuture, UnknownParticipant
 from domain.outreach import CooperationKind, MeetingDetails, MeetingKind, meeting_id
 from domain.values import Instrument
 from tests.integration.clocks import Clock, RacingClock
+from usecases.seed import COOPERATION, MEETINGS, seed
+from usecases.settings import Settings
 
 # Vienna time: an offset other than UTC shows the recorded time keeps its zone through the store.
 VIENNA = timezone(timedelta(hours=1))

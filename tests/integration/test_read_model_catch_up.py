@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from activities.logs import EventLog
-from deploy import read_models
-from deploy.read_models import refresh
+from activities.store.logs import EventLog
 from domain.outreach import CooperationKind
 from domain.treaty import ActionKind
 from domain.values import Instrument
+from projections import generations
 from projections.facts import Projected, project
 from projections.figures import figures
 from projections.runner import catch_up
@@ -34,6 +33,7 @@ from tests.integration.recorded_facts import (
     treaty_action,
     world_for,
 )
+from usecases.read_models import refresh
 
 CONVENTION = Instrument.CONVENTION
 
@@ -186,7 +186,7 @@ def test_a_projector_beaten_to_every_page_of_a_long_backlog_still_catches_up(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Pages of 100 make a long backlog of a few events: each page is a chance to lose the race.
-    monkeypatch.setattr(read_models, "catch_up", partial(catch_up, page=100))
+    monkeypatch.setattr(generations, "catch_up", partial(catch_up, page=100))
     pages = 15
     world.save(
         "Outreach",

@@ -13,8 +13,7 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
-from deploy.cli import app
-from deploy.read_models import DEFAULT_GENERATION, current_generation, rebuild
+from cli.app import app
 from domain.outreach import CooperationKind
 from domain.treaty import ActionKind
 from domain.values import Instrument
@@ -34,6 +33,7 @@ from tests.integration.recorded_facts import (
     treaty_action,
     world_for,
 )
+from usecases.read_models import DEFAULT_GENERATION, current_generation, rebuild
 
 
 @pytest.fixture(params=STORES)

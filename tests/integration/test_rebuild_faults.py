@@ -19,7 +19,6 @@ import psycopg
 import pytest
 from psycopg import sql as pg
 
-from deploy.read_models import DEFAULT_GENERATION, current_generation
 from domain.outreach import CooperationKind
 from domain.treaty import ActionKind, TreatyAction
 from domain.values import Instrument
@@ -34,6 +33,7 @@ from tests.integration.recorded_facts import (
     treaty_action,
     world_for,
 )
+from usecases.read_models import DEFAULT_GENERATION, current_generation
 
 ROOT = Path(__file__).resolve().parents[2]
 PALERMO = Path(sys.executable).parent / "palermo"

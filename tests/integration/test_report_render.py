@@ -11,17 +11,17 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from activities.engagements import Engagements
-from activities.logs import EventLog
 from activities.outreach import Outreach
-from deploy.cli import app
-from deploy.settings import Settings
+from activities.store.logs import EventLog
+from cli.app import app
 from domain.commands import DrawUpGapList, NameFocalPoint, OpenEngagement, RecordLawSummary
 from domain.outreach import CooperationKind, MeetingDetails, MeetingKind
 from domain.treaty import ActionKind, TreatyAction
 from domain.values import FocalPoint, GapItem, Instrument
-from projections.blocks import anchor
-from projections.document import figure_values
 from projections.figures import Figures
+from projections.report.blocks import anchor
+from projections.report.document import figure_values
+from usecases.settings import Settings
 
 AS_OF = "2002-03-04"
 FIRST_BATCH = datetime(2002, 1, 10, 9, 0, tzinfo=UTC)

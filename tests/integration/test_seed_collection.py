@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from deploy.cli import app
+from cli.app import app
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "untc"
 

@@ -14,10 +14,10 @@ import pytest
 from psycopg import sql
 
 from activities.engagements import Engagements
-from deploy.settings import DEFAULT_DUE_DAYS, Settings, SettingsError, load_settings
 from domain.commands import OpenEngagement
 from domain.values import Instrument
 from tests.servers import PostgresCluster
+from usecases.settings import DEFAULT_DUE_DAYS, Settings, SettingsError, load_settings
 
 # Every character a password may hold that means something in a URL.
 AWKWARD_PASSWORD = "p@ss:w/rd%?#&= ü"

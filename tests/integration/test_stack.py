@@ -16,9 +16,9 @@ from rich.console import Console
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 from temporalio.client import Client
 
-from deploy.settings import Settings
 from deploy.stack import down, read_stack, temporal_address_for, up
 from tests.servers import free_port
+from usecases.settings import Settings
 
 STAND_IN_WORKER = """
 import asyncio, os, pathlib

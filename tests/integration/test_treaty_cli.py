@@ -14,9 +14,10 @@ from typer.testing import CliRunner, Result
 
 from activities.participants import directory
 from activities.treaties import Treaties
-from deploy import cli, treaty_cli
-from deploy.settings import Settings
+from cli import app as cli
+from cli import treaty as treaty_cli
 from domain.facts import Fact
+from usecases.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "untc"
 CONVENTION_ACTIONS = 19

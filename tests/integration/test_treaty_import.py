@@ -16,10 +16,10 @@ import pytest
 
 from activities.treaties import RecordedAction, Treaties
 from activities.untc import TableRefused, TableRow, parse_table, read_table
-from deploy.settings import Settings
 from domain.facts import Fact
 from domain.treaty import ActionKind, Slot, TreatyActionCorrected, treaty_action_id
 from domain.values import Instrument
+from usecases.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "untc"

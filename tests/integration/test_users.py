@@ -9,11 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from activities.users import Users
-from deploy import user_cli
-from deploy.console import Context
-from deploy.settings import Settings
+from cli import user as user_cli
+from cli.console import Context
 from domain.facts import Fact
 from tests.integration.web_app import TEST_COST
+from usecases.settings import Settings
 
 runner = CliRunner()
 

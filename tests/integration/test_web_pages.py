@@ -13,13 +13,13 @@ import httpx
 import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
-from activities.regions import REGION_OF
-from deploy.settings import Settings
-from deploy.web import create_app
-from deploy.web.config import WebSettings
+from domain.regions import REGION_OF
 from domain.user import Role
 from tests.integration.test_api_access import API_ROUTES
 from tests.integration.web_app import BASE, WebApp, csrf_of, running_web_app
+from usecases.settings import Settings
+from web import create_app
+from web.config import WebSettings
 
 OFFICER, MANAGER = "officer", "manager"
 
@@ -135,7 +135,7 @@ async def test_a_refused_form_says_why_on_the_case_page_and_records_nothing(site
 
     refused = await officer.post(
         f"/cases/{site.on_time}/training",
-        data={"csrf": await csrf_of(officer), "officials_trained": "12"},
+        data={"csrf": await csrf_of(officer), "officials": "12"},
         follow_redirects=True,
     )
     future = (datetime.now(UTC) + timedelta(days=3)).date().isoformat()

@@ -23,12 +23,12 @@ from temporalio.testing import WorkflowEnvironment
 from activities.engagements import Engagements
 from activities.tokens import TokenCost
 from activities.users import Users
-from deploy.settings import Settings
-from deploy.web import create_app
-from deploy.web.config import WebSettings
-from deploy.web.services import utc_now
 from deploy.worker import ACTIVITY_THREADS, build_worker
 from domain.user import Role, Scope
+from usecases.settings import Settings
+from web import create_app
+from web.config import WebSettings
+from web.services import utc_now
 
 BASE = "http://testserver"
 # Cheap hashing: these tokens live for one test; production keeps the default cost.

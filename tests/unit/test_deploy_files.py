@@ -20,9 +20,9 @@ from ruamel.yaml import YAML
 from yamllint import linter  # type: ignore[import-untyped]
 from yamllint.config import YamlLintConfig  # type: ignore[import-untyped]
 
-from deploy.settings import Settings, load_settings
-from deploy.web.config import WebSettings
 from tests.unit.helm_templates import Chart, TemplateError, documents
+from usecases.settings import Settings, load_settings
+from web.config import WebSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -36,7 +36,7 @@ VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}")
 
 
 def setting_names() -> set[str]:
-    """Every variable a Palermo process reads: PALERMO_* (deploy.settings), PALERMO_WEB_* (the web's)."""
+    """Every variable a Palermo process reads: PALERMO_* (usecases.settings), PALERMO_WEB_* (the web's)."""
     return {f"PALERMO_{name.upper()}" for name in Settings.model_fields} | {
         f"PALERMO_WEB_{name.upper()}" for name in WebSettings.model_fields
     }

@@ -11,10 +11,10 @@ from html.parser import HTMLParser
 import pytest
 from pydantic import ValidationError
 
-from projections.blocks import anchor
-from projections.charts import PLOT_HEIGHT, Bar, BarChart, BarGroup, svg
-from projections.document import MeetingSummary, ReportDocument, build, figure_values
 from projections.figures import STAGES, Figures, InstrumentFigures, figure_names
+from projections.report.blocks import anchor
+from projections.report.charts import PLOT_HEIGHT, Bar, BarChart, BarGroup, svg
+from projections.report.document import MeetingSummary, ReportDocument, build, figure_values
 from projections.store import StoredFact
 
 AS_OF = date(2002, 3, 4)

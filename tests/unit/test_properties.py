@@ -15,7 +15,6 @@ from pydantic import TypeAdapter, ValidationError
 
 from activities.engagements import Engagements
 from activities.participants import directory
-from deploy.options import BadOption, gap_items, parse_amount, parse_date, parse_instruments
 from domain.checklist import CHECKLIST, CHECKLIST_BY_ID
 from domain.commands import AnyCommand, Command
 from domain.engagement import Engagement
@@ -24,6 +23,7 @@ from domain.progress import check
 from domain.values import AssistanceKind, BillStage, Instrument, NeedKind, Step
 from domain.views import CaseView
 from tests.unit.engagement_steps import RECORDED_AT, STATE, TODAY, engagement_after, whole_case
+from usecases.inputs import BadOption, gap_items, parse_amount, parse_date, parse_instruments
 
 T = TypeVar("T")
 COMMANDS: TypeAdapter[Command] = TypeAdapter(AnyCommand)

@@ -6,7 +6,7 @@ import pycountry
 import pytest
 
 from activities.participants import directory
-from activities.regions import Region, parse_region, region_of
+from domain.regions import Region, parse_region, region_of
 
 ANTARCTIC = {"ATA", "ATB", "ATN"}
 

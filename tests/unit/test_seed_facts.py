@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 
 from activities.participants import directory
-from deploy.seed import COOPERATION, MEETINGS, REPORT, SeededMeeting, state_code
 from domain.errors import UnknownParticipant
 from domain.outreach import CooperationKind, MeetingDetails, MeetingKind, meeting_id
 from domain.values import Instrument
+from usecases.seed import COOPERATION, MEETINGS, REPORT, SeededMeeting, state_code
 
 
 def codes(text: str) -> frozenset[str]:

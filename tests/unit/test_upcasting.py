@@ -14,7 +14,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 from eventsourcing.utils import get_topic
 
-from activities.store import JsonTranscoder, PydanticMapper, upcast
+from activities.store.mapper import JsonTranscoder, PydanticMapper, upcast
 from domain import events as ev
 from domain.engagement import Engagement, engagement_id
 from domain.facts import Fact

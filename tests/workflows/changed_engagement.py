@@ -7,8 +7,10 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.engagement_activities import CaseRef, EngagementActivities
     from domain.views import CaseView
-    from workflows.engagement import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, EngagementWorkflow, _Queued
+    from workflows.admission import Queued
+    from workflows.engagement import EngagementWorkflow
     from workflows.messages import WORKFLOW_NAME, EngagementInput
+    from workflows.recording import ACTIVITY_RETRY, ACTIVITY_TIMEOUT
 
 # The name a guarded change is known by in new histories.
 RELOAD_PATCH = "reload-case-before-each-command"
@@ -31,7 +33,7 @@ class UnguardedChange(EngagementWorkflow):
     async def run(self, start: EngagementInput) -> CaseView | None:
         return await super().run(start)
 
-    async def _process(self, item: _Queued) -> None:
+    async def _process(self, item: Queued) -> None:
         await _reload(self.start.state)
         await super()._process(item)
 
@@ -44,7 +46,7 @@ class GuardedChange(EngagementWorkflow):
     async def run(self, start: EngagementInput) -> CaseView | None:
         return await super().run(start)
 
-    async def _process(self, item: _Queued) -> None:
+    async def _process(self, item: Queued) -> None:
         if workflow.patched(RELOAD_PATCH):
             await _reload(self.start.state)
         await super()._process(item)

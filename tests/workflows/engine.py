@@ -20,12 +20,12 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.engagements import Engagements, HistoryEntry
-from deploy.cases import send
-from deploy.settings import Settings
 from deploy.worker import ACTIVITY_THREADS, build_worker
 from domain.commands import Command
 from domain.views import CaseView
 from tests.workflows.case_commands import CaseCommands
+from usecases.cases import send
+from usecases.settings import Settings
 from workflows.engagement import EngagementWorkflow
 from workflows.messages import EngagementStatus, workflow_id
 

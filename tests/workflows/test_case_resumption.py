@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from deploy.cases import CommandRefused
 from domain.values import Step
 from tests.workflows.engine import Engine
+from workflows.client import CommandRefused
 
 
 async def test_command_to_a_completed_case_is_refused_by_a_new_run_from_the_event_store(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from deploy.cases import start_input
 from domain.values import Step
 from tests.workflows.engine import Engine, until
+from usecases.cases import start_input
 from workflows.engagement import EngagementWorkflow
 from workflows.messages import workflow_id
 

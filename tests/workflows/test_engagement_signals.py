@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from deploy.cases import start_input
 from domain.values import Status, Step
 from tests.workflows.engine import Engine, until
+from usecases.cases import start_input
 from workflows.engagement import EngagementWorkflow
 from workflows.messages import workflow_id
 

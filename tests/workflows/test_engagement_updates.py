@@ -10,12 +10,12 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
-from deploy.cases import CommandRefused
 from domain.commands import Command
 from domain.values import LegislationOutcome, Status, Step
 from domain.views import CaseView
 from tests.workflows.case_commands import CaseCommands
 from tests.workflows.engine import Engine
+from workflows.client import CommandRefused
 
 STEPS_IN_ORDER = [
     Step.REQUEST,

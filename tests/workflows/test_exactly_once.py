@@ -8,10 +8,11 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
-from deploy.cases import CommandRefused, start_input
 from domain.values import Status
 from domain.views import CaseView
 from tests.workflows.engine import Engine, until
+from usecases.cases import start_input
+from workflows.client import CommandRefused
 from workflows.engagement import EngagementWorkflow
 from workflows.messages import workflow_id
 

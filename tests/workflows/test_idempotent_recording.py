@@ -15,11 +15,11 @@ from temporalio.worker import Worker
 
 from activities.engagement_activities import CaseCommand, EngagementActivities
 from activities.engagements import Engagements
-from deploy.settings import Settings
 from deploy.worker import ACTIVITY_THREADS
 from domain.values import Step
 from domain.views import CaseView
 from tests.workflows.engine import Engine, running_engine
+from usecases.settings import Settings
 from workflows.engagement import EngagementWorkflow
 
 FAIL_AFTER_SAVING = frozenset({"open", "law_summary"})

@@ -8,9 +8,9 @@ import string
 import pytest
 
 from activities.participants import directory
-from deploy.cases import CommandRefused
 from tests.workflows.case_commands import CaseCommands
 from tests.workflows.engine import Engine, end_workflow
+from workflows.client import CommandRefused
 from workflows.messages import workflow_id
 
 

@@ -1,0 +1,74 @@
+"""`palermo up` and `palermo down`: the embedded stack, supervised by the composition root (deploy.stack)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cli.console import Context
+from deploy import stack
+from usecases.demo import run_demo
+from usecases.demo_users import add_demo_users
+from usecases.embedded import WebAddress, running_address
+from usecases.seed import import_collection, run_seed
+from usecases.settings import Settings
+
+ANNOUNCE_TIMEOUT_S = 30.0
+
+
+def up(
+    ctx: typer.Context,
+    demo: Annotated[bool, typer.Option(help="Load the demo engagements once the stack is ready.")] = False,
+    detach: Annotated[bool, typer.Option(help="Return once ready; stop later with `palermo down`.")] = False,
+    untc: Annotated[
+        Path | None,
+        typer.Option(help="With --demo: also import the Treaty Collection's status tables from this folder."),
+    ] = None,
+) -> None:
+    """Start the embedded stack: Temporal (with its UI), the worker, the projector and the web app."""
+    context: Context = ctx.obj
+
+    def after_ready(address: str) -> None:
+        if demo:
+            settings = context.settings.model_copy(update={"temporal_address": address})
+            run_seed(settings, context.console)
+            if untc is not None:
+                import_collection(settings, untc, context.console)
+            run_demo(settings, context.console)
+            add_demo_users(settings, context.console)
+        announce(context.settings, context.console)
+
+    projector = ("projector", [sys.executable, "-m", "deploy.projector"])
+    # The web server takes PALERMO_WEB_PORT (default 8000), or a free port, and writes HOME/web.json.
+    web = ("web", [sys.executable, "-m", "deploy.web"])
+    code = stack.up(
+        context.settings,
+        detach=detach,
+        console=context.console,
+        after_ready=after_ready,
+        extra_processes=[projector, web],
+    )
+    raise typer.Exit(code)
+
+
+def down(ctx: typer.Context) -> None:
+    """Stop the embedded stack under PALERMO_HOME."""
+    context: Context = ctx.obj
+    raise typer.Exit(stack.down(context.settings, context.console))
+
+
+def announce(settings: Settings, console: Console, timeout: float = ANNOUNCE_TIMEOUT_S) -> WebAddress | None:
+    """Print where the web app is, once its server listens (for `palermo up`)."""
+    deadline = time.monotonic() + timeout
+    while (found := running_address(settings.home_dir)) is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if found is None:
+        console.print(f"The web app did not start; see {settings.home_dir / 'logs' / 'web.log'}.")
+        return None
+    console.print(f"  Web app           {found.url}  (sign in with a token: palermo user token NAME)")
+    return found

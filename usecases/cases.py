@@ -1,0 +1,59 @@
+"""Engagements as the command line and the web app use them: commands sent once, cases and histories read."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+from temporalio.client import Client
+
+from domain.commands import Command
+from domain.views import CaseView
+from usecases.settings import Settings
+from workflows import client as workflows
+from workflows.client import ServerUnavailable
+from workflows.messages import EngagementInput
+
+
+def new_command_id() -> str:
+    """A command id for one user action; every retry of that action sends it again."""
+    return str(uuid.uuid4())
+
+
+def route(settings: Settings) -> workflows.Route:
+    return workflows.Route(settings.temporal_address, settings.task_queue, dict(settings.due_days))
+
+
+def start_input(settings: Settings, state: str) -> EngagementInput:
+    return workflows.start_input(route(settings), state)
+
+
+async def connect(settings: Settings) -> Client:
+    return await workflows.connect(settings.temporal_address, settings.temporal_namespace)
+
+
+async def send(client: Client, settings: Settings, command: Command) -> CaseView:
+    """Send `command` through its State's workflow (see workflows.client.send)."""
+    return await workflows.send(client, route(settings), command)
+
+
+# How long a command is sent again while the server does not answer (a restarting worker, a server coming
+# back): under the same id, so that it is recorded once however often it is sent.
+PATIENCE_S = 60.0
+
+
+async def send_patiently(settings: Settings, command: Command, patience: float = PATIENCE_S) -> CaseView:
+    """Send `command`, again and again under its id while the server does not answer, for `patience` s."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            client = await connect(settings)
+            return await send(client, settings, command)
+        except (ServerUnavailable, RuntimeError) as error:
+            if time.monotonic() > deadline:
+                raise ServerUnavailable(
+                    f"{str(error).rstrip('.')}; nothing is lost: send it again with --command-id "
+                    f"{command.command_id} and it is recorded once."
+                ) from None
+            await asyncio.sleep(1.0)
