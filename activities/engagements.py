@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
-from activities.participants import ParticipantDirectory, directory
-from activities.store.recorders import ChainedApplication
-from domain.commands import Command, OpenEngagement
+from activities.recording import Recording
+from domain.commands import Command
 from domain.engagement import Engagement, engagement_id
 from domain.events import EngagementEvent
 from domain.progress import check
 from domain.views import CaseView
 
-Clock = Callable[[], datetime]
-
 # Two writers of one case (a retried activity beside its first attempt) meet at the unique key;
 # the loser reloads and finds either its own command recorded or a new state to decide against.
 CONFLICT_RETRIES = 5
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class HistoryEntry(BaseModel):
@@ -44,21 +36,10 @@ class HistoryEntry(BaseModel):
     data: dict[str, Any]
 
 
-class Engagements(ChainedApplication):
+class Engagements(Recording):
     """Opens engagements and records their steps; every write is one command, recorded once."""
 
     name = "Engagements"
-
-    def __init__(
-        self,
-        env: Mapping[str, str] | None = None,
-        *,
-        participants: ParticipantDirectory | None = None,
-        clock: Clock = utc_now,
-    ) -> None:
-        super().__init__(env)
-        self.participants = participants or directory()
-        self.clock = clock
 
     def find(self, state: str) -> Engagement | None:
         try:
@@ -101,7 +82,6 @@ class Engagements(ChainedApplication):
         now = self._now(not_before)
         if engagement is None:
             check(None, command, now.date())  # refuses every command but the request
-            assert isinstance(command, OpenEngagement)
             participant = self.participants.get(command.state)
             engagement = Engagement.open(command, participant.name, now)
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import TypeVar, cast
 from uuid import UUID
@@ -11,9 +11,8 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
-from activities.engagements import CONFLICT_RETRIES, Clock, utc_now
-from activities.participants import ParticipantDirectory, directory
-from activities.store.recorders import ChainedApplication
+from activities.engagements import CONFLICT_RETRIES
+from activities.recording import Recording
 from domain.errors import EffectiveDateInFuture
 from domain.outreach import (
     CooperationActivity,
@@ -63,21 +62,10 @@ class CooperationRecord(BaseModel):
     source: str | None
 
 
-class Outreach(ChainedApplication):
+class Outreach(Recording):
     """Meetings (identified by place and first day) and cooperation activities (by State, kind and date)."""
 
     name = "Outreach"
-
-    def __init__(
-        self,
-        env: Mapping[str, str] | None = None,
-        *,
-        participants: ParticipantDirectory | None = None,
-        clock: Clock = utc_now,
-    ) -> None:
-        super().__init__(env)
-        self.participants = participants or directory()
-        self.clock = clock
 
     def meeting(self, place: str, start: date) -> Meeting | None:
         try:

@@ -8,7 +8,7 @@ from typing import cast
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from activities.engagements import Clock, utc_now
+from activities.recording import Clock, utc_now
 from activities.store.recorders import ChainedApplication
 from domain.request_key import AnsweredRequest, RequestAnswered, request_key_id
 

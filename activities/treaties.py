@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import cast
 from uuid import UUID
@@ -11,9 +11,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
-from activities.engagements import Clock, utc_now
-from activities.participants import ParticipantDirectory, directory
-from activities.store.recorders import ChainedApplication
+from activities.recording import Recording
 from activities.untc import TableAction, TableRefused, TableRow, duplicates
 from domain.errors import UnknownParticipant
 from domain.facts import Fact
@@ -52,21 +50,10 @@ class RecordedAction(BaseModel):
     version: int
 
 
-class Treaties(ChainedApplication):
+class Treaties(Recording):
     """Each participant's signature of, and consent to, each instrument; a changed reading is a correction."""
 
     name = "Treaties"
-
-    def __init__(
-        self,
-        env: Mapping[str, str] | None = None,
-        *,
-        participants: ParticipantDirectory | None = None,
-        clock: Clock = utc_now,
-    ) -> None:
-        super().__init__(env)
-        self.participants = participants or directory()
-        self.clock = clock
 
     def find(self, participant: str, instrument: Instrument, slot: Slot) -> TreatyAction | None:
         try:

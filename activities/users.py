@@ -13,8 +13,8 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel, ConfigDict
 
-from activities.engagements import Clock, utc_now
 from activities.participants import ParticipantDirectory, directory
+from activities.recording import Clock, utc_now
 from activities.store.mapper import PydanticApplication
 from activities.tokens import TokenCost, matches, new_token
 from domain.facts import Fact

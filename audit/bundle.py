@@ -11,9 +11,10 @@ import zipfile
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypedDict
 
 from pydantic import BaseModel, ConfigDict
+from typing_extensions import Unpack
 
 from activities.store.chain import key_id
 from activities.store.logs import EventLog
@@ -128,15 +129,16 @@ class _Lines:
         return visit
 
 
+class ExportOptions(TypedDict, total=False):
+    """What a bundle holds: every event, or the engagement of the State `scope`; figures as of `as_of`."""
+
+    scope: str | None
+    as_of: date | None
+    progress: Progress | None
+
+
 def export(
-    logs: Sequence[EventLog],
-    store: FactStore,
-    key: bytes,
-    out: Path,
-    *,
-    scope: str | None = None,
-    as_of: date | None = None,
-    progress: Progress | None = None,
+    logs: Sequence[EventLog], store: FactStore, key: bytes, out: Path, **options: Unpack[ExportOptions]
 ) -> Manifest:
     """Write the bundle to `out`: every event (or one State's engagement), verified while read.
 
@@ -147,7 +149,8 @@ def export(
     event of the engagement was left out, and its figures are the whole report's, with lineage rows
     restricted to the engagement's events.
     """
-    as_of = as_of or date.today()
+    scope, progress = options.get("scope"), options.get("progress")
+    as_of = options.get("as_of") or date.today()
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out.parent) as work:
         # The read model first: every event it counts is then inside the snapshots walked below.

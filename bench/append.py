@@ -12,16 +12,7 @@ from bench.deployment import from_arguments
 from bench.participants import SyntheticDirectory, codes
 from bench.raw import insert, rows_of
 from bench.report import Figure, arguments, emit
-from domain.commands import (
-    Command,
-    ConcludeAssistance,
-    ConcludeLegislation,
-    DrawUpGapList,
-    NameFocalPoint,
-    OpenEngagement,
-    RecordLawSummary,
-    RecordTraining,
-)
+from domain import commands as c
 from domain.treaty import ActionKind
 from domain.values import GapItem, Instrument
 from usecases.settings import Settings
@@ -31,7 +22,7 @@ IMPORT_ROWS = 500
 READ_PAGE = 10_000
 
 
-def case_commands(state: str) -> list[Command]:
+def case_commands(state: str) -> list[c.Command]:
     """The seven steps of a whole engagement, each one command (one transaction) of its own."""
     common: dict[str, object] = {"state": state, "actor": "bench", "source": "bench"}
 
@@ -40,13 +31,13 @@ def case_commands(state: str) -> list[Command]:
         return common | {"effective_date": date(2002, 1, day), "command_id": f"bench/{state}/{day}"}
 
     return [
-        OpenEngagement.model_validate(on(1) | {"instruments": (Instrument.CONVENTION,)}),
-        RecordLawSummary.model_validate(on(2) | {"document": f"{state}/LAW/1"}),
-        NameFocalPoint.model_validate(on(3)),
-        DrawUpGapList.model_validate(on(4) | {"items": (GapItem(checklist_item="convention.art5"),)}),
-        ConcludeAssistance.model_validate(on(5)),
-        ConcludeLegislation.model_validate(on(6)),
-        RecordTraining.model_validate(on(7) | {"officials_trained": 20}),
+        c.OpenEngagement.model_validate(on(1) | {"instruments": (Instrument.CONVENTION,)}),
+        c.RecordLawSummary.model_validate(on(2) | {"document": f"{state}/LAW/1"}),
+        c.NameFocalPoint.model_validate(on(3)),
+        c.DrawUpGapList.model_validate(on(4) | {"items": (GapItem(checklist_item="convention.art5"),)}),
+        c.ConcludeAssistance.model_validate(on(5)),
+        c.ConcludeLegislation.model_validate(on(6)),
+        c.RecordTraining.model_validate(on(7) | {"officials_trained": 20}),
     ]
 
 

@@ -11,22 +11,8 @@ from uuid import UUID
 from eventsourcing.domain import BaseAggregate
 
 from bench.participants import codes
+from domain import commands as c
 from domain.checklist import CHECKLIST
-from domain.commands import (
-    Command,
-    ConcludeAssistance,
-    ConcludeLegislation,
-    DrawUpGapList,
-    Escalate,
-    NameFocalPoint,
-    OpenEngagement,
-    RecordAssistanceActivity,
-    RecordBill,
-    RecordLawSummary,
-    RecordTraining,
-    SendReminder,
-    Withdraw,
-)
 from domain.engagement import Engagement
 from domain.outreach import CooperationActivity, CooperationKind, Meeting, MeetingDetails, MeetingKind
 from domain.treaty import ActionKind, TreatyAction
@@ -99,39 +85,39 @@ def _engagement(rng: random.Random, state: str, activities: int) -> Engagement:
     instruments = (Instrument.CONVENTION, *rng.sample(list(Instrument)[1:], rng.randint(0, 3)))
     days = _Days(rng, _day(rng, date(2001, 1, 1), date(2018, 12, 31)))
     common: dict[str, object] = {"state": state, "actor": ACTOR, "source": SOURCE}
-    opening = OpenEngagement(state=state, actor=ACTOR, effective_date=days.day, instruments=instruments)
+    opening = c.OpenEngagement(state=state, actor=ACTOR, effective_date=days.day, instruments=instruments)
     case = Engagement.open(opening, f"Synthetic State {state}", days.recorded_at())
     items = [c.id for c in CHECKLIST if c.instrument is None or c.instrument in instruments]
     gaps = tuple(GapItem(checklist_item=i) for i in rng.sample(items, rng.randint(1, 5)))
 
-    def make(kind: type[Command], **fields: object) -> Command:
+    def make(kind: type[c.Command], **fields: object) -> c.Command:
         # The effective date is set as the command is executed, from the moving calendar.
         return kind.model_validate(common | {"effective_date": EARLIEST} | fields)
 
-    either: list[type[Command]] = [RecordLawSummary, NameFocalPoint]
+    either: list[type[c.Command]] = [c.RecordLawSummary, c.NameFocalPoint]
     plan = [make(kind) for kind in rng.sample(either, 2)]
-    plan.append(make(DrawUpGapList, items=gaps))
+    plan.append(make(c.DrawUpGapList, items=gaps))
     for _ in range(rng.randint(0, 2 * activities)):
         cost = Decimal(rng.randint(0, 50_000))
         activity = AssistanceActivity(kind=rng.choice(list(AssistanceKind)), cost=cost)
-        plan.append(make(RecordAssistanceActivity, activity=activity))
-    plan.append(make(ConcludeAssistance))
+        plan.append(make(c.RecordAssistanceActivity, activity=activity))
+    plan.append(make(c.ConcludeAssistance))
     for n in range(rng.randint(0, 2)):
         plan += [
-            make(RecordBill, bill=Bill(title=f"Bill {n}", stage=stage, addresses=(gaps[0].checklist_item,)))
+            make(c.RecordBill, bill=Bill(title=f"Bill {n}", stage=stage, addresses=(gaps[0].checklist_item,)))
             for stage in BillStage
         ]
-    plan += [make(ConcludeLegislation), make(RecordTraining, officials_trained=30)]
+    plan += [make(c.ConcludeLegislation), make(c.RecordTraining, officials_trained=30)]
     steps = rng.randint(0, 7)
     for command in plan:
         # Activities and bills come weeks apart; steps, months.
-        least, most = (1, 20) if isinstance(command, RecordAssistanceActivity | RecordBill) else (3, 90)
+        least, most = (1, 20) if isinstance(command, c.RecordAssistanceActivity | c.RecordBill) else (3, 90)
         if _steps_done(case) >= steps or not days.advance(least, most):
             break
         _overdue(rng, case, common, days)
         case.execute(command.model_copy(update={"effective_date": days.day}), days.recorded_at())
     if case.progress.stage is not None and rng.random() < 0.1 and days.advance(1, 60):
-        withdrawal = Withdraw.model_validate(common | {"effective_date": days.day, "reason": "Synthetic"})
+        withdrawal = c.Withdraw.model_validate(common | {"effective_date": days.day, "reason": "Synthetic"})
         case.execute(withdrawal, days.recorded_at())
     return case
 
@@ -145,9 +131,9 @@ def _overdue(rng: random.Random, case: Engagement, common: dict[str, object], da
     if awaited is None or rng.random() > 0.15:
         return
     fields = common | {"effective_date": days.day, "step": awaited, "due_date": days.day}
-    case.execute(SendReminder.model_validate(fields), days.recorded_at())
+    case.execute(c.SendReminder.model_validate(fields), days.recorded_at())
     if rng.random() < 0.3:
-        case.execute(Escalate.model_validate(fields), days.recorded_at())
+        case.execute(c.Escalate.model_validate(fields), days.recorded_at())
 
 
 def _cooperation(rng: random.Random, states: list[str], used: set[UUID]) -> CooperationActivity:

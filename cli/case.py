@@ -24,6 +24,7 @@ from workflows.commands import BY_STEP, COMMANDS, Row
 app = typer.Typer(help="Open, advance and read engagements.", no_args_is_help=True)
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+State = Annotated[str, typer.Argument(help="ISO 3166 alpha-3 code of the State.")]
 STATE_HELP = "ISO 3166 alpha-3 code of the State, e.g. BOL."
 DATE_HELP = {
     "effective": "When it happened in the world (YYYY-MM-DD); default today.",
@@ -119,7 +120,7 @@ def _advance(rows: list[Row]) -> Callable[..., None]:
     for row in rows:
         for item in row.inputs:
             names.setdefault(item.name, parameter(item, row, rows))
-    state = ("state", Annotated[str, typer.Argument(help="ISO 3166 alpha-3 code of the State.")])
+    state = ("state", State)
     step = ("step", Annotated[Step, typer.Argument(help="The step to record.")])
     command.__doc__ = "Record a step; with no step options it completes with empty defaults."
     return with_signature(command, [*_leading(state, step), *names.values(), *_common("effective")])
@@ -136,11 +137,7 @@ def _store(context: Context) -> Engagements:
 
 
 @app.command()
-def show(
-    ctx: typer.Context,
-    state: Annotated[str, typer.Argument(help="ISO 3166 alpha-3 code of the State.")],
-    as_json: AsJson = False,
-) -> None:
+def show(ctx: typer.Context, state: State, as_json: AsJson = False) -> None:
     """Show a case as the event store holds it."""
     context: Context = ctx.obj
     code = context.participant(state).code
@@ -154,11 +151,7 @@ def show(
 
 
 @app.command()
-def history(
-    ctx: typer.Context,
-    state: Annotated[str, typer.Argument(help="ISO 3166 alpha-3 code of the State.")],
-    as_json: AsJson = False,
-) -> None:
+def history(ctx: typer.Context, state: State, as_json: AsJson = False) -> None:
     """List the stored events of a case, in order."""
     context: Context = ctx.obj
     code = context.participant(state).code

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -82,6 +84,27 @@ def _year(as_of: date, year: int | None) -> int:
     return year
 
 
+def _when(
+    context: Context, as_of: str | None, known_at: str | None, year: int | None
+) -> tuple[date, datetime | None, int]:
+    """The figures' effective date, the moment they are known at (or now), and the year reviewed."""
+    day = _as_of(context, as_of)
+    return day, _known_at(context, known_at), _year(day, year)
+
+
+@contextmanager
+def _figures_store(
+    context: Context, as_of: str | None, known_at: str | None, year: int | None
+) -> Iterator[tuple[FactStore, date, datetime | None, int]]:
+    """The read model, caught up, and the date, known-at moment and year the figures are asked for."""
+    day, moment, reviewed = _when(context, as_of, known_at, year)
+    store = current_store(context)
+    try:
+        yield store, day, moment, reviewed
+    finally:
+        store.close()
+
+
 def render_figures(context: Context, result: Figures) -> None:
     console = context.console
     table = Table(title=f"Signature and ratification as of {result.as_of}")
@@ -114,18 +137,12 @@ def report_figures(
     as_json: AsJson = False,
 ) -> None:
     """Every figure of the report as of a date (and as known at a time)."""
-    context: Context = ctx.obj
-    day, moment = _as_of(context, as_of), _known_at(context, known_at)
-    reviewed = _year(day, year)
-    store = current_store(context)
-    try:
+    with _figures_store(ctx.obj, as_of, known_at, year) as (store, day, moment, reviewed):
         result = figures(store, day, moment, reviewed)
-    finally:
-        store.close()
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
     else:
-        render_figures(context, result)
+        render_figures(ctx.obj, result)
 
 
 @report.command("explain")
@@ -141,16 +158,12 @@ def report_explain(
 ) -> None:
     """List the events behind one figure."""
     context: Context = ctx.obj
-    day, moment = _as_of(context, as_of), _known_at(context, known_at)
-    reviewed = _year(day, year)
-    store = current_store(context)
-    try:
-        rows = explain(store, figure, day, moment, reviewed)
-        value = figure_values(figures(store, day, moment, reviewed)).get(figure, 0)
-    except UnknownFigure as error:
-        fail(str(error))
-    finally:
-        store.close()
+    with _figures_store(context, as_of, known_at, year) as (store, day, moment, reviewed):
+        try:
+            rows = explain(store, figure, day, moment, reviewed)
+            value = figure_values(figures(store, day, moment, reviewed)).get(figure, 0)
+        except UnknownFigure as error:
+            fail(str(error))
     if as_json:
         typer.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
         return
@@ -171,8 +184,7 @@ def report_render(
 ) -> None:
     """Write the report as Markdown and HTML with its charts; every figure links to the events it counts."""
     context: Context = ctx.obj
-    day, moment = _as_of(context, as_of), _known_at(context, known_at)
-    reviewed = _year(day, year)
+    day, moment, reviewed = _when(context, as_of, known_at, year)
     store = current_store(context)
     try:
         result = figures(store, day, moment, reviewed)

@@ -3,80 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate
 
+from domain import commands as c
 from domain import events as ev
-from domain.commands import (
-    Command,
-    ConcludeAssistance,
-    ConcludeLegislation,
-    DrawUpGapList,
-    Escalate,
-    NameFocalPoint,
-    OpenEngagement,
-    RecordAssistanceActivity,
-    RecordBill,
-    RecordLawSummary,
-    RecordTraining,
-    SendReminder,
-    Withdraw,
-)
+from domain.case import CaseState
 from domain.identity import engagement_id
-from domain.progress import Progress, check
-from domain.recorded import UNKNOWN_DIGEST, already_recorded
-from domain.values import (
-    AssistanceActivity,
-    BillStage,
-    FocalPoint,
-    GapItem,
-    LegislationOutcome,
-    Step,
-)
+from domain.progress import check
+from domain.recorded import already_recorded
+from domain.values import BillStage, LegislationOutcome
 from domain.views import CaseView, DatedActivity, Reminder
 
 # engagement_id lives in domain.identity (events need it too) and is asked of the aggregate's module.
 __all__ = ["Engagement", "engagement_id"]
 
 
-class Engagement(BaseAggregate[UUID]):
-    """One State's engagement. Public methods decide; events (domain.events) change state."""
-
-    progress: Progress
-    state_name: str
-    partners: tuple[str, ...]
-    law_summary: ev.LawSummaryReceived | None
-    focal_point: FocalPoint | None
-    gap_items: tuple[GapItem, ...]
-    activities: tuple[tuple[date, AssistanceActivity], ...]
-    assistance_requested: bool | None
-    legislation_outcome: LegislationOutcome | None
-    officials_trained: int | None
-    reminders: tuple[tuple[Step, date, bool], ...]
-    withdrawal_reason: str | None
-    # Each command recorded, by its id: the digest of what it asked and the version it recorded.
-    commands: dict[str, tuple[str, int]]
-    awaited_since: dict[Step, datetime]
+class Engagement(BaseAggregate[UUID], CaseState):
+    """One State's engagement. Public methods decide; events (domain.events) change its state."""
 
     def __init__(self) -> None:
         """State is set by start(), from the RequestReceived event, on creation and replay."""
 
     @classmethod
-    def open(cls, command: OpenEngagement, state_name: str, recorded_at: datetime) -> Engagement:
-        """Record the State's request; `state_name` comes from the participants directory."""
+    def open(cls, command: c.Command, state_name: str, recorded_at: datetime) -> Engagement:
+        """Record the State's request; `state_name` comes from the participants directory.
+
+        Any other command, with no engagement to take it, is refused by the rules (EngagementNotOpen).
+        """
         check(None, command, recorded_at.date())
+        assert isinstance(command, c.OpenEngagement), "the rules refuse all but a request here"
         return cls._create(
             ev.RequestReceived,
             id=engagement_id(command.state),
-            timestamp=recorded_at,
-            actor=command.actor,
-            effective_date=command.effective_date,
-            source=command.source,
-            command_id=command.command_id,
-            command_digest=command.digest(),
+            **_provenance(command, recorded_at),
             state=command.state,
             state_name=state_name,
             instruments=command.instruments,
@@ -84,31 +47,7 @@ class Engagement(BaseAggregate[UUID]):
             note=command.note,
         )
 
-    def start(self, event: ev.RequestReceived) -> None:
-        self.progress = Progress(
-            state=event.state, received=event.effective_date, instruments=event.instruments
-        )
-        self.state_name = event.state_name
-        self.partners = event.partners
-        self.law_summary = None
-        self.focal_point = None
-        self.gap_items = ()
-        self.activities = ()
-        self.assistance_requested = None
-        self.legislation_outcome = None
-        self.officials_trained = None
-        self.reminders = ()
-        self.withdrawal_reason = None
-        self.commands = {}
-        self.awaited_since = dict.fromkeys(self.progress.awaiting(), event.timestamp)
-
-    def complete(self, step: Step, at: datetime) -> None:
-        """Mark `step` done at recorded time `at`; steps it makes awaited are awaited from `at`."""
-        self.progress = self.progress.completing(step)
-        awaited = self.progress.awaiting()
-        self.awaited_since = {s: self.awaited_since.get(s, at) for s in awaited}
-
-    def recorded_version(self, command: Command) -> int | None:
+    def recorded_version(self, command: c.Command) -> int | None:
         """The version at which this very command was recorded, or None if it is new.
 
         CommandIdReused if its id was recorded for a different command.
@@ -118,28 +57,12 @@ class Engagement(BaseAggregate[UUID]):
         assert command.command_id is not None
         return self.commands[command.command_id][1]
 
-    def command_digests(self) -> dict[str, str]:
-        return {command_id: digest for command_id, (digest, _version) in self.commands.items()}
-
-    def remember(self, command_id: str | None, digest: str | None, version: int) -> None:
-        """Keep a recorded command's id (events call this; it decides nothing)."""
-        if command_id is not None:
-            self.commands[command_id] = (digest or UNKNOWN_DIGEST, version)
-
-    def execute(self, command: Command, recorded_at: datetime) -> None:
+    def execute(self, command: c.Command, recorded_at: datetime) -> None:
         """Check `command` against the rules and record its event, or raise a domain error."""
         check(self.progress, command, recorded_at.date())
         event_class, fields = _EVENT_OF[type(command)](self, command)
         self.trigger_event(
-            event_class,
-            timestamp=recorded_at,
-            actor=command.actor,
-            effective_date=command.effective_date,
-            source=command.source,
-            command_id=command.command_id,
-            command_digest=command.digest(),
-            state=self.progress.state,
-            **fields,
+            event_class, **_provenance(command, recorded_at), state=self.progress.state, **fields
         )
 
     def view(self) -> CaseView:
@@ -159,7 +82,7 @@ class Engagement(BaseAggregate[UUID]):
             version=self.version,
             opened_at=self.created_on,
             modified_at=self.modified_on,
-            law_summary_document=self.law_summary.document if self.law_summary else None,
+            law_summary_document=self.law_summary_document,
             focal_point=self.focal_point,
             gap_items=self.gap_items,
             activities=tuple(DatedActivity(effective_date=d, activity=a) for d, a in self.activities),
@@ -178,35 +101,47 @@ Fields = dict[str, Any]
 EventChoice = tuple[type[ev.EngagementEvent], Fields]
 
 
-def _legislation(engagement: Engagement, command: Command) -> EventChoice:
-    assert isinstance(command, ConcludeLegislation)
+def _provenance(command: c.Command, recorded_at: datetime) -> Fields:
+    """What every event keeps of the command that recorded it: who, when (both times), on what evidence."""
+    return {
+        "timestamp": recorded_at,
+        "actor": command.actor,
+        "effective_date": command.effective_date,
+        "source": command.source,
+        "command_id": command.command_id,
+        "command_digest": command.digest(),
+    }
+
+
+def _legislation(engagement: Engagement, command: c.Command) -> EventChoice:
+    assert isinstance(command, c.ConcludeLegislation)
     after = engagement.progress.with_bills(command.bills)
     enacted = any(b.stage is BillStage.ENACTED for b in after.bills)
     outcome = LegislationOutcome.ENACTED if enacted else LegislationOutcome.NOT_NEEDED
     return ev.LegislationConcluded, {"outcome": outcome, "bills": command.bills, "note": command.note}
 
 
-def _fields(*names: str) -> Callable[[Command], Fields]:
+def _fields(*names: str) -> Callable[[c.Command], Fields]:
     return lambda command: {name: getattr(command, name) for name in names}
 
 
 def _simple(
     event_class: type[ev.EngagementEvent], *names: str
-) -> Callable[[Engagement, Command], EventChoice]:
+) -> Callable[[Engagement, c.Command], EventChoice]:
     pick = _fields(*names)
     return lambda _engagement, command: (event_class, pick(command))
 
 
-_EVENT_OF: dict[type[Command], Callable[[Engagement, Command], EventChoice]] = {
-    RecordLawSummary: _simple(ev.LawSummaryReceived, "document", "note"),
-    NameFocalPoint: _simple(ev.FocalPointNamed, "focal_point"),
-    DrawUpGapList: _simple(ev.GapListDrawnUp, "items", "note"),
-    RecordAssistanceActivity: _simple(ev.AssistanceActivityRecorded, "activity"),
-    ConcludeAssistance: _simple(ev.AssistanceConcluded, "activities", "requested", "note"),
-    RecordBill: _simple(ev.BillAdvanced, "bill"),
-    ConcludeLegislation: _legislation,
-    RecordTraining: _simple(ev.TrainingHeld, "officials_trained", "note"),
-    Withdraw: _simple(ev.EngagementWithdrawn, "reason"),
-    SendReminder: _simple(ev.ReminderSent, "step", "due_date"),
-    Escalate: _simple(ev.StepEscalated, "step", "due_date"),
+_EVENT_OF: dict[type[c.Command], Callable[[Engagement, c.Command], EventChoice]] = {
+    c.RecordLawSummary: _simple(ev.LawSummaryReceived, "document", "note"),
+    c.NameFocalPoint: _simple(ev.FocalPointNamed, "focal_point"),
+    c.DrawUpGapList: _simple(ev.GapListDrawnUp, "items", "note"),
+    c.RecordAssistanceActivity: _simple(ev.AssistanceActivityRecorded, "activity"),
+    c.ConcludeAssistance: _simple(ev.AssistanceConcluded, "activities", "requested", "note"),
+    c.RecordBill: _simple(ev.BillAdvanced, "bill"),
+    c.ConcludeLegislation: _legislation,
+    c.RecordTraining: _simple(ev.TrainingHeld, "officials_trained", "note"),
+    c.Withdraw: _simple(ev.EngagementWithdrawn, "reason"),
+    c.SendReminder: _simple(ev.ReminderSent, "step", "due_date"),
+    c.Escalate: _simple(ev.StepEscalated, "step", "due_date"),
 }

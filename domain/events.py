@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, ClassVar, Protocol
+from datetime import date
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import CanInitAggregate
 
+from domain.case import CaseState
 from domain.facts import Fact
 from domain.identity import state_of_engagement
-from domain.progress import Progress
 from domain.values import (
     AssistanceActivity,
     Bill,
@@ -22,27 +22,6 @@ from domain.values import (
     Step,
     Text,
 )
-
-
-class CaseRecord(Protocol):
-    """What engagement events change: the Engagement aggregate's state (domain.engagement)."""
-
-    progress: Progress
-    law_summary: LawSummaryReceived | None
-    focal_point: FocalPoint | None
-    gap_items: tuple[GapItem, ...]
-    activities: tuple[tuple[date, AssistanceActivity], ...]
-    assistance_requested: bool | None
-    legislation_outcome: LegislationOutcome | None
-    officials_trained: int | None
-    reminders: tuple[tuple[Step, date, bool], ...]
-    withdrawal_reason: str | None
-
-    def start(self, event: RequestReceived) -> None: ...
-
-    def complete(self, step: Step, at: datetime) -> None: ...
-
-    def remember(self, command_id: str | None, digest: str | None, version: int) -> None: ...
 
 
 class EngagementEvent(Fact):
@@ -72,7 +51,7 @@ class EngagementEvent(Fact):
         aggregate.remember(self.command_id, self.command_digest, self.originator_version)
         self.apply_to(aggregate)
 
-    def apply_to(self, engagement: CaseRecord) -> None:
+    def apply_to(self, engagement: CaseState) -> None:
         """Change the engagement's state; runs again on every replay, so it decides nothing."""
 
 
@@ -86,7 +65,14 @@ class RequestReceived(EngagementEvent, CanInitAggregate[UUID]):
     note: Text | None = None
 
     def apply(self, aggregate: Any) -> None:
-        aggregate.start(self)
+        aggregate.start(
+            state=self.state,
+            state_name=self.state_name,
+            received=self.effective_date,
+            instruments=self.instruments,
+            partners=self.partners,
+            at=self.timestamp,
+        )
         super().apply(aggregate)
 
 
@@ -96,8 +82,8 @@ class LawSummaryReceived(EngagementEvent):
     document: ShortText | None = None
     note: Text | None = None
 
-    def apply_to(self, engagement: CaseRecord) -> None:
-        engagement.law_summary = self
+    def apply_to(self, engagement: CaseState) -> None:
+        engagement.law_summary_document = self.document
         engagement.complete(Step.LAW_SUMMARY, self.timestamp)
 
 
@@ -106,7 +92,7 @@ class FocalPointNamed(EngagementEvent):
 
     focal_point: FocalPoint | None = None
 
-    def apply_to(self, engagement: CaseRecord) -> None:
+    def apply_to(self, engagement: CaseState) -> None:
         engagement.focal_point = self.focal_point
         engagement.complete(Step.FOCAL_POINT, self.timestamp)
 
@@ -117,7 +103,7 @@ class GapListDrawnUp(EngagementEvent):
     items: tuple[GapItem, ...] = ()
     note: Text | None = None
 
-    def apply_to(self, engagement: CaseRecord) -> None:
+    def apply_to(self, engagement: CaseState) -> None:
         engagement.gap_items = self.items
         engagement.complete(Step.GAP_LIST, self.timestamp)
 
@@ -127,7 +113,7 @@ class AssistanceActivityRecorded(EngagementEvent):
 
     activity: AssistanceActivity
 
-    def apply_to(self, engagement: CaseRecord) -> None:
+    def apply_to(self, engagement: CaseState) -> None:
         engagement.activities += ((self.effective_date, self.activity),)
 
 
@@ -138,7 +124,7 @@ class AssistanceConcluded(EngagementEvent):
     requested: bool = True
     note: Text | None = None
 
-    def apply_to(self, engagement: CaseRecord) -> None:
+    def apply_to(self, engagement: CaseState) -> None:
         engagement.activities += tuple((self.effective_date, a) for a in self.activities)
         engagement.assistance_requested = self.requested
         engagement.complete(Step.ASSISTANCE, self.timestamp)
@@ -149,7 +135,7 @@ class BillAdvanced(EngagementEvent):
 
     bill: Bill
 
-    def apply_to(self, engagement: CaseRecord) -> None:
+    def apply_to(self, engagement: CaseState) -> None:
         engagement.progress = engagement.progress.with_bills([self.bill])
 
 
@@ -160,7 +146,7 @@ class LegislationConcluded(EngagementEvent):
     bills: tuple[Bill, ...] = ()
     note: Text | None = None
 
-    def apply_to(self, engagement: CaseRecord) -> None:
+    def apply_to(self, engagement: CaseState) -> None:
         engagement.progress = engagement.progress.with_bills(self.bills)
         engagement.legislation_outcome = self.outcome
         engagement.complete(Step.LEGISLATION, self.timestamp)
@@ -172,7 +158,7 @@ class TrainingHeld(EngagementEvent):
     officials_trained: int = 0
     note: Text | None = None
 
-    def apply_to(self, engagement: CaseRecord) -> None:
+    def apply_to(self, engagement: CaseState) -> None:
         engagement.officials_trained = self.officials_trained
         engagement.complete(Step.TRAINING, self.timestamp)
 
@@ -182,7 +168,7 @@ class EngagementWithdrawn(EngagementEvent):
 
     reason: Text
 
-    def apply_to(self, engagement: CaseRecord) -> None:
+    def apply_to(self, engagement: CaseState) -> None:
         engagement.withdrawal_reason = self.reason
         engagement.progress = engagement.progress.withdrawn()
 
@@ -193,7 +179,7 @@ class ReminderSent(EngagementEvent):
     step: Step
     due_date: date
 
-    def apply_to(self, engagement: CaseRecord) -> None:
+    def apply_to(self, engagement: CaseState) -> None:
         engagement.reminders += ((self.step, self.due_date, False),)
 
 
@@ -203,5 +189,5 @@ class StepEscalated(EngagementEvent):
     step: Step
     due_date: date
 
-    def apply_to(self, engagement: CaseRecord) -> None:
+    def apply_to(self, engagement: CaseState) -> None:
         engagement.reminders += ((self.step, self.due_date, True),)

@@ -5,23 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from domain import commands as c
 from domain import errors
 from domain.checklist import CHECKLIST_BY_ID
-from domain.commands import (
-    Command,
-    ConcludeAssistance,
-    ConcludeLegislation,
-    DrawUpGapList,
-    Escalate,
-    NameFocalPoint,
-    OpenEngagement,
-    RecordAssistanceActivity,
-    RecordBill,
-    RecordLawSummary,
-    RecordTraining,
-    SendReminder,
-    Withdraw,
-)
 from domain.values import Bill, BillStage, Instrument, Status, Step, Value
 
 # Paragraph 19: summary and focal point in either order; the gap list needs both; legislation
@@ -35,13 +21,13 @@ PREREQUISITES: dict[Step, frozenset[Step]] = {
     Step.TRAINING: frozenset({Step.LEGISLATION}),
 }
 
-STEP_OF_COMMAND: dict[type[Command], Step] = {
-    RecordLawSummary: Step.LAW_SUMMARY,
-    NameFocalPoint: Step.FOCAL_POINT,
-    DrawUpGapList: Step.GAP_LIST,
-    ConcludeAssistance: Step.ASSISTANCE,
-    ConcludeLegislation: Step.LEGISLATION,
-    RecordTraining: Step.TRAINING,
+STEP_OF_COMMAND: dict[type[c.Command], Step] = {
+    c.RecordLawSummary: Step.LAW_SUMMARY,
+    c.NameFocalPoint: Step.FOCAL_POINT,
+    c.DrawUpGapList: Step.GAP_LIST,
+    c.ConcludeAssistance: Step.ASSISTANCE,
+    c.ConcludeLegislation: Step.LEGISLATION,
+    c.RecordTraining: Step.TRAINING,
 }
 
 
@@ -104,14 +90,14 @@ class Progress(Value):
         return self.model_copy(update={"status": Status.WITHDRAWN})
 
 
-def check(progress: Progress | None, command: Command, today: date) -> None:
+def check(progress: Progress | None, command: c.Command, today: date) -> None:
     """Raise the named domain error that forbids `command` now; return if it may be recorded."""
     if command.effective_date > today:
         raise errors.EffectiveDateInFuture(
             f"The effective date {command.effective_date} of the {_concerning(command)} is after "
             f"today ({today})."
         )
-    if isinstance(command, OpenEngagement):
+    if isinstance(command, c.OpenEngagement):
         if progress is not None:
             raise errors.EngagementAlreadyOpen(
                 f"The request step of {command.state} is already recorded: its engagement was opened on "
@@ -132,38 +118,38 @@ def check(progress: Progress | None, command: Command, today: date) -> None:
     step = STEP_OF_COMMAND.get(type(command))
     if step is not None:
         _check_step(progress, step)
-    if isinstance(command, DrawUpGapList):
+    if isinstance(command, c.DrawUpGapList):
         _check_items(progress, [item.checklist_item for item in command.items], Step.GAP_LIST)
-    elif isinstance(command, RecordAssistanceActivity):
+    elif isinstance(command, c.RecordAssistanceActivity):
         _check_step(progress, Step.ASSISTANCE)
-    elif isinstance(command, RecordBill):
+    elif isinstance(command, c.RecordBill):
         _check_bill(progress, command.bill)
-    elif isinstance(command, ConcludeLegislation):
+    elif isinstance(command, c.ConcludeLegislation):
         # Bill by bill, so that one command may carry a bill from submitted to enacted.
         after = progress
         for bill in command.bills:
             _check_bill(after, bill)
             after = after.with_bills([bill])
         _check_nothing_pending(after)
-    elif isinstance(command, SendReminder | Escalate) and command.step in progress.completed:
+    elif isinstance(command, c.SendReminder | c.Escalate) and command.step in progress.completed:
         raise errors.StepAlreadyRecorded(
             f"The {command.step.value} step of {progress.state} is already recorded; it is not overdue."
         )
 
 
-_STEP_CONCERNED: dict[type[Command], Step] = {
-    OpenEngagement: Step.REQUEST,
-    RecordAssistanceActivity: Step.ASSISTANCE,
-    RecordBill: Step.LEGISLATION,
+_STEP_CONCERNED: dict[type[c.Command], Step] = {
+    c.OpenEngagement: Step.REQUEST,
+    c.RecordAssistanceActivity: Step.ASSISTANCE,
+    c.RecordBill: Step.LEGISLATION,
     **STEP_OF_COMMAND,
 }
 
 
-def _concerning(command: Command) -> str:
+def _concerning(command: c.Command) -> str:
     """What a refusal names: the step (or withdrawal) and the State, so that it reads on its own."""
-    if isinstance(command, SendReminder):
+    if isinstance(command, c.SendReminder):
         return f"reminder about the {command.step.value} step of {command.state}"
-    if isinstance(command, Escalate):
+    if isinstance(command, c.Escalate):
         return f"escalation of the {command.step.value} step of {command.state}"
     step = _STEP_CONCERNED.get(type(command))
     return f"{step.value} step of {command.state}" if step is not None else f"withdrawal of {command.state}"
@@ -221,9 +207,9 @@ def _check_nothing_pending(progress: Progress) -> None:
         )
 
 
-def anticipate(progress: Progress | None, command: Command) -> Progress | None:
+def anticipate(progress: Progress | None, command: c.Command) -> Progress | None:
     """The progress once `command` is recorded; lets a queue of commands be checked in order."""
-    if isinstance(command, OpenEngagement):
+    if isinstance(command, c.OpenEngagement):
         return Progress(
             state=command.state,
             received=command.effective_date,
@@ -231,11 +217,11 @@ def anticipate(progress: Progress | None, command: Command) -> Progress | None:
         )
     if progress is None:
         return None
-    if isinstance(command, Withdraw):
+    if isinstance(command, c.Withdraw):
         return progress.withdrawn()
-    if isinstance(command, RecordBill):
+    if isinstance(command, c.RecordBill):
         return progress.with_bills([command.bill])
-    if isinstance(command, ConcludeLegislation):
+    if isinstance(command, c.ConcludeLegislation):
         progress = progress.with_bills(command.bills)
     step = STEP_OF_COMMAND.get(type(command))
     return progress.completing(step) if step is not None else progress

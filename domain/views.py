@@ -6,62 +6,52 @@ from datetime import date, datetime
 
 from pydantic import Field
 
+from domain import values as v
 from domain.progress import Progress
-from domain.values import (
-    AssistanceActivity,
-    Bill,
-    FocalPoint,
-    GapItem,
-    Instrument,
-    LegislationOutcome,
-    Status,
-    Step,
-    Value,
-)
 
 
-class DatedActivity(Value):
+class DatedActivity(v.Value):
     """An assistance activity with the day it took place."""
 
     effective_date: date
-    activity: AssistanceActivity
+    activity: v.AssistanceActivity
 
 
-class Reminder(Value):
+class Reminder(v.Value):
     """A reminder (or, when `escalated`, an escalation) about an overdue step."""
 
-    step: Step
+    step: v.Step
     due_date: date
     escalated: bool
 
 
-class CaseView(Value):
+class CaseView(v.Value):
     """A snapshot of one engagement."""
 
     state: str
     state_name: str
-    status: Status
-    stage: Step | None
-    completed_steps: tuple[Step, ...]
-    awaiting: tuple[Step, ...]
-    instruments: tuple[Instrument, ...]
+    status: v.Status
+    stage: v.Step | None
+    completed_steps: tuple[v.Step, ...]
+    awaiting: tuple[v.Step, ...]
+    instruments: tuple[v.Instrument, ...]
     partners: tuple[str, ...]
     received: date
     version: int
     opened_at: datetime
     modified_at: datetime
     law_summary_document: str | None = None
-    focal_point: FocalPoint | None = None
-    gap_items: tuple[GapItem, ...] = ()
+    focal_point: v.FocalPoint | None = None
+    gap_items: tuple[v.GapItem, ...] = ()
     activities: tuple[DatedActivity, ...] = ()
     assistance_requested: bool | None = None
-    bills: tuple[Bill, ...] = ()
-    legislation_outcome: LegislationOutcome | None = None
+    bills: tuple[v.Bill, ...] = ()
+    legislation_outcome: v.LegislationOutcome | None = None
     officials_trained: int | None = None
     reminders: tuple[Reminder, ...] = ()
     withdrawal_reason: str | None = None
     # When each awaited step became awaited (a recorded time): due periods count from it.
-    awaited_since: dict[Step, datetime] = Field(default_factory=dict)
+    awaited_since: dict[v.Step, datetime] = Field(default_factory=dict)
     # The id of every command recorded, with its digest: the workflow tells a retry from a new command
     # by them. A view that an older history carries has none.
     recorded_commands: dict[str, str] = Field(default_factory=dict)

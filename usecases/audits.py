@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 
+from typing_extensions import Unpack
+
 from activities.engagements import Engagements
 from activities.participants import ParticipantDirectory
 from activities.store.chain import AuditKeyError, key_file, parse_key
@@ -16,7 +18,7 @@ from activities.store.opening import opened
 from audit import bundle
 from audit import replay as replays
 from audit import verify as chains
-from audit.bundle import Manifest
+from audit.bundle import ExportOptions, Manifest
 from audit.log_replay import ENGAGEMENTS
 from audit.replay import ReplayResult
 from audit.verify import Progress, Seal, Verified, seal_of
@@ -69,20 +71,12 @@ def adopt(settings: Settings) -> dict[str, int | None]:
         return chains.adopt(opened_logs)
 
 
-def export(
-    settings: Settings,
-    key: bytes,
-    out: Path,
-    *,
-    scope: str | None = None,
-    as_of: date | None = None,
-    progress: Progress | None = None,
-) -> Manifest:
+def export(settings: Settings, key: bytes, out: Path, **options: Unpack[ExportOptions]) -> Manifest:
     """Write the bundle of every event (or one State's engagement) to `out` (see audit.bundle.export)."""
     store = open_store(settings)
     try:
         with logs(settings) as opened_logs:
-            return bundle.export(opened_logs, store, key, out, scope=scope, as_of=as_of, progress=progress)
+            return bundle.export(opened_logs, store, key, out, **options)
     finally:
         store.close()
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from activities.participants import ParticipantDirectory
+from projections.report import html, markdown
 from projections.report.document import CooperationSummary, MeetingSummary, ReportDocument
 from projections.store import StoredFact
 from usecases.settings import Settings
@@ -67,8 +68,8 @@ def write_report(document: ReportDocument, folder: Path) -> list[Path]:
     """Write `report-<as_of>.md`, `report-<as_of>.html` and the charts' SVG files; return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     files: Iterable[tuple[str, str]] = [
-        (f"{document.stem}.md", document.to_markdown()),
-        (f"{document.stem}.html", document.to_html()),
+        (f"{document.stem}.md", markdown.render(document)),
+        (f"{document.stem}.html", html.render(document)),
         *document.chart_files().items(),
     ]
     return [_write(folder / name, text) for name, text in files]

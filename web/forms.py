@@ -23,6 +23,8 @@ from workflows.commands import COMMANDS, Fill, Input, Row
 # What a form's command id may be: the page makes a UUID; anything else a client sends is replaced.
 COMMAND_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 WORDS = re.compile(r"[\n,;]")
+# A row's help up to its first pause names what its form's button does ("Withdraw the engagement").
+CLAUSE = re.compile(r"[.,:;]| while ")
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def form_of(row: Row, case: CaseView | None = None) -> Form:
     return Form(
         name=row.name,
         title=row.help.split(":")[0].rstrip("."),
-        button=f"Record the {_words(row.name)}" if row.name != "withdraw" else "Withdraw",
+        button=CLAUSE.split(row.help, maxsplit=1)[0],
         fields=tuple(_field(row, item, case) for item in row.inputs),
     )
 

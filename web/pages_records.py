@@ -19,6 +19,7 @@ from domain.regions import Region
 from domain.user import Role
 from projections.casebook import open_steps
 from projections.figures import UnknownFigure, explain
+from projections.report import html
 from web.access import PageUser, Wired, page_roles, state_code
 from web.errors import ApiError, sentence
 from web.reports import WrittenOut, aware, current_store, dashboard_charts, read
@@ -70,7 +71,7 @@ def report_page(_user: PageUser, wired: Wired, as_of: AsOf = None, known_at: Kno
     """The report as `palermo report render` writes it, with a bar to change its date."""
     reading = read(wired.settings, wired.logs, as_of or wired.today(), known_at)
     bar = REPORT_BAR.format(as_of=reading.result.as_of.isoformat(), report_date=REPORT_DATE.isoformat())
-    return HTMLResponse(reading.document.to_html().replace("<body>", f"<body>\n{bar}", 1))
+    return HTMLResponse(html.render(reading.document).replace("<body>", f"<body>\n{bar}", 1))
 
 
 @router.get("/report/figures/{figure}")

@@ -18,19 +18,7 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.commands import (
-        Command,
-        ConcludeAssistance,
-        ConcludeLegislation,
-        DrawUpGapList,
-        NameFocalPoint,
-        OpenEngagement,
-        RecordAssistanceActivity,
-        RecordBill,
-        RecordLawSummary,
-        RecordTraining,
-        Withdraw,
-    )
+    from domain import commands as c
     from domain.user import Role
     from domain.values import Step
 
@@ -84,7 +72,7 @@ class Row:
     in whose course it may come again and again; `verb`, its own subcommand of `palermo case`."""
 
     name: str
-    model: type[Command]
+    model: type[c.Command]
     help: str
     repeatable: bool = False
     senders: tuple[Role, ...] = (Role.OFFICER,)
@@ -120,7 +108,7 @@ def element(annotation: Any) -> Any:
 COMMANDS: tuple[Row, ...] = (
     Row(
         "open",
-        OpenEngagement,
+        c.OpenEngagement,
         "Record a State's request: opens its engagement.",
         step=Step.REQUEST,
         verb="open",
@@ -139,14 +127,14 @@ COMMANDS: tuple[Row, ...] = (
     ),
     Row(
         "law_summary",
-        RecordLawSummary,
+        c.RecordLawSummary,
         "Record the law summary.",
         step=Step.LAW_SUMMARY,
         inputs=(Input("document", "document", help="The document's reference."), NOTE),
     ),
     Row(
         "focal_point",
-        NameFocalPoint,
+        c.NameFocalPoint,
         "Record the focal point named.",
         step=Step.FOCAL_POINT,
         inputs=(
@@ -157,7 +145,7 @@ COMMANDS: tuple[Row, ...] = (
     ),
     Row(
         "gap_list",
-        DrawUpGapList,
+        c.DrawUpGapList,
         "Record the gap list.",
         step=Step.GAP_LIST,
         inputs=(
@@ -173,7 +161,7 @@ COMMANDS: tuple[Row, ...] = (
     ),
     Row(
         "assistance_activity",
-        RecordAssistanceActivity,
+        c.RecordAssistanceActivity,
         "Record one assistance activity while the assistance step goes on.",
         repeatable=True,
         during=Step.ASSISTANCE,
@@ -190,7 +178,7 @@ COMMANDS: tuple[Row, ...] = (
     ),
     Row(
         "assistance",
-        ConcludeAssistance,
+        c.ConcludeAssistance,
         "Conclude assistance, with any last activities.",
         step=Step.ASSISTANCE,
         inputs=(
@@ -204,7 +192,7 @@ COMMANDS: tuple[Row, ...] = (
     ),
     Row(
         "bill",
-        RecordBill,
+        c.RecordBill,
         "Record a bill reaching a stage (drafted, submitted, enacted) before legislation concludes.",
         repeatable=True,
         during=Step.LEGISLATION,
@@ -230,7 +218,7 @@ COMMANDS: tuple[Row, ...] = (
     ),
     Row(
         "legislation",
-        ConcludeLegislation,
+        c.ConcludeLegislation,
         "Conclude legislation: the bills enacted, or not needed when there are none.",
         step=Step.LEGISLATION,
         inputs=(
@@ -248,14 +236,14 @@ COMMANDS: tuple[Row, ...] = (
     ),
     Row(
         "training",
-        RecordTraining,
+        c.RecordTraining,
         "Record the training of officials, which completes the engagement.",
         step=Step.TRAINING,
         inputs=(Input("officials", "officials_trained", Fill.COUNT, "Officials trained."), NOTE),
     ),
     Row(
         "withdraw",
-        Withdraw,
+        c.Withdraw,
         "Withdraw the engagement; it takes no more steps.",
         verb="withdraw",
         inputs=(Input("reason", "reason", Fill.NOTE, "Why the engagement is withdrawn.", required=True),),
@@ -263,13 +251,19 @@ COMMANDS: tuple[Row, ...] = (
 )
 
 BY_NAME: dict[str, Row] = {row.name: row for row in COMMANDS}
-BY_MODEL: dict[type[Command], Row] = {row.model: row for row in COMMANDS}
+BY_MODEL: dict[type[c.Command], Row] = {row.model: row for row in COMMANDS}
 # The steps `palermo case advance` records, each by its row.
 BY_STEP: dict[Step, Row] = {
     row.step: row for row in COMMANDS if row.step is not None and row.verb == "advance"
 }
 
 
-def row_of(command: Command) -> Row | None:
+def opens(command: c.Command) -> bool:
+    """Whether the command is a State's request, which opens its engagement."""
+    row = row_of(command)
+    return row is not None and row.opens
+
+
+def row_of(command: c.Command) -> Row | None:
     """The row of a command a person may send; None for the engagement's own (reminders, escalations)."""
     return BY_MODEL.get(type(command))

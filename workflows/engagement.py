@@ -13,11 +13,12 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
-    from domain.commands import Command, OpenEngagement
+    from domain.commands import Command
     from domain.errors import DomainError, Premature
     from domain.views import CaseView
     from workflows import deadlines
     from workflows.admission import Admission, Arrival, Queued
+    from workflows.commands import opens
     from workflows.handlers import command_handlers
     from workflows.messages import WORKFLOW_NAME, EngagementInput, EngagementStatus, Refusal
     from workflows.naming import SignalNames, named, start_id, update_id
@@ -192,7 +193,7 @@ class EngagementWorkflow:
             if item.signal:
                 self._refuse(item.command.kind, message)
             # Refused with no case in the store: this run (started to carry the command) is done.
-            if self.case is None and (item.unsure or isinstance(item.command, OpenEngagement)):
+            if self.case is None and (item.unsure or opens(item.command)):
                 self.open_failed = True
         item.done = True
         self._settle(after=item)

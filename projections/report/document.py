@@ -8,8 +8,6 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from projections.figures import Figures, explain
-from projections.report import html as html_report
-from projections.report import markdown as markdown_report
 from projections.report.blocks import Chart, LineageEntry, Section, figures_in
 from projections.report.charts import BarChart, svg
 from projections.report.needs import conclusions, requests
@@ -64,12 +62,6 @@ class ReportDocument(BaseModel):
 
     def chart_files(self) -> dict[str, str]:
         return {self.chart_file(chart): svg(chart) for chart in self.charts()}
-
-    def to_markdown(self) -> str:
-        return markdown_report.render(self)
-
-    def to_html(self) -> str:
-        return html_report.render(self)
 
 
 def figure_values(result: Figures) -> dict[str, int]:

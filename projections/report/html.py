@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
 
-from projections.report.blocks import (
-    LINEAGE_HEADER,
-    Chart,
-    FigureRef,
-    Inline,
-    Paragraph,
-    Table,
-    anchor,
-    explain_command,
-    lineage_cells,
-)
+from projections.report import blocks as b
 from projections.report.charts import svg
+from projections.report.document import ReportDocument
 from projections.report.sections import day
-
-if TYPE_CHECKING:
-    from projections.report.document import ReportDocument
 
 STYLE = """
 body{font-family:Georgia,'Times New Roman',serif;max-width:52em;margin:2em auto;padding:0 1em;color:#222;
@@ -37,18 +24,18 @@ figure{margin:1em 0}
 """
 
 
-def inline(part: Inline) -> str:
-    if isinstance(part, FigureRef):
-        return f'<a class="figure" href="#{escape(anchor(part.name))}">{part.value}</a>'
+def inline(part: b.Inline) -> str:
+    if isinstance(part, b.FigureRef):
+        return f'<a class="figure" href="#{escape(b.anchor(part.name))}">{part.value}</a>'
     return escape(part)
 
 
-def cell(part: Inline) -> str:
-    css = ' class="figure"' if isinstance(part, FigureRef) else ""
+def cell(part: b.Inline) -> str:
+    css = ' class="figure"' if isinstance(part, b.FigureRef) else ""
     return f"<td{css}>{inline(part)}</td>"
 
 
-def table(caption: str, header: tuple[str, ...], rows: list[tuple[Inline, ...]]) -> str:
+def table(caption: str, header: tuple[str, ...], rows: list[tuple[b.Inline, ...]]) -> str:
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
     body = "".join("<tr>" + "".join(cell(c) for c in row) + "</tr>" for row in rows)
     return (
@@ -75,29 +62,28 @@ def render(doc: ReportDocument) -> str:
             f'<section id="{section.anchor}"><h2>{escape(section.number)}. {escape(section.title)}</h2>'
         )
         for block in section.blocks:
-            if isinstance(block, Paragraph):
+            if isinstance(block, b.Paragraph):
                 number += 1
                 text = "".join(inline(p) for p in block.parts)
                 out.append(f'<p class="para"><span class="number">{number}.</span>{text}</p>')
-            elif isinstance(block, Table):
+            elif isinstance(block, b.Table):
                 out.append(
                     table(block.caption, block.header, list(block.rows)) if block.rows else "<p>None.</p>"
                 )
-            elif isinstance(block, Chart):
-                picture = svg(block.chart, link=lambda figure: f"#{anchor(figure)}")
+            elif isinstance(block, b.Chart):
+                picture = svg(block.chart, link=lambda figure: f"#{b.anchor(figure)}")
                 out.append(f"<figure>{picture}<figcaption>{escape(block.chart.title)}</figcaption></figure>")
         out.append("</section>")
     out.append('<section id="lineage" class="lineage"><h2>Where the figures come from</h2>')
     out.append("<p>Each figure above links here, to the recorded events it counts.</p>")
     for entry in doc.lineage:
-        out.append(f'<section id="{escape(anchor(entry.figure))}">')
+        out.append(f'<section id="{escape(b.anchor(entry.figure))}">')
         out.append(f"<h3>{escape(entry.figure)}: {entry.value}</h3>")
+        listed_by = b.explain_command(entry.figure, doc.as_of, doc.known_at)
+        out.append(f"<p>Listed by <code>{escape(listed_by)}</code></p>")
+        rows = [b.lineage_cells(row) for row in entry.rows]
         out.append(
-            f"<p>Listed by <code>{escape(explain_command(entry.figure, doc.as_of, doc.known_at))}</code></p>"
-        )
-        rows = [lineage_cells(row) for row in entry.rows]
-        out.append(
-            table(f"Events behind {entry.figure}", LINEAGE_HEADER, list(rows))
+            table(f"Events behind {entry.figure}", b.LINEAGE_HEADER, list(rows))
             if rows
             else "<p>No events.</p>"
         )

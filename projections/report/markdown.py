@@ -4,23 +4,10 @@ from __future__ import annotations
 
 import re
 from html import escape
-from typing import TYPE_CHECKING
 
-from projections.report.blocks import (
-    LINEAGE_HEADER,
-    Chart,
-    FigureRef,
-    Inline,
-    Paragraph,
-    Table,
-    anchor,
-    explain_command,
-    lineage_cells,
-)
+from projections.report import blocks as b
+from projections.report.document import ReportDocument
 from projections.report.sections import day
-
-if TYPE_CHECKING:
-    from projections.report.document import ReportDocument
 
 MARKUP = re.compile(r"([\\`*_\[\]|#!])")
 
@@ -35,14 +22,14 @@ def command(value: str) -> str:
     return f"`{value}`" if not re.search(r"[`<>&]", value) else text(value)
 
 
-def inline(part: Inline) -> str:
-    if isinstance(part, FigureRef):
-        return f"[{part.value}](#{anchor(part.name)})"
+def inline(part: b.Inline) -> str:
+    if isinstance(part, b.FigureRef):
+        return f"[{part.value}](#{b.anchor(part.name)})"
     return text(part)
 
 
-def table(header: tuple[str, ...], rows: list[tuple[Inline, ...]]) -> list[str]:
-    numeric = [any(isinstance(row[i], FigureRef) for row in rows) for i in range(len(header))]
+def table(header: tuple[str, ...], rows: list[tuple[b.Inline, ...]]) -> list[str]:
+    numeric = [any(isinstance(row[i], b.FigureRef) for row in rows) for i in range(len(header))]
     lines = ["| " + " | ".join(text(h) for h in header) + " |"]
     lines.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
     lines += ["| " + " | ".join(inline(c) for c in row) + " |" for row in rows]
@@ -59,20 +46,20 @@ def render(doc: ReportDocument) -> str:
     for section in doc.sections:
         lines += [f'<a id="{section.anchor}"></a>', "", f"## {section.number}. {text(section.title)}", ""]
         for block in section.blocks:
-            if isinstance(block, Paragraph):
+            if isinstance(block, b.Paragraph):
                 number += 1
                 lines += [f"**{number}.** " + "".join(inline(p) for p in block.parts), ""]
-            elif isinstance(block, Table):
+            elif isinstance(block, b.Table):
                 lines += [f"*{text(block.caption)}*", ""]
                 lines += [*table(block.header, list(block.rows)), ""] if block.rows else ["None.", ""]
-            elif isinstance(block, Chart):
+            elif isinstance(block, b.Chart):
                 lines += [f"![{text(block.chart.title)}]({doc.chart_file(block.chart)})", ""]
     lines += ['<a id="lineage"></a>', "", "## Where the figures come from", ""]
     lines += ["Each figure above links here, to the recorded events it counts.", ""]
     for entry in doc.lineage:
-        lines += [f'<a id="{escape(anchor(entry.figure))}"></a>', ""]
+        lines += [f'<a id="{escape(b.anchor(entry.figure))}"></a>', ""]
         lines += [f"### {text(entry.figure)}: {entry.value}", ""]
-        lines += [f"Listed by {command(explain_command(entry.figure, doc.as_of, doc.known_at))}", ""]
-        rows = [lineage_cells(row) for row in entry.rows]
-        lines += [*table(LINEAGE_HEADER, list(rows)), ""] if rows else ["No events.", ""]
+        lines += [f"Listed by {command(b.explain_command(entry.figure, doc.as_of, doc.known_at))}", ""]
+        rows = [b.lineage_cells(row) for row in entry.rows]
+        lines += [*table(b.LINEAGE_HEADER, list(rows)), ""] if rows else ["No events.", ""]
     return "\n".join(lines)

@@ -15,6 +15,8 @@ from projections.figures import STAGES, Figures, InstrumentFigures, figure_names
 from projections.report.blocks import anchor
 from projections.report.charts import PLOT_HEIGHT, Bar, BarChart, BarGroup, svg
 from projections.report.document import MeetingSummary, ReportDocument, build, figure_values
+from projections.report.html import render as to_html
+from projections.report.markdown import render as to_markdown
 from projections.store import StoredFact
 
 AS_OF = date(2002, 3, 4)
@@ -145,7 +147,7 @@ def parse(html: str) -> Page:
 def test_every_figure_is_shown_with_its_value_in_markdown_and_html() -> None:
     result = sample_figures()
     document = build(result, sample_lineage())
-    markdown, page = document.to_markdown(), parse(document.to_html())
+    markdown, page = to_markdown(document), parse(to_html(document))
     values = figure_values(result)
     assert set(values) >= {n for n in figure_names() if not n.startswith("common_needs.")}
     assert {n for n in values if n.startswith("common_needs.")} == {
@@ -161,7 +163,7 @@ def test_every_figure_is_shown_with_its_value_in_markdown_and_html() -> None:
 
 
 def test_every_count_in_the_text_is_a_linked_figure() -> None:
-    html = build(sample_figures(), sample_lineage()).to_html()
+    html = to_html(build(sample_figures(), sample_lineage()))
     body = html.split("</nav>", 1)[1].split('<section id="lineage"', 1)[0]
     body = re.sub(r"<svg.*?</svg>", "", body, flags=re.S)
     body = re.sub(r'<a class="figure" href="#[^"]+">\d+</a>', "", body)
@@ -179,11 +181,11 @@ def test_changing_one_figure_changes_every_place_it_is_shown_and_nothing_else() 
         changed = bump(result, name)
         after = build(changed, sample_lineage())
         new = str(figure_values(changed)[name])
-        shown = {text for target, text in parse(after.to_html()).links if target == anchor(name)}
+        shown = {text for target, text in parse(to_html(after)).links if target == anchor(name)}
         assert shown == {new}, name
-        assert f"[{new}](#{anchor(name)})" in after.to_markdown(), name
-        old_lines = set(before.to_markdown().splitlines())
-        changed_lines = [line for line in after.to_markdown().splitlines() if line not in old_lines]
+        assert f"[{new}](#{anchor(name)})" in to_markdown(after), name
+        old_lines = set(to_markdown(before).splitlines())
+        changed_lines = [line for line in to_markdown(after).splitlines() if line not in old_lines]
         assert changed_lines, name
         heading = f"### {name.replace('_', chr(92) + '_')}: {new}"
         assert all(anchor(name) in line or line == heading for line in changed_lines), (name, changed_lines)
@@ -239,7 +241,7 @@ def test_stage_chart_has_a_bar_per_stage_and_the_markdown_points_at_the_chart_fi
     files = document.chart_files()
     drawn = bars(files["report-2002-03-04-engagements-by-stage.svg"], "Engagements")
     assert [int(b.get("data-value", "-1")) for b in drawn] == list(result.engagements_by_stage.values())
-    referenced = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", document.to_markdown())
+    referenced = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", to_markdown(document))
     assert sorted(referenced) == sorted(files)
 
 
@@ -257,7 +259,7 @@ def test_a_chart_of_zeros_draws_flat_bars() -> None:
 
 def test_every_figure_link_points_to_its_events_in_the_appendix() -> None:
     document = build(sample_figures(), sample_lineage())
-    page = parse(document.to_html())
+    page = parse(to_html(document))
     figure_links = [target for target, _ in page.links if target.startswith("lineage-")]
     assert len(figure_links) > len(figure_values(sample_figures()))  # text and tables
     bar_links = page.chart_links
@@ -279,7 +281,7 @@ def test_every_figure_link_points_to_its_events_in_the_appendix() -> None:
         assert expected in listed
     assert "palermo report explain convention.parties --as-of 2002-03-04" in listed
     assert "No events." in "".join(page.section_text[anchor("convention.signatories")])
-    markdown = document.to_markdown()
+    markdown = to_markdown(document)
     appendix = markdown.split(f'<a id="{anchor("convention.parties")}"></a>', 1)[1].split("<a id=", 1)[0]
     assert "Listed by `palermo report explain convention.parties --as-of 2002-03-04`" in appendix
     assert (
@@ -301,7 +303,7 @@ def test_event_text_is_escaped_in_html_and_markdown() -> None:
         end=AS_OF,
     )
     document = build(result, rows, meetings_known=[summary], names={"ZAF": hostile})
-    html, markdown = document.to_html(), document.to_markdown()
+    html, markdown = to_html(document), to_markdown(document)
     page = parse(html)
     assert page.scripts == 0
     assert "<script>" not in html
@@ -315,7 +317,7 @@ def test_event_text_is_escaped_in_html_and_markdown() -> None:
 
 def test_a_pipe_in_event_text_does_not_split_a_markdown_table_cell() -> None:
     rows = sample_lineage() | {"convention.parties": [fact("party", "A|B", "convention", 11, "Treaties")]}
-    markdown = build(sample_figures(), rows).to_markdown()
+    markdown = to_markdown(build(sample_figures(), rows))
     line = next(x for x in markdown.splitlines() if x.startswith("| A\\|B"))
     assert line.count(" | ") == 6
 
@@ -330,14 +332,14 @@ def test_meetings_show_their_title_place_and_the_states_that_took_part() -> None
         end=date(2002, 1, 24),
     )
     names = {"ZAF": "South Africa", "NAM": "Namibia"}
-    with_details = build(
-        sample_figures(), sample_lineage(), meetings_known=[summary], names=names
-    ).to_markdown()
+    with_details = to_markdown(
+        build(sample_figures(), sample_lineage(), meetings_known=[summary], names=names)
+    )
     assert (
         "| 22 January 2002 to 24 January 2002 | Seminar of the Southern African Development Community "
         "(subregional seminar) | Pretoria | Namibia, South Africa |" in with_details
     )
-    bare = build(sample_figures(), sample_lineage()).to_markdown()
+    bare = to_markdown(build(sample_figures(), sample_lineage()))
     assert "| 22 January 2002 | Subregional seminar | — | NAM, ZAF |" in bare
 
 
@@ -348,7 +350,7 @@ def test_conclusions_name_the_most_common_needs_and_where_most_engagements_wait(
             "engagements_by_stage": dict.fromkeys(STAGES, 1) | {"gap_list": 6, "completed": 50},
         }
     )
-    markdown = build(result, sample_lineage()).to_markdown()
+    markdown = to_markdown(build(result, sample_lineage()))
     conclusions = markdown.split("## VI. Conclusions", 1)[1].split("## Where the figures", 1)[0]
     assert (
         "extradition (convention.art16), named by [9](#lineage-common_needs.convention.art16) States"
@@ -365,7 +367,7 @@ def test_conclusions_name_the_most_common_needs_and_where_most_engagements_wait(
             "engagements_by_stage": dict.fromkeys(STAGES, 1) | {"legislation": 6},
         }
     )
-    other = build(swapped, sample_lineage()).to_markdown().split("## VI. Conclusions", 1)[1]
+    other = to_markdown(build(swapped, sample_lineage())).split("## VI. Conclusions", 1)[1]
     assert "The needs most commonly identified are criminalization of participation" in other
     assert "wait for the next step: legislation (" in other
 
@@ -374,7 +376,7 @@ def test_a_tie_for_the_most_waiting_stage_names_both() -> None:
     result = sample_figures().model_copy(
         update={"engagements_by_stage": dict.fromkeys(STAGES, 0) | {"focal_point": 3, "assistance": 3}}
     )
-    markdown = build(result, sample_lineage()).to_markdown()
+    markdown = to_markdown(build(result, sample_lineage()))
     assert (
         "focal point ([3](#lineage-engagements_by_stage.focal_point) engagements) and equally assistance"
         in (markdown)
@@ -383,7 +385,7 @@ def test_a_tie_for_the_most_waiting_stage_names_both() -> None:
 
 def test_no_common_needs_is_said_in_words_not_an_empty_table() -> None:
     result = sample_figures().model_copy(update={"common_needs": {}})
-    markdown = build(result, sample_lineage()).to_markdown()
+    markdown = to_markdown(build(result, sample_lineage()))
     assert "No list of gaps had been drawn up by that date." in markdown
     assert "Common needs by checklist item" not in markdown
 
@@ -400,6 +402,6 @@ def test_a_document_whose_figure_has_no_matching_lineage_is_refused() -> None:
 
 def test_singular_figures_read_as_singular() -> None:
     result = sample_figures().model_copy(update={"meetings_held": 1, "states_reached": 1})
-    markdown = build(result, sample_lineage()).to_markdown()
+    markdown = to_markdown(build(result, sample_lineage()))
     assert "in [1](#lineage-meetings_held) seminar or meeting on" in markdown
     assert "in which [1](#lineage-states_reached) State took part" in markdown

@@ -107,7 +107,7 @@ def recorded_at(n: int) -> datetime:
 def run(commands: Sequence[Command]) -> tuple[Engagement, list[ev.EngagementEvent]]:
     """Open the engagement with the first command, execute the rest; the aggregate and every event."""
     opening, *rest = commands
-    engagement = Engagement.open(opening, STATE_NAME, recorded_at(0))  # type: ignore[arg-type]
+    engagement = Engagement.open(opening, STATE_NAME, recorded_at(0))
     for n, command in enumerate(rest, start=1):
         engagement.execute(command, recorded_at(n))
     collected = engagement.collect_events()
@@ -250,7 +250,7 @@ def command_sequences(draw: st.DrawFn) -> list[Command]:
 def test_anticipated_progress_matches_the_recorded_case(sequence: list[Command]) -> None:
     opening, *rest = sequence
     expected: Progress | None = anticipate(None, opening)
-    engagement = Engagement.open(opening, STATE_NAME, recorded_at(0))  # type: ignore[arg-type]
+    engagement = Engagement.open(opening, STATE_NAME, recorded_at(0))
     assert engagement.progress == expected
 
     for n, command in enumerate(rest, start=1):

@@ -264,7 +264,7 @@ def test_an_effective_date_in_the_future_is_refused(command: Command) -> None:
 
     if tomorrow.kind == "open":
         with pytest.raises(errors.EffectiveDateInFuture) as info:
-            Engagement.open(tomorrow, "Bolivia", RECORDED_AT)  # type: ignore[arg-type]
+            Engagement.open(tomorrow, "Bolivia", RECORDED_AT)
         assert_one_sentence_naming(str(info.value), STATE, "request")
     else:
         refuse(
