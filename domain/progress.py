@@ -146,13 +146,16 @@ _STEP_CONCERNED: dict[type[c.Command], Step] = {
 
 
 def _concerning(command: c.Command) -> str:
-    """What a refusal names: the step (or withdrawal) and the State, so that it reads on its own."""
+    """What a refusal names: the step (or the command) and the State, so that it reads on its own."""
     if isinstance(command, c.SendReminder):
         return f"reminder about the {command.step.value} step of {command.state}"
     if isinstance(command, c.Escalate):
         return f"escalation of the {command.step.value} step of {command.state}"
+    if isinstance(command, c.Withdraw):
+        return f"withdrawal of {command.state}"
     step = _STEP_CONCERNED.get(type(command))
-    return f"{step.value} step of {command.state}" if step is not None else f"withdrawal of {command.state}"
+    what = f"{step.value} step" if step is not None else command.kind.replace("_", " ")
+    return f"{what} of {command.state}"
 
 
 def _check_step(progress: Progress, step: Step) -> None:
