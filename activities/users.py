@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from activities.participants import ParticipantDirectory, directory
 from activities.recording import Clock, utc_now
-from activities.store.mapper import PydanticApplication
+from activities.store.recorders import ChainedApplication
 from activities.tokens import TokenCost, matches, new_token
 from domain.facts import Fact
 from domain.regions import parse_region, region_of
@@ -62,7 +62,7 @@ def _record(user: User) -> UserRecord:
     )
 
 
-class Users(PydanticApplication):
+class Users(ChainedApplication):
     """Adds users, changes their access, issues and revokes tokens; checks a presented token."""
 
     name = "Users"

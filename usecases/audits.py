@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import partial
@@ -13,7 +13,7 @@ from typing_extensions import Unpack
 from activities.engagements import Engagements
 from activities.participants import ParticipantDirectory
 from activities.store.chain import AuditKeyError, key_file, parse_key
-from activities.store.logs import APPLICATIONS, EventLog
+from activities.store.logs import APPLICATIONS, AUDITED, EventLog
 from activities.store.opening import opened
 from audit import bundle
 from audit import replay as replays
@@ -42,8 +42,9 @@ def audit_key(settings: Settings, path: Path | None = None) -> bytes:
 
 
 @contextmanager
-def logs(settings: Settings) -> Iterator[list[EventLog]]:
-    opened_logs = [opened(partial(EventLog, name, settings.store_env(name))) for name in APPLICATIONS]
+def logs(settings: Settings, names: Sequence[str] = AUDITED) -> Iterator[list[EventLog]]:
+    """The logs named (by default every chained one), opened for reading, closed at the end."""
+    opened_logs = [opened(partial(EventLog, name, settings.store_env(name))) for name in names]
     try:
         yield opened_logs
     finally:
@@ -75,7 +76,8 @@ def export(settings: Settings, key: bytes, out: Path, **options: Unpack[ExportOp
     """Write the bundle of every event (or one State's engagement) to `out` (see audit.bundle.export)."""
     store = open_store(settings)
     try:
-        with logs(settings) as opened_logs:
+        # The events that make the cases and figures; users' token hashes stay out of the bundle.
+        with logs(settings, APPLICATIONS) as opened_logs:
             return bundle.export(opened_logs, store, key, out, **options)
     finally:
         store.close()
@@ -83,7 +85,7 @@ def export(settings: Settings, key: bytes, out: Path, **options: Unpack[ExportOp
 
 def events_to_read(settings: Settings, state: str | None = None) -> int:
     """How many events a replay reads (an upper bound), to size a progress bar."""
-    with logs(settings) as opened_logs:
+    with logs(settings, APPLICATIONS) as opened_logs:
         return replays.events_to_read(opened_logs, state)
 
 
@@ -99,7 +101,7 @@ def replay(
     engagements = Engagements(settings.store_env(ENGAGEMENTS), participants=participants)
     store = open_store(settings)
     try:
-        with logs(settings) as opened_logs:
+        with logs(settings, APPLICATIONS) as opened_logs:
             return replays.replay(
                 engagements, opened_logs, store, as_of=as_of, state=state, progress=progress
             )

@@ -218,7 +218,7 @@ def test_the_audit_commands_verify_seal_export_and_name_a_broken_position(
     bundle_checked = run(store, "audit", "verify", "--bundle", str(bundle), **away)
     wrong_key = run(store, "audit", "verify", "--bundle", str(bundle), **away, PALERMO_AUDIT_KEY="ab" * 32)
 
-    assert (verified.exit_code, verified.stdout.strip()) == (0, "verified 11 events in 3 applications")
+    assert (verified.exit_code, verified.stdout.strip()) == (0, "verified 11 events in 5 applications")
     assert sealed.exit_code == 0
     assert json.loads(seal.read_text())["applications"]["Engagements"]["events"] == 8
     assert exported_all.exit_code == 0, exported_all.output

@@ -39,6 +39,8 @@ def test_an_untouched_store_verifies_every_event_of_every_application(store: Sto
         "Engagements": 8,
         "Treaties": 3,
         "Outreach": 0,
+        "Users": 0,
+        "RequestKeys": 0,
     }
     assert verified.applications["Engagements"].position == store.last()
 
@@ -179,7 +181,13 @@ def test_a_store_recorded_before_the_chain_refuses_writes_until_adopted(store: S
 
     with pytest.raises(UnchainedHistory, match="palermo audit adopt"):
         record(store.settings, states=("NGA",))
-    assert adopt(store.settings) == {"Engagements": 8, "Treaties": None, "Outreach": 0}
+    assert adopt(store.settings) == {
+        "Engagements": 8,
+        "Treaties": None,
+        "Outreach": 0,
+        "Users": 0,
+        "RequestKeys": 0,
+    }
     record(store.settings, states=("NGA",))
     assert verify(store.settings, store.key).events == 15
 
