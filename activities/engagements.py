@@ -11,9 +11,11 @@ from pydantic import BaseModel, ConfigDict
 
 from activities.recording import Recording
 from domain.commands import Command
+from domain.doors import admitted
 from domain.engagement import Engagement, engagement_id
 from domain.events import EngagementEvent
 from domain.progress import check
+from domain.values import Door
 from domain.views import CaseView
 
 # Two writers of one case (a retried activity beside its first attempt) meet at the unique key;
@@ -31,6 +33,7 @@ class HistoryEntry(BaseModel):
     effective_date: date
     recorded_at: datetime
     actor: str
+    door: Door | None
     source: str | None
     command_id: str | None
     data: dict[str, Any]
@@ -59,8 +62,10 @@ class Engagements(Recording):
         """Record `command` (or find it already recorded) and return the case as it now stands.
 
         The recorded time is the clock's, or `not_before` if that is later (a server's clock
-        that runs ahead, as the time-skipping test server's does).
+        that runs ahead, as the time-skipping test server's does). The door it records is the one its
+        seal proves (domain.doors), else Temporal.
         """
+        command = admitted(command, self.audit_key)
         for _ in range(CONFLICT_RETRIES):
             try:
                 return self._handle_once(command, not_before)
@@ -105,6 +110,7 @@ class Engagements(Recording):
                     "source",
                     "command_id",
                     "command_digest",
+                    "door",
                     "originator_topic",
                 },
             )
@@ -115,6 +121,7 @@ class Engagements(Recording):
                     effective_date=event.effective_date,
                     recorded_at=event.timestamp,
                     actor=event.actor,
+                    door=event.door,
                     source=event.source,
                     command_id=event.command_id,
                     data=data,

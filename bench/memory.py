@@ -13,7 +13,7 @@ from bench.embedded import Embedded, embedded, resident_mb
 from bench.participants import codes
 from bench.report import Figure, arguments, emit
 from domain.commands import OpenEngagement
-from domain.values import Instrument
+from domain.values import Door, Instrument
 from usecases.cases import connect, send
 
 TARGET_MB = 600.0
@@ -36,7 +36,7 @@ async def open_engagements(running: Embedded, states: list[str], concurrency: in
 
     async def one(state: str) -> None:
         async with gate:
-            await send(client, running.settings, _opening(state))
+            await send(client, running.settings, _opening(state), door=Door.CLI)
 
     await asyncio.gather(*(one(state) for state in states))
 

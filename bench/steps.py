@@ -20,6 +20,7 @@ from bench.embedded import Embedded, embedded
 from bench.participants import SyntheticDirectory, codes
 from bench.report import Figure, arguments, emit, percentile
 from domain.commands import Command
+from domain.values import Door
 from projections.facts import STEP
 from projections.store import FactQuery, FactStore
 from usecases.cases import connect, send
@@ -50,7 +51,7 @@ async def throughput(
     async def case(state: str) -> None:
         async with gate:
             for command in case_commands(state):
-                await send(client, running.settings, command)
+                await send(client, running.settings, command, door=Door.CLI)
 
     before, client_before = running.cpu(), time.process_time()
     started = time.perf_counter()
@@ -108,7 +109,7 @@ async def latency(
         command = rest.popleft()
         key = (state, "request" if command.kind == "open" else command.kind)
         sent[key] = started = time.perf_counter()
-        await send(client, running.settings, command)
+        await send(client, running.settings, command, door=Door.CLI)
         answered.append(time.perf_counter() - started)
         if rest:
             idle.append((state, rest))

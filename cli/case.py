@@ -15,7 +15,7 @@ from activities.engagements import Engagements
 from cli.console import Context, fail, render_case, render_history
 from cli.options import parameter, with_signature
 from domain.commands import Command
-from domain.values import Step
+from domain.values import Door, Step
 from usecases.cases import new_command_id, send_patiently
 from usecases.commands import command_from, given_inputs, option_label
 from usecases.inputs import parse_date
@@ -37,7 +37,7 @@ SHARED = (
 
 
 def _record(context: Context, command: Command, as_json: bool) -> None:
-    case = context.run(lambda: asyncio.run(send_patiently(context.settings, command)))
+    case = context.run(lambda: asyncio.run(send_patiently(context.settings, command, door=Door.CLI)))
     if as_json:
         typer.echo(case.model_dump_json(indent=2, exclude={"recorded_commands"}))
     else:

@@ -108,7 +108,7 @@ def render_case(console: Console, case: CaseView) -> None:
 
 def render_history(console: Console, state: str, entries: list[HistoryEntry]) -> None:
     table = Table(title=f"History of {state}")
-    for column in ("#", "event", "effective", "recorded", "actor", "source"):
+    for column in ("#", "event", "effective", "recorded", "actor", "door", "source"):
         table.add_column(column)
     for entry in entries:
         table.add_row(
@@ -117,6 +117,7 @@ def render_history(console: Console, state: str, entries: list[HistoryEntry]) ->
             entry.effective_date.isoformat(),
             entry.recorded_at.strftime("%Y-%m-%d %H:%M:%S"),
             entry.actor,
+            entry.door or "",
             entry.source or "",
         )
     console.print(table)

@@ -12,6 +12,7 @@ from pydantic import BeforeValidator, Field, StringConstraints, field_validator
 from domain.values import (
     AssistanceActivity,
     Bill,
+    Door,
     FocalPoint,
     GapItem,
     Instrument,
@@ -29,6 +30,12 @@ def _upper(value: object) -> object:
 StateCode = Annotated[str, BeforeValidator(_upper), StringConstraints(pattern=r"^[A-Z]{3}$")]
 
 
+# What names a command and how it came, not what it asks: its digest leaves these out.
+UNASKED = frozenset({"command_id", "door", "door_seal"})
+# What a sender fills in for every command, besides what the command asks.
+ENVELOPE = frozenset({"kind", "state", "actor", "effective_date", "source", *UNASKED})
+
+
 class Command(Value):
     """Fields every command carries: whose engagement, who acts, when it happened, on what evidence."""
 
@@ -40,6 +47,10 @@ class Command(Value):
     # Named by the sender (the command line, the web app, the API's Idempotency-Key, the update's id),
     # and the same on every retry: a command is recorded once under its id, however often it arrives.
     command_id: ShortText | None = None
+    # The door a sender claims, with a keyed hash that proves it (domain.doors); the store records a
+    # claim it cannot verify as Temporal's.
+    door: Door | None = None
+    door_seal: ShortText | None = None
 
     def digest(self) -> str:
         """What the command asks, whatever its id: two sendings under one id must agree on it.
@@ -47,7 +58,7 @@ class Command(Value):
         Fields left at their defaults are left out, so that a field added later with a default does
         not make a retry of an older command look like another command.
         """
-        asked = self.model_dump(mode="json", exclude={"command_id"}, exclude_defaults=True)
+        asked = self.model_dump(mode="json", exclude=set(UNASKED), exclude_defaults=True)
         canonical = json.dumps([self.kind, asked], sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 

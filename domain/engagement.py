@@ -110,6 +110,7 @@ def _provenance(command: c.Command, recorded_at: datetime) -> Fields:
         "source": command.source,
         "command_id": command.command_id,
         "command_digest": command.digest(),
+        "door": command.door,
     }
 
 

@@ -9,6 +9,8 @@ from uuid import UUID
 from eventsourcing.domain import CanMutateAggregate
 from pydantic import BaseModel, ConfigDict
 
+from domain.values import Door
+
 
 class Fact(BaseModel, CanMutateAggregate[UUID]):
     """`timestamp` is the recorded time (given, never read from a clock); `effective_date` the world's.
@@ -28,3 +30,5 @@ class Fact(BaseModel, CanMutateAggregate[UUID]):
     actor: str
     effective_date: date
     source: str | None = None
+    # The door it came through (domain.doors); facts recorded before doors were kept name none.
+    door: Door | None = None

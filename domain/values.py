@@ -20,6 +20,17 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
+class Door(StrEnum):
+    """How a recorded fact came in: a person through the web app, the API or the command line (each proves
+    it with a seal of the audit key), anything else through Temporal, or the engagement's own timers."""
+
+    WEB = "web"
+    API = "api"
+    CLI = "cli"
+    TEMPORAL = "temporal"
+    ENGINE = "engine"
+
+
 class Instrument(StrEnum):
     """The Convention and its three Protocols."""
 

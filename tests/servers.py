@@ -70,9 +70,7 @@ class PostgresCluster:
     def drop_database(self, name: str) -> None:
         """Drop a database, ending any connection a test left open to it."""
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def free_port() -> int:
@@ -103,9 +101,7 @@ def _run_as(user: str | None, args: list[str], cwd: Path) -> None:
     command = ["runuser", "-u", user, "--", *args] if user else args
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(args)} failed ({result.returncode}):\n{result.stdout}{result.stderr}"
-        )
+        raise RuntimeError(f"{' '.join(args)} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
 
 
 def _chown(path: Path, user: str | None) -> None:
@@ -158,9 +154,17 @@ def throwaway_postgres() -> Iterator[PostgresCluster]:
         _run_as(
             user,
             [
-                str(initdb), "-D", str(data), "-U", SUPERUSER, f"--pwfile={password_file}",
-                "--auth-local=trust", "--auth-host=scram-sha-256",
-                "--encoding=UTF8", "--no-locale", "--no-sync",
+                str(initdb),
+                "-D",
+                str(data),
+                "-U",
+                SUPERUSER,
+                f"--pwfile={password_file}",
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "--encoding=UTF8",
+                "--no-locale",
+                "--no-sync",
             ],
             cwd=directory,
         )

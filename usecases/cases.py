@@ -9,6 +9,8 @@ import uuid
 from temporalio.client import Client
 
 from domain.commands import Command
+from domain.doors import sealed
+from domain.values import Door
 from domain.views import CaseView
 from usecases.settings import Settings
 from workflows import client as workflows
@@ -33,9 +35,9 @@ async def connect(settings: Settings) -> Client:
     return await workflows.connect(settings.temporal_address, settings.temporal_namespace)
 
 
-async def send(client: Client, settings: Settings, command: Command) -> CaseView:
-    """Send `command` through its State's workflow (see workflows.client.send)."""
-    return await workflows.send(client, route(settings), command)
+async def send(client: Client, settings: Settings, command: Command, *, door: Door) -> CaseView:
+    """Send `command` through its State's workflow (see workflows.client.send), sealed as sent by `door`."""
+    return await workflows.send(client, route(settings), sealed(command, door, settings.audit_key_bytes()))
 
 
 # How long a command is sent again while the server does not answer (a restarting worker, a server coming
@@ -43,13 +45,15 @@ async def send(client: Client, settings: Settings, command: Command) -> CaseView
 PATIENCE_S = 60.0
 
 
-async def send_patiently(settings: Settings, command: Command, patience: float = PATIENCE_S) -> CaseView:
+async def send_patiently(
+    settings: Settings, command: Command, *, door: Door, patience: float = PATIENCE_S
+) -> CaseView:
     """Send `command`, again and again under its id while the server does not answer, for `patience` s."""
     deadline = time.monotonic() + patience
     while True:
         try:
             client = await connect(settings)
-            return await send(client, settings, command)
+            return await send(client, settings, command, door=door)
         except (ServerUnavailable, RuntimeError) as error:
             if time.monotonic() > deadline:
                 raise ServerUnavailable(

@@ -17,7 +17,7 @@ from domain.commands import (
     RecordAssistanceActivity,
     RecordLawSummary,
 )
-from domain.values import AssistanceActivity, AssistanceKind, GapItem, Instrument
+from domain.values import AssistanceActivity, AssistanceKind, Door, GapItem, Instrument
 from domain.views import CaseView
 from usecases.cases import connect, send
 from usecases.settings import Settings
@@ -98,7 +98,7 @@ async def load_demo(settings: Settings, console: Console) -> int:
         before = _version(store.case(state))
         for command in demo_commands(state, received, reached):
             try:
-                await send(client, settings, command)
+                await send(client, settings, command, door=Door.CLI)
             except CommandRefused:
                 continue  # a case changed by hand since: the demo leaves it as it is
         recorded += _version(store.case(state)) - before

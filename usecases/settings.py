@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from activities.store.chain import KEY_FILE_SETTING, KEY_SETTING, parse_key
+from activities.store.chain import KEY_FILE_SETTING, KEY_SETTING, key_from, parse_key
 
 # Days an officer may wait for each step before a reminder; escalation follows after as long again.
 DEFAULT_DUE_DAYS: dict[str, int] = {
@@ -104,6 +104,10 @@ class Settings(BaseSettings):
         if self.audit_key is not None:
             return {KEY_SETTING: parse_key(self.audit_key.get_secret_value()).hex()}
         return {KEY_FILE_SETTING: str(self.audit_key_file)}
+
+    def audit_key_bytes(self) -> bytes:
+        """The audit key itself (the embedded stack's file is made on first use)."""
+        return key_from(self.audit_key_env())
 
     def store_env(self, application: str) -> dict[str, str]:
         """The eventsourcing environment for one application (or read model) named `application`."""

@@ -15,7 +15,7 @@ from activities.users import UserRecord
 from domain.engagement import engagement_id
 from domain.regions import Region
 from domain.user import Role
-from domain.values import Instrument
+from domain.values import Door, Instrument
 from projections.casebook import CaseFilter, select
 from web.access import ApiUser, Wired, api_roles, check_act, check_read, check_role, state_code
 from web.api_models import REFUSALS, CaseDetail, CaseSummary, RawEvent, Stage, detail, summary
@@ -98,7 +98,7 @@ async def _act(
         command = command_of(
             row, body, state=state, actor=user.name, today=wired.today(), command_id=command_id
         )
-        return status_code, detail(await wired.send(command), wired)
+        return status_code, detail(await wired.send(command, Door.API), wired)
 
     return await once(wired, user, key, fingerprint("POST", path, body), record)
 

@@ -7,12 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from domain.commands import Command
+from domain.commands import ENVELOPE, Command
 from domain.values import ShortText
 from workflows.commands import COMMANDS, Row
 
 # What the API takes from the path, the signed-in user and the Idempotency-Key, never from the body.
-NOT_IN_BODY = frozenset({"kind", "state", "actor", "command_id", "effective_date", "source"})
+NOT_IN_BODY = ENVELOPE
 
 
 class Body(BaseModel):

@@ -13,7 +13,7 @@ from activities.users import UserRecord
 from domain.errors import DomainError
 from domain.regions import Region, region_of
 from domain.user import Role
-from domain.values import Instrument
+from domain.values import Door, Instrument
 from projections.casebook import STAGES, CaseFilter, open_steps, select
 from usecases.inputs import BadOption
 from web.access import PageUser, Wired, check_act, check_read, check_role, state_code
@@ -123,7 +123,7 @@ async def _record(request: Request, wired: Services, user: UserRecord, row: Row,
             state = (await run_in_threadpool(wired.participant, named)).code
         check_act(user, state, row.senders)
         command = command_of_form(row, form, state=state, actor=user.name, today=wired.today())
-        case = await wired.send(command)
+        case = await wired.send(command, Door.WEB)
     except ValidationError as error:
         flash(request, sentence(error.errors()), error=True)
         return state

@@ -16,6 +16,7 @@ from activities.store.logs import EventLog
 from activities.store.opening import opened
 from activities.users import Users
 from domain.commands import Command
+from domain.values import Door
 from domain.views import CaseView
 from projections.casebook import CaseBook
 from usecases.cases import connect, send
@@ -93,11 +94,11 @@ class Services:
                     ) from None
             return self.client
 
-    async def send(self, command: Command) -> CaseView:
+    async def send(self, command: Command, door: Door) -> CaseView:
         """Send the command through the State's workflow, which validates it before anything is recorded."""
         client = await self.temporal()
         try:
-            return await asyncio.wait_for(send(client, self.settings, command), SEND_TIMEOUT_S)
+            return await asyncio.wait_for(send(client, self.settings, command, door=door), SEND_TIMEOUT_S)
         except TimeoutError:
             raise ServerUnavailable(
                 f"The engagement workflow of {command.state} did not answer within {SEND_TIMEOUT_S:g} s "

@@ -7,16 +7,18 @@ import typing
 from enum import StrEnum
 from typing import Any
 
+from domain.commands import ENVELOPE
 from workflows.commands import COMMANDS, element
 
 # The fields every command has, which the README's payload table names once in its header.
-COMMON_FIELDS = frozenset({"kind", "state", "effective_date", "actor", "source", "command_id"})
+COMMON_FIELDS = ENVELOPE
 
 
 def payload_table() -> str:
     """The README's table of update and signal payloads, one line per row, from the commands' models."""
     lines = [
-        "| name | payload (besides `state`, `effective_date`, optional `actor`, `source`, `command_id`) |",
+        "| name | payload (besides `state`, `effective_date`, optional `actor`, `source`, `command_id`, "
+        "`door`, `door_seal`) |",
         "|---|---|",
     ]
     for row in COMMANDS:

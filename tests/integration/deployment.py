@@ -20,6 +20,7 @@ from temporalio.client import Client
 
 from activities.engagements import Engagements, HistoryEntry
 from domain.commands import Command
+from domain.values import Door
 from domain.views import CaseView
 from tests.workflows.case_commands import CaseCommands
 from usecases.cases import connect, send
@@ -83,7 +84,7 @@ async def send_until_answered(
     retries = 0
     while True:
         try:
-            return await send(client, settings, command), retries
+            return await send(client, settings, command, door=Door.CLI), retries
         except ServerUnavailable:
             retries += 1
             if time.monotonic() > deadline:

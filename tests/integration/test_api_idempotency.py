@@ -77,6 +77,21 @@ async def test_a_post_retried_with_its_key_is_recorded_once_and_answered_as_the_
     assert activities_of(opened) == ["AssistanceActivityRecorded"] * 2
 
 
+async def test_an_api_step_is_recorded_as_the_signed_in_users_through_the_api_door(opened: Opened) -> None:
+    path = f"/api/cases/{opened.state}/assistance_activity"
+    workshop = {"activity": {"kind": "workshop"}, "effective_date": "2002-02-01"}
+    before = opened.web.engagements().history(opened.state)
+
+    claimed = await opened.post(path, "claim-1", workshop | {"actor": "manager", "door": "cli"})
+    recorded = await opened.post(path, "claim-2", workshop)
+
+    assert claimed.status_code == 422
+    assert recorded.status_code == 200, recorded.text
+    history = opened.web.engagements().history(opened.state)
+    assert len(history) == len(before) + 1
+    assert {(e.actor, e.door) for e in history} == {(OFFICER, "api")}
+
+
 async def test_a_retry_of_the_request_that_opened_the_case_gets_its_201_not_a_conflict(
     opened: Opened,
 ) -> None:

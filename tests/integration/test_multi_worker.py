@@ -14,7 +14,7 @@ from temporalio.client import Client
 
 from activities.users import Users
 from domain.user import Role, Scope
-from domain.values import Status
+from domain.values import Door, Status
 from tests.integration.deployment import (
     WHOLE_CASE,
     all_of,
@@ -57,7 +57,8 @@ async def test_two_workers_record_a_concurrent_batch_of_cases_exactly_once(
         for command in whole_case(state):
             copies = 2 if n % DOUBLED_EVERY == 0 else 1
             answers = await asyncio.gather(
-                *(send(client, deployed, command) for _ in range(copies)), return_exceptions=True
+                *(send(client, deployed, command, door=Door.CLI) for _ in range(copies)),
+                return_exceptions=True,
             )
             for answer in answers:
                 if isinstance(answer, CommandRefused):

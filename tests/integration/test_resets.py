@@ -20,7 +20,7 @@ from temporalio.worker import Replayer
 from activities.engagements import Engagements
 from deploy.worker import ACTIVITY_THREADS, build_worker
 from domain.commands import Command
-from domain.values import Status
+from domain.values import Door, Status
 from domain.views import CaseView
 from tests.integration.deployment import all_of, recorded, states
 from tests.servers import temporal_dev_server_path
@@ -96,7 +96,7 @@ async def answered(client: Client, settings: Settings, command: Command) -> Case
     deadline = time.monotonic() + ANSWER_WITHIN_S
     while True:
         try:
-            return await send(client, settings, command)
+            return await send(client, settings, command, door=Door.CLI)
         except CommandRefused:
             raise
         except Exception as error:

@@ -125,7 +125,9 @@ async def test_a_form_posted_without_its_token_is_refused_and_records_nothing(si
     assert "reload the page" in forged.text
     assert genuine.status_code == 303
     assert site.web.recorded(site.late) == [*before, "LawSummaryReceived"]
-    assert site.web.engagements().history(site.late)[-1].data["document"] == "REAL"
+    recorded = site.web.engagements().history(site.late)[-1]
+    assert recorded.data["document"] == "REAL"
+    assert (recorded.actor, recorded.door) == (OFFICER, "web")
     await officer.aclose()
 
 

@@ -128,9 +128,7 @@ class Chart:
                 if node.kind == "define":
                     self.defines[json.loads(node.value)] = node.body
         return {
-            name: self._render(tree, root, root)
-            for name, tree in trees.items()
-            if not name.startswith("_")
+            name: self._render(tree, root, root) for name, tree in trees.items() if not name.startswith("_")
         }
 
     def _render(self, nodes: list[Node], dot: Any, root: Any) -> str:

@@ -20,7 +20,7 @@ from domain.commands import AnyCommand, Command
 from domain.engagement import Engagement
 from domain.errors import CommandIdReused, DomainError, UnknownParticipant
 from domain.progress import check
-from domain.values import AssistanceKind, BillStage, Instrument, NeedKind, Step
+from domain.values import AssistanceKind, BillStage, Door, Instrument, NeedKind, Step
 from domain.views import CaseView
 from tests.unit.engagement_steps import RECORDED_AT, STATE, TODAY, engagement_after, whole_case
 from usecases.inputs import BadOption, gap_items, parse_amount, parse_date, parse_instruments
@@ -67,6 +67,8 @@ FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "actor": TEXT,
     "source": TEXT,
     "command_id": TEXT,
+    "door": st.sampled_from([*Door, "front", ""]),
+    "door_seal": TEXT,
     "instruments": st.lists(st.sampled_from(Instrument), min_size=1, max_size=5),
     "partners": st.lists(TEXT, max_size=3),
     "note": TEXT,

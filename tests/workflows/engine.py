@@ -22,6 +22,7 @@ from temporalio.worker import Worker
 from activities.engagements import Engagements, HistoryEntry
 from deploy.worker import ACTIVITY_THREADS, build_worker
 from domain.commands import Command
+from domain.values import Door
 from domain.views import CaseView
 from tests.workflows.case_commands import CaseCommands
 from usecases.cases import send
@@ -77,8 +78,8 @@ class Engine:
     def handle(self) -> WorkflowHandle[EngagementWorkflow, CaseView | None]:
         return self.client.get_workflow_handle_for(EngagementWorkflow.run, workflow_id(self.state))
 
-    async def send(self, command: Command) -> CaseView:
-        return await send(self.client, self.settings, command)
+    async def send(self, command: Command, door: Door = Door.CLI) -> CaseView:
+        return await send(self.client, self.settings, command, door=door)
 
     async def status(self) -> EngagementStatus:
         status: EngagementStatus = await self.handle().query("status", result_type=EngagementStatus)

@@ -52,6 +52,7 @@ async def test_overdue_step_is_reminded_after_its_due_period_and_escalated_after
     (reminder,) = engine.events_of("ReminderSent")
     assert reminder.data["due_date"] == due[Step.FOCAL_POINT].date().isoformat()
     assert reminder.actor == "system"
+    assert reminder.door == "engine"
 
     await engine.env.sleep(days(1))
     await reached(engine, "StepEscalated", Step.FOCAL_POINT)
