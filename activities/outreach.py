@@ -22,11 +22,15 @@ from domain.outreach import (
     MeetingCorrected,
     MeetingDetails,
     MeetingHeld,
+    UnknownMeeting,
     cooperation_id,
     meeting_id,
 )
+from domain.values import Door
 
 T = TypeVar("T")
+# Asked before a meeting is changed, with the meeting as it stands; raises to refuse the change.
+MayChange = Callable[["MeetingRecord"], None]
 # The notification log's default page is 10; read-backs read it in large pages.
 PAGE = 1000
 
@@ -44,6 +48,9 @@ class MeetingRecord(BaseModel):
     recorded_at: datetime
     actor: str
     source: str | None
+    # Who first recorded it; `actor` and `door` are the latest change's.
+    recorded_by: str
+    door: Door | None = None
 
 
 class CooperationRecord(BaseModel):
@@ -60,18 +67,28 @@ class CooperationRecord(BaseModel):
     recorded_at: datetime
     actor: str
     source: str | None
+    door: Door | None = None
 
 
 class Outreach(Recording):
-    """Meetings (identified by place and first day) and cooperation activities (by State, kind and date)."""
+    """Meetings (each under the id it was first recorded with) and cooperation activities (by State, kind and
+    date)."""
 
     name = "Outreach"
 
-    def meeting(self, place: str, start: date) -> Meeting | None:
-        try:
-            return cast(Meeting, self.repository.get(meeting_id(place, start)))
-        except AggregateNotFoundError:
-            return None
+    def meeting(self, meeting: UUID) -> MeetingRecord | None:
+        """The meeting recorded under `meeting`, as it now stands."""
+        return next((m for m in self.meetings() if m.id == meeting), None)
+
+    def meeting_at(self, place: str, start: date) -> MeetingRecord | None:
+        """The meeting that, as it now stands, was held at `place` from `start`."""
+        where = place.strip().casefold()
+        found = (
+            m
+            for m in self.meetings()
+            if (m.details.place.strip().casefold(), m.details.start) == (where, start)
+        )
+        return next(found, None)
 
     def activity(self, state: str, kind: CooperationKind, effective_date: date) -> CooperationActivity | None:
         try:
@@ -79,22 +96,91 @@ class Outreach(Recording):
         except AggregateNotFoundError:
             return None
 
-    def record_meeting(self, details: MeetingDetails, *, actor: str, source: str | None) -> Meeting:
-        """Record a meeting held; the same details again record nothing, different ones a correction."""
-        codes = tuple(dict.fromkeys(self.participants.get(code).code for code in details.participants))
-        checked = MeetingDetails.model_validate(details.model_dump() | {"participants": codes})
-        return self._retrying(lambda: self._record_meeting(checked, actor, source))
+    def record_meeting(
+        self,
+        details: MeetingDetails,
+        *,
+        actor: str,
+        source: str | None,
+        door: Door | None = None,
+        may_change: MayChange | None = None,
+    ) -> MeetingRecord:
+        """Record a meeting held. The meeting now held at its place from its first day is corrected instead:
+        the same details record nothing, different ones a correction, if `may_change` lets it (it raises
+        if not, and is asked again of the meeting as it stands on every retry)."""
+        checked = self._checked(details)
 
-    def _record_meeting(self, details: MeetingDetails, actor: str, source: str | None) -> Meeting:
-        meeting = self.meeting(details.place, details.start)
-        now = self._now(details.start, f"the meeting at {details.place}")
-        if meeting is None:
-            meeting = Meeting.record(details, recorded_at=now, actor=actor, source=source)
-        else:
-            meeting.correct(details, recorded_at=now, actor=actor, source=source)
-        if meeting.pending_events:
+        def once() -> UUID:
+            found = self.meeting_at(checked.place, checked.start)
+            if found is not None:
+                return self._correct(found.id, checked, actor, source, door, may_change)
+            now = self._now(checked.start, f"the meeting at {checked.place}")
+            meeting = Meeting.record(
+                checked,
+                recorded_at=now,
+                actor=actor,
+                source=source,
+                door=door,
+                meeting=self._free_id(checked),
+            )
             self.save(meeting)
-        return meeting
+            return meeting.id
+
+        return self._read_back(self._retrying(once))
+
+    def correct_meeting(
+        self,
+        meeting: UUID,
+        details: MeetingDetails,
+        *,
+        actor: str,
+        source: str | None,
+        door: Door | None = None,
+        may_change: MayChange | None = None,
+    ) -> MeetingRecord:
+        """Correct the meeting recorded under `meeting` (its place and first day too), if `may_change` lets
+        it; the same details record nothing."""
+        checked = self._checked(details)
+        return self._read_back(
+            self._retrying(lambda: self._correct(meeting, checked, actor, source, door, may_change))
+        )
+
+    def _checked(self, details: MeetingDetails) -> MeetingDetails:
+        codes = tuple(dict.fromkeys(self.participants.get(code).code for code in details.participants))
+        return MeetingDetails.model_validate(details.model_dump() | {"participants": codes})
+
+    def _correct(
+        self,
+        meeting: UUID,
+        details: MeetingDetails,
+        actor: str,
+        source: str | None,
+        door: Door | None,
+        may_change: MayChange | None,
+    ) -> UUID:
+        try:
+            aggregate = cast(Meeting, self.repository.get(meeting))
+        except AggregateNotFoundError:
+            raise UnknownMeeting(f"No meeting is recorded under the id {meeting}.") from None
+        if may_change is not None and aggregate.details != details:
+            may_change(self._read_back(meeting))
+        now = self._now(details.start, f"the meeting at {details.place}")
+        aggregate.correct(details, recorded_at=now, actor=actor, source=source, door=door)
+        if aggregate.pending_events:
+            self.save(aggregate)
+        return aggregate.id
+
+    def _free_id(self, details: MeetingDetails) -> UUID:
+        """The meeting's id: from its place and first day, numbered if a meeting since moved holds it."""
+        number = 1
+        while (candidate := meeting_id(details.place, details.start, number)) in self.repository:
+            number += 1
+        return candidate
+
+    def _read_back(self, meeting: UUID) -> MeetingRecord:
+        found = self.meeting(meeting)
+        assert found is not None, "a meeting just recorded reads back"
+        return found
 
     def record_cooperation(
         self,
@@ -106,6 +192,7 @@ class Outreach(Recording):
         partners: tuple[str, ...] = (),
         actor: str,
         source: str | None,
+        door: Door | None = None,
     ) -> CooperationActivity:
         """Record an activity once; recording the same State, kind and date again returns it unchanged."""
         code = self.participants.get(state).code
@@ -124,6 +211,7 @@ class Outreach(Recording):
                 recorded_at=now,
                 actor=actor,
                 source=source,
+                door=door,
             )
             self.save(activity)
             return activity
@@ -161,6 +249,8 @@ class Outreach(Recording):
                     recorded_at=event.timestamp,
                     actor=event.actor,
                     source=event.source,
+                    recorded_by=event.actor,
+                    door=event.door,
                 )
             elif isinstance(event, MeetingCorrected) and event.originator_id in found:
                 earlier = found[event.originator_id]
@@ -172,6 +262,7 @@ class Outreach(Recording):
                         "recorded_at": event.timestamp,
                         "actor": event.actor,
                         "source": event.source,
+                        "door": event.door,
                     }
                 )
         return sorted(found.values(), key=lambda m: (m.details.start, m.details.place.casefold()))
@@ -189,6 +280,7 @@ class Outreach(Recording):
                 recorded_at=event.timestamp,
                 actor=event.actor,
                 source=event.source,
+                door=event.door,
             )
             for event in self._events()
             if isinstance(event, CooperationActivityRecorded)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
+from uuid import UUID
 
 import typer
 from rich.table import Table
@@ -14,7 +15,7 @@ from rich.table import Table
 from activities.outreach import Outreach
 from cli.console import Context
 from domain.outreach import CooperationKind, MeetingDetails, MeetingKind
-from domain.values import Instrument
+from domain.values import Door, Instrument
 from usecases.inputs import BadOption, parse_date
 from usecases.seed import SeedSummary, import_collection
 from usecases.seed import seed as seed_history
@@ -44,6 +45,17 @@ def _year(value: str | None) -> int | None:
     if not value.strip().isdigit() or len(value.strip()) != 4:
         raise BadOption(f"--year must be a year like 2001, not '{value}'.")
     return int(value)
+
+
+def _meeting_id(value: str | None) -> UUID | None:
+    if value is None:
+        return None
+    try:
+        return UUID(value.strip())
+    except ValueError:
+        raise BadOption(
+            f"--id must be a meeting's id as `meeting list --json` gives it, not '{value}'."
+        ) from None
 
 
 def _with_store(ctx: typer.Context, action: Callable[[Outreach], T]) -> T:
@@ -76,9 +88,17 @@ def record_meeting(
     topic: Annotated[Repeated, typer.Option(help="A topic discussed (repeat).")] = None,
     outcome: Annotated[str | None, typer.Option(help="What came of it, e.g. a declaration.")] = None,
     source: Source = None,
+    meeting_id: Annotated[
+        str | None,
+        typer.Option(
+            "--id",
+            help="Correct the meeting recorded under this id (`meeting list --json`), its place and day too.",
+        ),
+    ] = None,
 ) -> None:
     """Record a meeting held; the same place and first day with other details records a correction."""
     context: Context = ctx.obj
+    chosen = context.run(lambda: _meeting_id(meeting_id))
 
     def details() -> MeetingDetails:
         first = parse_date(start, "--start", context.today())
@@ -103,8 +123,15 @@ def record_meeting(
     checked = context.run(details)
 
     def record(outreach: Outreach) -> str:
-        before = outreach.meeting(checked.place, checked.start)
-        after = outreach.record_meeting(checked, actor=context.actor, source=source)
+        before = (
+            outreach.meeting_at(checked.place, checked.start) if chosen is None else outreach.meeting(chosen)
+        )
+        if chosen is None:
+            after = outreach.record_meeting(checked, actor=context.actor, source=source, door=Door.CLI)
+        else:
+            after = outreach.correct_meeting(
+                chosen, checked, actor=context.actor, source=source, door=Door.CLI
+            )
         where = f"{checked.place}, {checked.start}"
         if before is None:
             return f"Meeting recorded: {checked.title} ({where})."
@@ -177,6 +204,7 @@ def record_cooperation(
             effective_date=day,
             actor=context.actor,
             source=source,
+            door=Door.CLI,
         )
         return f"Cooperation activity recorded: {code}, {chosen.value}, {day}."
 

@@ -10,8 +10,9 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
 from pydantic import Field, model_validator
 
+from domain.errors import DomainError
 from domain.facts import Fact
-from domain.values import Instrument, ShortText, Text, Value
+from domain.values import Door, Instrument, ShortText, Text, Value
 
 OUTREACH_NAMESPACE = UUID("9a3e1c2d-6b7f-4e58-a1d0-5c2b8e4f7a63")
 
@@ -50,8 +51,15 @@ class MeetingDetails(Value):
         return self
 
 
-def meeting_id(place: str, start: date) -> UUID:
-    return uuid5(OUTREACH_NAMESPACE, f"meeting/{place.strip().casefold()}/{start.isoformat()}")
+def meeting_id(place: str, start: date, number: int = 1) -> UUID:
+    """The id a meeting is given when first recorded, and keeps through every correction (of its place and
+    first day too); the `number`-th meeting first recorded at one place and day (after the first moved)."""
+    base = f"meeting/{place.strip().casefold()}/{start.isoformat()}"
+    return uuid5(OUTREACH_NAMESPACE, base if number == 1 else f"{base}/{number}")
+
+
+class UnknownMeeting(DomainError):
+    """A correction names a meeting by the id it was recorded under; no meeting has that id."""
 
 
 class MeetingHeld(Fact, CanInitAggregate[UUID]):
@@ -74,7 +82,7 @@ class MeetingCorrected(Fact):
 
 
 class Meeting(BaseAggregate[UUID]):
-    """A seminar or meeting, identified by its place and first day."""
+    """A seminar or meeting, under the id it was first recorded with (see `meeting_id`)."""
 
     details: MeetingDetails
 
@@ -83,20 +91,35 @@ class Meeting(BaseAggregate[UUID]):
 
     @classmethod
     def record(
-        cls, details: MeetingDetails, *, recorded_at: datetime, actor: str, source: str | None
+        cls,
+        details: MeetingDetails,
+        *,
+        recorded_at: datetime,
+        actor: str,
+        source: str | None,
+        door: Door | None = None,
+        meeting: UUID | None = None,
     ) -> Meeting:
+        """A meeting first recorded, under `meeting` (default: the id of its place and first day)."""
         return cls._create(
             MeetingHeld,
-            id=meeting_id(details.place, details.start),
+            id=meeting or meeting_id(details.place, details.start),
             timestamp=recorded_at,
             actor=actor,
+            door=door,
             effective_date=details.start,
             source=source,
             details=details,
         )
 
     def correct(
-        self, details: MeetingDetails, *, recorded_at: datetime, actor: str, source: str | None
+        self,
+        details: MeetingDetails,
+        *,
+        recorded_at: datetime,
+        actor: str,
+        source: str | None,
+        door: Door | None = None,
     ) -> None:
         """Record the new details if they differ; the same details record nothing."""
         if details == self.details:
@@ -105,6 +128,7 @@ class Meeting(BaseAggregate[UUID]):
             MeetingCorrected,
             timestamp=recorded_at,
             actor=actor,
+            door=door,
             effective_date=details.start,
             source=source,
             details=details,
@@ -162,12 +186,14 @@ class CooperationActivity(BaseAggregate[UUID]):
         recorded_at: datetime,
         actor: str,
         source: str | None,
+        door: Door | None = None,
     ) -> CooperationActivity:
         return cls._create(
             CooperationActivityRecorded,
             id=cooperation_id(state, kind, effective_date),
             timestamp=recorded_at,
             actor=actor,
+            door=door,
             effective_date=effective_date,
             source=source,
             state=state,

@@ -13,10 +13,10 @@ from activities.participants import ParticipantDirectory, directory
 from activities.treaties import Treaties
 from activities.untc import COLLECTION_ITEMS, TableRefused, collection_tables, read_table
 from domain.errors import UnknownParticipant
-from domain.outreach import CooperationKind, MeetingDetails
+from domain.outreach import CooperationKind, MeetingDetails, meeting_id
 from domain.outreach import CooperationKind as C
 from domain.outreach import MeetingKind as K
-from domain.values import Instrument
+from domain.values import Door, Instrument
 from usecases.settings import Settings
 
 REPORT = "Report of the Secretary-General, 4 March 2002"
@@ -248,8 +248,8 @@ def seed(outreach: Outreach, *, actor: str = "seed") -> SeedSummary:
     for meeting in MEETINGS:
         details = meeting.resolved(outreach.participants)
         # A seeded meeting someone has corrected since keeps the correction: the seed only adds.
-        if outreach.meeting(details.place, details.start) is None:
-            outreach.record_meeting(details, actor=actor, source=meeting.source)
+        if outreach.meeting(meeting_id(details.place, details.start)) is None:
+            outreach.record_meeting(details, actor=actor, source=meeting.source, door=Door.CLI)
             recorded += 1
     for activity in COOPERATION:
         code = state_code(activity.state, outreach.participants)
@@ -262,6 +262,7 @@ def seed(outreach: Outreach, *, actor: str = "seed") -> SeedSummary:
                 effective_date=activity.effective_date,
                 actor=actor,
                 source=activity.source,
+                door=Door.CLI,
             )
             recorded += 1
     return SeedSummary(meetings=len(MEETINGS), cooperation=len(COOPERATION), recorded=recorded)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict
@@ -16,13 +18,14 @@ from activities.untc import TableRefused, parse_table
 from activities.users import UserRecord
 from domain.outreach import MeetingDetails
 from domain.user import Role
-from domain.values import Instrument, ShortText
+from domain.values import Door, Instrument, ShortText
 from projections.figures import Figures, UnknownFigure, explain, figures
 from projections.store import StoredFact
-from web.access import ApiUser, Wired, api_roles, check_read, state_code
+from web.access import ApiUser, Wired, api_roles, check_read, forbidden, state_code
 from web.api_models import REFUSALS
 from web.errors import ApiError
 from web.reports import WrittenOut, aware, current_store
+from web.services import Services
 
 router = APIRouter(prefix="/api", responses=REFUSALS)
 Manager = Annotated[UserRecord, Depends(api_roles(Role.MANAGER))]
@@ -138,16 +141,54 @@ def seminars(
     return [m for m in outreach.meetings() if year is None or m.details.start.year == year]
 
 
-@router.post("/seminars", tags=["seminars"], summary="Record a seminar or meeting held (or correct it)")
-def record_seminar(body: Annotated[MeetingBody, Body()], user: Recorder, wired: Wired) -> MeetingRecord:
-    """Managers record any meeting; an officer, one whose participating States are all theirs."""
+def _details(body: MeetingBody, user: UserRecord, wired: Services) -> MeetingDetails:
+    """The meeting's details; an officer's name only States of theirs."""
     codes = [wired.participant(p).code for p in body.participants]
     for code in codes:
         check_read(user, code)
-    details = MeetingDetails.model_validate(body.model_dump(exclude={"source"}) | {"participants": codes})
+    return MeetingDetails.model_validate(body.model_dump(exclude={"source"}) | {"participants": codes})
+
+
+def may_change(user: UserRecord) -> Callable[[MeetingRecord], None]:
+    """Managers change any meeting; an officer, one they recorded or whose participants are all theirs."""
+
+    def check(meeting: MeetingRecord) -> None:
+        if user.role is Role.MANAGER or meeting.recorded_by == user.name:
+            return
+        where = f"{meeting.details.place} on {meeting.details.start}"
+        outside = [code for code in meeting.details.participants if not user.covers(code)]
+        if not meeting.details.participants or outside:
+            whose = f"includes {', '.join(outside)}" if outside else "names no participating State"
+            raise forbidden(
+                f"The meeting at {where} was recorded by {meeting.recorded_by} and {whose}, outside the "
+                f"States and regions assigned to {user.name}: only they or a manager may change it."
+            )
+
+    return check
+
+
+@router.post("/seminars", tags=["seminars"], summary="Record a seminar or meeting held (or correct it)")
+def record_seminar(body: Annotated[MeetingBody, Body()], user: Recorder, wired: Wired) -> MeetingRecord:
+    """Managers record any meeting; an officer, one whose participating States are all theirs. A meeting
+    already held at the place from the first day is corrected, as `PUT /api/seminars/{meeting}` would."""
+    details = _details(body, user, wired)
     outreach = Outreach(wired.settings.store_env("Outreach"), participants=wired.participants)
-    meeting = outreach.record_meeting(details, actor=user.name, source=body.source)
-    return next(m for m in outreach.meetings() if m.id == meeting.id)
+    return outreach.record_meeting(
+        details, actor=user.name, source=body.source, door=Door.API, may_change=may_change(user)
+    )
+
+
+@router.put("/seminars/{meeting}", tags=["seminars"], summary="Correct a seminar or meeting, by its id")
+def correct_seminar(
+    meeting: UUID, body: Annotated[MeetingBody, Body()], user: Recorder, wired: Wired
+) -> MeetingRecord:
+    """The meeting's details from now on (its place and first day too) under the id it keeps. Managers
+    correct any meeting; an officer, one they recorded or whose participating States are all theirs."""
+    details = _details(body, user, wired)
+    outreach = Outreach(wired.settings.store_env("Outreach"), participants=wired.participants)
+    return outreach.correct_meeting(
+        meeting, details, actor=user.name, source=body.source, door=Door.API, may_change=may_change(user)
+    )
 
 
 @router.get("/users", tags=["users"], summary="Users, roles and scopes (managers and auditors)")

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.status import HTTP_413_CONTENT_TOO_LARGE
 
 from domain.errors import DomainError
+from domain.outreach import UnknownMeeting
 from domain.user import UnknownUser, UserAlreadyExists
 from workflows.client import CommandRefused, ServerUnavailable
 
@@ -105,7 +106,7 @@ def _status_and_sentence(request: Request, error: Exception) -> tuple[int, str, 
         # its Idempotency-Key it is recorded once whatever this one did.
         said = "The event store did not answer; send the request again (with its Idempotency-Key)."
         return 503, said, {"Retry-After": "1"}
-    if isinstance(error, UnknownUser):
+    if isinstance(error, UnknownUser | UnknownMeeting):
         return 404, str(error), None
     if isinstance(error, UserAlreadyExists):
         return 409, str(error), None

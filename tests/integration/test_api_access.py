@@ -54,6 +54,7 @@ API_ROUTES = {
     ("POST", "/api/treaties/{instrument}/import"),
     ("GET", "/api/seminars"),
     ("POST", "/api/seminars"),
+    ("PUT", "/api/seminars/{meeting}"),
     ("GET", "/api/users"),
     ("PUT", "/api/users/{name}/scope"),
     ("GET", "/api/openapi.json"),
@@ -226,6 +227,11 @@ async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(worl
     await walk.api(
         ("POST", "/api/seminars"), "/api/seminars", by_them, json=seminar | {"participants": [world.s1]}
     )
+    # An officer corrects a meeting they recorded, or one whose participating States are all theirs.
+    meeting = (await web.api("GET", "/api/seminars", MANAGER)).json()[0]["id"]
+    corrected = seminar | {"participants": [world.s1], "outcome": "A declaration."}
+    route = ("PUT", "/api/seminars/{meeting}")
+    await walk.api(route, f"/api/seminars/{meeting}", by_them, json=corrected)
     web.add_user("spare", Role.OFFICER, states=(world.s3,))
     route = ("PUT", "/api/users/{name}/scope")
     await walk.api(route, "/api/users/spare/scope", lambda w: w == MANAGER, json={"states": [world.s1]})
