@@ -24,15 +24,16 @@ from projections.store import StoredFact
 from web.access import ApiUser, Wired, api_roles, check_read, forbidden, state_code
 from web.api_models import REFUSALS
 from web.errors import ApiError
-from web.reports import WrittenOut, aware, current_store
+from web.reports import InRange, WrittenOut, aware, current_store, reviewed_year
 from web.services import Services
 
 router = APIRouter(prefix="/api", responses=REFUSALS)
 Manager = Annotated[UserRecord, Depends(api_roles(Role.MANAGER))]
 Reader = Annotated[UserRecord, Depends(api_roles(Role.MANAGER, Role.AUDITOR))]
 Recorder = Annotated[UserRecord, Depends(api_roles(Role.MANAGER, Role.OFFICER))]
-ReportDay = Annotated[date | None, WrittenOut]
-ReportMoment = Annotated[datetime | None, WrittenOut]
+ReportDay = Annotated[date | None, WrittenOut, InRange]
+ReportMoment = Annotated[datetime | None, WrittenOut, InRange]
+ReportYear = Annotated[int | None, Query(description="The year whose meetings are counted; default as_of's")]
 CSV_BODY = {"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
@@ -71,20 +72,32 @@ def me(user: ApiUser) -> UserRecord:
 
 @router.get("/report/figures", tags=["report"], summary="Every figure of the report as of a date")
 def report_figures(
-    _user: ApiUser, wired: Wired, as_of: ReportDay = None, known_at: ReportMoment = None
+    _user: ApiUser,
+    wired: Wired,
+    as_of: ReportDay = None,
+    known_at: ReportMoment = None,
+    year: ReportYear = None,
 ) -> Figures:
+    day = as_of or wired.today()
+    reviewed = reviewed_year(day, year)
     with current_store(wired.settings, wired.logs) as store:
-        return figures(store, as_of or wired.today(), aware(known_at))
+        return figures(store, day, aware(known_at), reviewed)
 
 
 @router.get("/report/figures/{figure}", tags=["report"], summary="The events behind one figure")
 def report_lineage(
-    figure: str, _user: ApiUser, wired: Wired, as_of: ReportDay = None, known_at: ReportMoment = None
+    figure: str,
+    _user: ApiUser,
+    wired: Wired,
+    as_of: ReportDay = None,
+    known_at: ReportMoment = None,
+    year: ReportYear = None,
 ) -> Lineage:
     day, moment = as_of or wired.today(), aware(known_at)
+    reviewed = reviewed_year(day, year)
     try:
         with current_store(wired.settings, wired.logs) as store:
-            rows = explain(store, figure, day, moment)
+            rows = explain(store, figure, day, moment, reviewed)
     except UnknownFigure as error:
         raise ApiError(404, str(error)) from None
     count = len({r.subject for r in rows})

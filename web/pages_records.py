@@ -22,15 +22,15 @@ from projections.figures import UnknownFigure, explain
 from projections.report import html
 from web.access import PageUser, Wired, page_roles, state_code
 from web.errors import ApiError, sentence
-from web.reports import WrittenOut, aware, current_store, dashboard_charts, read
+from web.reports import InRange, WrittenOut, aware, current_store, dashboard_charts, read
 from web.views import BlankIsNone, check_csrf, flash, redirect, render, svg
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[UserRecord, Depends(page_roles(Role.MANAGER, Role.AUDITOR))]
 Manager = Annotated[UserRecord, Depends(page_roles(Role.MANAGER))]
 Auditor = Annotated[UserRecord, Depends(page_roles(Role.AUDITOR))]
-AsOf = Annotated[date | None, WrittenOut, BlankIsNone, Query()]
-KnownAt = Annotated[datetime | None, WrittenOut, BlankIsNone, Query()]
+AsOf = Annotated[date | None, WrittenOut, BlankIsNone, InRange, Query()]
+KnownAt = Annotated[datetime | None, WrittenOut, BlankIsNone, InRange, Query()]
 REPORT_DATE = date(2002, 3, 4)
 # Put above the report document, which is a whole page of its own, as `palermo report render` writes it.
 REPORT_BAR = (

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlencode
 
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from activities.participants import directory
 from activities.store.logs import EventLog
@@ -22,6 +22,7 @@ from projections.store import FactStore
 from usecases.read_models import open_store, refresh
 from usecases.reports import outreach_details, state_names
 from usecases.settings import Settings
+from web.errors import ApiError
 
 ENDS = ("completed", "withdrawn")
 NO_REGION = "No region"
@@ -58,7 +59,30 @@ def _written_out(value: object) -> object:
     return value
 
 
+# The days a report may be asked about: the first requests came in 2000; past 2999 a zone shift overflows.
+EARLIEST, LATEST = date(1990, 1, 1), date(2999, 12, 31)
+
+
+def _in_range(value: object) -> object:
+    day = value.date() if isinstance(value, datetime) else value
+    if isinstance(day, date) and not EARLIEST <= day <= LATEST:
+        raise ValueError(f"must be a day from {EARLIEST} to {LATEST}")
+    return value
+
+
 WrittenOut = BeforeValidator(_written_out)
+InRange = AfterValidator(_in_range)
+
+
+def reviewed_year(as_of: date, year: int | None) -> int:
+    """The year whose meetings and cooperation are counted: `year`, at most that of `as_of` (its default)."""
+    if year is None:
+        return as_of.year
+    if not EARLIEST.year <= year <= as_of.year:
+        raise ApiError(
+            422, f"year must be a year from {EARLIEST.year} to that of as_of ({as_of.year}), not {year}."
+        )
+    return year
 
 
 def aware(moment: datetime | None) -> datetime | None:

@@ -15,6 +15,8 @@ import pytest
 import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
+from activities.outreach import Outreach
+from domain.outreach import MeetingDetails
 from domain.regions import REGION_OF
 from domain.user import Role
 from tests.integration.web_app import BASE, TEST_COST, WebApp, running_web_app
@@ -282,6 +284,51 @@ async def test_a_report_date_given_as_a_number_is_refused_not_read_as_seconds_si
 
     assert_one_sentence(figures, 422, name, "ISO 8601")
     assert_one_sentence(lineage, 422, name, "ISO 8601")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("known_at", "0001-01-01T00:00:00"),
+        ("known_at", "9999-12-31T23:59:59"),
+        ("known_at", "0001-01-01T00:00:00+14:00"),
+        ("as_of", "0001-01-01"),
+        ("as_of", "9999-12-31"),
+    ],
+)
+async def test_a_report_date_out_of_range_is_a_422_not_a_server_error(
+    case: Case, name: str, value: str
+) -> None:
+    figures = await case.web.api("GET", "/api/report/figures", OFFICER, params={name: value})
+    lineage = await case.web.api(
+        "GET", "/api/report/figures/requests_received", OFFICER, params={name: value}
+    )
+
+    assert_one_sentence(figures, 422, name, "1990-01-01")
+    assert_one_sentence(lineage, 422, name, "1990-01-01")
+
+
+async def test_the_figures_count_meetings_of_the_year_asked_for(case: Case) -> None:
+    outreach = Outreach(case.web.settings.store_env("Outreach"))
+    details = {"title": "Seminar", "kind": "briefing", "place": "Vienna", "start": date(2001, 6, 5)}
+    outreach.record_meeting(
+        MeetingDetails.model_validate(details | {"end": date(2001, 6, 5)}), actor="t", source=None
+    )
+    ask = {"as_of": "2002-03-04"}
+
+    of_2001 = await case.web.api("GET", "/api/report/figures", OFFICER, params=ask | {"year": "2001"})
+    of_2002 = await case.web.api("GET", "/api/report/figures", OFFICER, params=ask)
+    lineage = await case.web.api(
+        "GET", "/api/report/figures/meetings_held", OFFICER, params=ask | {"year": "2001"}
+    )
+    too_late = await case.web.api("GET", "/api/report/figures", OFFICER, params=ask | {"year": "2003"})
+    too_early = await case.web.api("GET", "/api/report/figures", OFFICER, params=ask | {"year": "1066"})
+
+    assert (of_2001.json()["year"], of_2001.json()["meetings_held"]) == (2001, 1)
+    assert (of_2002.json()["year"], of_2002.json()["meetings_held"]) == (2002, 0)
+    assert lineage.json()["value"] == 1
+    assert_one_sentence(too_late, 422, "year", "2002")
+    assert_one_sentence(too_early, 422, "year", "1990")
 
 
 async def test_what_a_refusal_quotes_of_the_request_stays_on_one_line(case: Case) -> None:
