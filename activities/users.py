@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import cast
-from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from pydantic import BaseModel, ConfigDict
 
+from activities.known_users import KnownUsers, UserRecord, record_of
 from activities.participants import ParticipantDirectory, directory
 from activities.recording import Clock, utc_now
 from activities.store.mapper import PydanticApplication
-from activities.tokens import TokenCost, matches, new_token
-from domain.facts import Fact
-from domain.regions import parse_region, region_of
+from activities.tokens import TokenCost, matches, new_token, stand_in
+from domain.regions import parse_region
 from domain.user import (
     Role,
     Scope,
@@ -30,36 +27,10 @@ from domain.user import (
     user_id,
 )
 
-PAGE = 1000
-
-
-class UserRecord(BaseModel):
-    """A user as the web app sees them: name, role, scope and the id of their token, if any."""
-
-    model_config = ConfigDict(frozen=True)
-
-    name: str
-    role: Role
-    scope: Scope
-    token_ids: tuple[str, ...]
-    changed_at: datetime
-
-    def covers(self, state: str) -> bool:
-        """Whether `state` lies in this user's scope (a State assigned, or one of a region assigned)."""
-        if state in self.scope.states:
-            return True
-        region = region_of(state)
-        return region is not None and region.value in self.scope.regions
-
-
-def _record(user: User) -> UserRecord:
-    return UserRecord(
-        name=user.name,
-        role=user.role,
-        scope=user.scope,
-        token_ids=tuple(sorted(user.tokens)),
-        changed_at=user.modified_on,
-    )
+__all__ = ["UserRecord", "Users"]
+# What an accepted secret's digest is compared with before any was accepted: the same length, so the
+# comparison takes as long.
+UNSEEN = bytes(32)
 
 
 class Users(PydanticApplication):
@@ -79,9 +50,8 @@ class Users(PydanticApplication):
         self.participants = participants or directory()
         self.clock = clock
         self.cost = cost or TokenCost()
-        self._lock = threading.Lock()
-        self._known: dict[UUID, User] = {}
-        self._position = 0
+        self._known = KnownUsers(self.recorder, self.mapper)
+        self._stand_in = stand_in(self.cost)
         # token id -> SHA-256 of a secret scrypt has accepted: the slow check runs once per token and process.
         self._accepted: dict[str, bytes] = {}
 
@@ -119,7 +89,7 @@ class Users(PydanticApplication):
         user = User.add(name, role, scope, recorded_at=now, actor=actor)
         token = self._new_token(user, now, actor)
         self.save(user)
-        return _record(user), token
+        return record_of(user), token
 
     def issue_token(self, name: str, *, actor: str) -> str:
         """A new token for the user, in place of their earlier one."""
@@ -147,46 +117,31 @@ class Users(PydanticApplication):
         user.assign(role or user.role, scope, recorded_at=self.clock(), actor=actor)
         if user.pending_events:
             self.save(user)
-        return _record(user)
-
-    def _catch_up(self) -> None:
-        """Fold what the log gained since the last look into the users in memory (one query if nothing)."""
-        while True:
-            notes = self.recorder.select_notifications(
-                start=self._position, limit=PAGE, inclusive_of_start=False
-            )
-            for note in notes:
-                event = cast(Fact, self.mapper.to_domain_event(note))
-                known = self._known.get(event.originator_id)
-                self._known[event.originator_id] = cast(User, event.mutate(known))
-                self._position = note.id
-            if len(notes) < PAGE:
-                return
+        return record_of(user)
 
     def users(self) -> list[UserRecord]:
-        with self._lock:
-            self._catch_up()
-            return sorted((_record(u) for u in self._known.values()), key=lambda r: r.name.casefold())
+        return self._known.all()
 
     def user(self, name: str) -> UserRecord | None:
-        with self._lock:
-            self._catch_up()
-            found = self._known.get(user_id(name))
-            return _record(found) if found is not None else None
+        return self._known.named(name)
 
     def authenticate(self, token: str) -> UserRecord | None:
-        """The user a presented token belongs to, while it is not revoked; None for anything else."""
+        """The user a presented token belongs to, while it is not revoked; None for anything else.
+
+        The hash is computed outside any lock, so a burst of bad tokens holds up no other request; a token
+        whose id nobody holds is checked against a stand-in of the same cost, so the answer takes as long
+        whether or not the id exists.
+        """
         token_id, dot, secret = token.strip().partition(".")
         if not dot or not token_id or not secret or len(token) > 200:
             return None
-        with self._lock:
-            self._catch_up()
-            owner = next((u for u in self._known.values() if token_id in u.tokens), None)
-            if owner is None:
-                return None
-            quick = hashlib.sha256(secret.encode()).digest()
-            if not hmac.compare_digest(self._accepted.get(token_id, b""), quick):
-                if not matches(owner.tokens[token_id], secret):
-                    return None
-                self._accepted[token_id] = quick
-            return _record(owner)
+        found = self._known.holding(token_id)
+        quick = hashlib.sha256(secret.encode()).digest()
+        if found is not None and hmac.compare_digest(self._accepted.get(token_id, UNSEEN), quick):
+            return found[0]
+        matched = matches(found[1] if found is not None else self._stand_in, secret)
+        if found is None or not matched:
+            return None
+        # One assignment to a dict: atomic, and two threads accepting the same token store the same value.
+        self._accepted[token_id] = quick
+        return found[0]
