@@ -27,7 +27,7 @@ Temporal workflow, which validates it before anything is recorded; every event c
 Send `Authorization: Bearer <token>` with a token from `palermo user add` or `palermo user token`.
 Every refusal is JSON `{"error": "one sentence"}` with its status: 400 unreadable body, 401 no or bad token,
 403 outside the user's role or scope, 404 unknown, 409 conflicts with the case as it stands, 413 body too
-large, 422 invalid input, 503 Temporal unreachable.
+large, 422 invalid input, 429 too many failed sign-ins (wait as `Retry-After` says), 503 Temporal unreachable.
 """
 
 

@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from domain.user import Role
-from web.access import PageUser, Wired
+from web.access import PageUser, Wired, signed_in_by
+from web.errors import TooManySignIns
 from web.views import check_csrf, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -33,7 +34,12 @@ def login_page(request: Request, target: Annotated[str | None, Query(alias="next
 async def login(request: Request, wired: Wired) -> Response:
     form = await request.form()
     token, target = str(form.get("token", "")), _safe_next(str(form.get("next", "")))
-    user = await run_in_threadpool(wired.users.authenticate, token) if token.strip() else None
+    try:
+        user = await run_in_threadpool(signed_in_by, request, wired, token) if token.strip() else None
+    except TooManySignIns as refusal:
+        page = render(request, "login.html", None, status=429, next=target or "", error=refusal.detail)
+        page.headers.update(refusal.headers or {})
+        return page
     if user is None or not user.token_ids:
         message = "That token is not valid: it was mistyped or has been revoked."
         return render(request, "login.html", None, status=401, next=target or "", error=message)

@@ -119,7 +119,10 @@ async def world(temporal_env_dev: WorkflowEnvironment, tmp_path: Path) -> AsyncI
     s1, s1w = _pick(region_s, 2)
     s2, s2w = _pick(region_r, 2)
     (s3,) = _pick(region_o, 1)
-    async with running_web_app(temporal_env_dev, tmp_path) as web:
+    # The walk sends a bad and a revoked token to every route from one address: no limit on failed
+    # sign-ins may stop it (test_sign_in.py tests the limits).
+    unlimited: dict[str, Any] = {"sign_in_failures_per_client": 10**6, "sign_in_failures_per_user": 10**6}
+    async with running_web_app(temporal_env_dev, tmp_path, **unlimited) as web:
         web.add_user(OFFICER_S, Role.OFFICER, states=(s1, s1w))
         web.add_user(OFFICER_R, Role.OFFICER, regions=(region_r.value,))
         web.add_user(MANAGER, Role.MANAGER)

@@ -14,7 +14,7 @@ import pytest
 from activities.tokens import TokenCost
 from activities.users import Users
 from domain.user import Role, Scope
-from tests.integration.web_app import TEST_COST
+from tests.integration.web_app import TEST_COST, wrong_secret
 from usecases.settings import Settings
 
 WAIT_S = 10.0
@@ -26,11 +26,6 @@ def users(tmp_path: Path) -> Iterator[Users]:
     found = Users(Settings(home=tmp_path).store_env("Users"), cost=TEST_COST)
     yield found
     found.close()
-
-
-def wrong_secret(token: str) -> str:
-    token_id, _, secret = token.partition(".")
-    return f"{token_id}.{'A' if secret[0] != 'A' else 'B'}{secret[1:]}"
 
 
 def test_a_slow_token_check_does_not_hold_up_other_readers_of_the_users(
