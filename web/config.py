@@ -27,6 +27,9 @@ class WebSettings(BaseSettings):
     max_body: int = Field(default=256 * 1024, ge=1024, description="Largest request body read, in bytes")
     temporal_ui: str | None = Field(default=None, description="Temporal Web UI address for workflow links")
     secure_cookies: bool = Field(default=False, description="Send the session cookie over HTTPS only")
+    trusted_proxies: str | None = Field(
+        default=None, description="Comma-separated addresses of proxies whose X-Forwarded-For is believed"
+    )
     sign_in_window: int = Field(default=300, ge=1, description="Seconds a failed sign-in is counted")
     sign_in_failures_per_client: int = Field(
         default=10, ge=1, description="Failures in the window after which an address waits"
