@@ -1,8 +1,10 @@
-"""The users as the Users log last showed them, in memory, indexed by token id, caught up on every read."""
+"""The users as the Users log last showed them, in memory, indexed by token id and session, caught up on
+every read."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from datetime import datetime
 from typing import cast
 from uuid import UUID
@@ -58,6 +60,7 @@ class KnownUsers:
         self._lock = threading.Lock()
         self._users: dict[UUID, User] = {}
         self._by_token: dict[str, UUID] = {}
+        self._by_session: dict[str, UUID] = {}
         self._position = 0
 
     def _catch_up(self) -> None:
@@ -68,13 +71,13 @@ class KnownUsers:
             for note in notes:
                 event = cast(Fact, self._mapper.to_domain_event(note))
                 known = self._users.get(event.originator_id)
-                held = set(known.tokens) if known is not None else set()
+                # Copied before the event changes the user in place.
+                tokens = set(known.tokens) if known is not None else set()
+                sessions = set(known.sessions) if known is not None else set()
                 user = cast(User, event.mutate(known))
                 self._users[event.originator_id] = user
-                for token_id in held - set(user.tokens):
-                    self._by_token.pop(token_id, None)
-                for token_id in set(user.tokens) - held:
-                    self._by_token[token_id] = event.originator_id
+                _reindex(self._by_token, tokens, user.tokens, event.originator_id)
+                _reindex(self._by_session, sessions, user.sessions, event.originator_id)
                 self._position = note.id
             if len(notes) < PAGE:
                 return
@@ -98,6 +101,29 @@ class KnownUsers:
             if owner is None:
                 return None
             return record_of(owner), owner.tokens[token_id]
+
+    def in_session(self, session: str, now: datetime) -> UserRecord | None:
+        """The user whose open session `session` is, while it lasts; None for an ended or unknown one."""
+        with self._lock:
+            self._catch_up()
+            owner = self._users.get(self._by_session.get(session, _NOBODY))
+            if owner is None or not owner.sessions[session].lasts(owner.tokens, now):
+                return None
+            return record_of(owner)
+
+    def name_in_session(self, session: str) -> str | None:
+        with self._lock:
+            self._catch_up()
+            owner = self._users.get(self._by_session.get(session, _NOBODY))
+            return owner.name if owner is not None else None
+
+
+def _reindex(index: dict[str, UUID], before: set[str], after: Iterable[str], owner: UUID) -> None:
+    now = set(after)
+    for key in before - now:
+        index.pop(key, None)
+    for key in now - before:
+        index[key] = owner
 
 
 # Looked up in place of a token id nobody holds: no user has the nil UUID.

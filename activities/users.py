@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Mapping
+import secrets
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import cast
+from typing import TypeVar, cast
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
 
 from activities.known_users import KnownUsers, UserRecord, record_of
 from activities.participants import ParticipantDirectory, directory
@@ -16,6 +18,7 @@ from activities.recording import Clock, utc_now
 from activities.store.mapper import PydanticApplication
 from activities.tokens import TokenCost, matches, new_token, stand_in
 from domain.regions import parse_region
+from domain.sessions import SessionEnd, session_key
 from domain.user import (
     Role,
     Scope,
@@ -31,6 +34,10 @@ __all__ = ["UserRecord", "Users"]
 # What an accepted secret's digest is compared with before any was accepted: the same length, so the
 # comparison takes as long.
 UNSEEN = bytes(32)
+# Two web servers changing one user at once (two sign-ins, say): the later save meets the store's unique
+# key, and is made again on the user as now stored.
+CONFLICT_RETRIES = 5
+T = TypeVar("T")
 
 
 class Users(PydanticApplication):
@@ -91,12 +98,26 @@ class Users(PydanticApplication):
         self.save(user)
         return record_of(user), token
 
-    def issue_token(self, name: str, *, actor: str) -> str:
-        """A new token for the user, in place of their earlier one."""
+    def _change(self, name: str, change: Callable[[User, datetime], T]) -> T:
+        """Apply `change` to the user as stored and save what it records, again if another process
+        saved the same user meanwhile."""
+        for _ in range(CONFLICT_RETRIES):
+            try:
+                return self._change_once(name, change)
+            except IntegrityError:
+                continue
+        return self._change_once(name, change)
+
+    def _change_once(self, name: str, change: Callable[[User, datetime], T]) -> T:
         user = self._get(name)
-        token = self._new_token(user, self.clock(), actor)
-        self.save(user)
-        return token
+        result = change(user, self.clock())
+        if user.pending_events:
+            self.save(user)
+        return result
+
+    def issue_token(self, name: str, *, actor: str) -> str:
+        """A new token for the user, in place of their earlier one; their sessions end."""
+        return self._change(name, lambda user, now: self._new_token(user, now, actor))
 
     def _new_token(self, user: User, now: datetime, actor: str) -> str:
         issued, token = new_token(self.cost)
@@ -104,20 +125,38 @@ class Users(PydanticApplication):
         return token
 
     def revoke(self, name: str, *, actor: str) -> int:
-        """Revoke the user's tokens; returns how many were revoked."""
-        user = self._get(name)
-        count = user.revoke_all(recorded_at=self.clock(), actor=actor)
-        if count:
-            self.save(user)
-        return count
+        """Revoke the user's tokens and end their sessions; returns how many tokens were revoked."""
+        return self._change(name, lambda user, now: user.revoke_all(recorded_at=now, actor=actor))
 
     def assign(self, name: str, scope: Scope, *, role: Role | None = None, actor: str) -> UserRecord:
         """Give the user a new scope (and role); the same again records nothing."""
-        user = self._get(name)
-        user.assign(role or user.role, scope, recorded_at=self.clock(), actor=actor)
-        if user.pending_events:
-            self.save(user)
-        return record_of(user)
+
+        def reassign(user: User, now: datetime) -> UserRecord:
+            user.assign(role or user.role, scope, recorded_at=now, actor=actor)
+            return record_of(user)
+
+        return self._change(name, reassign)
+
+    def start_session(self, name: str, token_id: str) -> str:
+        """Start a session of the user signed in with `token_id`; its secret, for the cookie alone."""
+        secret = secrets.token_urlsafe(32)
+        key = session_key(secret)
+        self._change(name, lambda user, now: user.start_session(key, token_id, recorded_at=now))
+        return secret
+
+    def signed_in(self, secret: str) -> UserRecord | None:
+        """The user whose session has this secret, while it lasts; None once it has ended."""
+        return self._known.in_session(session_key(secret), self.clock())
+
+    def end_session(self, secret: str) -> None:
+        """Sign out: end the session with this secret, for every copy of its cookie."""
+        key = session_key(secret)
+        name = self._known.name_in_session(key)
+        if name is not None:
+            self._change(
+                name,
+                lambda user, now: user.end_session(key, SessionEnd.SIGNED_OUT, recorded_at=now, actor=name),
+            )
 
     def users(self) -> list[UserRecord]:
         return self._known.all()

@@ -53,13 +53,15 @@ def api_user(
 
 
 def page_user(request: Request, wired: Wired) -> UserRecord:
-    name, token_id = request.session.get("user"), request.session.get("token")
-    if not isinstance(name, str) or not isinstance(token_id, str):
+    """The user of the session the cookie names, as the event store has it: a session ended on any web
+    server (signed out, its token revoked or replaced, too old) lets nobody in."""
+    secret = request.session.get("session")
+    if not isinstance(secret, str):
         raise SignInRequired("Sign in first.")
-    user = wired.users.user(name)
-    if user is None or token_id not in user.token_ids:
+    user = wired.users.signed_in(secret)
+    if user is None:
         request.session.clear()
-        raise SignInRequired("Your token has been revoked; sign in with a new one.")
+        raise SignInRequired("Your session has ended; sign in again.")
     return user
 
 

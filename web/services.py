@@ -56,7 +56,9 @@ class Services:
     def __post_init__(self) -> None:
         self.participants = directory()
         # Another web server or a worker may be creating the same tables at this moment.
-        self.users = opened(lambda: Users(self.settings.store_env("Users"), participants=self.participants))
+        self.users = opened(
+            lambda: Users(self.settings.store_env("Users"), participants=self.participants, clock=self.clock)
+        )
         self.engagements = opened(
             lambda: Engagements(self.settings.store_env("Engagements"), participants=self.participants)
         )

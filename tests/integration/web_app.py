@@ -101,15 +101,17 @@ async def sign_in(client: httpx.AsyncClient, token: str, **form: str) -> httpx.R
     return await client.post("/login", data={"csrf": await csrf_of(client), "token": token, **form})
 
 
-def app_alone(home: Path, **web: Any) -> FastAPI:
+def app_alone(home: Path, clock: Callable[[], datetime] = utc_now, **web: Any) -> FastAPI:
     """The web app with no Temporal server behind it: enough to sign in, out, and read the users."""
-    return create_app(Settings(home=home), web=WebSettings(secret="test-secret", **web))
+    return create_app(Settings(home=home), clock=clock, web=WebSettings(secret="test-secret", **web))
 
 
-def client_at(app: FastAPI, address: str = "127.0.0.1") -> httpx.AsyncClient:
-    """A cookie jar whose requests come from `address`."""
+def client_at(
+    app: FastAPI, address: str = "127.0.0.1", cookies: httpx.Cookies | None = None
+) -> httpx.AsyncClient:
+    """A cookie jar (a copy of `cookies`, if given) whose requests come from `address`."""
     transport = httpx.ASGITransport(app=app, client=(address, 50_000))
-    return httpx.AsyncClient(transport=transport, base_url=BASE)
+    return httpx.AsyncClient(transport=transport, base_url=BASE, cookies=cookies)
 
 
 def users_of(home: Path) -> Users:
