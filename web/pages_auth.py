@@ -36,6 +36,9 @@ def login_page(request: Request, target: Annotated[str | None, Query(alias="next
 @router.post("/login")
 async def login(request: Request, wired: Wired) -> Response:
     form = await request.form()
+    # The form token of the page this browser was given before signing in: without it, another site
+    # could sign the browser in as someone else (login CSRF), and its actions would be theirs.
+    check_csrf(request, form)
     token, target = str(form.get("token", "")), _safe_next(str(form.get("next", "")))
     try:
         user = await run_in_threadpool(signed_in_by, request, wired, token) if token.strip() else None

@@ -17,7 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 from domain.facts import Fact
 from domain.regions import REGION_OF, Region
 from domain.user import Role
-from tests.integration.web_app import WebApp, csrf_of, running_web_app
+from tests.integration.web_app import WebApp, csrf_of, running_web_app, sign_in
 from usecases.settings import Settings
 from web.app import ROUTERS, create_app
 from web.config import WebSettings
@@ -316,8 +316,8 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
     await visit(("GET", "/login"), "/login", lambda w: True)
     await visit(("POST", "/logout"), "/logout", signed_in, 303)
     walk.routes.add(("POST", "/login"))
-    good = await clients[None].post("/login", data={"token": web.tokens[MANAGER]})
-    wrong = await clients[None].post("/login", data={"token": web.tokens[REVOKED]})
+    good = await sign_in(clients[None], web.tokens[MANAGER])
+    wrong = await sign_in(clients[None], web.tokens[REVOKED])
     for client in clients.values():
         await client.aclose()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from domain.user import Role, Scope
-from tests.integration.web_app import app_alone, client_at, sign_in, users_of, wrong_secret
+from tests.integration.web_app import app_alone, client_at, csrf_of, sign_in, users_of, wrong_secret
 
 WINDOW_S = 300
 
@@ -84,3 +84,30 @@ async def test_the_sign_in_page_answers_too_many_failures_with_429_and_one_sente
     assert refused.text.count('role="alert"') == 1
     assert "Too many failed sign-ins" in refused.text
     assert still_out.status_code == 303
+
+
+async def test_a_sign_in_form_not_from_the_page_the_browser_was_given_is_refused_with_403(
+    tmp_path: Path,
+) -> None:
+    app = app_alone(tmp_path)
+    users = users_of(tmp_path)
+    _, token = users.add("m.ruiz", Role.MANAGER, Scope(), actor="admin")
+
+    async with client_at(app, "192.0.2.9") as attacker, client_at(app) as victim:
+        from_elsewhere = await victim.post("/login", data={"token": token})
+        await victim.get("/login")
+        with_no_token = await victim.post("/login", data={"token": token})
+        with_the_attackers = await victim.post(
+            "/login", data={"token": token, "csrf": await csrf_of(attacker)}
+        )
+        still_out = await victim.get("/users")
+        genuine = await sign_in(victim, token)
+
+    for forged in (from_elsewhere, with_no_token, with_the_attackers):
+        assert forged.status_code == 403, forged.text
+        assert forged.text.count('role="alert"') == 1
+        assert "came from elsewhere" in forged.text
+    assert still_out.status_code == 303
+    assert genuine.status_code == 303
+    started = [e for e in users.recorder.select_notifications(0, 100) if e.topic.endswith("SessionStarted")]
+    assert len(started) == 1
