@@ -43,3 +43,16 @@ def matches(issued: IssuedToken, secret: str) -> bool:
     """Whether `secret` is the one `issued` was made from, with the cost it was issued with."""
     digest = _digest(secret, bytes.fromhex(issued.salt), issued.n, issued.r, issued.p)
     return hmac.compare_digest(digest, bytes.fromhex(issued.digest))
+
+
+def stand_in(cost: TokenCost) -> IssuedToken:
+    """A hash of the given cost that no secret matches: what a token whose id nobody holds is checked
+    against, so that an unknown id takes as long to refuse as a wrong secret."""
+    return IssuedToken(
+        token_id="",
+        salt=secrets.token_hex(16),
+        digest=secrets.token_hex(32),
+        n=cost.n,
+        r=cost.r,
+        p=cost.p,
+    )

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
-from collections.abc import Iterable, Mapping
+import secrets
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import cast
-from uuid import UUID
+from typing import TypeVar, cast
 
 from eventsourcing.application import AggregateNotFoundError
-from pydantic import BaseModel, ConfigDict
+from eventsourcing.persistence import IntegrityError
 
+from activities.known_users import KnownUsers, UserRecord, record_of
 from activities.participants import ParticipantDirectory, directory
 from activities.recording import Clock, utc_now
 from activities.store.recorders import ChainedApplication
-from activities.tokens import TokenCost, matches, new_token
-from domain.facts import Fact
-from domain.regions import parse_region, region_of
+from activities.tokens import TokenCost, matches, new_token, stand_in
+from domain.regions import parse_region
+from domain.sessions import SessionEnd, session_key
 from domain.user import (
     Role,
     Scope,
@@ -30,36 +30,14 @@ from domain.user import (
     user_id,
 )
 
-PAGE = 1000
-
-
-class UserRecord(BaseModel):
-    """A user as the web app sees them: name, role, scope and the id of their token, if any."""
-
-    model_config = ConfigDict(frozen=True)
-
-    name: str
-    role: Role
-    scope: Scope
-    token_ids: tuple[str, ...]
-    changed_at: datetime
-
-    def covers(self, state: str) -> bool:
-        """Whether `state` lies in this user's scope (a State assigned, or one of a region assigned)."""
-        if state in self.scope.states:
-            return True
-        region = region_of(state)
-        return region is not None and region.value in self.scope.regions
-
-
-def _record(user: User) -> UserRecord:
-    return UserRecord(
-        name=user.name,
-        role=user.role,
-        scope=user.scope,
-        token_ids=tuple(sorted(user.tokens)),
-        changed_at=user.modified_on,
-    )
+__all__ = ["UserRecord", "Users"]
+# What an accepted secret's digest is compared with before any was accepted: the same length, so the
+# comparison takes as long.
+UNSEEN = bytes(32)
+# Two web servers changing one user at once (two sign-ins, say): the later save meets the store's unique
+# key, and is made again on the user as now stored.
+CONFLICT_RETRIES = 5
+T = TypeVar("T")
 
 
 class Users(ChainedApplication):
@@ -79,9 +57,8 @@ class Users(ChainedApplication):
         self.participants = participants or directory()
         self.clock = clock
         self.cost = cost or TokenCost()
-        self._lock = threading.Lock()
-        self._known: dict[UUID, User] = {}
-        self._position = 0
+        self._known = KnownUsers(self.recorder, self.mapper)
+        self._stand_in = stand_in(self.cost)
         # token id -> SHA-256 of a secret scrypt has accepted: the slow check runs once per token and process.
         self._accepted: dict[str, bytes] = {}
 
@@ -119,14 +96,28 @@ class Users(ChainedApplication):
         user = User.add(name, role, scope, recorded_at=now, actor=actor)
         token = self._new_token(user, now, actor)
         self.save(user)
-        return _record(user), token
+        return record_of(user), token
+
+    def _change(self, name: str, change: Callable[[User, datetime], T]) -> T:
+        """Apply `change` to the user as stored and save what it records, again if another process
+        saved the same user meanwhile."""
+        for _ in range(CONFLICT_RETRIES):
+            try:
+                return self._change_once(name, change)
+            except IntegrityError:
+                continue
+        return self._change_once(name, change)
+
+    def _change_once(self, name: str, change: Callable[[User, datetime], T]) -> T:
+        user = self._get(name)
+        result = change(user, self.clock())
+        if user.pending_events:
+            self.save(user)
+        return result
 
     def issue_token(self, name: str, *, actor: str) -> str:
-        """A new token for the user, in place of their earlier one."""
-        user = self._get(name)
-        token = self._new_token(user, self.clock(), actor)
-        self.save(user)
-        return token
+        """A new token for the user, in place of their earlier one; their sessions end."""
+        return self._change(name, lambda user, now: self._new_token(user, now, actor))
 
     def _new_token(self, user: User, now: datetime, actor: str) -> str:
         issued, token = new_token(self.cost)
@@ -134,59 +125,62 @@ class Users(ChainedApplication):
         return token
 
     def revoke(self, name: str, *, actor: str) -> int:
-        """Revoke the user's tokens; returns how many were revoked."""
-        user = self._get(name)
-        count = user.revoke_all(recorded_at=self.clock(), actor=actor)
-        if count:
-            self.save(user)
-        return count
+        """Revoke the user's tokens and end their sessions; returns how many tokens were revoked."""
+        return self._change(name, lambda user, now: user.revoke_all(recorded_at=now, actor=actor))
 
     def assign(self, name: str, scope: Scope, *, role: Role | None = None, actor: str) -> UserRecord:
         """Give the user a new scope (and role); the same again records nothing."""
-        user = self._get(name)
-        user.assign(role or user.role, scope, recorded_at=self.clock(), actor=actor)
-        if user.pending_events:
-            self.save(user)
-        return _record(user)
 
-    def _catch_up(self) -> None:
-        """Fold what the log gained since the last look into the users in memory (one query if nothing)."""
-        while True:
-            notes = self.recorder.select_notifications(
-                start=self._position, limit=PAGE, inclusive_of_start=False
+        def reassign(user: User, now: datetime) -> UserRecord:
+            user.assign(role or user.role, scope, recorded_at=now, actor=actor)
+            return record_of(user)
+
+        return self._change(name, reassign)
+
+    def start_session(self, name: str, token_id: str) -> str:
+        """Start a session of the user signed in with `token_id`; its secret, for the cookie alone."""
+        secret = secrets.token_urlsafe(32)
+        key = session_key(secret)
+        self._change(name, lambda user, now: user.start_session(key, token_id, recorded_at=now))
+        return secret
+
+    def signed_in(self, secret: str) -> UserRecord | None:
+        """The user whose session has this secret, while it lasts; None once it has ended."""
+        return self._known.in_session(session_key(secret), self.clock())
+
+    def end_session(self, secret: str) -> None:
+        """Sign out: end the session with this secret, for every copy of its cookie."""
+        key = session_key(secret)
+        name = self._known.name_in_session(key)
+        if name is not None:
+            self._change(
+                name,
+                lambda user, now: user.end_session(key, SessionEnd.SIGNED_OUT, recorded_at=now, actor=name),
             )
-            for note in notes:
-                event = cast(Fact, self.mapper.to_domain_event(note))
-                known = self._known.get(event.originator_id)
-                self._known[event.originator_id] = cast(User, event.mutate(known))
-                self._position = note.id
-            if len(notes) < PAGE:
-                return
 
     def users(self) -> list[UserRecord]:
-        with self._lock:
-            self._catch_up()
-            return sorted((_record(u) for u in self._known.values()), key=lambda r: r.name.casefold())
+        return self._known.all()
 
     def user(self, name: str) -> UserRecord | None:
-        with self._lock:
-            self._catch_up()
-            found = self._known.get(user_id(name))
-            return _record(found) if found is not None else None
+        return self._known.named(name)
 
     def authenticate(self, token: str) -> UserRecord | None:
-        """The user a presented token belongs to, while it is not revoked; None for anything else."""
+        """The user a presented token belongs to, while it is not revoked; None for anything else.
+
+        The hash is computed outside any lock, so a burst of bad tokens holds up no other request; a token
+        whose id nobody holds is checked against a stand-in of the same cost, so the answer takes as long
+        whether or not the id exists.
+        """
         token_id, dot, secret = token.strip().partition(".")
         if not dot or not token_id or not secret or len(token) > 200:
             return None
-        with self._lock:
-            self._catch_up()
-            owner = next((u for u in self._known.values() if token_id in u.tokens), None)
-            if owner is None:
-                return None
-            quick = hashlib.sha256(secret.encode()).digest()
-            if not hmac.compare_digest(self._accepted.get(token_id, b""), quick):
-                if not matches(owner.tokens[token_id], secret):
-                    return None
-                self._accepted[token_id] = quick
-            return _record(owner)
+        found = self._known.holding(token_id)
+        quick = hashlib.sha256(secret.encode()).digest()
+        if found is not None and hmac.compare_digest(self._accepted.get(token_id, UNSEEN), quick):
+            return found[0]
+        matched = matches(found[1] if found is not None else self._stand_in, secret)
+        if found is None or not matched:
+            return None
+        # One assignment to a dict: atomic, and two threads accepting the same token store the same value.
+        self._accepted[token_id] = quick
+        return found[0]

@@ -7,6 +7,7 @@ import asyncio
 import socket
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from deploy.processes import port_is_free
 from usecases.embedded import remove_address, temporal_address_for, write_address
@@ -28,6 +29,15 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def server_config(app: ASGIApp, web: WebSettings) -> uvicorn.Config:
+    """uvicorn serving `app`; X-Forwarded-For is believed only from the proxies the settings name, since
+    failed sign-ins are counted by address and anyone may send the header (uvicorn trusts loopback)."""
+    trusted = web.trusted_proxies
+    return uvicorn.Config(
+        app, log_level="info", lifespan="off", proxy_headers=bool(trusted), forwarded_allow_ips=trusted or ""
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m deploy.web", description=__doc__)
     parser.add_argument("--host", help="Address to listen on (default PALERMO_WEB_HOST or 127.0.0.1).")
@@ -41,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     web = WebSettings()
     sock = listen(args.host or web.host, web.port if args.port is None else args.port)
     host, port = sock.getsockname()[:2]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, web=web), log_level="info", lifespan="off"))
+    server = uvicorn.Server(server_config(create_app(settings, web=web), web))
     home = settings.home_dir
     write_address(home, f"http://{host}:{port}")
     try:

@@ -1,4 +1,5 @@
-"""Users of the web app and API: their role, the States or regions an officer acts on, their tokens."""
+"""Users of the web app and API: their role, the States or regions an officer acts on, their tokens and
+their sessions."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from eventsourcing.domain import BaseAggregate, CanInitAggregate
 
 from domain.errors import DomainError
 from domain.facts import Fact
+from domain.sessions import OpenSession, SessionEnd, SessionEnded, SessionStarted, TokenNotHeld
 from domain.values import Value
 
 # Fixed forever: user ids derive from it, so a name always finds the same aggregate.
@@ -112,6 +114,7 @@ class UserAdded(Fact, CanInitAggregate[UUID]):
         aggregate.role = self.role
         aggregate.scope = self.scope
         aggregate.tokens = {}
+        aggregate.sessions = {}
 
 
 class AccessChanged(Fact):
@@ -152,6 +155,7 @@ class User(BaseAggregate[UUID]):
     role: Role
     scope: Scope
     tokens: dict[str, IssuedToken]
+    sessions: dict[str, OpenSession]
 
     def __init__(self) -> None:
         """State is set by the events' apply methods, on creation and replay."""
@@ -194,6 +198,9 @@ class User(BaseAggregate[UUID]):
         )
 
     def revoke_all(self, *, recorded_at: datetime, actor: str) -> int:
+        """Revoke every token, and end every session: none outlives the token it was started with."""
+        for session in sorted(self.sessions):
+            self.end_session(session, SessionEnd.TOKEN_REVOKED, recorded_at=recorded_at, actor=actor)
         revoked = sorted(self.tokens)
         for token_id in revoked:
             self.trigger_event(
@@ -204,3 +211,30 @@ class User(BaseAggregate[UUID]):
                 token_id=token_id,
             )
         return len(revoked)
+
+    def start_session(self, session: str, token_id: str, *, recorded_at: datetime) -> None:
+        """Start a session known by `session` (a hash of its secret); those past their lifetime end."""
+        if token_id not in self.tokens:
+            raise TokenNotHeld(f"{self.name}'s token {token_id} has been revoked; sign in with a new one.")
+        for old in sorted(k for k, v in self.sessions.items() if not v.lasts(self.tokens, recorded_at)):
+            self.end_session(old, SessionEnd.EXPIRED, recorded_at=recorded_at, actor=self.name)
+        self.trigger_event(
+            SessionStarted,
+            timestamp=recorded_at,
+            actor=self.name,
+            effective_date=recorded_at.date(),
+            session=session,
+            token_id=token_id,
+        )
+
+    def end_session(self, session: str, reason: SessionEnd, *, recorded_at: datetime, actor: str) -> None:
+        """End the session; one already ended records nothing."""
+        if session in self.sessions:
+            self.trigger_event(
+                SessionEnded,
+                timestamp=recorded_at,
+                actor=actor,
+                effective_date=recorded_at.date(),
+                session=session,
+                reason=reason,
+            )

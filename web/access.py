@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from activities.users import UserRecord
 from domain.errors import UnknownParticipant
 from domain.user import Role
-from web.errors import ApiError, SignInRequired
+from web.errors import ApiError, SignInRequired, TooManySignIns
 from web.services import Services
 
 bearer = HTTPBearer(auto_error=False, description="A token from `palermo user add` or `palermo user token`.")
@@ -25,25 +25,43 @@ def services(request: Request) -> Services:
 Wired = Annotated[Services, Depends(services)]
 
 
+def signed_in_by(request: Request, wired: Services, token: str) -> UserRecord | None:
+    """The user `token` belongs to, or None, counted against the address and the token's id when it is
+    None; TooManySignIns, before any hashing, when the address must wait first."""
+    client = request.client.host if request.client is not None else ""
+    token_id = token.strip().partition(".")[0][:64]
+    wait = wired.sign_ins.wait(client, token_id)
+    if wait:
+        raise TooManySignIns(wait)
+    user = wired.users.authenticate(token)
+    if user is None:
+        wired.sign_ins.failed(client, token_id)
+    return user
+
+
 def api_user(
-    wired: Wired, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    request: Request,
+    wired: Wired,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> UserRecord:
     if credentials is None:
         raise SignInRequired("Send a token as 'Authorization: Bearer <token>' (see `palermo user token`).")
-    user = wired.users.authenticate(credentials.credentials)
+    user = signed_in_by(request, wired, credentials.credentials)
     if user is None:
         raise SignInRequired("The token is not valid: it was mistyped or has been revoked.")
     return user
 
 
 def page_user(request: Request, wired: Wired) -> UserRecord:
-    name, token_id = request.session.get("user"), request.session.get("token")
-    if not isinstance(name, str) or not isinstance(token_id, str):
+    """The user of the session the cookie names, as the event store has it: a session ended on any web
+    server (signed out, its token revoked or replaced, too old) lets nobody in."""
+    secret = request.session.get("session")
+    if not isinstance(secret, str):
         raise SignInRequired("Sign in first.")
-    user = wired.users.user(name)
-    if user is None or token_id not in user.token_ids:
+    user = wired.users.signed_in(secret)
+    if user is None:
         request.session.clear()
-        raise SignInRequired("Your token has been revoked; sign in with a new one.")
+        raise SignInRequired("Your session has ended; sign in again.")
     return user
 
 

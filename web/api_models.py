@@ -88,6 +88,7 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
         (409, "Conflicts with the case as it stands"),
         (413, "The body is too large"),
         (422, "Invalid input, or refused by a rule"),
+        (429, "Too many failed sign-ins from this address or on this token: wait as Retry-After says"),
         (503, "The Temporal server or the workflow did not answer"),
     )
 }

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
+from domain.sessions import SESSION_LIFETIME
 from usecases.settings import Settings
 from web import api_cases, api_records, errors, pages_auth, pages_cases, pages_records
 from web.config import WebSettings, session_secret, temporal_ui
@@ -17,7 +18,6 @@ from web.limits import BodyLimit, SafetyHeaders
 from web.services import Services, utc_now
 from web.views import HERE, error_page
 
-SESSION_LIFETIME = timedelta(hours=8)
 # Every route of the app is in one of these (besides the OpenAPI document, its viewer and /static).
 ROUTERS = (api_cases.router, api_records.router, pages_auth.router, pages_cases.router, pages_records.router)
 DESCRIPTION = """
@@ -27,7 +27,7 @@ Temporal workflow, which validates it before anything is recorded; every event c
 Send `Authorization: Bearer <token>` with a token from `palermo user add` or `palermo user token`.
 Every refusal is JSON `{"error": "one sentence"}` with its status: 400 unreadable body, 401 no or bad token,
 403 outside the user's role or scope, 404 unknown, 409 conflicts with the case as it stands, 413 body too
-large, 422 invalid input, 503 Temporal unreachable.
+large, 422 invalid input, 429 too many failed sign-ins (wait as `Retry-After` says), 503 Temporal unreachable.
 """
 
 

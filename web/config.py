@@ -16,7 +16,8 @@ SECRET_FILE = "web.secret"
 
 
 class WebSettings(BaseSettings):
-    """PALERMO_WEB_* variables: where the server listens, its session secret, the largest body it reads."""
+    """PALERMO_WEB_* variables: where the server listens, its session secret, the largest body it reads,
+    and how many failed sign-ins it lets pass."""
 
     model_config = SettingsConfigDict(env_prefix="PALERMO_WEB_", frozen=True, extra="ignore")
 
@@ -26,6 +27,16 @@ class WebSettings(BaseSettings):
     max_body: int = Field(default=256 * 1024, ge=1024, description="Largest request body read, in bytes")
     temporal_ui: str | None = Field(default=None, description="Temporal Web UI address for workflow links")
     secure_cookies: bool = Field(default=False, description="Send the session cookie over HTTPS only")
+    trusted_proxies: str | None = Field(
+        default=None, description="Comma-separated addresses of proxies whose X-Forwarded-For is believed"
+    )
+    sign_in_window: int = Field(default=300, ge=1, description="Seconds a failed sign-in is counted")
+    sign_in_failures_per_client: int = Field(
+        default=10, ge=1, description="Failures in the window after which an address waits"
+    )
+    sign_in_failures_per_user: int = Field(
+        default=5, ge=1, description="Failures on one token id after which addresses that failed wait"
+    )
 
 
 def session_secret(settings: Settings, web: WebSettings) -> str:

@@ -47,6 +47,15 @@ class BodyTooLarge(ApiError):
         super().__init__(HTTP_413_CONTENT_TOO_LARGE, f"The request body is larger than {limit // 1024} KiB.")
 
 
+class TooManySignIns(ApiError):
+    """The client failed to sign in too often of late, and waits before trying again."""
+
+    def __init__(self, wait_s: int) -> None:
+        unit = "second" if wait_s == 1 else "seconds"
+        sentence = f"Too many failed sign-ins; try again in {wait_s} {unit}."
+        super().__init__(429, sentence, headers={"Retry-After": str(wait_s)})
+
+
 class SignInRequired(ApiError):
     """No valid credentials came with the request."""
 

@@ -1,7 +1,9 @@
-"""Signing in with a token (then a signed session cookie), signing out, and the home page by role."""
+"""Signing in with a token (then a session kept in the event store, named by a signed cookie), signing out,
+and the home page by role."""
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from typing import Annotated
 
@@ -9,8 +11,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from domain.sessions import TokenNotHeld
 from domain.user import Role
-from web.access import PageUser, Wired
+from web.access import PageUser, Wired, signed_in_by
+from web.errors import TooManySignIns
 from web.views import check_csrf, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -32,20 +36,34 @@ def login_page(request: Request, target: Annotated[str | None, Query(alias="next
 @router.post("/login")
 async def login(request: Request, wired: Wired) -> Response:
     form = await request.form()
+    # The form token of the page this browser was given before signing in: without it, another site
+    # could sign the browser in as someone else (login CSRF), and its actions would be theirs.
+    check_csrf(request, form)
     token, target = str(form.get("token", "")), _safe_next(str(form.get("next", "")))
-    user = await run_in_threadpool(wired.users.authenticate, token) if token.strip() else None
-    if user is None or not user.token_ids:
+    try:
+        user = await run_in_threadpool(signed_in_by, request, wired, token) if token.strip() else None
+    except TooManySignIns as refusal:
+        page = render(request, "login.html", None, status=429, next=target or "", error=refusal.detail)
+        page.headers.update(refusal.headers or {})
+        return page
+    session = None
+    if user is not None:
+        # The token may have been revoked since it was checked: then no session starts.
+        with contextlib.suppress(TokenNotHeld):
+            token_id = token.strip().partition(".")[0]
+            session = await run_in_threadpool(wired.users.start_session, user.name, token_id)
+    if user is None or session is None:
         message = "That token is not valid: it was mistyped or has been revoked."
         return render(request, "login.html", None, status=401, next=target or "", error=message)
     request.session.clear()
-    token_id = token.strip().partition(".")[0]
-    request.session.update({"user": user.name, "token": token_id, "csrf": secrets.token_urlsafe(24)})
+    request.session.update({"session": session, "csrf": secrets.token_urlsafe(24)})
     return redirect(target or HOME_OF[user.role])
 
 
 @router.post("/logout")
-async def logout(request: Request, _user: PageUser) -> RedirectResponse:
+async def logout(request: Request, wired: Wired, _user: PageUser) -> RedirectResponse:
     check_csrf(request, await request.form())
+    await run_in_threadpool(wired.users.end_session, str(request.session.get("session", "")))
     request.session.clear()
     return redirect("/login")
 

@@ -23,6 +23,7 @@ from usecases.cases import connect, send
 from usecases.read_models import sources
 from usecases.settings import Settings
 from web.config import WebSettings
+from web.sign_in_limits import SignInLimits
 from workflows.client import ServerUnavailable
 from workflows.messages import workflow_id
 
@@ -50,18 +51,26 @@ class Services:
     book: CaseBook = field(init=False)
     participants: ParticipantDirectory = field(init=False)
     logs: list[EventLog] = field(init=False)
+    sign_ins: SignInLimits = field(init=False)
     _connecting: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
         self.participants = directory()
         # Another web server or a worker may be creating the same tables at this moment.
-        self.users = opened(lambda: Users(self.settings.store_env("Users"), participants=self.participants))
+        self.users = opened(
+            lambda: Users(self.settings.store_env("Users"), participants=self.participants, clock=self.clock)
+        )
         self.engagements = opened(
             lambda: Engagements(self.settings.store_env("Engagements"), participants=self.participants)
         )
         self.request_keys = opened(lambda: RequestKeys(self.settings.store_env("RequestKeys")))
         self.logs = sources(self.settings)
         self.book = CaseBook(next(log for log in self.logs if log.name == "Engagements"))
+        self.sign_ins = SignInLimits(
+            per_client=self.web.sign_in_failures_per_client,
+            per_user=self.web.sign_in_failures_per_user,
+            window_s=self.web.sign_in_window,
+        )
 
     def now(self) -> datetime:
         return self.clock()

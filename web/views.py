@@ -87,6 +87,6 @@ def svg(markup: str) -> Markup:
 
 def error_page(request: Request, status: int, sentence: str) -> HTMLResponse:
     """A refusal for people, with the navigation of whoever is signed in."""
-    name = request.session.get("user") if "session" in request.scope else None
-    user = request.app.state.services.users.user(name) if isinstance(name, str) else None
+    secret = request.session.get("session") if "session" in request.scope else None
+    user = request.app.state.services.users.signed_in(secret) if isinstance(secret, str) else None
     return render(request, "error.html", user, status=status, status_code=status, sentence=sentence)

@@ -266,3 +266,21 @@ async def test_a_user_without_the_role_is_refused(site: Site) -> None:
     assert forged.status == 403
     assert Engagements(site.settings.store_env("Engagements")).history(state) == []
     await site.shot(auditor, "refused-03-auditor-worklist")
+
+
+async def test_signing_out_ends_the_session_in_every_browser_holding_its_cookie(site: Site) -> None:
+    manager = await site.page(site.add_user(f"manager-{STATES[5].lower()}", Role.MANAGER))
+    await expect(manager.locator("h1")).to_have_text("Dashboard")
+    copy = await site.page(None)
+    session = next(c for c in await manager.context.cookies() if c.get("name") == "palermo_session")
+    await copy.context.add_cookies([{"name": "palermo_session", "value": session["value"], "url": site.url}])
+    await copy.goto("/dashboard")
+    await expect(copy.locator("h1")).to_have_text("Dashboard")
+
+    async with manager.expect_navigation():
+        await manager.click("form.who button[type=submit]")
+    await expect(manager.locator("h1")).to_have_text("Sign in")
+    await copy.goto("/dashboard")
+
+    await expect(copy.locator("h1")).to_have_text("Sign in")
+    await site.shot(copy, "signed-out-01-copied-cookie")

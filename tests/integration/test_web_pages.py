@@ -16,7 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 from domain.regions import REGION_OF
 from domain.user import Role
 from tests.integration.test_api_access import API_ROUTES
-from tests.integration.web_app import BASE, WebApp, csrf_of, running_web_app
+from tests.integration.web_app import BASE, WebApp, csrf_of, running_web_app, sign_in
 from usecases.settings import Settings
 from web import create_app
 from web.config import WebSettings
@@ -160,10 +160,8 @@ async def test_signing_in_returns_to_the_page_asked_for_but_never_to_another_sit
     token = site.web.tokens[MANAGER]
 
     asked = await client.get("/users")
-    back = await client.post(
-        "/login", data={"token": token, "next": asked.headers["location"].split("=", 1)[1]}
-    )
-    elsewhere = await client.post("/login", data={"token": token, "next": "//evil.example/"})
+    back = await sign_in(client, token, next=asked.headers["location"].split("=", 1)[1])
+    elsewhere = await sign_in(client, token, next="//evil.example/")
 
     assert asked.status_code == 303
     assert back.headers["location"] == "/users"

@@ -84,7 +84,7 @@ class WebApp:
         """A separate cookie jar, signed in as `name` (or not signed in at all)."""
         client = httpx.AsyncClient(transport=self.transport, base_url=BASE)
         if name is not None:
-            signed = await client.post("/login", data={"token": self.tokens[name]})
+            signed = await sign_in(client, self.tokens[name])
             assert signed.status_code == 303, signed.text
         return client
 
@@ -94,6 +94,35 @@ async def csrf_of(client: httpx.AsyncClient) -> str:
     found = CSRF.search(page.text)
     assert found is not None, page.text
     return found.group(1)
+
+
+async def sign_in(client: httpx.AsyncClient, token: str, **form: str) -> httpx.Response:
+    """The sign-in form posted as a browser posts it: with the form token of the page it came from."""
+    return await client.post("/login", data={"csrf": await csrf_of(client), "token": token, **form})
+
+
+def app_alone(home: Path, clock: Callable[[], datetime] = utc_now, **web: Any) -> FastAPI:
+    """The web app with no Temporal server behind it: enough to sign in, out, and read the users."""
+    return create_app(Settings(home=home), clock=clock, web=WebSettings(secret="test-secret", **web))
+
+
+def client_at(
+    app: FastAPI, address: str = "127.0.0.1", cookies: httpx.Cookies | None = None
+) -> httpx.AsyncClient:
+    """A cookie jar (a copy of `cookies`, if given) whose requests come from `address`."""
+    transport = httpx.ASGITransport(app=app, client=(address, 50_000))
+    return httpx.AsyncClient(transport=transport, base_url=BASE, cookies=cookies)
+
+
+def users_of(home: Path) -> Users:
+    """The Users store under `home`, as `palermo user` opens it (with cheap hashing)."""
+    return Users(Settings(home=home).store_env("Users"), cost=TEST_COST)
+
+
+def wrong_secret(token: str) -> str:
+    """The token with one character of its secret changed."""
+    token_id, _, secret = token.partition(".")
+    return f"{token_id}.{'A' if secret[0] != 'A' else 'B'}{secret[1:]}"
 
 
 @asynccontextmanager
