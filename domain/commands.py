@@ -7,7 +7,7 @@ import json
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, StringConstraints, field_validator
+from pydantic import BeforeValidator, Field, StrictBool, StrictInt, StringConstraints, field_validator
 
 from domain.values import (
     AssistanceActivity,
@@ -112,7 +112,7 @@ class ConcludeAssistance(Command):
 
     kind: Literal["assistance"] = "assistance"
     activities: tuple[AssistanceActivity, ...] = ()
-    requested: bool = True
+    requested: StrictBool = True
     note: Text | None = None
 
 
@@ -135,7 +135,7 @@ class RecordTraining(Command):
     """Record the training of officials, which completes the engagement."""
 
     kind: Literal["training"] = "training"
-    officials_trained: int = Field(default=0, ge=0, le=1_000_000)
+    officials_trained: StrictInt = Field(default=0, ge=0, le=1_000_000)
     note: Text | None = None
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 
 class Value(BaseModel):
@@ -16,8 +17,53 @@ class Value(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+# Characters no text of ours holds: controls, format characters (zero-width spaces, direction overrides, byte
+# order marks), lone surrogates, line and paragraph separators. A joiner between two letters is part of the
+# word (Persian, Indic scripts), so it stays; a note keeps its line breaks and tabs.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_JOINERS = frozenset({"\u200c", "\u200d"})
+
+
+def _in_word(char: str) -> bool:
+    """A letter, or a mark that belongs to one (a virama before a joiner)."""
+    return char.isalpha() or unicodedata.category(char).startswith("M")
+
+
+def _refused(text: str, at: int, lines: bool) -> bool:
+    char = text[at]
+    if lines and char in "\n\t":
+        return False
+    if char in _JOINERS:
+        return not (0 < at < len(text) - 1 and _in_word(text[at - 1]) and _in_word(text[at + 1]))
+    return unicodedata.category(char) in _REFUSED_CATEGORIES
+
+
+def _cleaned(value: object, *, lines: bool) -> object:
+    """A text in its composed form (NFC), refused naming the first character it may not hold."""
+    if not isinstance(value, str):
+        return value
+    if lines:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", value)
+    for at in range(len(text)):
+        if _refused(text, at, lines):
+            char = text[at]
+            name = unicodedata.name(char, "")
+            shown = f"U+{ord(char):04X}" + (f" {name}" if name else "")
+            raise ValueError(f"holds {shown}, a control or format character, which no text may hold")
+    return text
+
+
+def _one_line(value: object) -> object:
+    return _cleaned(value, lines=False)
+
+
+def _lines(value: object) -> object:
+    return _cleaned(value, lines=True)
+
+
+Text = Annotated[str, BeforeValidator(_lines), StringConstraints(min_length=1, max_length=2000)]
+ShortText = Annotated[str, BeforeValidator(_one_line), StringConstraints(min_length=1, max_length=200)]
 
 
 class Door(StrEnum):

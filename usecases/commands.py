@@ -9,7 +9,7 @@ from enum import Enum
 from typing import Any
 
 from domain.commands import Command
-from usecases.inputs import gap_items, parse_amount, parse_instruments
+from usecases.inputs import gap_items, parse_amount, parse_count, parse_instruments
 from workflows.commands import EFFECTIVE, Fill, Input, Row
 
 # What a person gave for each input, by the input's name: text, texts (for `many`), a switch, or nothing.
@@ -89,8 +89,9 @@ def _converted(item: Input, value: object, label: Label) -> object:
         return [g.model_dump(mode="json") for g in gap_items(texts, label(item))]
     if item.fill is Fill.AMOUNT:
         return str(parse_amount(texts[0], label(item)))
-    if item.fill is Fill.COUNT and isinstance(value, int):
-        return value
+    if item.fill is Fill.COUNT:
+        is_count = isinstance(value, int) and not isinstance(value, bool)
+        return value if is_count else parse_count(texts[0], label(item))
     return texts if item.many else texts[0]
 
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from pydantic import ValidationError
+
 from domain.checklist import CHECKLIST_BY_ID
 from domain.values import GapItem, Instrument, NeedKind
-
-# GapItem.checklist_item is a ShortText.
-ITEM_ID_LENGTH = 200
 
 
 class BadOption(Exception):
@@ -55,15 +54,26 @@ def parse_amount(value: str | None, option: str = "--cost") -> Decimal:
     return amount
 
 
+def parse_count(value: str, option: str) -> int:
+    """A whole number of people or things, written in digits."""
+    text = value.strip()
+    if not text.isascii() or not text.isdigit():
+        raise BadOption(f"{option} must be a whole number like 12, not '{value}'.")
+    return int(text)
+
+
 def gap_items(ids: list[str], option: str = "--item") -> tuple[GapItem, ...]:
     """Gap items for checklist ids; the kind (legislative or not) comes from the checklist."""
     items = []
     for raw in ids:
         item_id = raw.strip()
         # An unknown id is the domain's to refuse, naming the rule; one that is no id at all stops here.
-        if not item_id or len(item_id) > ITEM_ID_LENGTH:
-            raise BadOption(f"{option} must name a checklist item such as convention.art5, not '{raw}'.")
         listed = CHECKLIST_BY_ID.get(item_id)
         kind = listed.kind if listed else NeedKind.LEGISLATIVE
-        items.append(GapItem(checklist_item=item_id, kind=kind))
+        try:
+            items.append(GapItem(checklist_item=item_id, kind=kind))
+        except ValidationError:  # empty, too long, or holding a control character
+            raise BadOption(
+                f"{option} must name a checklist item such as convention.art5, not '{raw}'."
+            ) from None
     return tuple(items)

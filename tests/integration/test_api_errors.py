@@ -123,6 +123,16 @@ async def test_wrong_types_and_unknown_fields_are_a_422_naming_the_field(
         ("assistance_activity", {"activity": {"kind": "picnic"}}, "activity.kind"),
         ("bill", {"bill": {"title": "Act", "stage": "vetoed"}}, "bill.stage"),
         ("withdraw", {}, "reason"),
+        ("training", {"officials_trained": True}, "officials_trained"),
+        ("training", {"officials_trained": "12"}, "officials_trained"),
+        ("training", {"officials_trained": 12.0}, "officials_trained"),
+        ("assistance", {"requested": "no"}, "requested"),
+        ("focal_point", {"focal_point": {"name": "A.\u0000Quispe"}}, "focal_point.name"),
+        ("focal_point", {"focal_point": {"name": "A.\u200bQuispe"}}, "focal_point.name"),
+        ("focal_point", {"focal_point": {"name": "\u202eepsiuQ .A"}}, "focal_point.name"),
+        ("law_summary", {"document": "L/1\ufeff"}, "document"),
+        ("withdraw", {"reason": "Withdrawn\u0007 by the Government"}, "reason"),
+        ("focal_point", {"focal_point": {"name": "A." + "\u0301" * 200}}, "focal_point.name"),
     ],
 )
 async def test_each_step_refuses_a_bad_field_by_name(
