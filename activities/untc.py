@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from activities.participants import ParticipantDirectory, directory
+from activities.untc_cells import clean_name, consent_in, signature_in
 from domain.errors import DomainError
 from domain.treaty import ActionKind
 from domain.values import Instrument
@@ -21,21 +22,6 @@ PARTICIPANT, SIGNATURE = "Participant", "Signature"
 # Approval), so the third heading is read as a set of terms.
 CONSENT_TERMS = ("Ratification", "Acceptance(A)", "Approval(AA)", "Accession(a)", "Succession(d)")
 CONSENT_HEADING = ", ".join(CONSENT_TERMS)
-# The letter after a consent's date says which kind it is; none is a ratification. Case matters: a is not A.
-LETTERS: dict[str, ActionKind] = {
-    "": ActionKind.RATIFICATION,
-    "A": ActionKind.ACCEPTANCE,
-    "AA": ActionKind.APPROVAL,
-    "a": ActionKind.ACCESSION,
-    "d": ActionKind.SUCCESSION,
-}
-MONTHS: tuple[str, ...] = ("january", "february", "march", "april", "may", "june", "july", "august")
-MONTHS += ("september", "october", "november", "december")
-# The Collection abbreviates months to three letters; full names are read too.
-MONTH_NUMBERS = {key: n for n, month in enumerate(MONTHS, 1) for key in (month, month[:3])} | {"sept": 9}
-DATE = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})\s*(\S*)")
-# Footnote references the Collection prints after a name: "Belgium 3", "Denmark4, 5", "Denmark⁴".
-FOOTNOTES = re.compile(r"[\s\d,\u00b9\u00b2\u00b3\u2070-\u2079]+$")
 
 
 class TableRefused(DomainError):
@@ -76,51 +62,6 @@ class TableRow(BaseModel):
             [TableAction(kind=ActionKind.SIGNATURE, effective_date=self.signature)] if self.signature else []
         )
         return (*found, *([self.consent] if self.consent else []))
-
-
-def clean_name(cell: str) -> str:
-    """The participant's name without the footnote numbers after it."""
-    text = cell.strip()
-    return FOOTNOTES.sub("", text) or text
-
-
-def read_date(cell: str) -> tuple[date, str] | None:
-    """A date written as the Collection writes it (`24 Sep 2003 a`) and what follows it; None if no date."""
-    found = DATE.fullmatch(cell.strip())
-    if found is None:
-        return None
-    day, month_name, year, letter = found.groups()
-    month = MONTH_NUMBERS.get(month_name.casefold())
-    if month is None:
-        return None
-    try:
-        return date(int(year), month, int(day)), letter
-    except ValueError:
-        return None
-
-
-def _signature(cell: str) -> tuple[date | None, str | None]:
-    if not cell.strip():
-        return None, None
-    read = read_date(cell)
-    if read is None:
-        return None, f"bad date '{cell.strip()}'"
-    if read[1]:
-        return None, f"a signature takes no letter after its date: '{cell.strip()}'"
-    return read[0], None
-
-
-def _consent(cell: str) -> tuple[TableAction | None, str | None]:
-    if not cell.strip():
-        return None, None
-    read = read_date(cell)
-    if read is None:
-        return None, f"bad date '{cell.strip()}'"
-    day, letter = read
-    kind = LETTERS.get(letter)
-    if kind is None:
-        return None, f"unknown letter '{letter}' after the date '{cell.strip()}' (a, A, AA, d or none)"
-    return TableAction(kind=kind, effective_date=day), None
 
 
 def _heading_ok(header: Sequence[str]) -> bool:
@@ -176,16 +117,17 @@ def parse_table(text: str, participants: ParticipantDirectory | None = None) -> 
             said.append("no participant name")
         elif participant is None:
             said.append("unknown participant")
-        signature, bad_signature = _signature(cells[1])
-        consent, bad_consent = _consent(cells[2])
+        signature, bad_signature = signature_in(cells[1])
+        consent, bad_consent = consent_in(cells[2])
         said += [p for p in (bad_signature, bad_consent) if p]
         if not said and signature is None and consent is None:
             said.append("neither a signature nor a consent")
         if said or participant is None:
             problems.append(f"{where}: {'; '.join(said)}")
             continue
+        action = TableAction(kind=consent[0], effective_date=consent[1]) if consent else None
         rows.append(
-            TableRow(row=line, name=raw, participant=participant.code, signature=signature, consent=consent)
+            TableRow(row=line, name=raw, participant=participant.code, signature=signature, consent=action)
         )
     problems += duplicates(rows)
     if not rows and not problems:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from activities.untc import TableAction, TableRefused, TableRow, parse_table, read_date, read_table
+from activities.untc import TableAction, TableRefused, TableRow, parse_table, read_table
+from activities.untc_cells import read_date
 from domain.errors import DomainError
 from domain.treaty import ActionKind
 
