@@ -13,7 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from activities.treaties import ImportSummary, RecordedAction, Treaties
-from activities.untc import TableRefused, read_table
+from activities.untc import TableRefused
+from activities.untc_stream import read_table
 from cli.console import Context, errors, fail
 from domain.treaty import ActionKind
 from domain.values import Instrument
@@ -62,7 +63,8 @@ def import_table(
 ) -> None:
     """Record the table's signatures and consents: new ones recorded, changed ones corrected, all or none."""
     context: Context = ctx.obj
-    rows = _accepted(file, lambda: read_table(file, context.participants))
+    limit = context.settings.treaty_max_bytes
+    rows = _accepted(file, lambda: read_table(file, context.participants, max_bytes=limit))
     store = _store(context)
     reference = source or f"UN Treaty Collection status table {file.name}"
 

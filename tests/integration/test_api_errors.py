@@ -366,7 +366,7 @@ async def test_a_treaty_table_is_read_with_any_line_endings_and_an_unreadable_on
         ("convention", "signature"),
         ("convention", "ratification"),
     ]
-    assert_one_sentence(refused, 422, "nothing recorded", "not CSV (field larger than field limit")
+    assert_one_sentence(refused, 422, "nothing recorded", "row 2: a line longer than 1,000 characters")
     assert chile.json() == []
     assert total_events(Settings(home=tmp_path)) == before + 2
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import time
 from pathlib import Path
 from typing import cast
 
@@ -36,8 +37,8 @@ def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
 
 
-def run(home: Path, *args: str, terminal: bool = False) -> Result:
-    env = {"PALERMO_HOME": str(home), "PALERMO_STORE": "sqlite", "PALERMO_ACTOR": "clerk"}
+def run(home: Path, *args: str, terminal: bool = False, env: dict[str, str] | None = None) -> Result:
+    env = {"PALERMO_HOME": str(home), "PALERMO_STORE": "sqlite", "PALERMO_ACTOR": "clerk"} | (env or {})
     if terminal:
         # Rich then writes as to a terminal: colours, and live displays such as progress bars.
         env |= {"TTY_COMPATIBLE": "1", "TERM": "xterm-256color"}
@@ -124,6 +125,48 @@ def test_a_missing_file_is_refused_in_one_sentence(home: Path, tmp_path: Path) -
         f"Error: {missing} cannot be read (No such file or directory).",
         "Error: 18-12.csv was refused; nothing was recorded.",
     ]
+
+
+HEADER = 'Participant,Signature,"Ratification, Acceptance(A), Approval(AA), Accession(a), Succession(d)"\n'
+
+
+def test_a_table_over_the_size_limit_is_refused_at_once_in_one_sentence_and_records_nothing(
+    home: Path, tmp_path: Path
+) -> None:
+    big = tmp_path / "big.csv"
+    big.write_text(HEADER + "Chile,13 Dec 2000,\n" * 200_000, encoding="utf-8")
+    size = big.stat().st_size
+    limit = {"PALERMO_TREATY_MAX_BYTES": "1048576"}
+
+    started = time.monotonic()
+    result = run(home, "treaty", "import", str(big), "--instrument", "convention", env=limit)
+    elapsed = time.monotonic() - started
+
+    assert result.exit_code == 1
+    assert result.stderr.strip().split("\n") == [
+        f"Error: big.csv is {size:,} bytes, more than the 1,048,576 a treaty table may have "
+        "(PALERMO_TREATY_MAX_BYTES).",
+        "Error: big.csv was refused; nothing was recorded.",
+    ]
+    # Loose on purpose: other tests share this machine; the refusal reads nothing but the file's size.
+    assert elapsed < 5
+    assert stored(home).recorder.max_notification_id() is None
+
+
+def test_an_over_long_field_is_refused_naming_its_row_without_a_traceback(home: Path, tmp_path: Path) -> None:
+    table = tmp_path / "18-12.csv"
+    huge = "9" * 200_000
+    table.write_text(f"{HEADER}Chile,13 Dec 2000,\nPeru,14 Dec 2000,{huge}\n", encoding="utf-8")
+
+    result = run(home, "treaty", "import", str(table), "--instrument", "convention")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip().split("\n") == [
+        "Error: row 3: a line longer than 1,000 characters, which no row of a status table is; the rest was "
+        "not read.",
+        "Error: 18-12.csv was refused; nothing was recorded.",
+    ]
+    assert stored(home).recorder.max_notification_id() is None
 
 
 def test_an_unknown_instrument_is_refused_before_reading(home: Path) -> None:

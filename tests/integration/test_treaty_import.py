@@ -15,7 +15,8 @@ import psycopg
 import pytest
 
 from activities.treaties import RecordedAction, Treaties
-from activities.untc import TableRefused, TableRow, parse_table, read_table
+from activities.untc import TableRefused, TableRow, parse_table
+from activities.untc_stream import read_table
 from domain.facts import Fact
 from domain.treaty import ActionKind, Slot, TreatyActionCorrected, treaty_action_id
 from domain.values import Instrument
