@@ -69,9 +69,14 @@ def import_table(
     reference = source or f"UN Treaty Collection status table {file.name}"
 
     def run(progress: Callable[[], None] | None) -> ImportSummary:
+        # A refusal found against the store (a date out of time) is told row by row like one found reading:
+        # `_accepted` inside, before `context.run` turns every domain error into a single line.
         return context.run(
-            lambda: store.import_table(
-                rows, instrument, actor=context.actor, source=reference, progress=progress
+            lambda: _accepted(
+                file,
+                lambda: store.import_table(
+                    rows, instrument, actor=context.actor, source=reference, progress=progress
+                ),
             )
         )
 
@@ -80,9 +85,9 @@ def import_table(
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, console=context.console, transient=True) as bar:
             task = bar.add_task(f"Comparing {file.name}", total=len(rows))
-            summary = _accepted(file, lambda: run(lambda: bar.advance(task)))
+            summary = run(lambda: bar.advance(task))
     else:
-        summary = _accepted(file, lambda: run(None))
+        summary = run(None)
     if as_json:
         typer.echo(summary.model_dump_json(indent=2))
         return

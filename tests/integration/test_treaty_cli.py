@@ -169,6 +169,20 @@ def test_an_over_long_field_is_refused_naming_its_row_without_a_traceback(home: 
     assert stored(home).recorder.max_notification_id() is None
 
 
+def test_a_date_after_today_is_refused_row_by_row_like_a_bad_row(home: Path, tmp_path: Path) -> None:
+    table = tmp_path / "18-12.csv"
+    table.write_text(f"{HEADER}Chile,13 Dec 2000,\nPeru,14 Dec 2000,1 Jan 2999\n", encoding="utf-8")
+
+    result = run(home, "treaty", "import", str(table), "--instrument", "convention")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip().split("\n") == [
+        "Error: row 3 (Peru): ratification dated 2999-01-01 is later than today.",
+        "Error: 18-12.csv was refused; nothing was recorded.",
+    ]
+    assert stored(home).recorder.max_notification_id() is None
+
+
 def test_an_unknown_instrument_is_refused_before_reading(home: Path) -> None:
     result = run(home, "treaty", "import", str(FIXTURES / "convention.csv"), "--instrument", "palermo")
 
