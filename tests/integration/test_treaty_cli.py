@@ -183,6 +183,23 @@ def test_a_date_after_today_is_refused_row_by_row_like_a_bad_row(home: Path, tmp
     assert stored(home).recorder.max_notification_id() is None
 
 
+def test_a_signature_dated_before_the_instrument_was_adopted_is_refused_naming_its_row(
+    home: Path, tmp_path: Path
+) -> None:
+    table = tmp_path / "18-12-c.csv"
+    table.write_text(f"{HEADER}Chile,13 Dec 2001,\nPeru,14 Oct 1066,\n", encoding="utf-8")
+
+    result = run(home, "treaty", "import", str(table), "--instrument", "firearms")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip().split("\n") == [
+        "Error: row 3 (Peru): signature dated 1066-10-14 is before 31 May 2001, when General Assembly "
+        "resolution 55/255 adopted the instrument.",
+        "Error: 18-12-c.csv was refused; nothing was recorded.",
+    ]
+    assert stored(home).recorder.max_notification_id() is None
+
+
 def test_an_unknown_instrument_is_refused_before_reading(home: Path) -> None:
     result = run(home, "treaty", "import", str(FIXTURES / "convention.csv"), "--instrument", "palermo")
 
@@ -201,7 +218,8 @@ def test_a_long_table_shows_its_progress_on_a_terminal_and_a_short_one_does_not(
     with long_table.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["Participant", "Signature", heading])
-        writer.writerows([p.name, "12 Dec 2000", "3 Mar 2003 a"] for p in states)
+        # Signed after 31 May 2001, when the Firearms Protocol was adopted.
+        writer.writerows([p.name, "12 Dec 2001", "3 Mar 2003 a"] for p in states)
     firearms = str(FIXTURES / "firearms.csv")
 
     long = run(home, "treaty", "import", str(long_table), "--instrument", "firearms", terminal=True)
