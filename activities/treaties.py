@@ -15,7 +15,7 @@ from activities.recording import Recording
 from activities.untc import TableAction, TableRefused, TableRow, duplicates
 from domain.errors import UnknownParticipant
 from domain.facts import Fact
-from domain.treaty import ActionKind, Slot, TreatyAction, slot_of, treaty_action_id
+from domain.treaty import ActionKind, Slot, TreatyAction, misdated, slot_of, treaty_action_id
 from domain.values import Instrument
 
 # Another import of the same instrument may save between our reads and our write; the loser of the
@@ -97,14 +97,16 @@ class Treaties(Recording):
             if progress is not None:
                 progress()
         recorded_at = self.clock()
-        # A fact cannot have happened after the moment it is recorded: such a date is a misreading.
-        late = [
-            f"{row.label}: {action.kind.value} dated {action.effective_date.isoformat()} is later than today"
+        # A fact cannot have happened after the moment it is recorded, nor before its instrument existed:
+        # such a date is a misreading.
+        today = recorded_at.date()
+        misread = [
+            f"{row.label}: {problem}"
             for row, action, _ in found
-            if action.effective_date > recorded_at.date()
+            if (problem := misdated(instrument, action.kind, action.effective_date, today))
         ]
-        if late:
-            raise TableRefused(late)
+        if misread:
+            raise TableRefused(misread)
         changed: list[TreatyAction] = []
         recorded = corrected = 0
         for row, action, aggregate in found:

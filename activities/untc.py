@@ -4,38 +4,27 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from activities.participants import ParticipantDirectory, directory
+from activities.untc_cells import clean_name, consent_in, signature_in
 from domain.errors import DomainError
 from domain.treaty import ActionKind
-from domain.values import Instrument
 
 PARTICIPANT, SIGNATURE = "Participant", "Signature"
 # The Collection orders these differently from one table to another (the Firearms Protocol's starts with
 # Approval), so the third heading is read as a set of terms.
 CONSENT_TERMS = ("Ratification", "Acceptance(A)", "Approval(AA)", "Accession(a)", "Succession(d)")
 CONSENT_HEADING = ", ".join(CONSENT_TERMS)
-# The letter after a consent's date says which kind it is; none is a ratification. Case matters: a is not A.
-LETTERS: dict[str, ActionKind] = {
-    "": ActionKind.RATIFICATION,
-    "A": ActionKind.ACCEPTANCE,
-    "AA": ActionKind.APPROVAL,
-    "a": ActionKind.ACCESSION,
-    "d": ActionKind.SUCCESSION,
-}
-MONTHS: tuple[str, ...] = ("january", "february", "march", "april", "may", "june", "july", "august")
-MONTHS += ("september", "october", "november", "december")
-# The Collection abbreviates months to three letters; full names are read too.
-MONTH_NUMBERS = {key: n for n, month in enumerate(MONTHS, 1) for key in (month, month[:3])} | {"sept": 9}
-DATE = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})\s*(\S*)")
-# Footnote references the Collection prints after a name: "Belgium 3", "Denmark4, 5", "Denmark⁴".
-FOOTNOTES = re.compile(r"[\s\d,\u00b9\u00b2\u00b3\u2070-\u2079]+$")
+# The Collection's longest cell is a name of 52 characters with its footnotes; past these limits a table is
+# not a status table, and reading on would cost time and memory for nothing (csv gives up at 131,072).
+MAX_CELL = 200
+MAX_LINE = 1_000
+# Past this many bad rows the rest is not read: the refusal is already certain, and long enough to act on.
+MAX_PROBLEMS = 50
 
 
 class TableRefused(DomainError):
@@ -78,51 +67,6 @@ class TableRow(BaseModel):
         return (*found, *([self.consent] if self.consent else []))
 
 
-def clean_name(cell: str) -> str:
-    """The participant's name without the footnote numbers after it."""
-    text = cell.strip()
-    return FOOTNOTES.sub("", text) or text
-
-
-def read_date(cell: str) -> tuple[date, str] | None:
-    """A date written as the Collection writes it (`24 Sep 2003 a`) and what follows it; None if no date."""
-    found = DATE.fullmatch(cell.strip())
-    if found is None:
-        return None
-    day, month_name, year, letter = found.groups()
-    month = MONTH_NUMBERS.get(month_name.casefold())
-    if month is None:
-        return None
-    try:
-        return date(int(year), month, int(day)), letter
-    except ValueError:
-        return None
-
-
-def _signature(cell: str) -> tuple[date | None, str | None]:
-    if not cell.strip():
-        return None, None
-    read = read_date(cell)
-    if read is None:
-        return None, f"bad date '{cell.strip()}'"
-    if read[1]:
-        return None, f"a signature takes no letter after its date: '{cell.strip()}'"
-    return read[0], None
-
-
-def _consent(cell: str) -> tuple[TableAction | None, str | None]:
-    if not cell.strip():
-        return None, None
-    read = read_date(cell)
-    if read is None:
-        return None, f"bad date '{cell.strip()}'"
-    day, letter = read
-    kind = LETTERS.get(letter)
-    if kind is None:
-        return None, f"unknown letter '{letter}' after the date '{cell.strip()}' (a, A, AA, d or none)"
-    return TableAction(kind=kind, effective_date=day), None
-
-
 def _heading_ok(header: Sequence[str]) -> bool:
     cells = [cell.lstrip("\ufeff").strip() for cell in header]
     if len(cells) != 3 or cells[0].casefold() != "participant" or cells[1].casefold() != "signature":
@@ -137,93 +81,114 @@ def duplicates(rows: Iterable[TableRow]) -> list[str]:
     problems = []
     for row in rows:
         if row.participant in first:
-            earlier = first[row.participant]
-            problems.append(f"{row.label}: {row.participant} is listed twice (first on row {earlier})")
+            problems.append(_twice(row, first[row.participant]))
         else:
             first[row.participant] = row.row
     return problems
 
 
+def _twice(row: TableRow, earlier: int) -> str:
+    return f"{row.label}: {row.participant} is listed twice (first on row {earlier})"
+
+
+class _Unreadable(Exception):
+    """Reading cannot go on past this line; the message says where and why."""
+
+
+def _bounded(lines: Iterable[str]) -> Iterator[str]:
+    for number, line in enumerate(lines, 1):
+        if len(line.rstrip("\r\n")) > MAX_LINE:
+            raise _Unreadable(
+                f"row {number}: a line longer than {MAX_LINE:,} characters, which no row of a status table is"
+            )
+        yield line
+
+
+def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    """Each record that is not blank, with the line it ends on; _Unreadable where reading must stop."""
+    reader = csv.reader(_bounded(lines))
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            # A quoted cell over many short lines: the csv module's own field limit stops it.
+            raise _Unreadable(f"row {start}: not CSV ({error})") from None
+        if any(c.strip() for c in cells):
+            yield reader.line_num, cells
+
+
+def _row(line: int, cells: Sequence[str], names: ParticipantDirectory) -> TableRow | str:
+    """The row a record gives, or the sentence that says what is wrong with it."""
+    raw = cells[0].strip()
+    where = f"row {line} ({raw})" if raw and len(raw) <= MAX_CELL else f"row {line}"
+    if len(cells) != 3:
+        return f"{where}: {len(cells)} cells where the header has 3"
+    longest = max(len(cell) for cell in cells)
+    if longest > MAX_CELL:
+        return f"{where}: a cell of {longest:,} characters, more than the {MAX_CELL} a name or date may have"
+    said: list[str] = []
+    participant = names.find(clean_name(raw)) if raw else None
+    if not raw:
+        said.append("no participant name")
+    elif participant is None:
+        said.append("unknown participant")
+    signature, bad_signature = signature_in(cells[1])
+    consent, bad_consent = consent_in(cells[2])
+    said += [p for p in (bad_signature, bad_consent) if p]
+    if not said and signature is None and consent is None:
+        said.append("neither a signature nor a consent")
+    if said or participant is None:
+        return f"{where}: {'; '.join(said)}"
+    action = TableAction(kind=consent[0], effective_date=consent[1]) if consent else None
+    return TableRow(row=line, name=raw, participant=participant.code, signature=signature, consent=action)
+
+
 def parse_table(text: str, participants: ParticipantDirectory | None = None) -> list[TableRow]:
-    """Every row of a status table, or TableRefused naming every bad row (and nothing read)."""
+    """Every row of a status table held as text, or TableRefused naming every bad row (and nothing read)."""
+    return parse_lines(io.StringIO(text.lstrip("\ufeff")), participants)
+
+
+def parse_lines(lines: Iterable[str], participants: ParticipantDirectory | None = None) -> list[TableRow]:
+    """Every row of a status table read line by line, or TableRefused naming its bad rows (up to
+    MAX_PROBLEMS, then reading stops)."""
     names = participants or directory()
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = next((cells for cells in reader if any(c.strip() for c in cells)), None)
-    if header is None:
-        raise TableRefused(["the table is empty"])
-    if not _heading_ok(header):
-        found = ", ".join(repr(c.strip()) for c in header)
-        raise TableRefused(
-            [
-                "the header is not a Treaty Collection status table's: expected 'Participant', 'Signature', "
-                f"'{CONSENT_HEADING}' (its five terms in any order), found {found}"
-            ]
-        )
+    records = _records(lines)
     rows: list[TableRow] = []
     problems: list[str] = []
-    for cells in reader:
-        if not any(c.strip() for c in cells):
-            continue
-        line = reader.line_num
-        raw = cells[0].strip()
-        where = f"row {line} ({raw})" if raw else f"row {line}"
-        if len(cells) != 3:
-            problems.append(f"{where}: {len(cells)} cells where the header has 3")
-            continue
-        said: list[str] = []
-        participant = names.find(clean_name(raw)) if raw else None
-        if not raw:
-            said.append("no participant name")
-        elif participant is None:
-            said.append("unknown participant")
-        signature, bad_signature = _signature(cells[1])
-        consent, bad_consent = _consent(cells[2])
-        said += [p for p in (bad_signature, bad_consent) if p]
-        if not said and signature is None and consent is None:
-            said.append("neither a signature nor a consent")
-        if said or participant is None:
-            problems.append(f"{where}: {'; '.join(said)}")
-            continue
-        rows.append(
-            TableRow(row=line, name=raw, participant=participant.code, signature=signature, consent=consent)
-        )
-    problems += duplicates(rows)
+    first: dict[str, int] = {}
+    try:
+        header = next(records, None)
+        if header is None:
+            raise TableRefused(["the table is empty"])
+        if not _heading_ok(header[1]):
+            raise TableRefused([_wrong_header(header[1])])
+        for line, cells in records:
+            read = _row(line, cells, names)
+            if isinstance(read, TableRow) and read.participant in first:
+                read = _twice(read, first[read.participant])
+            if isinstance(read, TableRow):
+                first[read.participant] = read.row
+                rows.append(read)
+            elif len(problems) == MAX_PROBLEMS:
+                problems.append(f"row {line}: more than {MAX_PROBLEMS} bad rows; the rest was not read")
+                break
+            else:
+                problems.append(read)
+    except _Unreadable as stop:
+        problems.append(f"{stop}; the rest was not read")
     if not rows and not problems:
         problems.append("the table has a header but no rows")
     if problems:
-        raise TableRefused(sorted(problems, key=_row_number))
+        raise TableRefused(problems)
     return rows
 
 
-def _row_number(problem: str) -> int:
-    found = re.match(r"row (\d+)", problem)
-    return int(found.group(1)) if found else 0
-
-
-def read_table(path: Path, participants: ParticipantDirectory | None = None) -> list[TableRow]:
-    """The rows of a status table file (UTF-8 CSV); TableRefused if it cannot be read or has bad rows."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise TableRefused([f"{path.name} is not UTF-8 text"]) from None
-    except OSError as error:
-        raise TableRefused([f"{path} cannot be read ({error.strerror or error})"]) from None
-    return parse_table(text, participants)
-
-
-# The Collection's chapter XVIII item numbers of the four instruments, as its status tables are named.
-COLLECTION_ITEMS: dict[str, Instrument] = {
-    "18-12": Instrument.CONVENTION,
-    "18-12-a": Instrument.TRAFFICKING,
-    "18-12-b": Instrument.SMUGGLING,
-    "18-12-c": Instrument.FIREARMS,
-}
-
-
-def collection_tables(folder: Path) -> list[tuple[Path, Instrument]]:
-    """The status tables of the four instruments found in `folder` (named by item, e.g. 18-12-a.csv)."""
-    return [
-        (folder / f"{item}.csv", i)
-        for item, i in COLLECTION_ITEMS.items()
-        if (folder / f"{item}.csv").is_file()
-    ]
+def _wrong_header(header: Sequence[str]) -> str:
+    found = ", ".join(repr(c.strip()) for c in header)
+    return (
+        "the header is not a Treaty Collection status table's: expected 'Participant', 'Signature', "
+        f"'{CONSENT_HEADING}' (its five terms in any order), found {found}"
+    )

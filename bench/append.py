@@ -42,9 +42,10 @@ def case_commands(state: str) -> list[c.Command]:
 
 
 def import_table(block: list[str]) -> list[TableRow]:
+    # Signed after 31 May 2001: a Firearms Protocol signature before its adoption would be refused.
     return [
         TableRow(
-            row=n + 2, name=f"Synthetic State {code}", participant=code, signature=date(2000, 12, 12),
+            row=n + 2, name=f"Synthetic State {code}", participant=code, signature=date(2001, 12, 12),
             consent=TableAction(kind=ActionKind.RATIFICATION, effective_date=date(2003, 9, 29)),
         )
         for n, code in enumerate(block)

@@ -13,7 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from activities.treaties import ImportSummary, RecordedAction, Treaties
-from activities.untc import TableRefused, read_table
+from activities.untc import TableRefused
+from activities.untc_stream import read_table
 from cli.console import Context, errors, fail
 from domain.treaty import ActionKind
 from domain.values import Instrument
@@ -62,14 +63,20 @@ def import_table(
 ) -> None:
     """Record the table's signatures and consents: new ones recorded, changed ones corrected, all or none."""
     context: Context = ctx.obj
-    rows = _accepted(file, lambda: read_table(file, context.participants))
+    limit = context.settings.treaty_max_bytes
+    rows = _accepted(file, lambda: read_table(file, context.participants, max_bytes=limit))
     store = _store(context)
     reference = source or f"UN Treaty Collection status table {file.name}"
 
     def run(progress: Callable[[], None] | None) -> ImportSummary:
+        # A refusal found against the store (a date out of time) is told row by row like one found reading:
+        # `_accepted` inside, before `context.run` turns every domain error into a single line.
         return context.run(
-            lambda: store.import_table(
-                rows, instrument, actor=context.actor, source=reference, progress=progress
+            lambda: _accepted(
+                file,
+                lambda: store.import_table(
+                    rows, instrument, actor=context.actor, source=reference, progress=progress
+                ),
             )
         )
 
@@ -78,9 +85,9 @@ def import_table(
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, console=context.console, transient=True) as bar:
             task = bar.add_task(f"Comparing {file.name}", total=len(rows))
-            summary = _accepted(file, lambda: run(lambda: bar.advance(task)))
+            summary = run(lambda: bar.advance(task))
     else:
-        summary = _accepted(file, lambda: run(None))
+        summary = run(None)
     if as_json:
         typer.echo(summary.model_dump_json(indent=2))
         return

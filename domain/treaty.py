@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
@@ -45,6 +45,38 @@ def slot_of(kind: ActionKind) -> Slot:
 def treaty_action_id(participant: str, instrument: Instrument, slot: Slot) -> UUID:
     """The id of a participant's signature (or consent) for one instrument."""
     return uuid5(TREATY_NAMESPACE, f"treaty/{participant.upper()}/{instrument.value}/{slot.value}")
+
+
+class Adoption(NamedTuple):
+    """The day the General Assembly adopted an instrument, and the resolution that adopted it."""
+
+    day: date
+    resolution: str
+
+
+# Source: paragraph 1 of the Secretary-General's report of 4 March 2002. General Assembly resolution 55/25 of
+# 15 November 2000 adopted the Convention and the Trafficking and Smuggling Protocols (its annexes I-III);
+# resolution 55/255 of 31 May 2001 the Firearms Protocol. No State signs or is bound before that.
+ADOPTIONS: dict[Instrument, Adoption] = {
+    Instrument.CONVENTION: Adoption(date(2000, 11, 15), "55/25"),
+    Instrument.TRAFFICKING: Adoption(date(2000, 11, 15), "55/25"),
+    Instrument.SMUGGLING: Adoption(date(2000, 11, 15), "55/25"),
+    Instrument.FIREARMS: Adoption(date(2001, 5, 31), "55/255"),
+}
+
+
+def misdated(instrument: Instrument, kind: ActionKind, effective_date: date, today: date) -> str | None:
+    """Why an action cannot have happened on its date, or None: before the instrument was adopted, or after
+    `today` (which the caller reads from its clock)."""
+    said = f"{kind.value} dated {effective_date.isoformat()}"
+    adopted = ADOPTIONS[instrument]
+    if effective_date < adopted.day:
+        on = f"{adopted.day.day} {adopted.day:%B %Y}"
+        by = f"General Assembly resolution {adopted.resolution}"
+        return f"{said} is before {on}, when {by} adopted the instrument"
+    if effective_date > today:
+        return f"{said} is later than today"
+    return None
 
 
 class TreatyActionRecorded(Fact, CanInitAggregate[UUID]):

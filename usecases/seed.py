@@ -11,7 +11,8 @@ from rich.console import Console
 from activities.outreach import Outreach
 from activities.participants import ParticipantDirectory, directory
 from activities.treaties import Treaties
-from activities.untc import COLLECTION_ITEMS, TableRefused, collection_tables, read_table
+from activities.untc import TableRefused
+from activities.untc_stream import COLLECTION_ITEMS, collection_tables, read_table
 from domain.errors import UnknownParticipant
 from domain.outreach import CooperationKind, MeetingDetails, meeting_id
 from domain.outreach import CooperationKind as C
@@ -292,7 +293,7 @@ def import_collection(settings: Settings, folder: Path, console: Console, actor:
     try:
         for path, instrument in tables:
             summary = treaties.import_table(
-                read_table(path, treaties.participants),
+                read_table(path, treaties.participants, max_bytes=settings.treaty_max_bytes),
                 instrument,
                 actor=actor,
                 source=f"UN Treaty Collection status table {path.name}",

@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from activities.store.chain import KEY_FILE_SETTING, KEY_SETTING, key_from, parse_key
+from activities.untc_stream import DEFAULT_MAX_BYTES
 
 # Days an officer may wait for each step before a reminder; escalation follows after as long again.
 DEFAULT_DUE_DAYS: dict[str, int] = {
@@ -48,6 +49,10 @@ class Settings(BaseSettings):
         default=None,
         description="Key of the audit chain (hex or base64, at least 32 bytes); without it, the embedded "
         "stack keeps one in PALERMO_HOME/audit.key. Every process of a deployment needs the same key.",
+    )
+
+    treaty_max_bytes: int = Field(
+        default=DEFAULT_MAX_BYTES, ge=1024, description="Largest treaty status table read, in bytes"
     )
 
     @field_validator("audit_key")

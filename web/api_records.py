@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import csv
+import io
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated
@@ -14,7 +14,8 @@ from starlette.concurrency import run_in_threadpool
 
 from activities.outreach import MeetingRecord, Outreach
 from activities.treaties import ImportSummary, RecordedAction, Treaties
-from activities.untc import TableRefused, parse_table
+from activities.untc import TableRefused
+from activities.untc_stream import TableNotText, TableTooLarge, read_stream
 from activities.users import UserRecord
 from domain.outreach import MeetingDetails
 from domain.user import Role
@@ -119,31 +120,41 @@ def treaty_actions(participant: str, _user: ApiUser, wired: Wired) -> list[Recor
 async def import_treaty_table(
     instrument: Instrument, request: Request, user: Manager, wired: Wired, source: str | None = None
 ) -> ImportSummary:
-    try:
-        # Line endings read as `palermo treaty import` reads a file: \r\n and a lone \r end a line too.
-        text = (await request.body()).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-    except UnicodeDecodeError:
-        raise ApiError(400, "The table is not UTF-8 text.") from None
+    limit = wired.settings.treaty_max_bytes
 
-    def record() -> ImportSummary:
+    def record(body: bytes) -> ImportSummary:
+        rows = read_stream(io.BytesIO(body), wired.participants, max_bytes=limit)
         store = Treaties(wired.settings.store_env("Treaties"), participants=wired.participants)
-        try:
-            rows = parse_table(text, wired.participants)
-        except csv.Error as error:
-            # A field past the reader's size limit, say: it gives up on the text as a whole.
-            reason = str(error).split(" - ")[0]
-            raise ApiError(
-                422, f"The table was refused and nothing recorded: it is not CSV ({reason})."
-            ) from None
         reference = source or f"UN Treaty Collection status table ({instrument.value}), imported by API"
         return store.import_table(rows, instrument, actor=user.name, source=reference)
 
     try:
-        return await run_in_threadpool(record)
+        body = await _table_body(request, limit)
+        return await run_in_threadpool(record, body)
     except TableRefused as refusal:
         more = f" (and {len(refusal.problems) - 1} more)" if len(refusal.problems) > 1 else ""
         first = refusal.problems[0]
-        raise ApiError(422, f"The table was refused and nothing recorded: {first}{more}.") from None
+        sentence = f"The table was refused and nothing recorded: {first}{more}."
+        raise ApiError(_status(refusal), sentence) from None
+
+
+def _status(refusal: TableRefused) -> int:
+    if isinstance(refusal, TableTooLarge):
+        return 413
+    return 400 if isinstance(refusal, TableNotText) else 422
+
+
+async def _table_body(request: Request, limit: int) -> bytes:
+    """The body, read only as far as a treaty table may go: the body limit of every route may be larger."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise TableTooLarge("the table", limit)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise TableTooLarge("the table", limit)
+    return bytes(body)
 
 
 @router.get("/seminars", tags=["seminars"], summary="Seminars, meetings and briefings, by first day")

@@ -423,9 +423,52 @@ async def test_a_treaty_table_is_read_with_any_line_endings_and_an_unreadable_on
         ("convention", "signature"),
         ("convention", "ratification"),
     ]
-    assert_one_sentence(refused, 422, "nothing recorded", "not CSV (field larger than field limit")
+    assert_one_sentence(refused, 422, "nothing recorded", "row 2: a line longer than 1,000 characters")
     assert chile.json() == []
     assert total_events(Settings(home=tmp_path)) == before + 2
+
+
+async def test_a_treaty_table_over_its_own_limit_is_a_413_whether_declared_or_streamed(
+    tmp_path: Path,
+) -> None:
+    # The body limit lets the table through; the table's own limit, a quarter of it, refuses it.
+    settings = Settings(home=tmp_path, treaty_max_bytes=64 * 1024)
+    app = create_app(settings, web=WebSettings(secret="test", max_body=1024 * 1024))
+    users = app.state.services.users
+    users.cost = TEST_COST
+    _, token = users.add("manager", Role.MANAGER, users.scope([]), actor="test")
+    header = (
+        'Participant,Signature,"Ratification, Acceptance(A), Approval(AA), Accession(a), Succession(d)"\n'
+    )
+    chunk = ("Chile,13 Dec 2000,\n" * 400).encode()
+    pulled = 0
+
+    async def streamed() -> AsyncIterator[bytes]:
+        nonlocal pulled
+        yield header.encode()
+        for _ in range(100):
+            pulled += 1
+            yield chunk
+
+    before = total_events(settings)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url=BASE, headers={"Authorization": f"Bearer {token}"}
+    ) as client:
+        declared = await client.post("/api/treaties/convention/import", content=header.encode() + chunk * 20)
+        sent = await client.post("/api/treaties/convention/import", content=streamed())
+        chile = await client.get("/api/treaties/CHL")
+
+    for answer in (declared, sent):
+        assert_one_sentence(
+            answer,
+            413,
+            "The table was refused and nothing recorded",
+            "larger than the 65,536 bytes a treaty table may have (PALERMO_TREATY_MAX_BYTES)",
+        )
+    # The ninth chunk passes 65,536 bytes: of the hundred, no more (and one read ahead) were asked for.
+    assert pulled <= 10
+    assert chile.json() == []
+    assert total_events(settings) == before
 
 
 @pytest.fixture

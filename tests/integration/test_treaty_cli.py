@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import time
 from pathlib import Path
 from typing import cast
 
@@ -36,8 +37,8 @@ def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
 
 
-def run(home: Path, *args: str, terminal: bool = False) -> Result:
-    env = {"PALERMO_HOME": str(home), "PALERMO_STORE": "sqlite", "PALERMO_ACTOR": "clerk"}
+def run(home: Path, *args: str, terminal: bool = False, env: dict[str, str] | None = None) -> Result:
+    env = {"PALERMO_HOME": str(home), "PALERMO_STORE": "sqlite", "PALERMO_ACTOR": "clerk"} | (env or {})
     if terminal:
         # Rich then writes as to a terminal: colours, and live displays such as progress bars.
         env |= {"TTY_COMPATIBLE": "1", "TERM": "xterm-256color"}
@@ -126,6 +127,79 @@ def test_a_missing_file_is_refused_in_one_sentence(home: Path, tmp_path: Path) -
     ]
 
 
+HEADER = 'Participant,Signature,"Ratification, Acceptance(A), Approval(AA), Accession(a), Succession(d)"\n'
+
+
+def test_a_table_over_the_size_limit_is_refused_at_once_in_one_sentence_and_records_nothing(
+    home: Path, tmp_path: Path
+) -> None:
+    big = tmp_path / "big.csv"
+    big.write_text(HEADER + "Chile,13 Dec 2000,\n" * 200_000, encoding="utf-8")
+    size = big.stat().st_size
+    limit = {"PALERMO_TREATY_MAX_BYTES": "1048576"}
+
+    started = time.monotonic()
+    result = run(home, "treaty", "import", str(big), "--instrument", "convention", env=limit)
+    elapsed = time.monotonic() - started
+
+    assert result.exit_code == 1
+    assert result.stderr.strip().split("\n") == [
+        f"Error: big.csv is {size:,} bytes, more than the 1,048,576 a treaty table may have "
+        "(PALERMO_TREATY_MAX_BYTES).",
+        "Error: big.csv was refused; nothing was recorded.",
+    ]
+    # Loose on purpose: other tests share this machine; the refusal reads nothing but the file's size.
+    assert elapsed < 5
+    assert stored(home).recorder.max_notification_id() is None
+
+
+def test_an_over_long_field_is_refused_naming_its_row_without_a_traceback(home: Path, tmp_path: Path) -> None:
+    table = tmp_path / "18-12.csv"
+    huge = "9" * 200_000
+    table.write_text(f"{HEADER}Chile,13 Dec 2000,\nPeru,14 Dec 2000,{huge}\n", encoding="utf-8")
+
+    result = run(home, "treaty", "import", str(table), "--instrument", "convention")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip().split("\n") == [
+        "Error: row 3: a line longer than 1,000 characters, which no row of a status table is; the rest was "
+        "not read.",
+        "Error: 18-12.csv was refused; nothing was recorded.",
+    ]
+    assert stored(home).recorder.max_notification_id() is None
+
+
+def test_a_date_after_today_is_refused_row_by_row_like_a_bad_row(home: Path, tmp_path: Path) -> None:
+    table = tmp_path / "18-12.csv"
+    table.write_text(f"{HEADER}Chile,13 Dec 2000,\nPeru,14 Dec 2000,1 Jan 2999\n", encoding="utf-8")
+
+    result = run(home, "treaty", "import", str(table), "--instrument", "convention")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip().split("\n") == [
+        "Error: row 3 (Peru): ratification dated 2999-01-01 is later than today.",
+        "Error: 18-12.csv was refused; nothing was recorded.",
+    ]
+    assert stored(home).recorder.max_notification_id() is None
+
+
+def test_a_signature_dated_before_the_instrument_was_adopted_is_refused_naming_its_row(
+    home: Path, tmp_path: Path
+) -> None:
+    table = tmp_path / "18-12-c.csv"
+    table.write_text(f"{HEADER}Chile,13 Dec 2001,\nPeru,14 Oct 1066,\n", encoding="utf-8")
+
+    result = run(home, "treaty", "import", str(table), "--instrument", "firearms")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip().split("\n") == [
+        "Error: row 3 (Peru): signature dated 1066-10-14 is before 31 May 2001, when General Assembly "
+        "resolution 55/255 adopted the instrument.",
+        "Error: 18-12-c.csv was refused; nothing was recorded.",
+    ]
+    assert stored(home).recorder.max_notification_id() is None
+
+
 def test_an_unknown_instrument_is_refused_before_reading(home: Path) -> None:
     result = run(home, "treaty", "import", str(FIXTURES / "convention.csv"), "--instrument", "palermo")
 
@@ -144,7 +218,8 @@ def test_a_long_table_shows_its_progress_on_a_terminal_and_a_short_one_does_not(
     with long_table.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["Participant", "Signature", heading])
-        writer.writerows([p.name, "12 Dec 2000", "3 Mar 2003 a"] for p in states)
+        # Signed after 31 May 2001, when the Firearms Protocol was adopted.
+        writer.writerows([p.name, "12 Dec 2001", "3 Mar 2003 a"] for p in states)
     firearms = str(FIXTURES / "firearms.csv")
 
     long = run(home, "treaty", "import", str(long_table), "--instrument", "firearms", terminal=True)

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import cast
 
@@ -15,7 +15,8 @@ import psycopg
 import pytest
 
 from activities.treaties import RecordedAction, Treaties
-from activities.untc import TableRefused, TableRow, parse_table, read_table
+from activities.untc import TableRefused, TableRow, parse_table
+from activities.untc_stream import read_table
 from domain.facts import Fact
 from domain.treaty import ActionKind, Slot, TreatyActionCorrected, treaty_action_id
 from domain.values import Instrument
@@ -227,6 +228,52 @@ def test_a_refused_table_records_nothing(store: TreatyStore) -> None:
     assert refused.value.problems == ("row 14 (Peru): ratification dated 2016-01-23 is later than today",)
     assert last_position(app) == before == 1
     assert store.stored_count() == 1
+
+
+def test_actions_before_their_instrument_was_adopted_are_refused_naming_each_row(store: TreatyStore) -> None:
+    app = store.open()
+    app.import_table(table("Chile,13 Dec 2000,"), Instrument.CONVENTION, actor="a", source=None)
+    rows = table(
+        "Norway,13 Dec 2000,", "Peru,14 Oct 1066,", "Spain,12 Dec 2000,1 Jan 0001 a", "Italy,14 Nov 2000,"
+    )
+
+    with pytest.raises(TableRefused) as refused:
+        app.import_table(rows, Instrument.CONVENTION, actor="a", source=None)
+
+    adopted = "is before 15 November 2000, when General Assembly resolution 55/25 adopted the instrument"
+    assert refused.value.problems == (
+        f"row 3 (Peru): signature dated 1066-10-14 {adopted}",
+        f"row 4 (Spain): accession dated 0001-01-01 {adopted}",
+        f"row 5 (Italy): signature dated 2000-11-14 {adopted}",
+    )
+    assert last_position(app) == 1
+    assert store.stored_count() == 1
+
+
+def test_the_firearms_protocol_takes_actions_from_31_may_2001_not_before(store: TreatyStore) -> None:
+    app = store.open()
+
+    with pytest.raises(TableRefused) as refused:
+        app.import_table(table("Peru,31 May 2001,", "Chile,30 May 2001,"), F, actor="a", source=None)
+    summary = app.import_table(table("Peru,31 May 2001,"), F, actor="a", source=None)
+
+    assert refused.value.problems == (
+        "row 3 (Chile): signature dated 2001-05-30 is before 31 May 2001, when General Assembly resolution "
+        "55/255 adopted the instrument",
+    )
+    assert summary.recorded == 1
+    assert store.stored_count() == 1
+
+
+def test_today_is_the_injected_clock_s_not_the_machine_s(store: TreatyStore) -> None:
+    app = store.open(Clock(datetime(2002, 3, 4, 23, 0, tzinfo=UTC)))
+
+    with pytest.raises(TableRefused) as refused:
+        app.import_table(table("Spain,,4 Mar 2002", "Peru,,5 Mar 2002"), C, actor="a", source=None)
+    summary = app.import_table(table("Spain,,4 Mar 2002"), C, actor="a", source=None)
+
+    assert refused.value.problems == ("row 3 (Peru): ratification dated 2002-03-05 is later than today",)
+    assert summary.recorded == 1
 
 
 def test_rows_naming_one_participant_twice_are_refused_before_anything_is_read(store: TreatyStore) -> None:

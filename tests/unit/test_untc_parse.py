@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from activities.untc import TableAction, TableRefused, TableRow, parse_table, read_date, read_table
+from activities.untc import TableAction, TableRefused, TableRow, parse_table
+from activities.untc_cells import read_date
+from activities.untc_stream import read_table
 from domain.errors import DomainError
 from domain.treaty import ActionKind
 
@@ -256,3 +258,46 @@ def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
         read_table(latin)
 
     assert refused.value.problems == ("latin.csv is not UTF-8 text",)
+
+
+def test_an_over_long_cell_is_refused_naming_its_row() -> None:
+    name = "Republic of " + "x" * 288
+
+    problems = refusal_of(f"{HEADER}Chile,13 Dec 2000,\n{name},13 Dec 2000,\nPeru,{'1' * 250},\n")
+
+    assert problems == (
+        "row 3: a cell of 300 characters, more than the 200 a name or date may have",
+        "row 4 (Peru): a cell of 250 characters, more than the 200 a name or date may have",
+    )
+
+
+def test_a_field_past_the_csv_module_s_limit_is_refused_naming_its_row_and_the_rest_is_not_read() -> None:
+    huge = "9" * 200_000
+
+    problems = refusal_of(f"{HEADER}Chile,13 Dec 2000,\nPeru,14 Dec 2000,{huge}\nNarnia,13 Dec 2000,\n")
+
+    assert problems == (
+        "row 3: a line longer than 1,000 characters, which no row of a status table is; "
+        "the rest was not read",
+    )
+
+
+def test_a_quoted_cell_over_many_lines_is_refused_naming_the_row_it_starts_on() -> None:
+    spread = "\n".join(["x" * 900] * 200)
+
+    problems = refusal_of(f'{HEADER}Chile,13 Dec 2000,\nPeru,"{spread}",\nNarnia,13 Dec 2000,\n')
+
+    assert len(problems) == 1
+    assert problems[0].startswith("row 3: not CSV (field larger than field limit")
+    assert problems[0].endswith("); the rest was not read")
+
+
+def test_a_table_with_more_than_fifty_bad_rows_is_refused_without_reading_on() -> None:
+    rows = "Chile,13 Dec 2000,\n" * 300_000
+
+    problems = refusal_of(HEADER + rows)
+
+    assert len(problems) == 51
+    assert problems[0] == "row 3 (Chile): CHL is listed twice (first on row 2)"
+    assert problems[49] == "row 52 (Chile): CHL is listed twice (first on row 2)"
+    assert problems[50] == "row 53: more than 50 bad rows; the rest was not read"
