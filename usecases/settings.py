@@ -139,11 +139,16 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
-        # The first part of a location is the variable; the rest is a key inside its JSON value.
-        problems = "; ".join(
-            f"PALERMO_{str(e['loc'][0]).upper()}{_within(e['loc'][1:])}: {e['msg']}" for e in error.errors()
-        )
-        raise SettingsError(f"Bad setting — {problems}") from None
+        raise bad_settings(error, "PALERMO_") from None
+
+
+def bad_settings(error: ValidationError, prefix: str) -> SettingsError:
+    """The failure to read settings whose variables start with `prefix`, naming each bad variable."""
+    # The first part of a location is the variable; the rest is a key inside its JSON value.
+    problems = "; ".join(
+        f"{prefix}{str(e['loc'][0]).upper()}{_within(e['loc'][1:])}: {e['msg']}" for e in error.errors()
+    )
+    return SettingsError(f"Bad setting — {problems}")
 
 
 def _within(keys: tuple[int | str, ...]) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+import httpx
 from temporalio.client import Client
 
 from activities.engagements import Engagements
@@ -19,6 +20,7 @@ from domain.commands import Command
 from domain.views import CaseView
 from projections.casebook import CaseBook
 from usecases.cases import connect, send
+from usecases.embedded import UI_PATH
 from usecases.read_models import sources
 from usecases.settings import Settings
 from web.config import WebSettings
@@ -40,7 +42,7 @@ class Services:
 
     settings: Settings
     web: WebSettings
-    temporal_ui: str
+    temporal_ui: str | None  # the Temporal UI this app serves at UI_PATH, if any
     client: Client | None = None
     clock: Callable[[], datetime] = utc_now
     users: Users = field(init=False)
@@ -49,6 +51,7 @@ class Services:
     book: CaseBook = field(init=False)
     participants: ParticipantDirectory = field(init=False)
     logs: list[EventLog] = field(init=False)
+    ui_client: httpx.AsyncClient | None = field(init=False, default=None)
     _connecting: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
@@ -61,6 +64,11 @@ class Services:
         self.request_keys = opened(lambda: RequestKeys(self.settings.store_env("RequestKeys")))
         self.logs = sources(self.settings)
         self.book = CaseBook(next(log for log in self.logs if log.name == "Engagements"))
+        if self.temporal_ui is not None:
+            # Requests keep their own path, which the UI answers under. Its address is internal: never
+            # through a proxy that the environment names for the outside world.
+            origin = httpx.URL(self.temporal_ui).copy_with(path="/")
+            self.ui_client = httpx.AsyncClient(base_url=origin, trust_env=False, timeout=30.0)
 
     def now(self) -> datetime:
         return self.clock()
@@ -78,8 +86,9 @@ class Services:
         return found if found is not None else self.participants.get(code_or_name)
 
     def workflow_link(self, state: str) -> str:
+        """Where this app shows the State's workflow in the Temporal UI (a path on this app)."""
         namespace = self.settings.temporal_namespace
-        return f"{self.temporal_ui}/namespaces/{namespace}/workflows/{workflow_id(state)}"
+        return f"{UI_PATH}/namespaces/{namespace}/workflows/{workflow_id(state)}"
 
     async def temporal(self) -> Client:
         async with self._connecting:
