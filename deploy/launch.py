@@ -147,7 +147,8 @@ def temporal_argv(info: StackInfo, search_attributes: Mapping[str, str]) -> list
 
 def child_env(settings: Settings, address: str) -> dict[str, str]:
     """The environment of the worker and extra processes: this one, pointed at the stack."""
-    env = dict(os.environ)
+    # The dev server speaks no TLS: client certificates meant for a production frontend are left out.
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PALERMO_TEMPORAL_TLS_")}
     env.update(
         PALERMO_HOME=str(settings.home_dir),
         PALERMO_TEMPORAL_ADDRESS=address,

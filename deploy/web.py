@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         settings = load_settings()
         web = load_web_settings()
+        # Read now, so that an unreadable certificate stops the server at start, not a request later.
+        settings.temporal_tls()
     except SettingsError as error:
         raise SystemExit(str(error)) from None
     settings = settings.model_copy(update={"temporal_address": temporal_address_for(settings)})
