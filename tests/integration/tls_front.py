@@ -5,23 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
-import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[2]
-CERTS_COMMAND = REPO / "deploy" / "temporal" / "certs.sh"
-
-
-def make_certs(folder: Path) -> Path:
-    """The certificates `deploy/temporal/certs.sh` makes, in `folder`."""
-    made = subprocess.run(
-        ["bash", str(CERTS_COMMAND), str(folder)], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert made.returncode == 0, made.stdout + made.stderr
-    return folder
 
 
 async def _pump(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
