@@ -224,6 +224,8 @@ def test_the_image_installs_the_project_and_runs_as_a_user_without_privileges() 
     for package in (pattern.rstrip("*") for pattern in packages["find"]["include"]):
         assert package in copied
         assert f"!{package}/" in kept
+    # Secrets beside the deployment files stay out of the image: they are mounted, never built in.
+    assert {"deploy/palermo.env", "deploy/certs/"} <= set(kept)
     [command] = [line for line in instructions if line.startswith("CMD ")]
     assert importlib.util.find_spec(module_of(YAML(typ="safe").load(command[4:]))) is not None
     home = next(line for line in instructions if "PALERMO_HOME=" in line).split("=")[1].split()[0]
