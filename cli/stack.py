@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +13,7 @@ from cli.console import Context
 from deploy import stack
 from usecases.demo import run_demo
 from usecases.demo_users import add_demo_users
-from usecases.embedded import WebAddress, running_address
+from usecases.embedded import UI_PATH, WebAddress, running_address
 from usecases.seed import import_collection, run_seed
 from usecases.settings import Settings
 
@@ -43,15 +42,12 @@ def up(
             add_demo_users(settings, context.console)
         announce(context.settings, context.console)
 
-    projector = ("projector", [sys.executable, "-m", "deploy.projector"])
-    # The web server takes PALERMO_WEB_PORT (default 8000), or a free port, and writes HOME/web.json.
-    web = ("web", [sys.executable, "-m", "deploy.web"])
     code = stack.up(
         context.settings,
         detach=detach,
         console=context.console,
         after_ready=after_ready,
-        extra_processes=[projector, web],
+        extra_processes=stack.applications(),
     )
     raise typer.Exit(code)
 
@@ -71,4 +67,5 @@ def announce(settings: Settings, console: Console, timeout: float = ANNOUNCE_TIM
         console.print(f"The web app did not start; see {settings.home_dir / 'logs' / 'web.log'}.")
         return None
     console.print(f"  Web app           {found.url}  (sign in with a token: palermo user token NAME)")
+    console.print(f"  Temporal UI       {found.url}{UI_PATH}/  (read-only, for managers and auditors)")
     return found

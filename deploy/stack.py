@@ -38,7 +38,7 @@ from usecases.embedded import (
 )
 from usecases.settings import Settings
 
-__all__ = ["StackInfo", "down", "read_stack", "temporal_address_for", "up"]
+__all__ = ["StackInfo", "applications", "down", "read_stack", "temporal_address_for", "up"]
 
 
 class StopRequestedError(Exception):
@@ -63,8 +63,18 @@ def _termination_requests_stop() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+def applications() -> list[tuple[str, list[str]]]:
+    """The processes `palermo up` starts after the worker: the projector and the web server.
+
+    The web server takes PALERMO_WEB_PORT (default 8000), or a free port, and writes HOME/web.json.
+    """
+    return [
+        ("projector", [sys.executable, "-m", "deploy.projector"]),
+        ("web", [sys.executable, "-m", "deploy.web"]),
+    ]
+
+
 def _print_addresses(console: Console, info: StackInfo) -> None:
-    console.print(f"  Temporal UI       {info.ui_url}", highlight=False)
     console.print(f"  Temporal address  {info.temporal_address}", highlight=False)
     console.print(f"  Logs              {info.logs}", highlight=False)
 

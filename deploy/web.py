@@ -13,7 +13,7 @@ from deploy.processes import port_is_free
 from usecases.embedded import remove_address, temporal_address_for, write_address
 from usecases.settings import SettingsError, load_settings
 from web.app import create_app
-from web.config import WebSettings
+from web.config import WebSettings, load_web_settings
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -45,10 +45,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
+        web = load_web_settings()
+        # Read now, so that an unreadable certificate stops the server at start, not a request later.
+        settings.temporal_tls()
     except SettingsError as error:
         raise SystemExit(str(error)) from None
     settings = settings.model_copy(update={"temporal_address": temporal_address_for(settings)})
-    web = WebSettings()
     sock = listen(args.host or web.host, web.port if args.port is None else args.port)
     host, port = sock.getsockname()[:2]
     server = uvicorn.Server(server_config(create_app(settings, web=web), web))

@@ -7,6 +7,7 @@ import time
 import uuid
 
 from temporalio.client import Client
+from temporalio.service import TLSConfig
 
 from domain.commands import Command
 from domain.doors import sealed
@@ -32,7 +33,12 @@ def start_input(settings: Settings, state: str) -> EngagementInput:
 
 
 async def connect(settings: Settings) -> Client:
-    return await workflows.connect(settings.temporal_address, settings.temporal_namespace)
+    """A client of the configured Temporal server; over mutual TLS when its files are configured."""
+    files = settings.temporal_tls()
+    tls = None
+    if files is not None:
+        tls = TLSConfig(server_root_ca_cert=files.ca, client_cert=files.cert, client_private_key=files.key)
+    return await workflows.connect(settings.temporal_address, settings.temporal_namespace, tls)
 
 
 async def send(client: Client, settings: Settings, command: Command, *, door: Door) -> CaseView:

@@ -14,6 +14,8 @@ from usecases.settings import Settings
 STACK_FILE = "stack.json"
 READY_FILE = "worker.ready"
 ADDRESS_FILE = "web.json"
+# Where the web app serves the Temporal UI, read-only; the UI itself must be started under the same path.
+UI_PATH = "/temporal"
 
 
 def _proc_stat(pid: int) -> tuple[str, int] | None:
@@ -94,7 +96,7 @@ class StackInfo(BaseModel):
     temporal_namespace: str
     temporal_port: int
     ui_port: int
-    ui_url: str
+    ui_url: str = Field(description="The UI on its private loopback port; people use the web app's")
     logs: Path
     started_at: datetime
     processes: tuple[ChildProcess, ...] = ()

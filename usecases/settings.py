@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from activities.store.chain import KEY_FILE_SETTING, KEY_SETTING, key_from, parse_key
@@ -24,8 +25,21 @@ DEFAULT_DUE_DAYS: dict[str, int] = {
 }
 
 
+# The files of the Temporal client's mutual TLS: given all together, or none.
+TLS_FILES = ("temporal_tls_cert", "temporal_tls_key", "temporal_tls_ca")
+
+
 class SettingsError(Exception):
     """A PALERMO_* environment variable holds a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class ClientTls:
+    """What a Temporal client presents and trusts: its certificate and key, and the CA of the server's."""
+
+    cert: bytes
+    key: bytes
+    ca: bytes
 
 
 class Settings(BaseSettings):
@@ -41,6 +55,9 @@ class Settings(BaseSettings):
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     temporal_ui_port: int = Field(default=8233, ge=1, le=65535)
+    temporal_tls_cert: Path | None = Field(default=None, description="Client certificate (PEM file) for mTLS")
+    temporal_tls_key: Path | None = Field(default=None, description="Its private key (PEM file)")
+    temporal_tls_ca: Path | None = Field(default=None, description="CA (PEM file) of the frontend's cert")
     task_queue: str = "palermo-engagements"
     actor: str | None = Field(default=None, description="Who the command line records as the actor")
     # NoDecode: the variable's text reaches `_json_object`, so bad JSON is a validation error naming it.
@@ -96,6 +113,31 @@ class Settings(BaseSettings):
             raise ValueError("the port must be a whole number up to 65535") from None
         return value
 
+    @model_validator(mode="after")
+    def _tls_files_together(self) -> Settings:
+        missing = [f"PALERMO_{name.upper()}" for name in TLS_FILES if getattr(self, name) is None]
+        if 0 < len(missing) < len(TLS_FILES):
+            verb = "is" if len(missing) == 1 else "are"
+            raise ValueError(
+                f"{' and '.join(missing)} {verb} missing: the Temporal client's certificate, key and CA "
+                "are given together, or none of them"
+            )
+        return self
+
+    def temporal_tls(self) -> ClientTls | None:
+        """The Temporal client's certificate, key and CA, read from their files; None without TLS."""
+        if self.temporal_tls_cert is None:
+            return None
+        return ClientTls(*(self._tls_file(name) for name in TLS_FILES))
+
+    def _tls_file(self, name: str) -> bytes:
+        path: Path = getattr(self, name)
+        try:
+            return path.read_bytes()
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            raise SettingsError(f"PALERMO_{name.upper()}: cannot read {path} ({reason}).") from None
+
     @property
     def home_dir(self) -> Path:
         return self.home.expanduser().resolve()
@@ -148,11 +190,21 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
-        # The first part of a location is the variable; the rest is a key inside its JSON value.
-        problems = "; ".join(
-            f"PALERMO_{str(e['loc'][0]).upper()}{_within(e['loc'][1:])}: {e['msg']}" for e in error.errors()
-        )
-        raise SettingsError(f"Bad setting — {problems}") from None
+        raise bad_settings(error, "PALERMO_") from None
+
+
+def bad_settings(error: ValidationError, prefix: str) -> SettingsError:
+    """The failure to read settings whose variables start with `prefix`, naming each bad variable."""
+    problems = "; ".join(_problem(e["loc"], e["msg"], prefix) for e in error.errors())
+    return SettingsError(f"Bad setting — {problems}")
+
+
+def _problem(loc: tuple[int | str, ...], message: str, prefix: str) -> str:
+    if not loc:
+        # A rule over several variables: its message names them.
+        return message.removeprefix("Value error, ")
+    # The first part of a location is the variable; the rest is a key inside its JSON value.
+    return f"{prefix}{str(loc[0]).upper()}{_within(loc[1:])}: {message}"
 
 
 def _within(keys: tuple[int | str, ...]) -> str:

@@ -12,14 +12,21 @@ from temporalio.client import Client
 
 from domain.sessions import SESSION_LIFETIME
 from usecases.settings import Settings
-from web import api_cases, api_records, errors, pages_auth, pages_cases, pages_records
+from web import api_cases, api_records, errors, pages_auth, pages_cases, pages_records, pages_temporal
 from web.config import WebSettings, session_secret, temporal_ui
 from web.limits import BodyLimit, SafetyHeaders
 from web.services import Services, utc_now
 from web.views import HERE, error_page
 
 # Every route of the app is in one of these (besides the OpenAPI document, its viewer and /static).
-ROUTERS = (api_cases.router, api_records.router, pages_auth.router, pages_cases.router, pages_records.router)
+ROUTERS = (
+    api_cases.router,
+    api_records.router,
+    pages_auth.router,
+    pages_cases.router,
+    pages_records.router,
+    pages_temporal.router,
+)
 DESCRIPTION = """
 Engagements of States under the Palermo Convention and its Protocols. Every change goes through the State's
 Temporal workflow, which validates it before anything is recorded; every event carries the user who caused it.

@@ -1,16 +1,17 @@
-"""The web server's own settings, its session secret, and the Temporal UI it links to."""
+"""The web server's own settings, its session secret, and the Temporal UI it serves."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import secrets
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from usecases.embedded import read_stack
-from usecases.settings import Settings
+from usecases.embedded import UI_PATH, read_stack
+from usecases.settings import Settings, bad_settings
 
 SECRET_FILE = "web.secret"
 
@@ -25,7 +26,10 @@ class WebSettings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, description="Preferred port; the next free one if taken")
     secret: str | None = Field(default=None, description="Signs session cookies; default HOME/web.secret")
     max_body: int = Field(default=256 * 1024, ge=1024, description="Largest request body read, in bytes")
-    temporal_ui: str | None = Field(default=None, description="Temporal Web UI address for workflow links")
+    temporal_ui: str | None = Field(
+        default=None,
+        description=f"The Temporal UI this app serves read-only at {UI_PATH}: its address, path included",
+    )
     secure_cookies: bool = Field(default=False, description="Send the session cookie over HTTPS only")
     trusted_proxies: str | None = Field(
         default=None, description="Comma-separated addresses of proxies whose X-Forwarded-For is believed"
@@ -37,6 +41,27 @@ class WebSettings(BaseSettings):
     sign_in_failures_per_user: int = Field(
         default=5, ge=1, description="Failures on one token id after which addresses that failed wait"
     )
+
+    @field_validator("temporal_ui")
+    @classmethod
+    def _served_under_ui_path(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        url = urlsplit(value.rstrip("/"))
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError(f"must be the UI's address, such as http://temporal-ui:8080{UI_PATH}")
+        # The UI's pages name their scripts by absolute path: it must answer under the path served here.
+        if url.path != UI_PATH:
+            raise ValueError(f"must end in {UI_PATH}, the path the UI is started under (its public path)")
+        return url.geturl()
+
+
+def load_web_settings() -> WebSettings:
+    """Read the PALERMO_WEB_* variables, turning a validation failure into one sentence naming each."""
+    try:
+        return WebSettings()
+    except ValidationError as error:
+        raise bad_settings(error, "PALERMO_WEB_") from None
 
 
 def session_secret(settings: Settings, web: WebSettings) -> str:
@@ -56,9 +81,9 @@ def session_secret(settings: Settings, web: WebSettings) -> str:
     return path.read_text().strip()
 
 
-def temporal_ui(settings: Settings, web: WebSettings) -> str:
-    """The Temporal Web UI: as configured, else the embedded stack's, else the default port on loopback."""
+def temporal_ui(settings: Settings, web: WebSettings) -> str | None:
+    """The Temporal UI this app serves: as configured, else the embedded stack's, else none."""
     if web.temporal_ui:
-        return web.temporal_ui.rstrip("/")
+        return web.temporal_ui
     stack = read_stack(settings.home_dir)
-    return stack.ui_url if stack is not None else f"http://127.0.0.1:{settings.temporal_ui_port}"
+    return stack.ui_url if stack is not None else None

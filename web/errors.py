@@ -16,6 +16,7 @@ from starlette.status import HTTP_413_CONTENT_TOO_LARGE
 from domain.errors import DomainError
 from domain.outreach import UnknownMeeting
 from domain.user import UnknownUser, UserAlreadyExists
+from usecases.embedded import UI_PATH
 from workflows.client import CommandRefused, ServerUnavailable
 
 # Refusals that concern the case as it stands (a conflict), the case's absence, or the input itself.
@@ -131,7 +132,8 @@ def one_line(sentence: str) -> str:
 
 
 def is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api")
+    """Whether a program asks: this app's API, or the Temporal UI's own calls to its API."""
+    return request.url.path.startswith(("/api", f"{UI_PATH}/api/"))
 
 
 def install(app: FastAPI, page: Any) -> None:

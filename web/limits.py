@@ -69,7 +69,10 @@ PAGE_POLICY = (
 
 
 class SafetyHeaders:
-    """Adds no-framing, no-sniffing and (outside /api) a content security policy to every response."""
+    """Adds no-framing, no-sniffing and (outside /api) a content security policy to every response.
+
+    A response that brings its own policy keeps it: the Temporal UI's pages need their scripts.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -85,7 +88,7 @@ class SafetyHeaders:
                 headers = list(message.get("headers", []))
                 headers += [(b"x-frame-options", b"DENY"), (b"x-content-type-options", b"nosniff")]
                 headers += [(b"referrer-policy", b"same-origin")]
-                if page:
+                if page and all(name.lower() != b"content-security-policy" for name, _ in headers):
                     headers.append((b"content-security-policy", PAGE_POLICY))
                 message = {**message, "headers": headers}
             await send(message)

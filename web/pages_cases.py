@@ -20,6 +20,7 @@ from web.access import PageUser, Wired, check_act, check_read, check_role, state
 from web.api_models import Stage, summary
 from web.errors import ApiError, sentence
 from web.forms import command_of_form, form_of, forms_for, text
+from web.pages_temporal import may_watch
 from web.services import Services
 from web.views import BlankIsNone, check_csrf, flash, redirect, render
 from workflows.client import CommandRefused, ServerUnavailable
@@ -108,7 +109,7 @@ def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTM
         history=wired.engagements.history(code),
         can_act=can_act,
         forms=forms_for(case),
-        workflow_url=wired.workflow_link(code),
+        workflow_url=wired.workflow_link(code) if may_watch(wired, user) else None,
         today=wired.today(),
     )
 

@@ -22,6 +22,7 @@ from projections.figures import UnknownFigure, explain
 from projections.report import html
 from web.access import PageUser, Wired, page_roles, state_code
 from web.errors import ApiError, sentence
+from web.pages_temporal import may_watch
 from web.reports import InRange, WrittenOut, aware, current_store, dashboard_charts, read
 from web.views import BlankIsNone, check_csrf, flash, redirect, render, svg
 
@@ -149,5 +150,5 @@ def audit_case(request: Request, state: str, user: Auditor, wired: Wired) -> HTM
         case=wired.book.case(code),
         events=events,
         history=wired.engagements.history(code),
-        workflow_url=wired.workflow_link(code),
+        workflow_url=wired.workflow_link(code) if may_watch(wired, user) else None,
     )

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+import httpx
 from temporalio.client import Client
 
 from activities.engagements import Engagements
@@ -20,6 +21,7 @@ from domain.values import Door
 from domain.views import CaseView
 from projections.casebook import CaseBook
 from usecases.cases import connect, send
+from usecases.embedded import UI_PATH
 from usecases.read_models import sources
 from usecases.settings import Settings
 from web.config import WebSettings
@@ -42,7 +44,7 @@ class Services:
 
     settings: Settings
     web: WebSettings
-    temporal_ui: str
+    temporal_ui: str | None  # the Temporal UI this app serves at UI_PATH, if any
     client: Client | None = None
     clock: Callable[[], datetime] = utc_now
     users: Users = field(init=False)
@@ -52,6 +54,7 @@ class Services:
     participants: ParticipantDirectory = field(init=False)
     logs: list[EventLog] = field(init=False)
     sign_ins: SignInLimits = field(init=False)
+    ui_client: httpx.AsyncClient | None = field(init=False, default=None)
     _connecting: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
@@ -71,6 +74,11 @@ class Services:
             per_user=self.web.sign_in_failures_per_user,
             window_s=self.web.sign_in_window,
         )
+        if self.temporal_ui is not None:
+            # Requests keep their own path, which the UI answers under. Its address is internal: never
+            # through a proxy that the environment names for the outside world.
+            origin = httpx.URL(self.temporal_ui).copy_with(path="/")
+            self.ui_client = httpx.AsyncClient(base_url=origin, trust_env=False, timeout=30.0)
 
     def now(self) -> datetime:
         return self.clock()
@@ -88,8 +96,9 @@ class Services:
         return found if found is not None else self.participants.get(code_or_name)
 
     def workflow_link(self, state: str) -> str:
+        """Where this app shows the State's workflow in the Temporal UI (a path on this app)."""
         namespace = self.settings.temporal_namespace
-        return f"{self.temporal_ui}/namespaces/{namespace}/workflows/{workflow_id(state)}"
+        return f"{UI_PATH}/namespaces/{namespace}/workflows/{workflow_id(state)}"
 
     async def temporal(self) -> Client:
         async with self._connecting:

@@ -16,7 +16,9 @@ from starlette.datastructures import FormData
 from activities.users import UserRecord
 from domain.regions import region_of
 from usecases.cases import new_command_id
+from usecases.embedded import UI_PATH
 from web.errors import ApiError
+from web.pages_temporal import may_watch
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -68,7 +70,7 @@ def render(
             "user": user,
             "csrf": csrf_token(request) if has_session else "",
             "flash": message,
-            "temporal_ui": wired.temporal_ui,
+            "temporal_ui": f"{UI_PATH}/" if may_watch(wired, user) else None,
             **context,
         },
         status_code=status,

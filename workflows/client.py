@@ -14,7 +14,7 @@ from temporalio.client import (
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, TLSConfig
 
 from domain.commands import Command
 from domain.values import Step
@@ -48,9 +48,10 @@ class Route:
     due_days: Mapping[str, int] = field(default_factory=dict)
 
 
-async def connect(address: str, namespace: str) -> Client:
-    """A client of the Temporal server that speaks the workflows' pydantic payloads."""
-    return await Client.connect(address, namespace=namespace, data_converter=pydantic_data_converter)
+async def connect(address: str, namespace: str, tls: TLSConfig | None = None) -> Client:
+    """A client of the Temporal server that speaks the workflows' pydantic payloads, over mutual TLS
+    when `tls` holds a client certificate."""
+    return await Client.connect(address, namespace=namespace, data_converter=pydantic_data_converter, tls=tls)
 
 
 def update_id(command: Command) -> str:

@@ -284,3 +284,31 @@ async def test_signing_out_ends_the_session_in_every_browser_holding_its_cookie(
 
     await expect(copy.locator("h1")).to_have_text("Sign in")
     await site.shot(copy, "signed-out-01-copied-cookie")
+
+
+async def test_an_auditor_watches_a_case_in_the_temporal_ui_without_its_write_actions(site: Site) -> None:
+    state = STATES[5]
+    officer_name = f"officer-{state.lower()}"
+    token = site.add_user(officer_name, Role.OFFICER, states=(state,))
+    async with site.api(token) as api:
+        opened = await api.post("/api/cases", json={"state": state, "instruments": ["smuggling"]})
+    assert opened.status_code == 201, opened.text
+    officer = await site.page(token)
+    await officer.goto(f"/cases/{state}")
+    await expect(officer.get_by_role("link", name="Temporal UI")).to_have_count(0)
+    await expect(officer.get_by_role("link", name="workflow in the Temporal UI")).to_have_count(0)
+
+    auditor = await site.page(site.add_user(f"auditor-ui-{state.lower()}", Role.AUDITOR))
+    await auditor.goto(f"/cases/{state}")
+    async with auditor.expect_navigation():
+        await auditor.get_by_role("link", name="workflow in the Temporal UI").click()
+    assert auditor.url == f"{site.url}/temporal/namespaces/default/workflows/engagement-{state}"
+    # The UI itself, on the web app's address: it found the workflow and shows its buttons switched off.
+    await expect(auditor.get_by_role("heading", name=f"engagement-{state}")).to_be_visible(timeout=60_000)
+    await expect(auditor.get_by_role("button", name="Request Cancellation")).to_be_disabled()
+    await site.shot(auditor, "auditor-03-temporal-ui")
+    refused = await auditor.request.post(
+        f"/temporal/api/v1/namespaces/default/workflows/engagement-{state}/terminate", data={}
+    )
+    assert refused.status == 403
+    assert "read-only" in (await refused.json())["error"]

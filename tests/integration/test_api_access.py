@@ -80,6 +80,7 @@ PAGE_ROUTES = {
     ("GET", "/audit"),
     ("GET", "/audit/cases/{state}"),
     ("GET", "/static/{path}"),
+    *((method, "/temporal/{path:path}") for method in ("GET", "POST", "PUT", "PATCH", "DELETE")),
 }
 Rule = Callable[[str | None], bool]
 
@@ -319,6 +320,12 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
         states=world.s3,
     )
     await visit(("GET", "/static/{path}"), "/static/palermo.css", lambda w: True)
+    # Managers and auditors may watch the Temporal UI (this app is given none: 404), nobody may write.
+    watchers: Rule = lambda w: w in (MANAGER, AUDITOR)  # noqa: E731
+    await visit(("GET", "/temporal/{path:path}"), "/temporal/", watchers, 404)
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        path = "/temporal/namespaces/default/workflows/x/terminate"
+        await visit((method, "/temporal/{path:path}"), path, lambda w: False)
     await visit(("GET", "/login"), "/login", lambda w: True)
     await visit(("POST", "/logout"), "/logout", signed_in, 303)
     walk.routes.add(("POST", "/login"))

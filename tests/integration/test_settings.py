@@ -17,7 +17,8 @@ from activities.engagements import Engagements
 from domain.commands import OpenEngagement
 from domain.values import Instrument
 from tests.servers import PostgresCluster
-from usecases.settings import DEFAULT_DUE_DAYS, Settings, SettingsError, load_settings
+from usecases.settings import DEFAULT_DUE_DAYS, ClientTls, Settings, SettingsError, load_settings
+from web.config import load_web_settings
 
 # Every character a password may hold that means something in a URL.
 AWKWARD_PASSWORD = "p@ss:w/rd%?#&= ü"
@@ -87,6 +88,60 @@ def test_due_days_given_for_some_steps_keep_the_defaults_of_the_others(
     due_days = load_settings().due_days
     assert due_days == {**DEFAULT_DUE_DAYS, "gap_list": 30}
     assert DEFAULT_DUE_DAYS["gap_list"] != 30
+
+
+@pytest.mark.parametrize(
+    "address", ["http://temporal-ui:8080", "http://temporal-ui:8080/ui", "temporal-ui:8080/temporal"]
+)
+def test_a_temporal_ui_not_served_under_temporal_is_refused_naming_palermo_web_temporal_ui(
+    monkeypatch: pytest.MonkeyPatch, address: str
+) -> None:
+    monkeypatch.setenv("PALERMO_WEB_TEMPORAL_UI", address)
+    with pytest.raises(SettingsError) as refused:
+        load_web_settings()
+    message = str(refused.value)
+    assert message.startswith("Bad setting — PALERMO_WEB_TEMPORAL_UI:"), message
+    assert "/temporal" in message
+    assert "\n" not in message
+
+
+def test_the_temporal_ui_address_is_kept_without_its_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PALERMO_WEB_TEMPORAL_UI", "http://temporal-ui:8080/temporal/")
+    assert load_web_settings().temporal_ui == "http://temporal-ui:8080/temporal"
+
+
+def test_temporal_tls_files_given_in_part_are_refused_naming_the_missing_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    message = refusal(monkeypatch, PALERMO_TEMPORAL_TLS_CERT="/run/secrets/palermo.pem")
+    assert message.startswith(
+        "Bad setting — PALERMO_TEMPORAL_TLS_KEY and PALERMO_TEMPORAL_TLS_CA are missing:"
+    )
+    assert "Value error" not in message
+    monkeypatch.setenv("PALERMO_TEMPORAL_TLS_KEY", "/run/secrets/palermo.key")
+    assert "PALERMO_TEMPORAL_TLS_CA is missing" in refusal(monkeypatch)
+
+
+def test_an_unreadable_temporal_tls_file_is_named_in_one_sentence(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in ("cert", "key"):
+        (tmp_path / name).write_text(name)
+        monkeypatch.setenv(f"PALERMO_TEMPORAL_TLS_{name.upper()}", str(tmp_path / name))
+    monkeypatch.setenv("PALERMO_TEMPORAL_TLS_CA", str(tmp_path / "nowhere.pem"))
+    settings = load_settings()
+
+    with pytest.raises(SettingsError) as refused:
+        settings.temporal_tls()
+    assert (
+        str(refused.value)
+        == f"PALERMO_TEMPORAL_TLS_CA: cannot read {tmp_path / 'nowhere.pem'} (No such file or directory)."
+    )
+    (tmp_path / "nowhere.pem").write_text("ca")
+    assert settings.temporal_tls() == ClientTls(cert=b"cert", key=b"key", ca=b"ca")
+    for name in ("CERT", "KEY", "CA"):
+        monkeypatch.delenv(f"PALERMO_TEMPORAL_TLS_{name}")
+    assert load_settings().temporal_tls() is None
 
 
 def test_a_postgres_store_without_a_database_url_names_palermo_database_url(

@@ -21,7 +21,7 @@ from usecases.settings import Settings
 from web import create_app
 from web.config import WebSettings
 
-OFFICER, MANAGER = "officer", "manager"
+OFFICER, MANAGER, AUDITOR = "officer", "manager", "auditor"
 
 
 class Clock:
@@ -46,9 +46,12 @@ class Site:
 async def site(temporal_env_dev: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Site]:
     clock = Clock()
     late, on_time = random.sample(sorted(REGION_OF), 2)
-    async with running_web_app(temporal_env_dev, tmp_path, clock=clock) as web:
+    # A Temporal UI address where nothing answers: the links are drawn, following them fails in a sentence.
+    ui = "http://127.0.0.1:9/temporal"
+    async with running_web_app(temporal_env_dev, tmp_path, clock=clock, temporal_ui=ui) as web:
         web.add_user(OFFICER, Role.OFFICER, states=(late, on_time))
         web.add_user(MANAGER, Role.MANAGER)
+        web.add_user(AUDITOR, Role.AUDITOR)
         for state in (late, on_time):
             body = {"state": state, "instruments": ["convention"], "effective_date": "2002-01-02"}
             assert (await web.api("POST", "/api/cases", OFFICER, json=body)).status_code == 201
@@ -214,3 +217,24 @@ async def test_pages_cannot_be_framed_and_allow_no_script(site: Site) -> None:
     assert "<script" not in page.text
     assert api.headers["x-content-type-options"] == "nosniff"
     await officer.aclose()
+
+
+async def test_only_managers_and_auditors_are_shown_the_temporal_ui(site: Site) -> None:
+    workflow = (
+        f'href="/temporal/namespaces/{site.web.settings.temporal_namespace}/workflows/engagement-{site.late}"'
+    )
+    pages = {}
+    for who, path in ((OFFICER, "/cases"), (MANAGER, "/cases"), (AUDITOR, f"/audit/cases/{site.late}")):
+        browser = await site.web.browser(who)
+        pages[who] = (await browser.get(path)).text + (await browser.get(f"/cases/{site.late}")).text
+        await browser.aclose()
+    manager = await site.web.browser(MANAGER)
+    unreachable = await manager.get("/temporal/")
+    await manager.aclose()
+
+    assert "/temporal" not in pages[OFFICER]
+    for who in (MANAGER, AUDITOR):
+        assert 'href="/temporal/">Temporal UI</a>' in pages[who]
+        assert workflow in pages[who]
+    assert unreachable.status_code == 502
+    assert "The Temporal UI at http://127.0.0.1:9/temporal did not answer" in unreachable.text

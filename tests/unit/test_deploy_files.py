@@ -20,9 +20,11 @@ from ruamel.yaml import YAML
 from yamllint import linter  # type: ignore[import-untyped]
 from yamllint.config import YamlLintConfig  # type: ignore[import-untyped]
 
+from tests.certificates import make_certs, openssl
 from tests.unit.helm_templates import Chart, TemplateError, documents
+from usecases.embedded import UI_PATH
 from usecases.settings import Settings, load_settings
-from web.config import WebSettings
+from web.config import WebSettings, load_web_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -93,6 +95,17 @@ def settings_from(environment: Mapping[str, str], monkeypatch: pytest.MonkeyPatc
     return load_settings()
 
 
+def web_settings_from(environment: Mapping[str, str], monkeypatch: pytest.MonkeyPatch) -> WebSettings:
+    settings_from(environment, monkeypatch)
+    return load_web_settings()
+
+
+def secret_of(path: str) -> str:
+    """The compose secret a service reads at `path` (secrets are mounted at /run/secrets/NAME)."""
+    assert path.startswith("/run/secrets/"), path
+    return path.removeprefix("/run/secrets/")
+
+
 def test_the_compose_file_follows_the_compose_specification(tmp_path: Path) -> None:
     def check(path: Path) -> subprocess.CompletedProcess[str]:
         argv = [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.compose-spec", str(path)]
@@ -139,6 +152,7 @@ def test_every_palermo_process_in_compose_runs_the_one_image_on_real_settings(
         assert settings.temporal_address == "temporal:7233"
         assert settings.audit_key is not None
         assert settings.store_env("Engagements")["POSTGRES_HOST"] == "palermo-db"
+        assert settings.temporal_tls_cert is not None
         for target, condition in service["depends_on"].items():
             assert target in services
             if condition["condition"] == "service_healthy":
@@ -210,6 +224,8 @@ def test_the_image_installs_the_project_and_runs_as_a_user_without_privileges() 
     for package in (pattern.rstrip("*") for pattern in packages["find"]["include"]):
         assert package in copied
         assert f"!{package}/" in kept
+    # Secrets beside the deployment files stay out of the image: they are mounted, never built in.
+    assert {"deploy/palermo.env", "deploy/certs/"} <= set(kept)
     [command] = [line for line in instructions if line.startswith("CMD ")]
     assert importlib.util.find_spec(module_of(YAML(typ="safe").load(command[4:]))) is not None
     home = next(line for line in instructions if "PALERMO_HOME=" in line).split("=")[1].split()[0]
@@ -242,7 +258,8 @@ def test_the_helm_chart_renders_to_valid_kubernetes_objects() -> None:
 
 def test_the_chart_runs_what_compose_runs_with_the_same_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     values = Chart(CHART).values()
-    objects = documents(Chart(CHART).render("palermo", {"temporal": {"uiUrl": "http://127.0.0.1:8080"}}))
+    ui = f"http://temporal-web.temporal.svc.cluster.local:8080{UI_PATH}"
+    objects = documents(Chart(CHART).render("palermo", {"temporal": {"uiUrl": ui}}))
     [config] = [o for o in objects if o["kind"] == "ConfigMap"]
     [service] = [o for o in objects if o["kind"] == "Service"]
     deployments = by_component(objects)
@@ -269,6 +286,9 @@ def test_the_chart_runs_what_compose_runs_with_the_same_settings(monkeypatch: py
         fake_secrets = {key: services[name]["environment"][key] for key in from_secret}
         settings = settings_from({**config["data"], **plain, **fake_secrets}, monkeypatch)
         assert settings.temporal_address == values["temporal"]["address"]
+        assert web_settings_from({**config["data"], **plain}, monkeypatch).temporal_ui == (
+            ui if name == "web" else None
+        )
     assert images == {f"palermo:{Chart(CHART).metadata()['appVersion']}"}
     web = deployments["web"]
     assert service["spec"]["selector"].items() <= web["spec"]["template"]["metadata"]["labels"].items()
@@ -317,3 +337,105 @@ def test_the_renderer_refuses_what_it_cannot_render(tmp_path: Path) -> None:
         (tmp_path / "templates" / "t.yaml").write_text(template)
         with pytest.raises(TemplateError, match=re.escape(complaint)):
             Chart(tmp_path).render("palermo")
+
+
+def test_compose_keeps_temporal_on_internal_networks_and_publishes_none_of_its_ports() -> None:
+    spec = compose()
+    services, networks = spec["services"], spec["networks"]
+    internal = {name for name, network in networks.items() if network.get("internal") is True}
+
+    assert internal == {"temporal", "temporal-store"}
+    for name in ("temporal", "temporal-db", "temporal-schema", "temporal-namespace", "temporal-ui"):
+        assert "ports" not in services[name], name
+        assert set(services[name]["networks"]) <= internal, name
+    on = {net: {n for n, s in services.items() if net in s.get("networks", ())} for net in internal}
+    assert on["temporal"] == {"temporal", "temporal-namespace", "temporal-ui", *PROCESSES}
+    assert on["temporal-store"] == {"temporal", "temporal-db", "temporal-schema"}
+    published = {name: service["ports"] for name, service in services.items() if "ports" in service}
+    assert set(published) == {"palermo-db", "web"}
+    assert all(port.startswith("127.0.0.1:") for ports in published.values() for port in ports)
+
+
+def test_compose_requires_a_certificate_from_every_caller_of_temporal_made_by_the_documented_command(
+    tmp_path: Path,
+) -> None:
+    spec = compose()
+    services, secrets = spec["services"], spec["secrets"]
+    certs = make_certs(tmp_path / "certs")
+
+    def made(path: str) -> Path:
+        source = Path(secrets[secret_of(path)]["file"])
+        assert source.parent == Path("certs"), source
+        return certs / source.name
+
+    # A service mounts exactly the secrets it names, and each is a file the command makes.
+    for name, service in services.items():
+        named = {secret_of(v) for v in service.get("environment", {}).values() if str(v).startswith("/run/")}
+        assert named == set(service.get("secrets", [])), name
+    assert all((certs / Path(secret["file"]).name).is_file() for secret in secrets.values())
+    assert "deploy/certs/" in (ROOT / ".gitignore").read_text().splitlines()
+
+    server = services["temporal"]["environment"]
+    assert server["TEMPORAL_TLS_REQUIRE_CLIENT_AUTH"] == "true"
+    client_ca = made(server["TEMPORAL_TLS_CLIENT1_CA_CERT"])
+    assert made(server["TEMPORAL_TLS_CLIENT2_CA_CERT"]) == client_ca
+    frontend = made(server["TEMPORAL_TLS_FRONTEND_CERT"])
+    assert "DNS:temporal," in openssl("x509", "-in", frontend, "-noout", "-ext", "subjectAltName")
+    palermo = ("PALERMO_TEMPORAL_TLS_CERT", "PALERMO_TEMPORAL_TLS_KEY", "PALERMO_TEMPORAL_TLS_CA")
+    callers = {
+        "temporal-ui": ("TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY", "TEMPORAL_TLS_CA"),
+        "temporal-namespace": ("TLS_CERT", "TLS_KEY", "TLS_CA"),
+        **dict.fromkeys(PROCESSES, palermo),
+    }
+    on_temporal = {name for name, service in services.items() if "temporal" in service.get("networks", ())}
+    assert set(callers) == on_temporal - {"temporal"}
+    for name, (cert, key, ca) in callers.items():
+        env = services[name]["environment"]
+        client = made(env[cert])
+        # Signed by the CA the frontend trusts, for clients; its key is the one beside it; and it trusts
+        # the CA of the frontend's own certificate.
+        openssl("verify", "-CAfile", client_ca, "-purpose", "sslclient", client)
+        public = openssl("x509", "-in", client, "-noout", "-pubkey")
+        assert openssl("pkey", "-in", made(env[key]), "-pubout") == public, name
+        openssl("verify", "-CAfile", made(env[ca]), "-purpose", "sslserver", frontend)
+    assert services["temporal-ui"]["environment"]["TEMPORAL_TLS_SERVER_NAME"] == "temporal"
+    for name in PROCESSES:
+        assert services[name]["environment"]["PALERMO_TEMPORAL_ADDRESS"].startswith("temporal:")
+
+
+def test_compose_serves_the_temporal_ui_read_only_through_the_web_apps_sign_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    services = compose()["services"]
+    ui = services["temporal-ui"]["environment"]
+
+    assert ui["TEMPORAL_DISABLE_WRITE_ACTIONS"] == "true"
+    assert ui["TEMPORAL_UI_PUBLIC_PATH"] == UI_PATH
+    served = web_settings_from(services["web"]["environment"], monkeypatch).temporal_ui
+    assert served == f"http://temporal-ui:8080{UI_PATH}"
+
+
+def test_the_chart_mounts_the_client_certificate_its_settings_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    values = Chart(CHART).values()
+    objects = documents(Chart(CHART).render("ops", {"temporal": {"tls": {"secretName": "ops-temporal-tls"}}}))
+    [config] = [o for o in objects if o["kind"] == "ConfigMap"]
+    settings = settings_from(config["data"], monkeypatch)
+    files = [settings.temporal_tls_cert, settings.temporal_tls_key, settings.temporal_tls_ca]
+
+    # The frontend is reached at its in-cluster Service, never at an outside address.
+    assert values["temporal"]["address"].partition(":")[0].endswith(".svc.cluster.local")
+    assert [path.name for path in files if path is not None] == ["tls.crt", "tls.key", "ca.crt"]
+    # The keys the values tell operators to put in the Secret.
+    documented = (CHART / "values.yaml").read_text()
+    assert all(f"--from-file={path.name}=" in documented for path in files if path is not None)
+    for name, deployment in by_component(objects).items():
+        pod = deployment["spec"]["template"]["spec"]
+        [container] = pod["containers"]
+        volumes = {volume["name"]: volume for volume in pod["volumes"]}
+        for path in files:
+            assert path is not None
+            [mount] = [m for m in container["volumeMounts"] if Path(m["mountPath"]) == path.parent]
+            assert mount["readOnly"] is True, name
+            assert volumes[mount["name"]]["secret"] == {"secretName": "ops-temporal-tls"}, name
+    for manifest in objects:
+        kubernetes_validate.validate(manifest, KUBERNETES, strict=True)

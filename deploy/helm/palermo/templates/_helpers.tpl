@@ -13,3 +13,15 @@ helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}
 {{- define "palermo.image" -}}
 {{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
 {{- end -}}
+
+{{- define "palermo.temporalTlsMount" -}}
+- name: temporal-tls
+  mountPath: {{ .Values.temporal.tls.mountPath }}
+  readOnly: true
+{{- end -}}
+
+{{- define "palermo.temporalTlsVolume" -}}
+- name: temporal-tls
+  secret:
+    secretName: {{ .Values.temporal.tls.secretName }}
+{{- end -}}
