@@ -41,14 +41,19 @@ async def connect(settings: Settings) -> Client:
     return await workflows.connect(settings.temporal_address, settings.temporal_namespace, tls)
 
 
-async def send(client: Client, settings: Settings, command: Command, *, door: Door) -> CaseView:
+async def send(
+    client: Client, settings: Settings, command: Command, *, door: Door, accept_within: float | None = None
+) -> CaseView:
     """Send `command` through its State's workflow (see workflows.client.send), sealed as sent by `door`."""
-    return await workflows.send(client, route(settings), sealed(command, door, settings.audit_key_bytes()))
+    sent = sealed(command, door, settings.audit_key_bytes())
+    return await workflows.send(client, route(settings), sent, accept_within=accept_within)
 
 
 # How long a command is sent again while the server does not answer (a restarting worker, a server coming
 # back): under the same id, so that it is recorded once however often it is sent.
 PATIENCE_S = 60.0
+# How long one sending waits for a worker to take the command before it is sent again.
+ACCEPT_WITHIN_S = 10.0
 
 
 async def send_patiently(
@@ -59,7 +64,7 @@ async def send_patiently(
     while True:
         try:
             client = await connect(settings)
-            return await send(client, settings, command, door=door)
+            return await send(client, settings, command, door=door, accept_within=ACCEPT_WITHIN_S)
         except (ServerUnavailable, RuntimeError) as error:
             if time.monotonic() > deadline:
                 raise ServerUnavailable(

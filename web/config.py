@@ -34,6 +34,12 @@ class WebSettings(BaseSettings):
     trusted_proxies: str | None = Field(
         default=None, description="Comma-separated addresses of proxies whose X-Forwarded-For is believed"
     )
+    accept_within: float = Field(
+        default=5.0,
+        gt=0,
+        le=30,
+        description="Seconds a step waits for a worker to take it before the answer is 503 with Retry-After",
+    )
     sign_in_window: int = Field(default=300, ge=1, description="Seconds a failed sign-in is counted")
     sign_in_failures_per_client: int = Field(
         default=10, ge=1, description="Failures in the window after which an address waits"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -110,7 +111,7 @@ def _status_and_sentence(request: Request, error: Exception) -> tuple[int, str, 
     if isinstance(error, CommandRefused):
         return status_of_refusal(error), str(error), None
     if isinstance(error, ServerUnavailable):
-        return 503, str(error), None
+        return 503, str(error), {"Retry-After": str(max(1, math.ceil(error.retry_after)))}
     if isinstance(error, PersistenceError):
         # A database restarting, or its connections all taken: the request may be sent again, and with
         # its Idempotency-Key it is recorded once whatever this one did.
@@ -147,6 +148,7 @@ def install(app: FastAPI, page: Any) -> None:
         if status == 401:
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         response: Response = page(request, status, message)
+        response.headers.update(headers or {})
         return response
 
     for kind in (

@@ -26,7 +26,7 @@ from usecases.read_models import sources
 from usecases.settings import Settings
 from web.config import WebSettings
 from web.sign_in_limits import SignInLimits
-from workflows.client import ServerUnavailable
+from workflows.client import NotTaken, ServerUnavailable
 from workflows.messages import workflow_id
 
 CONNECT_TIMEOUT_S = 10.0
@@ -115,8 +115,15 @@ class Services:
     async def send(self, command: Command, door: Door) -> CaseView:
         """Send the command through the State's workflow, which validates it before anything is recorded."""
         client = await self.temporal()
+        sending = send(client, self.settings, command, door=door, accept_within=self.web.accept_within)
         try:
-            return await asyncio.wait_for(send(client, self.settings, command, door=door), SEND_TIMEOUT_S)
+            return await asyncio.wait_for(sending, SEND_TIMEOUT_S)
+        except NotTaken as error:
+            raise ServerUnavailable(
+                f"{error}; nothing is lost: send it again with the same Idempotency-Key (or submit the form "
+                "again) and it is recorded once.",
+                retry_after=error.retry_after,
+            ) from None
         except TimeoutError:
             raise ServerUnavailable(
                 f"The engagement workflow of {command.state} did not answer within {SEND_TIMEOUT_S:g} s "

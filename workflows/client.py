@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -10,6 +11,7 @@ from temporalio.client import (
     RPCTimeoutOrCancelledError,
     WithStartWorkflowOperation,
     WorkflowUpdateFailedError,
+    WorkflowUpdateStage,
 )
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
@@ -36,7 +38,26 @@ class CommandRefused(Exception):
 
 
 class ServerUnavailable(Exception):
-    """The Temporal server could not be reached."""
+    """The Temporal server, or a worker behind it, did not answer; sent again later under its id, the command
+    is recorded once. `retry_after` is when it is worth sending again, in seconds."""
+
+    def __init__(self, reason: str, retry_after: float = 5.0) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class NotTaken(ServerUnavailable):
+    """No worker took the command within the time the sender gives: none runs, or none is free. Temporal
+    keeps it and may deliver it when a worker is back; sent again under its id, it gets that answer."""
+
+    def __init__(self, state: str, within: float) -> None:
+        super().__init__(
+            f"The engagement workflow of {state} did not take the command within {within:g} s "
+            "(no worker is running, or none is free)",
+            retry_after=within,
+        )
+        self.state = state
+        self.within = within
 
 
 @dataclass(frozen=True)
@@ -67,11 +88,14 @@ def start_input(route: Route, state: str) -> EngagementInput:
     return EngagementInput(state=state, due_days={Step(k): v for k, v in route.due_days.items()})
 
 
-async def send(client: Client, route: Route, command: Command) -> CaseView:
+async def send(
+    client: Client, route: Route, command: Command, *, accept_within: float | None = None
+) -> CaseView:
     """Send `command` to its State's workflow, starting the workflow if none runs.
 
     A new run loads the case from the event store, so a case whose workflow has ended (or whose
-    Temporal history was lost) still answers with the right refusal or records the step.
+    Temporal history was lost) still answers with the right refusal or records the step. With
+    `accept_within`, a command no worker has taken by then raises NotTaken rather than waiting on.
     """
     if row_of(command) is None:
         raise CommandRefused(f"'{command.kind}' is recorded by the engagement's own timers.")
@@ -86,13 +110,21 @@ async def send(client: Client, route: Route, command: Command) -> CaseView:
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
     try:
-        case: CaseView = await client.execute_update_with_start_workflow(
+        taking = client.start_update_with_start_workflow(
             command.kind,
             command,
             start_workflow_operation=operation,
+            wait_for_stage=WorkflowUpdateStage.ACCEPTED,
             id=update_id(command),
             result_type=CaseView,
         )
+        try:
+            taken = await asyncio.wait_for(taking, accept_within)
+        except (TimeoutError, RPCTimeoutOrCancelledError):
+            if accept_within is None:
+                raise
+            raise NotTaken(command.state, accept_within) from None
+        case: CaseView = await taken.result()
     except WorkflowUpdateFailedError as error:
         cause = error.cause
         if isinstance(cause, ApplicationError):

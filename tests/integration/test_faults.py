@@ -1,16 +1,18 @@
 """Faults under load, each ending with an exact count of stored events: workers killed with SIGKILL
-again and again, PostgreSQL restarted, the Temporal server restarted mid-case."""
+again and again, PostgreSQL restarted, the Temporal server restarted mid-case, the worker stopped while the
+API takes steps."""
 
 from __future__ import annotations
 
 import asyncio
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import httpx
 import psycopg
 import pytest
 from eventsourcing.persistence import PersistenceError
@@ -18,7 +20,9 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from activities.engagements import Engagements
+from activities.users import Users
 from domain.commands import Command
+from domain.user import Role, Scope
 from domain.values import Status
 from domain.views import CaseView
 from tests.integration.deployment import (
@@ -34,9 +38,11 @@ from tests.integration.deployment import (
     stored_event_count,
     whole_case,
 )
-from tests.integration.processes import DevServer, Workers
+from tests.integration.processes import DevServer, WebServers, Workers
+from tests.integration.web_app import TEST_COST
 from tests.servers import PostgresCluster, throwaway_postgres
 from usecases.settings import Settings
+from web.services import SEND_TIMEOUT_S
 from workflows.messages import workflow_id
 
 pytestmark = pytest.mark.postgres
@@ -298,3 +304,71 @@ async def send_patiently(client: Client, settings: Settings, command: Command) -
 async def run_id(client: Client, state: str) -> str:
     described = await client.get_workflow_handle(workflow_id(state)).describe()
     return described.run_id
+
+
+async def test_api_posts_while_the_worker_is_stopped_are_503s_and_their_retries_are_recorded_once(
+    deployed: Settings, workers: Workers, web_servers: WebServers
+) -> None:
+    workers.start("worker-a", wait=False)
+    web_servers.start("web", wait=False)
+    workers.wait_ready("worker-a")
+    web_servers.wait_ready("web")
+    codes = states(4)
+    users = Users(deployed.store_env("Users"), cost=TEST_COST)
+    _, token = users.add("officer", Role.OFFICER, Scope(states=tuple(codes)), actor="test")
+    users.close()
+    bearer = {"Authorization": f"Bearer {token}"}
+
+    async with httpx.AsyncClient(base_url=web_servers.url("web"), headers=bearer, timeout=60) as http:
+
+        async def post(path: str, key: str, body: Mapping[str, object]) -> tuple[httpx.Response, float]:
+            started = time.monotonic()
+            answer = await http.post(path, json=body, headers={"Idempotency-Key": key})
+            return answer, time.monotonic() - started
+
+        for state in codes:
+            request = {"state": state, "instruments": ["convention"], "effective_date": "2001-09-03"}
+            opened, _ = await post("/api/cases", f"open-{state}", request)
+            assert opened.status_code == 201, opened.text
+
+        workers.kill("worker-a")
+        summary = {"document": "LAW/2002/1", "effective_date": "2002-01-15"}
+        while_down = [await post(f"/api/cases/{s}/law_summary", f"law-{s}", summary) for s in codes]
+
+        for answer, took in while_down:
+            assert answer.status_code == 503, answer.text
+            assert int(answer.headers["Retry-After"]) >= 1
+            assert "Idempotency-Key" in answer.json()["error"]
+            # Told as soon as the workflow does not take the step, not after the 30 s a request may last.
+            assert took < SEND_TIMEOUT_S / 2, f"answered after {took:.1f} s"
+        stored = recorded(deployed, codes)
+        assert all(len(stored[s]) == 1 for s in codes), stored
+
+        # Back: Temporal delivers what it took while the worker was down; each retry gets that answer.
+        workers.start("worker-a")
+        retries = [await send_again(post, f"/api/cases/{s}/law_summary", f"law-{s}", summary) for s in codes]
+        again = [await post(f"/api/cases/{s}/law_summary", f"law-{s}", summary) for s in codes]
+
+    assert [answer.json()["case"]["version"] for answer in retries] == [2] * len(codes)
+    assert [answer.json() for answer, _ in again] == [answer.json() for answer in retries]
+    histories = recorded(deployed, codes)
+    for state in codes:
+        assert_exactly_once(histories[state], ["RequestReceived", "LawSummaryReceived"])
+    assert stored_event_count(deployed.database_url or "") == 2 * len(codes)
+
+
+async def send_again(
+    post: Callable[[str, str, Mapping[str, object]], Awaitable[tuple[httpx.Response, float]]],
+    path: str,
+    key: str,
+    body: Mapping[str, object],
+) -> httpx.Response:
+    """Send the request again under its key, as a client does after a 503, until it is answered."""
+    deadline = time.monotonic() + 60
+    while True:
+        answer, _ = await post(path, key, body)
+        if answer.status_code != 503:
+            assert answer.status_code == 200, answer.text
+            return answer
+        assert time.monotonic() < deadline, answer.text
+        await asyncio.sleep(float(answer.headers["Retry-After"]))

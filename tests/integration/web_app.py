@@ -140,7 +140,12 @@ async def running_web_app(
     with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
         async with build_worker(client, settings, executor):
             app = create_app(
-                settings, client=client, clock=clock, web=WebSettings(secret="test-secret", **web)
+                settings,
+                client=client,
+                clock=clock,
+                # The worker here shares the test's event loop: a loop busy with the test is not a worker
+                # that is down (tests/integration/test_faults.py stops a real one).
+                web=WebSettings(secret="test-secret", **({"accept_within": 30.0} | web)),
             )
             users = Users(settings.store_env("Users"), cost=TEST_COST)
             transport = httpx.ASGITransport(app=app)
