@@ -20,7 +20,7 @@ from cli import user as user_cli
 from cli.console import Context, default_actor, fail
 from domain.checklist import CHECKLIST
 from usecases.embedded import temporal_address_for
-from usecases.settings import SettingsError, load_settings
+from usecases.settings import SettingsError, keep_private, load_settings
 
 app = typer.Typer(
     help="Palermo: pre-ratification assistance cases under the Palermo Convention and Protocols.",
@@ -49,6 +49,7 @@ def configure(
     ] = None,
 ) -> None:
     """Read the settings once; commands find the running embedded stack through PALERMO_HOME."""
+    keep_private()
     try:
         settings = load_settings()
     except SettingsError as error:

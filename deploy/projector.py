@@ -7,7 +7,7 @@ import threading
 import time
 
 from usecases.read_models import current_generation, open_store, refresh, sources
-from usecases.settings import Settings, load_settings
+from usecases.settings import Settings, keep_private, load_settings
 
 # An idle poll is two small reads per log: 1% of a core at this rate on SQLite, 3% on PostgreSQL. At 0.5 s
 # the wait alone put a step's p99 from update to read model near 500 ms, against a target of 250 ms.
@@ -43,6 +43,7 @@ def serve(settings: Settings, stop: threading.Event) -> None:
 
 
 def main() -> None:
+    keep_private()
     settings = load_settings()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

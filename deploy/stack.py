@@ -36,7 +36,7 @@ from usecases.embedded import (
     temporal_address_for,
     write_stack,
 )
-from usecases.settings import Settings
+from usecases.settings import Settings, keep_private
 
 __all__ = ["StackInfo", "applications", "down", "read_stack", "temporal_address_for", "up"]
 
@@ -180,6 +180,7 @@ def up(
     `after_ready` gets the Temporal address once all is ready, also when the stack was already
     running, so it must be idempotent. Call `up` from synchronous code: it runs its own event loops.
     """
+    keep_private()
     home = settings.home_dir
     running = read_stack(home)
     if running is not None:
@@ -188,7 +189,7 @@ def up(
         return 0 if _run_after_ready(after_ready, running.temporal_address, console) else 1
     if not _clear_leftovers(home, console):
         return 1
-    home.mkdir(parents=True, exist_ok=True)
+    settings.make_home()
     launch = Launch(new_stack(settings), timeout=ready_timeout)
     env = child_env(settings, launch.info.temporal_address)
     argv = worker_argv or [sys.executable, "-m", "deploy.worker"]

@@ -11,7 +11,7 @@ from starlette.types import ASGIApp
 
 from deploy.processes import port_is_free
 from usecases.embedded import remove_address, temporal_address_for, write_address
-from usecases.settings import SettingsError, load_settings
+from usecases.settings import SettingsError, keep_private, load_settings
 from web.app import create_app
 from web.config import WebSettings, load_web_settings
 
@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", help="Address to listen on (default PALERMO_WEB_HOST or 127.0.0.1).")
     parser.add_argument("--port", type=int, help="Port (default PALERMO_WEB_PORT or 8000, else a free one).")
     args = parser.parse_args(argv)
+    keep_private()
     try:
         settings = load_settings()
         web = load_web_settings()

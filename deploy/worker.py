@@ -14,7 +14,7 @@ from activities.engagements import Engagements
 from activities.participants import ParticipantDirectory
 from activities.store.opening import opened
 from usecases.cases import connect
-from usecases.settings import Settings, SettingsError, load_settings
+from usecases.settings import Settings, SettingsError, keep_private, load_settings
 from workflows.engagement import EngagementWorkflow
 
 # Activities are plain functions (eventsourcing is synchronous); they run on this many threads.
@@ -64,6 +64,7 @@ async def serve(settings: Settings, participants: ParticipantDirectory | None = 
 
 
 def main() -> None:
+    keep_private()
     try:
         settings = load_settings()
         settings.temporal_tls()

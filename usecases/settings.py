@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -152,6 +153,11 @@ class Settings(BaseSettings):
             return {KEY_SETTING: parse_key(self.audit_key.get_secret_value()).hex()}
         return {KEY_FILE_SETTING: str(self.audit_key_file)}
 
+    def make_home(self) -> Path:
+        """PALERMO_HOME, made (with any folder above it) for its owner alone if it is not there yet."""
+        self.home_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return self.home_dir
+
     def audit_key_bytes(self) -> bytes:
         """The audit key itself (the embedded stack's file is made on first use)."""
         return key_from(self.audit_key_env())
@@ -160,7 +166,7 @@ class Settings(BaseSettings):
         """The eventsourcing environment for one application (or read model) named `application`."""
         prefix = application.upper()
         if self.store == "sqlite":
-            self.home_dir.mkdir(parents=True, exist_ok=True)
+            self.make_home()
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 f"{prefix}_SQLITE_DBNAME": str(self.home_dir / f"{application.lower()}.sqlite"),
@@ -183,6 +189,12 @@ class Settings(BaseSettings):
             "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
             "CREATE_TABLE": "y",
         } | self.audit_key_env()
+
+
+def keep_private() -> None:
+    """Whatever this process makes (stores, logs, keys, rendered reports, the processes it starts) is its
+    owner's alone: folders 0700, files 0600. Every Palermo process calls it first."""
+    os.umask(0o077)
 
 
 def load_settings() -> Settings:

@@ -27,6 +27,7 @@ if [ ! -f ca.pem ]; then
         -subj "/CN=Palermo Temporal CA" -out ca.pem \
         -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
         -addext "keyUsage=critical,keyCertSign,cRLSign"
+    chmod 644 ca.pem
     echo "made the CA: $folder/ca.pem"
 fi
 
@@ -49,6 +50,7 @@ issue() {
     openssl req -new -key "$name.key" -subj "/CN=$name" \
         | openssl x509 -req -CA ca.pem -CAkey ca.key -sha256 -days "$days" -set_serial "$(serial)" \
             -extfile "$extensions" -out "$name.pem"
+    chmod 644 "$name.pem"
     rm -f "$extensions"
     echo "made $folder/$name.pem"
 }

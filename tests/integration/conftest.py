@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,3 +39,24 @@ def web_servers(deployed: Settings, tmp_path: Path) -> Iterator[WebServers]:
     started = WebServers(deployed, tmp_path / "web")
     yield started
     started.stop()
+
+
+@pytest.fixture
+def kept_umask() -> Iterator[None]:
+    """The umask a Palermo command sets is this test process's too: put the one pytest had back."""
+    before = os.umask(0o022)
+    os.umask(before)
+    try:
+        yield
+    finally:
+        os.umask(before)
+
+
+def modes(home: Path) -> dict[str, str]:
+    """Every folder and file under `home` (itself too) that anyone but its owner may read, with its mode."""
+    found = {}
+    for path in [home, *home.rglob("*")]:
+        mode = stat.S_IMODE(path.lstat().st_mode)
+        if mode & 0o077:
+            found[str(path.relative_to(home.parent))] = oct(mode)
+    return found

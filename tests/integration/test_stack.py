@@ -17,6 +17,7 @@ from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 from temporalio.client import Client
 
 from deploy.stack import down, read_stack, temporal_address_for, up
+from tests.integration.conftest import modes
 from tests.servers import free_port
 from usecases.settings import Settings
 
@@ -57,6 +58,10 @@ def _processes_using(home: Path) -> list[int]:
 def _console() -> tuple[Console, io.StringIO]:
     out = io.StringIO()
     return Console(file=out, width=200, force_terminal=False), out
+
+
+# The umask `up` sets is put back after each test.
+pytestmark = pytest.mark.usefixtures("kept_umask")
 
 
 @pytest.fixture
@@ -109,6 +114,8 @@ def test_up_starts_a_stack_that_answers_and_down_stops_all_of_it(
     assert told == [info.temporal_address]
     assert (home / "logs" / "temporal.log").is_file()
     assert (home / "logs" / "sleeper.log").is_file()
+    # The stack's home, logs, Temporal's database and what its processes write are their owner's alone.
+    assert modes(home) == {}
     # The UI's own port is private: people reach the UI through the web app.
     assert info.ui_url not in out.getvalue()
     assert asyncio.run(_frontend_answers(info.temporal_address))
