@@ -16,7 +16,7 @@ from activities.untc import TableAction, TableRefused, TableRow, duplicates
 from domain.errors import UnknownParticipant
 from domain.facts import Fact
 from domain.treaty import ActionKind, Slot, TreatyAction, misdated, slot_of, treaty_action_id
-from domain.values import Instrument
+from domain.values import Door, Instrument
 
 # Another import of the same instrument may save between our reads and our write; the loser of the
 # unique key reads again and records only what the winner did not.
@@ -68,6 +68,7 @@ class Treaties(Recording):
         *,
         actor: str,
         source: str | None,
+        door: Door | None = None,
         progress: Callable[[], None] | None = None,
     ) -> ImportSummary:
         """Record every new action and correct every changed one, in one transaction; the same table twice
@@ -77,19 +78,19 @@ class Treaties(Recording):
             raise TableRefused(problems)
         for _ in range(CONFLICT_RETRIES):
             try:
-                return self._import_once(rows, instrument, actor, source, progress)
+                return self._import_once(rows, instrument, (actor, source, door), progress)
             except IntegrityError:
                 continue
-        return self._import_once(rows, instrument, actor, source, progress)
+        return self._import_once(rows, instrument, (actor, source, door), progress)
 
     def _import_once(
         self,
         rows: Sequence[TableRow],
         instrument: Instrument,
-        actor: str,
-        source: str | None,
+        by: tuple[str, str | None, Door | None],
         progress: Callable[[], None] | None,
     ) -> ImportSummary:
+        actor, source, door = by
         found: list[tuple[TableRow, TableAction, TreatyAction | None]] = []
         for row in rows:
             for action in row.actions:
@@ -121,6 +122,7 @@ class Treaties(Recording):
                         recorded_at=recorded_at,
                         actor=actor,
                         source=source,
+                        door=door,
                     )
                 )
                 recorded += 1
@@ -131,6 +133,7 @@ class Treaties(Recording):
                     recorded_at=recorded_at,
                     actor=actor,
                     source=source,
+                    door=door,
                 )
                 changed.append(aggregate)
                 corrected += 1

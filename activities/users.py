@@ -29,6 +29,7 @@ from domain.user import (
     check_name,
     user_id,
 )
+from domain.values import Door
 
 __all__ = ["UserRecord", "Users"]
 # What an accepted secret's digest is compared with before any was accepted: the same length, so the
@@ -83,7 +84,9 @@ class Users(ChainedApplication):
         except AggregateNotFoundError:
             raise UnknownUser(f"No user is named '{name}'.") from None
 
-    def add(self, name: str, role: Role, scope: Scope, *, actor: str) -> tuple[UserRecord, str]:
+    def add(
+        self, name: str, role: Role, scope: Scope, *, actor: str, door: Door | None = None
+    ) -> tuple[UserRecord, str]:
         """Add a user and issue their first token; the token's secret is returned here and never again."""
         check_name(name)
         try:
@@ -93,8 +96,8 @@ class Users(ChainedApplication):
         else:
             raise UserAlreadyExists(f"A user named '{name}' already exists; see `palermo user list`.")
         now = self.clock()
-        user = User.add(name, role, scope, recorded_at=now, actor=actor)
-        token = self._new_token(user, now, actor)
+        user = User.add(name, role, scope, recorded_at=now, actor=actor, door=door)
+        token = self._new_token(user, now, actor, door)
         self.save(user)
         return record_of(user), token
 
@@ -115,33 +118,38 @@ class Users(ChainedApplication):
             self.save(user)
         return result
 
-    def issue_token(self, name: str, *, actor: str) -> str:
+    def issue_token(self, name: str, *, actor: str, door: Door | None = None) -> str:
         """A new token for the user, in place of their earlier one; their sessions end."""
-        return self._change(name, lambda user, now: self._new_token(user, now, actor))
+        return self._change(name, lambda user, now: self._new_token(user, now, actor, door))
 
-    def _new_token(self, user: User, now: datetime, actor: str) -> str:
+    def _new_token(self, user: User, now: datetime, actor: str, door: Door | None) -> str:
         issued, token = new_token(self.cost)
-        user.issue(issued, recorded_at=now, actor=actor)
+        user.issue(issued, recorded_at=now, actor=actor, door=door)
         return token
 
-    def revoke(self, name: str, *, actor: str) -> int:
+    def revoke(self, name: str, *, actor: str, door: Door | None = None) -> int:
         """Revoke the user's tokens and end their sessions; returns how many tokens were revoked."""
-        return self._change(name, lambda user, now: user.revoke_all(recorded_at=now, actor=actor))
+        return self._change(name, lambda user, now: user.revoke_all(recorded_at=now, actor=actor, door=door))
 
-    def assign(self, name: str, scope: Scope, *, role: Role | None = None, actor: str) -> UserRecord:
+    def assign(
+        self, name: str, scope: Scope, *, role: Role | None = None, actor: str, door: Door | None = None
+    ) -> UserRecord:
         """Give the user a new scope (and role); the same again records nothing."""
 
         def reassign(user: User, now: datetime) -> UserRecord:
-            user.assign(role or user.role, scope, recorded_at=now, actor=actor)
+            user.assign(role or user.role, scope, recorded_at=now, actor=actor, door=door)
             return record_of(user)
 
         return self._change(name, reassign)
 
     def start_session(self, name: str, token_id: str) -> str:
-        """Start a session of the user signed in with `token_id`; its secret, for the cookie alone."""
+        """Start a session of the user signed in with `token_id` (on the web app's sign-in page); its secret,
+        for the cookie alone."""
         secret = secrets.token_urlsafe(32)
         key = session_key(secret)
-        self._change(name, lambda user, now: user.start_session(key, token_id, recorded_at=now))
+        self._change(
+            name, lambda user, now: user.start_session(key, token_id, recorded_at=now, door=Door.WEB)
+        )
         return secret
 
     def signed_in(self, secret: str) -> UserRecord | None:
@@ -155,7 +163,9 @@ class Users(ChainedApplication):
         if name is not None:
             self._change(
                 name,
-                lambda user, now: user.end_session(key, SessionEnd.SIGNED_OUT, recorded_at=now, actor=name),
+                lambda user, now: user.end_session(
+                    key, SessionEnd.SIGNED_OUT, recorded_at=now, actor=name, door=Door.WEB
+                ),
             )
 
     def users(self) -> list[UserRecord]:

@@ -17,7 +17,7 @@ from activities.untc import TableRefused
 from activities.untc_stream import read_table
 from cli.console import Context, errors, fail
 from domain.treaty import ActionKind
-from domain.values import Instrument
+from domain.values import Door, Instrument
 
 T = TypeVar("T")
 # Tables longer than this show a progress bar while their rows are compared with the store.
@@ -75,7 +75,7 @@ def import_table(
             lambda: _accepted(
                 file,
                 lambda: store.import_table(
-                    rows, instrument, actor=context.actor, source=reference, progress=progress
+                    rows, instrument, actor=context.actor, source=reference, door=Door.CLI, progress=progress
                 ),
             )
         )

@@ -11,6 +11,7 @@ from rich.table import Table
 from activities.users import UserRecord, Users
 from cli.console import Context
 from domain.user import Role
+from domain.values import Door
 
 app = typer.Typer(help="Users of the web app and API: roles, scopes, tokens.", no_args_is_help=True)
 
@@ -49,7 +50,7 @@ def add(
     context: Context = ctx.obj
     users = _users(context)
     scope = context.run(lambda: users.scope(state or (), region or ()))
-    record, token = context.run(lambda: users.add(name, role, scope, actor=context.actor))
+    record, token = context.run(lambda: users.add(name, role, scope, actor=context.actor, door=Door.CLI))
     context.console.print(f"Added {record.role.value} {record.name}: {_scope_text(record)}.", highlight=False)
     _show_token(context, record.name, token)
 
@@ -59,7 +60,7 @@ def token(ctx: typer.Context, name: Name) -> None:
     """Issue a new token for a user (their earlier token stops working) and print it once."""
     context: Context = ctx.obj
     users = _users(context)
-    secret = context.run(lambda: users.issue_token(name, actor=context.actor))
+    secret = context.run(lambda: users.issue_token(name, actor=context.actor, door=Door.CLI))
     _show_token(context, name, secret)
 
 
@@ -68,7 +69,7 @@ def revoke(ctx: typer.Context, name: Name) -> None:
     """Revoke a user's token: they can no longer sign in until issued a new one."""
     context: Context = ctx.obj
     users = _users(context)
-    count = context.run(lambda: users.revoke(name, actor=context.actor))
+    count = context.run(lambda: users.revoke(name, actor=context.actor, door=Door.CLI))
     context.console.print(f"Revoked {count} token{'s' if count != 1 else ''} of {name}.", highlight=False)
 
 
@@ -84,7 +85,7 @@ def assign(
     context: Context = ctx.obj
     users = _users(context)
     scope = context.run(lambda: users.scope(state or (), region or ()))
-    record = context.run(lambda: users.assign(name, scope, role=role, actor=context.actor))
+    record = context.run(lambda: users.assign(name, scope, role=role, actor=context.actor, door=Door.CLI))
     said = f"{record.name} is {record.role.with_article}: {_scope_text(record)}."
     context.console.print(said, highlight=False)
 

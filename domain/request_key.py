@@ -10,6 +10,7 @@ from eventsourcing.domain import BaseAggregate, CanInitAggregate
 
 from domain.errors import DomainError
 from domain.facts import Fact
+from domain.values import Door
 
 # Fixed forever: a user's key always finds the same aggregate, on any web server.
 REQUEST_KEY_NAMESPACE = UUID("0b8f7f1e-2c57-4e7e-8d0e-6a3f5c2d9b41")
@@ -61,6 +62,7 @@ class AnsweredRequest(BaseAggregate[UUID]):
             id=request_key_id(user, key),
             timestamp=at,
             actor=user,
+            door=Door.API,  # only the API takes an Idempotency-Key
             effective_date=at.date(),
             user=user,
             key=key,

@@ -10,7 +10,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
 
 from domain.facts import Fact
-from domain.values import Instrument
+from domain.values import Door, Instrument
 
 # Fixed forever: treaty action ids derive from it, so a re-imported table finds the same aggregates.
 TREATY_NAMESPACE = UUID("0e5b7a0c-4a84-4f0f-8f7e-3c3f0c7a9b21")
@@ -132,12 +132,14 @@ class TreatyAction(BaseAggregate[UUID]):
         recorded_at: datetime,
         actor: str,
         source: str | None,
+        door: Door | None = None,
     ) -> TreatyAction:
         return cls._create(
             TreatyActionRecorded,
             id=treaty_action_id(participant, instrument, slot_of(kind)),
             timestamp=recorded_at,
             actor=actor,
+            door=door,
             effective_date=effective_date,
             source=source,
             participant=participant,
@@ -150,7 +152,14 @@ class TreatyAction(BaseAggregate[UUID]):
         return self.kind is kind and self.effective_date == effective_date
 
     def correct(
-        self, *, kind: ActionKind, effective_date: date, recorded_at: datetime, actor: str, source: str | None
+        self,
+        *,
+        kind: ActionKind,
+        effective_date: date,
+        recorded_at: datetime,
+        actor: str,
+        source: str | None,
+        door: Door | None = None,
     ) -> None:
         """Record a correction when the new reading differs; the same reading records nothing."""
         if self.agrees_with(kind, effective_date):
@@ -159,6 +168,7 @@ class TreatyAction(BaseAggregate[UUID]):
             TreatyActionCorrected,
             timestamp=recorded_at,
             actor=actor,
+            door=door,
             effective_date=effective_date,
             source=source,
             participant=self.participant,

@@ -14,7 +14,7 @@ from eventsourcing.domain import BaseAggregate, CanInitAggregate
 from domain.errors import DomainError
 from domain.facts import Fact
 from domain.sessions import OpenSession, SessionEnd, SessionEnded, SessionStarted, TokenNotHeld
-from domain.values import Value
+from domain.values import Door, Value
 
 # Fixed forever: user ids derive from it, so a name always finds the same aggregate.
 USER_NAMESPACE = UUID("5f0c2b9e-3d1a-4c7b-9e8f-2a6d4b1c0e73")
@@ -161,20 +161,32 @@ class User(BaseAggregate[UUID]):
         """State is set by the events' apply methods, on creation and replay."""
 
     @classmethod
-    def add(cls, name: str, role: Role, scope: Scope, *, recorded_at: datetime, actor: str) -> User:
+    def add(
+        cls,
+        name: str,
+        role: Role,
+        scope: Scope,
+        *,
+        recorded_at: datetime,
+        actor: str,
+        door: Door | None = None,
+    ) -> User:
         check_scope(check_name(name), role, scope)
         return cls._create(
             UserAdded,
             id=user_id(name),
             timestamp=recorded_at,
             actor=actor,
+            door=door,
             effective_date=recorded_at.date(),
             name=name,
             role=role,
             scope=scope,
         )
 
-    def assign(self, role: Role, scope: Scope, *, recorded_at: datetime, actor: str) -> None:
+    def assign(
+        self, role: Role, scope: Scope, *, recorded_at: datetime, actor: str, door: Door | None = None
+    ) -> None:
         """Change the role and scope; the same ones again record nothing."""
         check_scope(self.name, role, scope)
         if role is self.role and scope == self.scope:
@@ -183,6 +195,7 @@ class User(BaseAggregate[UUID]):
             AccessChanged,
             timestamp=recorded_at,
             actor=actor,
+            door=door,
             effective_date=recorded_at.date(),
             role=role,
             scope=scope,
@@ -190,50 +203,66 @@ class User(BaseAggregate[UUID]):
             previous_scope=self.scope,
         )
 
-    def issue(self, token: IssuedToken, *, recorded_at: datetime, actor: str) -> None:
+    def issue(
+        self, token: IssuedToken, *, recorded_at: datetime, actor: str, door: Door | None = None
+    ) -> None:
         """Issue `token` in place of every earlier one: a user holds one token at a time."""
-        self.revoke_all(recorded_at=recorded_at, actor=actor)
+        self.revoke_all(recorded_at=recorded_at, actor=actor, door=door)
         self.trigger_event(
-            TokenIssued, timestamp=recorded_at, actor=actor, effective_date=recorded_at.date(), token=token
+            TokenIssued,
+            timestamp=recorded_at,
+            actor=actor,
+            door=door,
+            effective_date=recorded_at.date(),
+            token=token,
         )
 
-    def revoke_all(self, *, recorded_at: datetime, actor: str) -> int:
+    def revoke_all(self, *, recorded_at: datetime, actor: str, door: Door | None = None) -> int:
         """Revoke every token, and end every session: none outlives the token it was started with."""
         for session in sorted(self.sessions):
-            self.end_session(session, SessionEnd.TOKEN_REVOKED, recorded_at=recorded_at, actor=actor)
+            self.end_session(
+                session, SessionEnd.TOKEN_REVOKED, recorded_at=recorded_at, actor=actor, door=door
+            )
         revoked = sorted(self.tokens)
         for token_id in revoked:
             self.trigger_event(
                 TokenRevoked,
                 timestamp=recorded_at,
                 actor=actor,
+                door=door,
                 effective_date=recorded_at.date(),
                 token_id=token_id,
             )
         return len(revoked)
 
-    def start_session(self, session: str, token_id: str, *, recorded_at: datetime) -> None:
+    def start_session(
+        self, session: str, token_id: str, *, recorded_at: datetime, door: Door | None = None
+    ) -> None:
         """Start a session known by `session` (a hash of its secret); those past their lifetime end."""
         if token_id not in self.tokens:
             raise TokenNotHeld(f"{self.name}'s token {token_id} has been revoked; sign in with a new one.")
         for old in sorted(k for k, v in self.sessions.items() if not v.lasts(self.tokens, recorded_at)):
-            self.end_session(old, SessionEnd.EXPIRED, recorded_at=recorded_at, actor=self.name)
+            self.end_session(old, SessionEnd.EXPIRED, recorded_at=recorded_at, actor=self.name, door=door)
         self.trigger_event(
             SessionStarted,
             timestamp=recorded_at,
             actor=self.name,
+            door=door,
             effective_date=recorded_at.date(),
             session=session,
             token_id=token_id,
         )
 
-    def end_session(self, session: str, reason: SessionEnd, *, recorded_at: datetime, actor: str) -> None:
+    def end_session(
+        self, session: str, reason: SessionEnd, *, recorded_at: datetime, actor: str, door: Door | None = None
+    ) -> None:
         """End the session; one already ended records nothing."""
         if session in self.sessions:
             self.trigger_event(
                 SessionEnded,
                 timestamp=recorded_at,
                 actor=actor,
+                door=door,
                 effective_date=recorded_at.date(),
                 session=session,
                 reason=reason,

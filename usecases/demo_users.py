@@ -6,6 +6,7 @@ from rich.console import Console
 
 from activities.users import Users
 from domain.user import Role
+from domain.values import Door
 from usecases.settings import Settings
 
 # The officer acts on the regions holding most of the demo requests (Europe 5, the Americas 3).
@@ -23,7 +24,7 @@ def add_demo_users(settings: Settings, console: Console) -> dict[str, str]:
     try:
         for name, role, regions in DEMO_USERS:
             if users.user(name) is None:
-                _, added[name] = users.add(name, role, users.scope((), regions), actor="demo")
+                _, added[name] = users.add(name, role, users.scope((), regions), actor="demo", door=Door.CLI)
     finally:
         users.close()
     if not added:

@@ -297,6 +297,7 @@ def import_collection(settings: Settings, folder: Path, console: Console, actor:
                 instrument,
                 actor=actor,
                 source=f"UN Treaty Collection status table {path.name}",
+                door=Door.CLI,
             )
             recorded += summary.recorded + summary.corrected
             console.print(

@@ -126,7 +126,7 @@ async def import_treaty_table(
         rows = read_stream(io.BytesIO(body), wired.participants, max_bytes=limit)
         store = Treaties(wired.settings.store_env("Treaties"), participants=wired.participants)
         reference = source or f"UN Treaty Collection status table ({instrument.value}), imported by API"
-        return store.import_table(rows, instrument, actor=user.name, source=reference)
+        return store.import_table(rows, instrument, actor=user.name, source=reference, door=Door.API)
 
     try:
         body = await _table_body(request, limit)
@@ -223,4 +223,4 @@ def list_users(_user: Reader, wired: Wired) -> list[UserRecord]:
 @router.put("/users/{name}/scope", tags=["users"], summary="Reassign a user (managers)")
 def assign(name: str, body: Assignment, user: Manager, wired: Wired) -> UserRecord:
     scope = wired.users.scope(body.states, body.regions)
-    return wired.users.assign(name, scope, role=body.role, actor=user.name)
+    return wired.users.assign(name, scope, role=body.role, actor=user.name, door=Door.API)

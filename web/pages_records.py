@@ -17,6 +17,7 @@ from domain.engagement import engagement_id
 from domain.errors import DomainError
 from domain.regions import Region
 from domain.user import Role
+from domain.values import Door
 from projections.casebook import open_steps
 from projections.figures import UnknownFigure, explain
 from projections.report import html
@@ -111,7 +112,9 @@ async def reassign(request: Request, name: str, user: Manager, wired: Wired) -> 
     regions = [str(r) for r in form.getlist("regions")]
     role = Role(str(form.get("role"))) if form.get("role") in {r.value for r in Role} else None
     try:
-        record = wired.users.assign(name, wired.users.scope(states, regions), role=role, actor=user.name)
+        record = wired.users.assign(
+            name, wired.users.scope(states, regions), role=role, actor=user.name, door=Door.WEB
+        )
     except ValidationError as error:
         flash(request, sentence(error.errors()), error=True)
     except DomainError as error:

@@ -253,7 +253,7 @@ async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(worl
     assert spare.scope.states == (world.s1,)
     last = web.users.recorder.select_notifications(start=0, limit=1000, inclusive_of_start=False)[-1]
     change = cast(Fact, web.users.mapper.to_domain_event(last))
-    assert (type(change).__name__, change.actor) == ("AccessChanged", MANAGER)
+    assert (type(change).__name__, change.actor, change.door) == ("AccessChanged", MANAGER, "api")
 
 
 async def _page_clients(world: World) -> dict[str | None, httpx.AsyncClient]:

@@ -120,6 +120,7 @@ async def test_sessions_are_events_of_the_user_and_the_cookie_secret_is_not_stor
         ("SessionStarted", MANAGER, None),
         ("SessionEnded", MANAGER, "signed out"),
     ]
+    assert {e.door for e in log_of(users_of(tmp_path)) if type(e).__name__.startswith("Session")} == {"web"}
 
 
 async def test_a_session_is_over_eight_hours_after_signing_in(tmp_path: Path, token: str) -> None:

@@ -71,7 +71,7 @@ def test_an_import_reports_what_it_recorded_and_a_second_records_nothing(home: P
     assert app.recorder.max_notification_id() == CONVENTION_ACTIONS
     events = app.recorder.select_notifications(start=None, limit=100)
     facts = [cast(Fact, app.mapper.to_domain_event(n)) for n in events]
-    assert {f.actor for f in facts} == {"clerk"}
+    assert {(f.actor, f.door) for f in facts} == {("clerk", "cli")}
     assert {f.source for f in facts} == {"UN Treaty Collection status table convention.csv"}
 
 
