@@ -33,13 +33,13 @@ from domain.plans import (
     plan_id,
 )
 from domain.questionnaires import (
+    Answer,
     AnswerQuestionnaire,
     Dispatch,
     Questionnaire,
-    QuestionnaireAnswered,
     QuestionnaireNotSent,
-    QuestionnaireSent,
     Reply,
+    Sending,
     SendQuestionnaire,
     SentOutsideMeeting,
     citation,
@@ -214,7 +214,7 @@ class Programme:
         """Every sending of a questionnaire, by date."""
         found: dict[UUID, DispatchRecord] = {}
         for event in self._events():
-            if not isinstance(event, QuestionnaireSent):
+            if not isinstance(event, Sending):
                 continue
             earlier = found.get(event.originator_id)
             if earlier is None:
@@ -241,7 +241,7 @@ class Programme:
         """Every State's reply to each questionnaire, by questionnaire then State."""
         found: dict[UUID, ReplyRecord] = {}
         for event in self._events():
-            if not isinstance(event, QuestionnaireAnswered):
+            if not isinstance(event, Answer):
                 continue
             earlier = found.get(event.originator_id)
             found[event.originator_id] = ReplyRecord(

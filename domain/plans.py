@@ -216,7 +216,7 @@ class Plan(BaseAggregate[UUID]):
         if moved == self.details:
             return
         self._still_planned(command, "moved")
-        _not_before(moved, command.effective_date)
+        _not_before(moved, command.effective_date, "moved")
         self.trigger_event(
             PlanMoved,
             timestamp=recorded_at,
@@ -247,11 +247,11 @@ class Plan(BaseAggregate[UUID]):
         self.trigger_event(PlanCancelled, timestamp=recorded_at, **provenance(command), reason=command.reason)
 
 
-def _not_before(details: PlanDetails, decided: date) -> None:
+def _not_before(details: PlanDetails, decided: date, doing: str = "planned") -> None:
     if details.planned < decided:
         what = f"The {details.kind.value.replace('_', ' ')} at {details.place}"
         raise PlannedBeforeDecided(
-            f"{what} cannot be planned for {details.planned}, before the day it was planned ({decided})."
+            f"{what} cannot be planned for {details.planned}, before the day it was {doing} ({decided})."
         )
 
 

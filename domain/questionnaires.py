@@ -116,11 +116,9 @@ def reply_id(questionnaire: Questionnaire, state: str) -> UUID:
     return uuid5(OUTREACH_NAMESPACE, f"reply/{questionnaire.value}/{state.upper()}")
 
 
-class QuestionnaireSent(Fact, CanInitAggregate[UUID]):
-    """A questionnaire went to these States (and recipients), on the effective date, at a meeting or not.
-    Sent again on the same day and at the same meeting, it names only the States added."""
+class Sending(Fact):
+    """What a sending of a questionnaire says: to which States (and recipients), at which meeting."""
 
-    originator_topic: str
     questionnaire: Questionnaire
     states: tuple[str, ...] = ()
     meeting: UUID | None = None
@@ -131,6 +129,16 @@ class QuestionnaireSent(Fact, CanInitAggregate[UUID]):
         aggregate.questionnaire = self.questionnaire
         aggregate.states = (*getattr(aggregate, "states", ()), *self.states)
         aggregate.recipients = self.recipients or getattr(aggregate, "recipients", None)
+
+
+class QuestionnaireSent(Sending, CanInitAggregate[UUID]):
+    """A questionnaire went to these States (and recipients), on the effective date, at a meeting or not."""
+
+    originator_topic: str
+
+
+class QuestionnaireSentToMore(Sending):
+    """The same sending (its day and meeting) reached more States, or other recipients, than recorded."""
 
 
 class Dispatch(BaseAggregate[UUID]):
@@ -164,7 +172,7 @@ class Dispatch(BaseAggregate[UUID]):
         if not added and recipients is None:
             return
         self.trigger_event(
-            QuestionnaireSent,
+            QuestionnaireSentToMore,
             timestamp=recorded_at,
             **provenance(command),
             questionnaire=command.questionnaire,
@@ -175,10 +183,9 @@ class Dispatch(BaseAggregate[UUID]):
         )
 
 
-class QuestionnaireAnswered(Fact, CanInitAggregate[UUID]):
-    """A State's reply to a questionnaire arrived on the effective date; a later one supplements it."""
+class Answer(Fact):
+    """What a reply says: its reference, who replied, the checklist items it finds unmet."""
 
-    originator_topic: str
     questionnaire: Questionnaire
     state: str
     document: str | None = None
@@ -190,10 +197,20 @@ class QuestionnaireAnswered(Fact, CanInitAggregate[UUID]):
         aggregate.answered = (*getattr(aggregate, "answered", ()), self)
 
 
+class QuestionnaireAnswered(Answer, CanInitAggregate[UUID]):
+    """A State's reply to a questionnaire arrived on the effective date."""
+
+    originator_topic: str
+
+
+class ReplySupplemented(Answer):
+    """A further reply of the State to the same questionnaire arrived on the effective date."""
+
+
 class Reply(BaseAggregate[UUID]):
     """A State's replies to one questionnaire (see `reply_id`)."""
 
-    answered: tuple[QuestionnaireAnswered, ...]
+    answered: tuple[Answer, ...]
 
     def __init__(self) -> None:
         """State is set by the events' apply methods."""
@@ -214,7 +231,7 @@ class Reply(BaseAggregate[UUID]):
         for earlier in self.answered:
             if all(getattr(earlier, k) == v for k, v in asked.items()):
                 return
-        self.trigger_event(QuestionnaireAnswered, timestamp=recorded_at, **fields)
+        self.trigger_event(ReplySupplemented, timestamp=recorded_at, **fields)
 
 
 def _answer_fields(command: AnswerQuestionnaire) -> dict[str, Any]:

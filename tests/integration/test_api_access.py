@@ -60,6 +60,12 @@ API_ROUTES = {
     ("GET", "/api/openapi.json"),
     ("GET", "/api/docs"),
     ("GET", "/api/docs/oauth2-redirect"),
+    ("GET", "/api/plans"),
+    ("POST", "/api/plans"),
+    *(("POST", f"/api/plans/{{plan}}/{verb}") for verb in ("move", "hold", "cancel")),
+    ("GET", "/api/questionnaires"),
+    ("POST", "/api/questionnaires/send"),
+    ("POST", "/api/questionnaires/answer"),
 }
 PAGE_ROUTES = {
     ("GET", "/login"),
@@ -241,6 +247,7 @@ async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(worl
     await walk.api(route, "/api/users/spare/scope", lambda w: w == MANAGER, json={"states": [world.s1]})
     for path in ("/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect"):
         await walk.api(("GET", path), path, lambda w: True)
+    await _walk_programme(world, walk)
 
     walk.assert_all_as_the_rules_say(API_ROUTES)
     # Every event carries the user who caused it.
@@ -254,6 +261,30 @@ async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(worl
     last = web.users.recorder.select_notifications(start=0, limit=1000, inclusive_of_start=False)[-1]
     change = cast(Fact, web.users.mapper.to_domain_event(last))
     assert (type(change).__name__, change.actor, change.door) == ("AccessChanged", MANAGER, "api")
+
+
+async def _walk_programme(world: World, walk: Walk) -> None:
+    """Managers plan; officers send questionnaires to and record replies of their own States."""
+    managers: Rule = lambda w: w == MANAGER  # noqa: E731
+    for place in ("Quito", "Vilnius"):
+        plan = {"title": "Mission", "kind": "mission", "place": place, "planned": "2002-05-06"}
+        plan |= {"effective_date": "2002-03-04"}
+        await walk.api(("POST", "/api/plans"), "/api/plans", managers, json=plan)
+    quito, vilnius = [p["id"] for p in (await world.web.api("GET", "/api/plans", MANAGER)).json()]
+    for verb, plan, body in (
+        ("move", quito, {"planned": "2002-06-03", "effective_date": "2002-04-01"}),
+        ("hold", quito, {}),
+        ("cancel", vilnius, {"reason": "No host."}),
+    ):
+        route = ("POST", f"/api/plans/{{plan}}/{verb}")
+        await walk.api(route, f"/api/plans/{plan}/{verb}", managers, json=body)
+    senders: Rule = lambda w: w == MANAGER or world.covers(w, world.s1)  # noqa: E731
+    sent = {"questionnaire": "prosecutors", "states": [world.s1]}
+    await walk.api(("POST", "/api/questionnaires/send"), "/api/questionnaires/send", senders, json=sent)
+    reply = {"questionnaire": "prosecutors", "state": world.s1}
+    await walk.api(("POST", "/api/questionnaires/answer"), "/api/questionnaires/answer", senders, json=reply)
+    for path in ("/api/plans", "/api/questionnaires"):
+        await walk.api(("GET", path), path, lambda w: w in SIGNED_IN)
 
 
 async def _page_clients(world: World) -> dict[str | None, httpx.AsyncClient]:
