@@ -136,7 +136,9 @@ def list_plans(
 def list_questionnaires(ctx: typer.Context, as_json: AsJson = False) -> None:
     """List the sendings of each questionnaire and the replies (--json: `sendings` and `replies`)."""
     context: Context = ctx.obj
-    sendings, replies = _with_programme(context, lambda p: (p.dispatches(), p.replies()))
+    sendings, replies, meetings = _with_programme(
+        context, lambda p: (p.dispatches(), p.replies(), {m.id: m for m in p.outreach.meetings()})
+    )
     if as_json:
         listed = {
             "sendings": [s.model_dump(mode="json") for s in sendings],
@@ -149,7 +151,9 @@ def list_questionnaires(ctx: typer.Context, as_json: AsJson = False) -> None:
         sent.add_column(column)
     for s in sendings:
         to = " ".join(s.states) or s.recipients or "—"
-        sent.add_row(s.effective_date.isoformat(), s.questionnaire.value, to, str(s.meeting or "directly"))
+        held = meetings.get(s.meeting) if s.meeting else None
+        at = f"{held.details.place}, {held.details.start}" if held else "directly"
+        sent.add_row(s.effective_date.isoformat(), s.questionnaire.value, to, at)
     answered = Table(title=f"Replies: {len(replies)}")
     for column in ("received", "questionnaire", "State", "document", "cite as"):
         answered.add_column(column)

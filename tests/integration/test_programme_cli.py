@@ -300,3 +300,28 @@ def test_a_questionnaire_is_answered_once_sent_and_its_reply_is_citable(home: Ho
     assert [r["state"] for r in listed["replies"]] == ["BOL"]
     kinds = [type(e).__name__ for e in home.events()]
     assert kinds == ["MeetingHeld", "QuestionnaireSent", "QuestionnaireAnswered"]
+
+
+def test_the_seed_records_the_reports_plans_and_questionnaires_once(home: Home) -> None:
+    first, second = home.run("seed"), home.run("seed")
+
+    assert "Plans and questionnaires of the report: 9 events recorded now." in first.stdout
+    assert "Plans and questionnaires of the report: 0 events recorded now." in second.stdout
+    planned = home.run("plan", "list", "--after", "2002-03-04", "--json").json()
+    assert [(p["details"]["place"], p["details"]["regions"]) for p in planned] == [
+        ("Quito", ["Americas"]),
+        ("Vilnius", ["Europe"]),
+        ("Algiers", ["Africa"]),
+        ("Tokyo", ["Asia", "Oceania"]),
+    ]
+    assert {p["made_on"] for p in planned} == {"2002-03-04"}
+    assert all("para. 16" in p["source"] for p in planned)
+    sendings = home.run("questionnaire", "list", "--json").json()["sendings"]
+    meetings = {m["id"]: m["details"]["place"] for m in home.run("meeting", "list", "--json").json()}
+    first_of_each = {}
+    for s in sendings:
+        first_of_each.setdefault(s["questionnaire"], (s["effective_date"], meetings.get(s["meeting"])))
+    assert first_of_each == {
+        "advisory_council": ("2001-09-13", "Courmayeur"),
+        "prosecutors": ("2001-10-31", None),
+    }
