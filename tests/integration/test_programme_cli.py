@@ -318,7 +318,7 @@ def test_the_seed_records_the_reports_plans_and_questionnaires_once(home: Home) 
     assert all("para. 16" in p["source"] for p in planned)
     sendings = home.run("questionnaire", "list", "--json").json()["sendings"]
     meetings = {m["id"]: m["details"]["place"] for m in home.run("meeting", "list", "--json").json()}
-    first_of_each = {}
+    first_of_each: dict[str, tuple[str, str | None]] = {}
     for s in sendings:
         first_of_each.setdefault(s["questionnaire"], (s["effective_date"], meetings.get(s["meeting"])))
     assert first_of_each == {
