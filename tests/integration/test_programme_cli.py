@@ -325,3 +325,60 @@ def test_the_seed_records_the_reports_plans_and_questionnaires_once(home: Home) 
         "advisory_council": ("2001-09-13", "Courmayeur"),
         "prosecutors": ("2001-10-31", None),
     }
+
+
+def test_the_figures_count_questionnaires_sent_and_answered_per_region_as_of_a_date(home: Home) -> None:
+    home.run("seed")
+    answered = home.run(
+        "questionnaire",
+        "answer",
+        "--questionnaire",
+        "advisory_council",
+        "--state",
+        "BEN",
+        "--document",
+        "BEN/ISPAC/1",
+        "--effective",
+        "2002-02-01",
+    )
+    before, after = (
+        home.run("report", "figures", "--as-of", day, "--json").json()["questionnaires"]
+        for day in ("2002-01-31", "2002-03-04")
+    )
+    lineage = home.run(
+        "report", "explain", "questionnaires.advisory_council.replies", "--as-of", "2002-03-04", "--json"
+    ).json()
+
+    assert answered.code == 0, answered.stderr
+    council, prosecutors = after["advisory_council"], after["prosecutors"]
+    # Tehran (9 States), Ouagadougou (14) and Port-of-Spain (12); Courmayeur's participants are not named.
+    assert (council["sendings"], council["sent"], council["replies"]) == (4, 35, 1)
+    assert council["by_region"]["Africa"] == {"sent": 14, "replies": 1}
+    assert council["by_region"]["Americas"] == {"sent": 12, "replies": 0}
+    assert (prosecutors["sendings"], prosecutors["sent"], prosecutors["replies"]) == (1, 0, 0)
+    assert before["advisory_council"]["replies"] == 0
+    assert [(r["subject"], r["event_type"]) for r in lineage] == [("BEN", "QuestionnaireAnswered")]
+
+
+def test_the_report_lists_what_was_planned_after_its_date(home: Home, tmp_path: Path) -> None:
+    home.run("seed")
+    quito = home.run("plan", "list", "--json").json()[0]["id"]
+    home.run("plan", "cancel", quito, "--reason", "Postponed", "--effective", "2002-04-15")
+
+    for day in ("2002-03-04", "2002-05-01", "2002-07-01"):
+        rendered = home.run("report", "render", "--as-of", day, "--year", "2001", "--out", str(tmp_path))
+        assert rendered.code == 0, rendered.stderr
+    planned = {
+        day: (tmp_path / f"report-{day}.md").read_text().split("*Planned after", 1)[-1]
+        for day in ("2002-03-04", "2002-05-01", "2002-07-01")
+    }
+
+    assert [place in planned["2002-03-04"] for place in ("Quito", "Vilnius", "Algiers", "Tokyo")] == [
+        True
+    ] * 4
+    assert "Quito" not in planned["2002-05-01"]
+    assert "Vilnius" in planned["2002-05-01"]
+    assert ("Vilnius" in planned["2002-07-01"], "Algiers" in planned["2002-07-01"]) == (False, True)
+    text = (tmp_path / "report-2002-03-04.md").read_text()
+    assert "The Centre has planned 4 activities after 4 March 2002:" in text
+    assert "[4](#lineage-questionnaires.advisory_council.sendings) times" in text
