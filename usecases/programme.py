@@ -16,9 +16,11 @@ from pydantic import BaseModel
 
 from activities.outreach import Outreach
 from activities.programme import Programme
+from domain.commands import Command
+from domain.errors import DomainError
 from domain.plans import CancelPlan, HoldPlan, MakePlan, MovePlan
 from domain.programme import ENVELOPE, ProgrammeCommand
-from domain.questionnaires import AnswerQuestionnaire, SendQuestionnaire
+from domain.questionnaires import AnswerQuestionnaire, SendQuestionnaire, cited
 from domain.user import Role
 from domain.values import Door
 from usecases.inputs import BadOption, parse_date
@@ -166,3 +168,33 @@ def command_of(
 def open_programme(settings: Settings, outreach: Outreach | None = None) -> Programme:
     """The plans and questionnaires of the deployment's Outreach store."""
     return Programme(outreach or Outreach(settings.store_env("Outreach")))
+
+
+class UncitableReply(DomainError):
+    """A step's source cites a questionnaire reply (`reply:<questionnaire>/<ISO3>`) that is not recorded."""
+
+
+def check_citation(settings: Settings, command: Command) -> None:
+    """A case's step citing a reply as its source (a law summary, a gap list) cites one the State sent."""
+    try:
+        reply = cited(command.source)
+    except ValueError as error:
+        raise UncitableReply(f"The source {error}.") from None
+    if reply is None:
+        return
+    questionnaire, state = reply
+    if state != command.state:
+        raise UncitableReply(
+            f"The source '{command.source}' is a reply of {state}; a step of {command.state} cites a reply "
+            f"of {command.state}."
+        )
+    programme = open_programme(settings)
+    try:
+        found = programme.reply(questionnaire, state)
+    finally:
+        programme.outreach.close()
+    if found is None or found.effective_date > command.effective_date:
+        raise UncitableReply(
+            f"No reply of {state} to the {questionnaire.value} questionnaire had been recorded by "
+            f"{command.effective_date}: record it first (`palermo questionnaire answer`)."
+        )

@@ -128,3 +128,52 @@ async def test_officers_send_questionnaires_to_and_record_replies_of_their_state
         "QuestionnaireSentToMore",
         "QuestionnaireAnswered",
     ]
+
+
+async def test_a_law_summary_cites_a_reply_of_its_state_once_the_reply_is_recorded(office: Office) -> None:
+    cite = f"reply:prosecutors/{office.mine}"
+    opened = await office.post(
+        OFFICER,
+        "/api/cases",
+        {"state": office.mine, "instruments": ["convention"], "effective_date": "2001-10-01"},
+    )
+    await office.post(
+        MANAGER,
+        "/api/questionnaires/send",
+        {"questionnaire": "prosecutors", "states": [office.mine], "effective_date": "2001-10-31"},
+    )
+    law = f"/api/cases/{office.mine}/law_summary"
+    early = await office.post(
+        OFFICER, law, {"document": "LAW/1", "source": cite, "effective_date": "2002-01-20"}
+    )
+    wrong = await office.post(
+        OFFICER, law, {"document": "LAW/1", "source": "reply:ispac/X", "effective_date": "2002-01-20"}
+    )
+    other = await office.post(
+        OFFICER,
+        law,
+        {"document": "LAW/1", "source": f"reply:prosecutors/{office.other}", "effective_date": "2002-01-20"},
+    )
+    await office.post(
+        OFFICER,
+        "/api/questionnaires/answer",
+        {"questionnaire": "prosecutors", "state": office.mine, "effective_date": "2002-01-15"},
+    )
+    cited = await office.post(
+        OFFICER, law, {"document": "LAW/1", "source": cite, "effective_date": "2002-01-20"}
+    )
+
+    assert opened.status_code == 201, opened.text
+    assert early.status_code == 422
+    assert early.json()["error"] == (
+        f"No reply of {office.mine} to the prosecutors questionnaire had been recorded by 2002-01-20: "
+        "record it first (`palermo questionnaire answer`)."
+    )
+    assert (wrong.status_code, other.status_code) == (422, 422)
+    assert "cites no questionnaire's reply" in wrong.json()["error"]
+    assert cited.status_code == 200, cited.text
+    history = (await office.web.api("GET", f"/api/cases/{office.mine}/history", MANAGER)).json()
+    assert [(e["type"], e["source"]) for e in history] == [
+        ("RequestReceived", None),
+        ("LawSummaryReceived", cite),
+    ]
