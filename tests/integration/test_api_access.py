@@ -4,7 +4,7 @@ auditors read everything, and nobody else gets in; a refused request records not
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -81,6 +81,11 @@ PAGE_ROUTES = {
     ("GET", "/report"),
     ("GET", "/report/figures/{figure}"),
     ("GET", "/seminars"),
+    ("GET", "/plans"),
+    ("POST", "/plans"),
+    ("POST", "/plans/{plan}/{verb}"),
+    ("GET", "/questionnaires"),
+    ("POST", "/questionnaires/{verb}"),
     ("GET", "/users"),
     ("POST", "/users/{name}/scope"),
     ("GET", "/audit"),
@@ -297,6 +302,20 @@ async def _page_clients(world: World) -> dict[str | None, httpx.AsyncClient]:
     return clients
 
 
+async def _visit_programme(world: World, visit: Callable[..., Awaitable[None]]) -> None:
+    """Managers plan through the pages; officers send questionnaires (their States are checked after)."""
+    plan = {"title": "Mission", "kind": "mission", "place": "Lima", "planned": "2002-05-06"}
+    await visit(
+        ("POST", "/plans"), "/plans", lambda w: w == MANAGER, 303, **plan, effective_date="2002-03-04"
+    )
+    [made] = (await world.web.api("GET", "/api/plans", MANAGER)).json()
+    route = ("POST", "/plans/{plan}/{verb}")
+    await visit(route, f"/plans/{made['id']}/cancel", lambda w: w == MANAGER, 303, reason="No host.")
+    senders: Rule = lambda w: w in (MANAGER, OFFICER_S, OFFICER_R)  # noqa: E731
+    sent = {"questionnaire": "prosecutors", "states": world.s1}
+    await visit(("POST", "/questionnaires/{verb}"), "/questionnaires/send", senders, 303, **sent)
+
+
 async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: World) -> None:
     web, walk = world.web, Walk(world.web)
     clients = await _page_clients(world)
@@ -336,8 +355,11 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
         (("GET", "/report"), "/report"),
         (("GET", "/report/figures/{figure}"), "/report/figures/requests_received"),
         (("GET", "/seminars"), "/seminars"),
+        (("GET", "/plans"), "/plans"),
+        (("GET", "/questionnaires"), "/questionnaires"),
     ]:
         await visit(route, path, signed_in)
+    await _visit_programme(world, visit)
     await visit(("GET", "/"), "/", signed_in, 303)
     for route in (("GET", "/dashboard"), ("GET", "/users")):
         await visit(route, route[1], lambda w: w in (MANAGER, AUDITOR))

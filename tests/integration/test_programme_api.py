@@ -16,7 +16,7 @@ from activities.outreach import Outreach
 from domain.facts import Fact
 from domain.regions import REGION_OF, Region
 from domain.user import Role
-from tests.integration.web_app import WebApp, running_web_app
+from tests.integration.web_app import WebApp, csrf_of, running_web_app
 
 MANAGER, OFFICER, AUDITOR = "manager", "officer", "auditor"
 TOKYO = {"title": "Regional seminar for Asia and the Pacific", "kind": "seminar", "place": "Tokyo"}
@@ -177,3 +177,38 @@ async def test_a_law_summary_cites_a_reply_of_its_state_once_the_reply_is_record
         ("RequestReceived", None),
         ("LawSummaryReceived", cite),
     ]
+
+
+async def test_the_pages_record_plans_and_questionnaires_and_the_dashboard_shows_them_by_month(
+    office: Office,
+) -> None:
+    manager, officer = await office.web.browser(MANAGER), await office.web.browser(OFFICER)
+    plan = {"title": "Regional seminar", "kind": "seminar", "place": "Quito", "planned": "2002-05-06"}
+    plan |= {"regions": "Americas", "effective_date": "2002-03-04", "csrf": await csrf_of(manager)}
+    by_officer = await officer.post("/plans", data=plan | {"csrf": await csrf_of(officer)})
+    made = await manager.post("/plans", data=plan)
+    early = await manager.post("/plans", data=plan | {"place": "Tokyo", "planned": "2002-01-07"})
+    sent = await officer.post(
+        "/questionnaires/send",
+        data={"questionnaire": "prosecutors", "states": office.mine, "effective_date": "2001-10-31"}
+        | {"csrf": await csrf_of(officer)},
+    )
+    plans_page = await manager.get("/plans")
+    dashboard = await manager.get("/dashboard?as_of=2002-03-04")
+    questionnaires = await officer.get("/questionnaires")
+
+    assert by_officer.status_code == 403
+    assert (made.status_code, early.status_code, sent.status_code) == (303, 303, 303)
+    assert "cannot be planned for 2002-01-07" in plans_page.text
+    assert plans_page.text.count("<td>Quito</td>") == 1
+    assert "Tokyo" not in plans_page.text.split('<table class="plans">')[1].split("</table>")[0]
+    calendar = dashboard.text.split('id="calendar"', 1)[1].split("</table>", 1)[0]
+    may = calendar.split("<td>May</td>", 1)[1].split("</tr>", 1)[0]
+    assert '<div class="planned">6: Regional seminar, Quito</div>' in may
+    assert f"<td>{office.mine}</td>" in questionnaires.text
+    assert [(type(e).__name__, e.actor, e.door) for e in office.events()] == [
+        ("PlanMade", MANAGER, "web"),
+        ("QuestionnaireSent", OFFICER, "web"),
+    ]
+    for client in (manager, officer):
+        await client.aclose()
