@@ -77,6 +77,16 @@ class DispatchRecord(BaseModel):
     source: str | None
 
 
+class Citation(BaseModel):
+    """A step of the State's case that names the reply as its source."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: str
+    version: int
+    effective_date: date
+
+
 class ReplyRecord(BaseModel):
     """A State's reply to a questionnaire: when it first came, what the latest says, and how it is cited."""
 
@@ -95,6 +105,8 @@ class ReplyRecord(BaseModel):
     actor: str
     door: Door | None
     source: str | None
+    # The steps of the State's case that cite the reply (filled by who reads the cases too).
+    cited_by: tuple[Citation, ...] = ()
 
 
 class Programme:

@@ -16,7 +16,7 @@ from cli.console import Context
 from cli.options import with_signature
 from domain.values import Door
 from usecases.inputs import parse_date
-from usecases.programme import ENTRIES, Ask, Entry, command_of, open_programme
+from usecases.programme import ENTRIES, Ask, Entry, command_of, open_programme, replies_with_citations
 
 plan = typer.Typer(help="Plan seminars, meetings, missions and expert-group sessions; hold, move, cancel.")
 questionnaire = typer.Typer(
@@ -137,7 +137,12 @@ def list_questionnaires(ctx: typer.Context, as_json: AsJson = False) -> None:
     """List the sendings of each questionnaire and the replies (--json: `sendings` and `replies`)."""
     context: Context = ctx.obj
     sendings, replies, meetings = _with_programme(
-        context, lambda p: (p.dispatches(), p.replies(), {m.id: m for m in p.outreach.meetings()})
+        context,
+        lambda p: (
+            p.dispatches(),
+            replies_with_citations(context.settings, p),
+            {m.id: m for m in p.outreach.meetings()},
+        ),
     )
     if as_json:
         listed = {

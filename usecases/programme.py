@@ -14,8 +14,9 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
+from activities.engagements import Engagements
 from activities.outreach import Outreach
-from activities.programme import Programme
+from activities.programme import Citation, Programme, ReplyRecord
 from domain.commands import Command
 from domain.errors import DomainError
 from domain.plans import CancelPlan, HoldPlan, MakePlan, MovePlan
@@ -198,3 +199,20 @@ def check_citation(settings: Settings, command: Command) -> None:
             f"No reply of {state} to the {questionnaire.value} questionnaire had been recorded by "
             f"{command.effective_date}: record it first (`palermo questionnaire answer`)."
         )
+
+
+def replies_with_citations(settings: Settings, programme: Programme) -> list[ReplyRecord]:
+    """Every reply, with the steps of its State's case (law summary, gap list) citing it as their source."""
+    engagements = Engagements(settings.store_env("Engagements"))
+    try:
+        found = []
+        for reply in programme.replies():
+            citing = tuple(
+                Citation(type=e.type, version=e.version, effective_date=e.effective_date)
+                for e in engagements.history(reply.state)
+                if e.source == reply.citation
+            )
+            found.append(reply.model_copy(update={"cited_by": citing}))
+        return found
+    finally:
+        engagements.close()

@@ -21,7 +21,7 @@ from domain.plans import PlanExists
 from domain.programme import ENVELOPE
 from domain.user import Role
 from domain.values import Door, ShortText, Value
-from usecases.programme import ENTRIES, Entry, open_programme
+from usecases.programme import ENTRIES, Entry, open_programme, replies_with_citations
 from web.access import ApiUser, Wired, api_roles, check_read
 from web.api_models import REFUSALS
 from web.errors import ApiError
@@ -159,7 +159,9 @@ def plans(
 def questionnaires(_user: ApiUser, wired: Wired) -> Questionnaires:
     programme = _programme(wired)
     try:
-        return Questionnaires(sendings=programme.dispatches(), replies=programme.replies())
+        return Questionnaires(
+            sendings=programme.dispatches(), replies=replies_with_citations(wired.settings, programme)
+        )
     finally:
         programme.outreach.close()
 

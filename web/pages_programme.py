@@ -22,7 +22,7 @@ from domain.errors import DomainError
 from domain.plans import PlanStatus
 from domain.values import Door
 from usecases.inputs import BadOption, parse_date
-from usecases.programme import BY_NAME, Ask, Entry, command_of, open_programme
+from usecases.programme import BY_NAME, Ask, Entry, command_of, open_programme, replies_with_citations
 from usecases.settings import Settings
 from web.access import PageUser, Wired, check_read, check_role
 from web.errors import ApiError, sentence
@@ -144,7 +144,7 @@ async def change_plan(
 def questionnaires_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
     programme = open_programme(wired.settings)
     try:
-        sendings, replies = programme.dispatches(), programme.replies()
+        sendings, replies = programme.dispatches(), replies_with_citations(wired.settings, programme)
         meetings = programme.outreach.meetings()
     finally:
         programme.outreach.close()
