@@ -37,22 +37,35 @@ class Outcome:
 
 @dataclass
 class Home:
-    path: Path
+    """A store (a SQLite file under PALERMO_HOME, or a PostgreSQL database) and the command line on it."""
+
+    settings: Settings
 
     def run(self, *args: str) -> Outcome:
-        env = {"PALERMO_HOME": str(self.path), "PALERMO_STORE": "sqlite", "PALERMO_ACTOR": "a.manager"}
+        env = {
+            "PALERMO_HOME": str(self.settings.home),
+            "PALERMO_STORE": self.settings.store,
+            "PALERMO_DATABASE_URL": self.settings.database_url,
+            "PALERMO_ACTOR": "a.manager",
+        }
         result = CliRunner().invoke(app, list(args), env=env)
         return Outcome(result.exit_code, result.stdout, result.stderr)
 
     def events(self) -> list[Fact]:
-        outreach = Outreach(Settings(home=self.path).store_env("Outreach"))
-        notes = outreach.recorder.select_notifications(start=0, limit=1000, inclusive_of_start=False)
-        return [cast(Fact, outreach.mapper.to_domain_event(n)) for n in notes]
+        outreach = Outreach(self.settings.store_env("Outreach"))
+        try:
+            notes = outreach.recorder.select_notifications(start=0, limit=1000, inclusive_of_start=False)
+            return [cast(Fact, outreach.mapper.to_domain_event(n)) for n in notes]
+        finally:
+            outreach.close()
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Home:
-    return Home(tmp_path / "home")
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def home(request: pytest.FixtureRequest, tmp_path: Path) -> Home:
+    if request.param == "sqlite":
+        return Home(Settings(home=tmp_path / "home"))
+    url = cast(str, request.getfixturevalue("fresh_postgres_url"))
+    return Home(Settings(home=tmp_path / "home", store="postgres", database_url=url))
 
 
 def test_a_plan_is_made_once_moved_and_listed_as_it_stood(home: Home) -> None:
