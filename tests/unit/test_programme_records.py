@@ -21,7 +21,16 @@ from domain.plans import (
     plan_as_of,
     plan_id,
 )
-from domain.questionnaires import Questionnaire, citation, cited
+from domain.questionnaires import (
+    AnswerQuestionnaire,
+    Dispatch,
+    Questionnaire,
+    Reply,
+    SendQuestionnaire,
+    citation,
+    cited,
+)
+from projections.facts import project
 
 NOW = datetime(2002, 3, 4, 12, tzinfo=UTC)
 
@@ -75,3 +84,32 @@ def test_a_reply_is_cited_by_its_questionnaire_and_state() -> None:
     assert cited("BOL/LAW/2002/1") is None
     with pytest.raises(ValueError, match="cites no questionnaire's reply"):
         cited("reply:ispac/BOL")
+
+
+def test_a_sending_counts_once_and_each_state_it_reached_and_a_reply_counts_its_state() -> None:
+    send = SendQuestionnaire(
+        questionnaire=Questionnaire.ADVISORY_COUNCIL, states=("BEN", "TGO"), effective_date=date(2001, 11, 28)
+    )
+    dispatch = Dispatch.send(send, recorded_at=NOW)
+    dispatch.send_again(send.model_copy(update={"states": ("BEN", "NER")}), NOW)
+    dispatch.send_again(send.model_copy(update={"states": ("NER",)}), NOW)
+    reply = Reply.answer(
+        AnswerQuestionnaire(
+            questionnaire=Questionnaire.ADVISORY_COUNCIL, state="BEN", effective_date=date(2002, 1, 10)
+        ),
+        recorded_at=NOW,
+    )
+    events = [cast(Fact, e) for e in (*dispatch.collect_events(), *reply.collect_events())]
+
+    rows = [project(e, "Outreach", n).triples for n, e in enumerate(events, start=1)]
+
+    origin = str(dispatch.id)
+    assert rows == [
+        (
+            ("questionnaire_sending", origin, "advisory_council"),
+            ("questionnaire_sent", "BEN", "advisory_council"),
+            ("questionnaire_sent", "TGO", "advisory_council"),
+        ),
+        (("questionnaire_sent", "NER", "advisory_council"),),
+        (("questionnaire_reply", "BEN", "advisory_council"),),
+    ]
