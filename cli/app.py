@@ -13,6 +13,7 @@ from rich.table import Table
 from cli import audit as audit_cli
 from cli import case as case_cli
 from cli import meeting as outreach_cli
+from cli import programme as programme_cli
 from cli import report as report_cli
 from cli import stack as stack_cli
 from cli import treaty as treaty_cli
@@ -34,6 +35,8 @@ app.add_typer(user_cli.app, name="user")
 app.add_typer(outreach_cli.meeting, name="meeting")
 app.add_typer(outreach_cli.cooperation, name="cooperation")
 app.command("seed")(outreach_cli.seed)
+app.add_typer(programme_cli.plan, name="plan")
+app.add_typer(programme_cli.questionnaire, name="questionnaire")
 app.add_typer(report_cli.report, name="report")
 app.add_typer(report_cli.projections, name="projections")
 app.command()(stack_cli.up)

@@ -13,12 +13,14 @@ import typer
 from rich.table import Table
 
 from activities.outreach import Outreach
+from activities.programme import Programme
 from cli.console import Context
 from domain.outreach import CooperationKind, MeetingDetails, MeetingKind
 from domain.values import Door, Instrument
 from usecases.inputs import BadOption, parse_date
 from usecases.seed import SeedSummary, import_collection
 from usecases.seed import seed as seed_history
+from usecases.seed_programme import seed_programme
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
@@ -249,11 +251,12 @@ def seed(
         folder = untc
         context.run(lambda: import_collection(context.settings, folder, context.console, actor=context.actor))
 
-    def run(outreach: Outreach) -> tuple[SeedSummary, int, int]:
+    def run(outreach: Outreach) -> tuple[SeedSummary, int, int, int]:
         summary = seed_history(outreach)
-        return summary, len(outreach.meetings()), len(outreach.cooperation())
+        planned = seed_programme(Programme(outreach))
+        return summary, len(outreach.meetings()), len(outreach.cooperation()), planned
 
-    summary, meetings, activities = _with_store(ctx, run)
+    summary, meetings, activities, planned = _with_store(ctx, run)
     table = Table(title="Outreach history of the report of 4 March 2002")
     for column in ("", "in the report's history", "in the store"):
         table.add_column(column)
@@ -261,3 +264,6 @@ def seed(
     table.add_row("technical cooperation activities", str(summary.cooperation), str(activities))
     context.console.print(table)
     context.console.print(f"{summary.recorded} events recorded now.", highlight=False)
+    context.console.print(
+        f"Plans and questionnaires of the report: {planned} events recorded now.", highlight=False
+    )

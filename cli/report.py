@@ -19,7 +19,7 @@ from projections.runner import backlog
 from projections.store import FactStore
 from usecases.inputs import BadOption, parse_date
 from usecases.read_models import open_store, rebuild, refresh, sources, total_events
-from usecases.reports import outreach_details, state_names, write_report
+from usecases.reports import outreach_details, planned_after, state_names, write_report
 
 report = typer.Typer(help="The Secretary-General report's figures, as of any date, and where they come from.")
 projections = typer.Typer(help="The read models: status and rebuild.")
@@ -198,6 +198,7 @@ def report_render(
         meetings_known=meetings_known,
         cooperation_known=cooperation_known,
         names=state_names(context.participants, rows),
+        plans_known=context.run(lambda: planned_after(context.settings, day)),
     )
     folder = out if out is not None else context.settings.home_dir / "reports"
     for path in context.run(lambda: write_report(document, folder)):

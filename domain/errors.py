@@ -65,3 +65,11 @@ class BillStageOutOfOrder(DomainError):
 
 class LegislationPending(Premature):
     """Bills are still before parliament; record their enactment first."""
+
+
+class UnknownRecord(DomainError):
+    """A command names a plan or a meeting by an id no record has."""
+
+
+class RecordClosed(DomainError):
+    """The record has ended (a plan held or cancelled): it takes no more."""

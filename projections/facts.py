@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from domain import events as ev
 from domain.facts import Fact
 from domain.outreach import CooperationActivityRecorded, MeetingCorrected, MeetingDetails, MeetingHeld
+from domain.questionnaires import Answer, QuestionnaireSent, Sending
 from domain.treaty import ActionKind, TreatyActionCorrected, TreatyActionRecorded
 from domain.values import BillStage, Step
 
@@ -18,6 +19,12 @@ SIGNATURE, PARTY = "signature", "party"
 REQUEST, STEP, GAP_ITEM, WITHDRAWAL = "request", "step", "gap_item", "withdrawal"
 ASSISTANCE, BILL, REMINDER, ESCALATION = "assistance_activity", "bill", "reminder", "escalation"
 MEETING, MEETING_PARTICIPANT, COOPERATION = "meeting", "meeting_participant", "cooperation"
+# A sending of a questionnaire (subject: the sending), each State it went to, and each State's reply.
+SENDING, QUESTIONNAIRE_SENT, QUESTIONNAIRE_REPLY = (
+    "questionnaire_sending",
+    "questionnaire_sent",
+    "questionnaire_reply",
+)
 # The rows a later event may supersede: only treaty actions and meetings are corrected (see `project`).
 CORRECTABLE = (SIGNATURE, PARTY, MEETING, MEETING_PARTICIPANT)
 
@@ -152,6 +159,12 @@ def _meeting_rows(meeting: str, details: MeetingDetails) -> Iterable[Triple]:
         yield MEETING_PARTICIPANT, participant, meeting
 
 
+def _sending_rows(event: Any, origin: str, first: bool) -> tuple[Triple, ...]:
+    questionnaire = event.questionnaire.value
+    rows = tuple((QUESTIONNAIRE_SENT, state, questionnaire) for state in event.states)
+    return ((SENDING, origin, questionnaire), *rows) if first else rows
+
+
 def _treaty_row(participant: str, instrument: str, kind: ActionKind) -> Triple:
     return (PARTY if kind.makes_party else SIGNATURE), participant, instrument
 
@@ -172,6 +185,11 @@ def _rule_of(kind: type[Fact]) -> tuple[bool, Rule]:
         )
     if issubclass(kind, CooperationActivityRecorded):
         return False, lambda event, origin: ((COOPERATION, event.state, event.kind.value),)
+    if issubclass(kind, Sending):
+        first = issubclass(kind, QuestionnaireSent)
+        return False, lambda event, origin: _sending_rows(event, origin, first)
+    if issubclass(kind, Answer):
+        return False, lambda event, origin: ((QUESTIONNAIRE_REPLY, event.state, event.questionnaire.value),)
     return False, lambda event, origin: ()
 
 

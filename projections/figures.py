@@ -8,10 +8,18 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict
 
 from domain.progress import PREREQUISITES
+from domain.questionnaires import Questionnaire
+from domain.regions import Region, region_of
 from domain.values import Instrument, Step
 from projections import facts as f
 from projections.store import FactQuery, FactStore, StoredFact
 
+# The fact row each questionnaire figure counts.
+QUESTIONNAIRE_FIGURES = {
+    "sendings": f.SENDING,
+    "sent": f.QUESTIONNAIRE_SENT,
+    "replies": f.QUESTIONNAIRE_REPLY,
+}
 STAGES = (*(s.value for s in Step if s is not Step.REQUEST), "completed", "withdrawn")
 
 
@@ -22,6 +30,22 @@ class InstrumentFigures(BaseModel):
 
     signatories: int
     parties: int
+
+
+class Replies(BaseModel):
+    """States a questionnaire was sent to, and States that replied."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sent: int
+    replies: int
+
+
+class QuestionnaireFigures(Replies):
+    """Paragraphs 12 and 20: a questionnaire's sendings, the States it reached, their replies, by region."""
+
+    sendings: int
+    by_region: dict[str, Replies]
 
 
 class Figures(BaseModel):
@@ -39,6 +63,7 @@ class Figures(BaseModel):
     requests_received: int
     engagements_by_stage: dict[str, int]
     common_needs: dict[str, int]
+    questionnaires: dict[str, QuestionnaireFigures] = {}
 
 
 class UnknownFigure(Exception):
@@ -105,6 +130,25 @@ def figures(
         requests_received=store.count(_query(f.REQUEST, as_of, known_at)),
         engagements_by_stage=by_stage,
         common_needs=dict(sorted(store.count_by_object(_query(f.GAP_ITEM, as_of, known_at)).items())),
+        questionnaires={q.value: _questionnaire(store, q.value, as_of, known_at) for q in Questionnaire},
+    )
+
+
+def _questionnaire(
+    store: FactStore, name: str, as_of: date, known_at: datetime | None
+) -> QuestionnaireFigures:
+    """Everything up to `as_of` (not within a year): the Centre collects replies for as long as they come."""
+    sent = {s for s, _ in store.pairs(_query(f.QUESTIONNAIRE_SENT, as_of, known_at, obj=name))}
+    replied = {s for s, _ in store.pairs(_query(f.QUESTIONNAIRE_REPLY, as_of, known_at, obj=name))}
+    regions: dict[str, Replies] = {}
+    for region in Region:
+        mine = {s for s in sent | replied if region_of(s) is region}
+        regions[region.value] = Replies(sent=len(mine & sent), replies=len(mine & replied))
+    return QuestionnaireFigures(
+        sendings=store.count(_query(f.SENDING, as_of, known_at, obj=name)),
+        sent=len(sent),
+        replies=len(replied),
+        by_region=regions,
     )
 
 
@@ -112,6 +156,11 @@ def figure_names() -> list[str]:
     names = [f"{i.value}.{k}" for i in Instrument for k in ("signatories", "parties")]
     names += ["meetings_held", "states_reached", "cooperation_activities", "requests_received"]
     names += [f"engagements_by_stage.{s}" for s in STAGES]
+    names += [f"questionnaires.{q.value}.{k}" for q in Questionnaire for k in QUESTIONNAIRE_FIGURES]
+    by_region = ("sent", "replies")
+    names += [
+        f"questionnaires.{q.value}.{k}.{r.value}" for q in Questionnaire for k in by_region for r in Region
+    ]
     return [*names, "common_needs.<checklist item>"]
 
 
@@ -132,6 +181,14 @@ def explain(
     if head in {i.value for i in Instrument} and tail in ("signatories", "parties"):
         fact = f.SIGNATURE if tail == "signatories" else f.PARTY
         return store.facts(_query(fact, as_of, known_at, obj=head))
+    if head == "questionnaires":
+        name, what, *region = tail.split(".")
+        known = name in {q.value for q in Questionnaire} and what in QUESTIONNAIRE_FIGURES
+        if known and not region:
+            return store.facts(_query(QUESTIONNAIRE_FIGURES[what], as_of, known_at, obj=name))
+        if known and what != "sendings" and len(region) == 1 and region[0] in {r.value for r in Region}:
+            rows = store.facts(_query(QUESTIONNAIRE_FIGURES[what], as_of, known_at, obj=name))
+            return [row for row in rows if (found := region_of(row.subject)) and found.value == region[0]]
     if head == "common_needs" and tail:
         return store.facts(_query(f.GAP_ITEM, as_of, known_at, obj=tail))
     if head == "engagements_by_stage" and tail in STAGES:

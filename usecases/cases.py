@@ -11,8 +11,10 @@ from temporalio.service import TLSConfig
 
 from domain.commands import Command
 from domain.doors import sealed
+from domain.questionnaires import CITATION
 from domain.values import Door
 from domain.views import CaseView
+from usecases.programme import check_citation
 from usecases.settings import Settings
 from workflows import client as workflows
 from workflows.client import ServerUnavailable
@@ -45,6 +47,8 @@ async def send(
     client: Client, settings: Settings, command: Command, *, door: Door, accept_within: float | None = None
 ) -> CaseView:
     """Send `command` through its State's workflow (see workflows.client.send), sealed as sent by `door`."""
+    if command.source is not None and command.source.startswith(CITATION):
+        await asyncio.to_thread(check_citation, settings, command)
     sent = sealed(command, door, settings.audit_key_bytes())
     return await workflows.send(client, route(settings), sent, accept_within=accept_within)
 

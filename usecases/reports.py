@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 
 from activities.participants import ParticipantDirectory
 from projections.report import html, markdown
-from projections.report.document import CooperationSummary, MeetingSummary, ReportDocument
+from projections.report.document import CooperationSummary, MeetingSummary, PlanSummary, ReportDocument
 from projections.store import StoredFact
 from usecases.settings import Settings
 
 # Facts whose subject is a State, so the report can name it rather than show its code.
-STATE_SUBJECTS = ("request", "cooperation", "meeting_participant")
+STATE_SUBJECTS = (
+    "request",
+    "cooperation",
+    "meeting_participant",
+    "questionnaire_sent",
+    "questionnaire_reply",
+)
 
 
 def outreach_details(settings: Settings) -> tuple[list[MeetingSummary], list[CooperationSummary]]:
@@ -44,6 +51,29 @@ def outreach_details(settings: Settings) -> tuple[list[MeetingSummary], list[Coo
         for record in outreach.cooperation()
     ]
     return meetings, activities
+
+
+def planned_after(settings: Settings, as_of: date) -> list[PlanSummary]:
+    """What was, on `as_of`, planned for after it (paragraph 16), for the report's future action."""
+    from activities.outreach import Outreach  # noqa: PLC0415 - as in outreach_details
+    from activities.programme import Programme  # noqa: PLC0415
+
+    outreach = Outreach(settings.store_env("Outreach"))
+    try:
+        plans = Programme(outreach).plans_after(as_of)
+    finally:
+        outreach.close()
+    return [
+        PlanSummary(
+            title=p.details.title,
+            kind=p.details.kind.value,
+            place=p.details.place,
+            planned=p.details.planned,
+            planned_end=p.details.planned_end,
+            invited=(*p.details.regions, *p.details.states),
+        )
+        for p in plans
+    ]
 
 
 def state_names(directory: ParticipantDirectory, rows: Mapping[str, Sequence[StoredFact]]) -> dict[str, str]:

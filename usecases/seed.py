@@ -10,6 +10,7 @@ from rich.console import Console
 
 from activities.outreach import Outreach
 from activities.participants import ParticipantDirectory, directory
+from activities.programme import Programme
 from activities.treaties import Treaties
 from activities.untc import TableRefused
 from activities.untc_stream import COLLECTION_ITEMS, collection_tables, read_table
@@ -271,15 +272,19 @@ def seed(outreach: Outreach, *, actor: str = "seed") -> SeedSummary:
 
 def run_seed(settings: Settings, console: Console, actor: str = "seed") -> SeedSummary:
     """Seed the Outreach store of `settings` (for `palermo up --demo`), printing one line."""
+    from usecases.seed_programme import seed_programme  # noqa: PLC0415 - it builds on this module's records
+
     outreach = Outreach(settings.store_env("Outreach"), participants=directory())
     try:
         summary = seed(outreach, actor=actor)
+        planned = seed_programme(Programme(outreach), actor=actor)
     finally:
         outreach.close()
     console.print(
         f"Outreach history: {summary.meetings} meetings, {summary.cooperation} cooperation activities, "
         f"{summary.recorded} events recorded now."
     )
+    console.print(f"Plans and questionnaires of the report: {planned} events recorded now.")
     return summary
 
 

@@ -23,6 +23,7 @@ from projections.figures import UnknownFigure, explain
 from projections.report import html
 from web.access import PageUser, Wired, page_roles, state_code
 from web.errors import ApiError, sentence
+from web.pages_programme import calendar
 from web.pages_temporal import may_watch
 from web.reports import InRange, WrittenOut, aware, current_store, dashboard_charts, read
 from web.views import BlankIsNone, check_csrf, flash, redirect, render, svg
@@ -65,6 +66,7 @@ def dashboard(
         charts={name: svg(text) for name, text in dashboard_charts(reading, known_at).items()},
         overdue=late,
         report_date=REPORT_DATE,
+        calendar=calendar(wired.settings, day),
     )
 
 

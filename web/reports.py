@@ -20,7 +20,7 @@ from projections.report.charts import Bar, BarChart, BarGroup, svg
 from projections.report.document import ReportDocument, build, lineage
 from projections.store import FactStore
 from usecases.read_models import open_store, refresh
-from usecases.reports import outreach_details, state_names
+from usecases.reports import outreach_details, planned_after, state_names
 from usecases.settings import Settings
 from web.errors import ApiError
 
@@ -109,6 +109,7 @@ def read(settings: Settings, logs: list[EventLog], as_of: date, known_at: dateti
         meetings_known=meetings_known,
         cooperation_known=cooperation_known,
         names=state_names(directory(), rows),
+        plans_known=planned_after(settings, as_of),
     )
     return Reading(result=result, document=document, stages=by_state)
 

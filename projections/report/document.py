@@ -8,9 +8,10 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from projections.figures import Figures, explain
-from projections.report.blocks import Chart, LineageEntry, Section, figures_in
+from projections.report.blocks import Block, Chart, LineageEntry, Section, figures_in
 from projections.report.charts import BarChart, svg
 from projections.report.needs import conclusions, requests
+from projections.report.programme import PlanSummary, future_action
 from projections.report.sections import (
     CooperationSummary,
     MeetingSummary,
@@ -22,7 +23,15 @@ from projections.report.sections import (
 )
 from projections.store import FactStore, StoredFact
 
-__all__ = ["CooperationSummary", "MeetingSummary", "ReportDocument", "build", "figure_values", "lineage"]
+__all__ = [
+    "CooperationSummary",
+    "MeetingSummary",
+    "PlanSummary",
+    "ReportDocument",
+    "build",
+    "figure_values",
+    "lineage",
+]
 
 TITLE = (
     "Promoting the ratification of the United Nations Convention against Transnational Organized Crime "
@@ -76,6 +85,11 @@ def figure_values(result: Figures) -> dict[str, int]:
     values["requests_received"] = result.requests_received
     values |= {f"engagements_by_stage.{stage}": n for stage, n in result.engagements_by_stage.items()}
     values |= {f"common_needs.{item}": n for item, n in result.common_needs.items()}
+    for name, asked in result.questionnaires.items():
+        values |= {f"questionnaires.{name}.{k}": getattr(asked, k) for k in ("sendings", "sent", "replies")}
+        for region, counts in asked.by_region.items():
+            values[f"questionnaires.{name}.sent.{region}"] = counts.sent
+            values[f"questionnaires.{name}.replies.{region}"] = counts.replies
     return values
 
 
@@ -87,6 +101,12 @@ def lineage(store: FactStore, result: Figures) -> dict[str, list[StoredFact]]:
     }
 
 
+def _ending_with(sections: tuple[Section, ...], blocks: tuple[Block, ...]) -> tuple[Section, ...]:
+    """The sections, the last (the conclusions and future action) ending with `blocks`."""
+    *first, last = sections
+    return (*first, last.model_copy(update={"blocks": (*last.blocks, *blocks)}))
+
+
 def build(
     result: Figures,
     rows: Mapping[str, Sequence[StoredFact]],
@@ -94,6 +114,7 @@ def build(
     meetings_known: Sequence[MeetingSummary] = (),
     cooperation_known: Sequence[CooperationSummary] = (),
     names: Mapping[str, str] | None = None,
+    plans_known: Sequence[PlanSummary] = (),
 ) -> ReportDocument:
     """The report from the figures and their rows; summaries and names only add titles, places and names."""
     values = figure_values(result)
@@ -110,7 +131,7 @@ def build(
         as_of=result.as_of,
         known_at=result.known_at,
         title=TITLE,
-        sections=tuple(make(sources) for make in builders),
+        sections=_ending_with(tuple(make(sources) for make in builders), future_action(sources, plans_known)),
         lineage=tuple(
             LineageEntry(figure=name, value=value, rows=tuple(rows.get(name, ())))
             for name, value in values.items()

@@ -4,7 +4,7 @@ auditors read everything, and nobody else gets in; a refused request records not
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -60,6 +60,12 @@ API_ROUTES = {
     ("GET", "/api/openapi.json"),
     ("GET", "/api/docs"),
     ("GET", "/api/docs/oauth2-redirect"),
+    ("GET", "/api/plans"),
+    ("POST", "/api/plans"),
+    *(("POST", f"/api/plans/{{plan}}/{verb}") for verb in ("move", "hold", "cancel")),
+    ("GET", "/api/questionnaires"),
+    ("POST", "/api/questionnaires/send"),
+    ("POST", "/api/questionnaires/answer"),
 }
 PAGE_ROUTES = {
     ("GET", "/login"),
@@ -75,6 +81,11 @@ PAGE_ROUTES = {
     ("GET", "/report"),
     ("GET", "/report/figures/{figure}"),
     ("GET", "/seminars"),
+    ("GET", "/plans"),
+    ("POST", "/plans"),
+    ("POST", "/plans/{plan}/{verb}"),
+    ("GET", "/questionnaires"),
+    ("POST", "/questionnaires/{verb}"),
     ("GET", "/users"),
     ("POST", "/users/{name}/scope"),
     ("GET", "/audit"),
@@ -241,6 +252,7 @@ async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(worl
     await walk.api(route, "/api/users/spare/scope", lambda w: w == MANAGER, json={"states": [world.s1]})
     for path in ("/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect"):
         await walk.api(("GET", path), path, lambda w: True)
+    await _walk_programme(world, walk)
 
     walk.assert_all_as_the_rules_say(API_ROUTES)
     # Every event carries the user who caused it.
@@ -256,6 +268,30 @@ async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(worl
     assert (type(change).__name__, change.actor, change.door) == ("AccessChanged", MANAGER, "api")
 
 
+async def _walk_programme(world: World, walk: Walk) -> None:
+    """Managers plan; officers send questionnaires to and record replies of their own States."""
+    managers: Rule = lambda w: w == MANAGER  # noqa: E731
+    for place in ("Quito", "Vilnius"):
+        plan = {"title": "Mission", "kind": "mission", "place": place, "planned": "2002-05-06"}
+        plan |= {"effective_date": "2002-03-04"}
+        await walk.api(("POST", "/api/plans"), "/api/plans", managers, json=plan)
+    quito, vilnius = [p["id"] for p in (await world.web.api("GET", "/api/plans", MANAGER)).json()]
+    for verb, plan, body in (
+        ("move", quito, {"planned": "2002-06-03", "effective_date": "2002-04-01"}),
+        ("hold", quito, {}),
+        ("cancel", vilnius, {"reason": "No host."}),
+    ):
+        route = ("POST", f"/api/plans/{{plan}}/{verb}")
+        await walk.api(route, f"/api/plans/{plan}/{verb}", managers, json=body)
+    senders: Rule = lambda w: w == MANAGER or world.covers(w, world.s1)  # noqa: E731
+    sent = {"questionnaire": "prosecutors", "states": [world.s1]}
+    await walk.api(("POST", "/api/questionnaires/send"), "/api/questionnaires/send", senders, json=sent)
+    reply = {"questionnaire": "prosecutors", "state": world.s1}
+    await walk.api(("POST", "/api/questionnaires/answer"), "/api/questionnaires/answer", senders, json=reply)
+    for path in ("/api/plans", "/api/questionnaires"):
+        await walk.api(("GET", path), path, lambda w: w in SIGNED_IN)
+
+
 async def _page_clients(world: World) -> dict[str | None, httpx.AsyncClient]:
     """A browser per principal; the revoked one signed in before its token was revoked."""
     web = world.web
@@ -264,6 +300,20 @@ async def _page_clients(world: World) -> dict[str | None, httpx.AsyncClient]:
     clients[REVOKED] = await web.browser("revoked-later")
     web.users.revoke("revoked-later", actor="test")
     return clients
+
+
+async def _visit_programme(world: World, visit: Callable[..., Awaitable[None]]) -> None:
+    """Managers plan through the pages; officers send questionnaires (their States are checked after)."""
+    plan = {"title": "Mission", "kind": "mission", "place": "Lima", "planned": "2002-05-06"}
+    await visit(
+        ("POST", "/plans"), "/plans", lambda w: w == MANAGER, 303, **plan, effective_date="2002-03-04"
+    )
+    [made] = (await world.web.api("GET", "/api/plans", MANAGER)).json()
+    route = ("POST", "/plans/{plan}/{verb}")
+    await visit(route, f"/plans/{made['id']}/cancel", lambda w: w == MANAGER, 303, reason="No host.")
+    senders: Rule = lambda w: w in (MANAGER, OFFICER_S, OFFICER_R)  # noqa: E731
+    sent = {"questionnaire": "prosecutors", "states": world.s1}
+    await visit(("POST", "/questionnaires/{verb}"), "/questionnaires/send", senders, 303, **sent)
 
 
 async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: World) -> None:
@@ -305,8 +355,11 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
         (("GET", "/report"), "/report"),
         (("GET", "/report/figures/{figure}"), "/report/figures/requests_received"),
         (("GET", "/seminars"), "/seminars"),
+        (("GET", "/plans"), "/plans"),
+        (("GET", "/questionnaires"), "/questionnaires"),
     ]:
         await visit(route, path, signed_in)
+    await _visit_programme(world, visit)
     await visit(("GET", "/"), "/", signed_in, 303)
     for route in (("GET", "/dashboard"), ("GET", "/users")):
         await visit(route, route[1], lambda w: w in (MANAGER, AUDITOR))

@@ -107,6 +107,10 @@ def figure_value(store: FactStore, name: str, day: date) -> int:
         return int(result["instruments"][head][tail])
     if head in ("engagements_by_stage", "common_needs"):
         return int(result[head].get(tail, 0))
+    if head == "questionnaires":
+        questionnaire, what, *region = tail.split(".")
+        counts = result[head][questionnaire]
+        return int((counts["by_region"][region[0]] if region else counts)[what])
     return int(result[name])
 
 

@@ -11,7 +11,15 @@ from html.parser import HTMLParser
 import pytest
 from pydantic import ValidationError
 
-from projections.figures import STAGES, Figures, InstrumentFigures, figure_names
+from domain.regions import Region
+from projections.figures import (
+    STAGES,
+    Figures,
+    InstrumentFigures,
+    QuestionnaireFigures,
+    Replies,
+    figure_names,
+)
 from projections.report.blocks import anchor
 from projections.report.charts import PLOT_HEIGHT, Bar, BarChart, BarGroup, svg
 from projections.report.document import MeetingSummary, ReportDocument, build, figure_values
@@ -50,7 +58,7 @@ def fact(fact: str, subject: str, obj: str, position: int, application: str = "E
 
 def sample_figures(seed: int = 7) -> Figures:
     """Figures with distinct values, so a number shown under the wrong name is caught."""
-    pool = random.Random(seed).sample(range(1, 400), 30)
+    pool = random.Random(seed).sample(range(1, 400), 60)
     return Figures(
         as_of=AS_OF,
         known_at=None,
@@ -68,6 +76,18 @@ def sample_figures(seed: int = 7) -> Figures:
             "convention.art16": pool[20],
             "convention.art5": pool[21],
             "trafficking.art5": pool[22],
+        },
+        questionnaires={
+            name: QuestionnaireFigures(
+                sendings=pool[23 + 3 * i],
+                sent=pool[24 + 3 * i],
+                replies=pool[25 + 3 * i],
+                by_region={
+                    region.value: Replies(sent=pool[30 + 10 * i + 2 * j], replies=pool[31 + 10 * i + 2 * j])
+                    for j, region in enumerate(Region)
+                },
+            )
+            for i, name in enumerate(("advisory_council", "prosecutors"))
         },
     )
 
@@ -207,6 +227,10 @@ def bump(result: Figures, name: str) -> Figures:
         data["instruments"][head][tail] += 1
     elif head in ("engagements_by_stage", "common_needs"):
         data[head][tail] += 1
+    elif head == "questionnaires":
+        questionnaire, what, *region = tail.split(".")
+        counts = data[head][questionnaire]
+        (counts["by_region"][region[0]] if region else counts)[what] += 1
     else:
         data[name] += 1
     return Figures.model_validate(data)

@@ -1,0 +1,202 @@
+"""The pages of plans and questionnaires: lists for everyone signed in, and a form per entry of the
+programme's command table (managers plan; managers and officers send questionnaires and record replies)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from activities.outreach import MeetingRecord
+from activities.programme import PlanRecord
+from activities.users import UserRecord
+from domain.errors import DomainError
+from domain.plans import PlanStatus
+from domain.values import Door
+from usecases.inputs import BadOption, parse_date
+from usecases.programme import BY_NAME, Ask, Entry, command_of, open_programme, replies_with_citations
+from usecases.settings import Settings
+from web.access import PageUser, Wired, check_read, check_role
+from web.errors import ApiError, sentence
+from web.forms import Field, Form
+from web.services import Services
+from web.views import check_csrf, flash, redirect, render
+
+router = APIRouter(include_in_schema=False)
+WORDS = re.compile(r"[\n,;]")
+
+
+def _field(ask: Ask, meetings: list[MeetingRecord]) -> Field:
+    label = ask.option.replace("_", " ").capitalize()
+    if ask.kind is UUID and ask.name == "meeting":
+        choices = (("", "—"), *((str(m.id), f"{m.details.start} {m.details.place}") for m in meetings))
+        return Field(ask.name, label, ask.help, "select", choices)
+    if ask.choices:
+        choices = tuple((c, c.replace("_", " ")) for c in ask.choices)
+        return Field(ask.name, label, ask.help, "checkboxes" if ask.many else "select", choices)
+    if ask.many or ask.lines:
+        hint = f"{ask.help} One per line, or separated by commas." if ask.many else ask.help
+        return Field(ask.name, label, hint, "lines")
+    return Field(ask.name, label, ask.help, "text")
+
+
+def form_of(entry: Entry, meetings: list[MeetingRecord]) -> Form:
+    """The entry's form: a field per thing asked (the plan a form acts on is in its address)."""
+    fields = tuple(_field(a, meetings) for a in entry.asks if a.name != entry.target)
+    return Form(name=entry.name, title=entry.help.rstrip("."), button=entry.verb.capitalize(), fields=fields)
+
+
+def _given(entry: Entry, form: FormData) -> dict[str, Any]:
+    given: dict[str, Any] = {}
+    for ask in entry.asks:
+        values = [v for v in form.getlist(ask.name) if isinstance(v, str) and v.strip()]
+        if ask.many:
+            split = not ask.choices
+            given[ask.name] = [
+                w.strip() for v in values for w in (WORDS.split(v) if split else [v]) if w.strip()
+            ]
+        else:
+            given[ask.name] = values[0] if values else None
+    return given
+
+
+def _text(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    return value.strip() or None if isinstance(value, str) else None
+
+
+async def _record(
+    request: Request, wired: Services, user: UserRecord, entry: Entry, target: str | None
+) -> str:
+    """Record one form's command, as the API would for the same user; the sentence is flashed."""
+    form = await request.form()
+    check_csrf(request, form)
+    check_role(user, entry.senders)
+    given = _given(entry, form)
+    if entry.target is not None:
+        given[entry.target] = target
+    try:
+        effective = parse_date(_text(form, "effective_date"), "effective_date", wired.today())
+        command = command_of(
+            entry,
+            given,
+            actor=user.name,
+            effective=effective,
+            source=_text(form, "source"),
+            door=Door.WEB,
+            label=lambda ask: ask.name,
+        )
+        for state in command.concerns():
+            check_read(user, wired.participant(state).code)
+
+        def act() -> Any:
+            programme = open_programme(wired.settings)
+            try:
+                return entry.act(programme, command)
+            finally:
+                programme.outreach.close()
+
+        await run_in_threadpool(act)
+    except ValidationError as error:
+        flash(request, sentence(error.errors()), error=True)
+    except (DomainError, BadOption, ApiError) as error:
+        flash(request, str(getattr(error, "detail", error)), error=True)
+    else:
+        flash(request, f"{entry.help.split(' (')[0].rstrip('.')}: recorded.")
+    return f"/{entry.noun}s"
+
+
+@router.get("/plans")
+def plans_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
+    programme = open_programme(wired.settings)
+    try:
+        plans, meetings = programme.plans(), programme.outreach.meetings()
+    finally:
+        programme.outreach.close()
+    forms = {verb: form_of(BY_NAME[f"plan_{verb}"], meetings) for verb in ("make", "move", "hold", "cancel")}
+    return render(request, "plans.html", user, plans=plans, forms=forms, today=wired.today())
+
+
+@router.post("/plans")
+async def make_plan(request: Request, user: PageUser, wired: Wired) -> RedirectResponse:
+    return redirect(await _record(request, wired, user, BY_NAME["plan_make"], None))
+
+
+@router.post("/plans/{plan}/{verb}")
+async def change_plan(
+    request: Request, plan: str, verb: str, user: PageUser, wired: Wired
+) -> RedirectResponse:
+    entry = BY_NAME.get(f"plan_{verb}")
+    if entry is None or entry.target is None:
+        raise ApiError(404, f"'{verb}' is not something done to a plan.")
+    return redirect(await _record(request, wired, user, entry, plan))
+
+
+@router.get("/questionnaires")
+def questionnaires_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
+    programme = open_programme(wired.settings)
+    try:
+        sendings, replies = programme.dispatches(), replies_with_citations(wired.settings, programme)
+        meetings = programme.outreach.meetings()
+    finally:
+        programme.outreach.close()
+    forms = [form_of(BY_NAME[f"questionnaire_{verb}"], meetings) for verb in ("send", "answer")]
+    places = {m.id: f"{m.details.place}, {m.details.start}" for m in meetings}
+    return render(
+        request,
+        "questionnaires.html",
+        user,
+        sendings=sendings,
+        replies=replies,
+        places=places,
+        forms=forms,
+        today=wired.today(),
+    )
+
+
+@router.post("/questionnaires/{verb}")
+async def questionnaire_form(request: Request, verb: str, user: PageUser, wired: Wired) -> RedirectResponse:
+    entry = BY_NAME.get(f"questionnaire_{verb}")
+    if entry is None:
+        raise ApiError(404, f"'{verb}' is not something done with a questionnaire.")
+    return redirect(await _record(request, wired, user, entry, None))
+
+
+@dataclass(frozen=True)
+class Month:
+    """One month of the dashboard's calendar: the meetings held in it, and what was then planned for it."""
+
+    name: str
+    held: tuple[MeetingRecord, ...]
+    planned: tuple[PlanRecord, ...]
+
+
+def calendar(settings: Settings, day: date) -> list[Month]:
+    """The months of `day`'s year: meetings held by `day`, beside the plans standing on `day`."""
+    programme = open_programme(settings)
+    try:
+        meetings, plans = programme.outreach.meetings(), programme.plans(day)
+    finally:
+        programme.outreach.close()
+    months = []
+    for month in range(1, 13):
+        first = date(day.year, month, 1)
+        held = tuple(
+            m for m in meetings if (m.details.start.year, m.details.start.month) == (day.year, month)
+        )
+        planned = tuple(
+            p
+            for p in plans
+            if p.status is PlanStatus.PLANNED
+            and (p.details.planned.year, p.details.planned.month) == (day.year, month)
+        )
+        months.append(Month(f"{first:%B}", tuple(m for m in held if m.details.start <= day), planned))
+    return months
