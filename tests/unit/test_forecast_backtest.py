@@ -1,0 +1,45 @@
+"""The backtest on the Treaty Collection's real tables, at a few cut-offs, and the pool it counts from."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.membership import MEMBER_STATES, can_join
+from projections.forecast.backtest import backtest, quarterly
+from tests.unit.collection_history import collection_history
+
+CUTOFFS = [date(2003, 1, 1), date(2005, 7, 1), date(2008, 1, 1), date(2010, 7, 1), date(2012, 1, 1)]
+
+
+def test_the_pool_counts_the_states_that_existed_on_the_date() -> None:
+    assert len(MEMBER_STATES) == 193
+    assert "MNE" not in can_join(date(2006, 6, 2))
+    assert "MNE" in can_join(date(2006, 6, 3))
+    assert {"SSD", "TLS"} & can_join(date(2002, 1, 1)) == set()
+    assert {"EUU", "VAT", "SRB"} <= can_join(date(2002, 1, 1))
+
+
+def test_quarterly_cutoffs_run_from_2002_to_2013() -> None:
+    days = quarterly()
+
+    assert (days[0], days[1], days[-1], len(days)) == (date(2002, 1, 1), date(2002, 4, 1), date(2013, 10, 1), 48)
+
+
+def test_the_band_holds_most_outcomes_and_the_median_beats_the_naive_forecast() -> None:
+    result = backtest(collection_history(), CUTOFFS, horizons=(12,), simulations=400)
+
+    [year] = result.horizons
+    assert year.forecasts == 4 * len(CUTOFFS)
+    assert 0.6 <= year.coverage <= 1.0
+    assert year.ratio is not None
+    assert year.ratio < 1.0
+    assert result.tables_reach == date(2014, 3, 21)
+    # Each forecast is scored against the count the tables give on its horizon's day.
+    first = next(r for r in result.forecasts if r.cutoff == date(2003, 1, 1) and r.instrument == "convention")
+    assert (first.actual, first.naive) == (59, 50)
+
+
+def test_a_horizon_past_the_tables_is_not_scored() -> None:
+    result = backtest(collection_history(), [date(2013, 7, 1)], horizons=(6, 12), simulations=200)
+
+    assert [(h.months, h.forecasts) for h in result.horizons] == [(6, 4), (12, 0)]
