@@ -12,7 +12,16 @@ from temporalio.client import Client
 
 from domain.sessions import SESSION_LIFETIME
 from usecases.settings import Settings
-from web import api_cases, api_records, errors, pages_auth, pages_cases, pages_records, pages_temporal
+from web import (
+    api_cases,
+    api_forecast,
+    api_records,
+    errors,
+    pages_auth,
+    pages_cases,
+    pages_records,
+    pages_temporal,
+)
 from web.config import WebSettings, session_secret, temporal_ui
 from web.limits import BodyLimit, SafetyHeaders
 from web.services import Services, utc_now
@@ -21,6 +30,7 @@ from web.views import HERE, error_page
 # Every route of the app is in one of these (besides the OpenAPI document, its viewer and /static).
 ROUTERS = (
     api_cases.router,
+    api_forecast.router,
     api_records.router,
     pages_auth.router,
     pages_cases.router,
