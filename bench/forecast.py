@@ -68,8 +68,8 @@ def measure(options: object, folder: Path, cutoffs: int) -> list[Figure]:
     figures.append(
         Figure(
             benchmark="forecast", store=settings.store,
-            figure="Convention's entry into force forecast as of 2002-03-04 (p50; days after the actual)",
-            unit="days", ours=float(((entry.p50 or date.max) - IN_FORCE).days),
+            figure="Convention's entry into force forecast as of 2002-03-04: p50's days from the actual",
+            unit="days", ours=float(abs(((entry.p50 or date.max) - IN_FORCE).days)),
             note=f"p10 {entry.p10}, p50 {entry.p50}, p90 {entry.p90}; it entered into force on {IN_FORCE}",
         )
     )  # fmt: skip
