@@ -18,8 +18,9 @@ from projections.forecast.history import History
 from projections.forecast.survival import MONTH, Floats, Units, lognormal_times, recent_rate_times, units
 
 SIMULATIONS = 1000
-# Entry into force is decided for every fourth simulated world: the rule runs once per world.
-EIF_EVERY = 4
+# Entry into force is decided for every other simulated world: the rule runs once per world.
+EIF_EVERY = 2
+EIF_DEPOSITS = 80
 NEVER_MONTHS = 50 * 12
 
 
@@ -123,18 +124,33 @@ def _existing(history: History, as_of: date) -> dict[Instrument, list[Deposit]]:
 
 
 def _entry_dates(run: Simulation, history: History, as_of: date) -> dict[Instrument, list[date | None]]:
-    """Each simulated world's entry into force per instrument, by the final clauses' own rule."""
+    """Each simulated world's entry into force per instrument, by the final clauses' own rule.
+
+    Only each instrument's earliest `EIF_DEPOSITS` deposits of a world are handed to the rule: the fortieth
+    counted is among them (one organization at most is not counted), unless over half of a Protocol's
+    earliest depositors had not yet joined the Convention, which no table shows.
+    """
     existing = _existing(history, as_of)
-    risk_units = [
-        (i, c) for i, c, r in zip(run.pool.instrument, run.pool.code, run.pool.at_risk, strict=True) if r
-    ]
+    pool = run.pool
+    codes = [c for c, r in zip(pool.code, pool.at_risk, strict=True) if r]
+    kinds = [i for i, r in zip(pool.instrument, pool.at_risk, strict=True) if r]
+    columns = {
+        inst: np.array([k for k, i in enumerate(kinds) if i is inst], dtype=int) for inst in Instrument
+    }
     far = as_of + timedelta(days=int(NEVER_MONTHS * MONTH))
     found: dict[Instrument, list[date | None]] = {i: [] for i in Instrument}
     for world in range(0, run.times.shape[0], EIF_EVERY):
         deposits = {i: list(existing.get(i, [])) for i in Instrument}
-        for (inst, who), months in zip(risk_units, run.times[world], strict=True):
-            if months < NEVER_MONTHS:
-                deposits[inst].append(Deposit(who, as_of + timedelta(days=int(months * MONTH))))
+        for inst, cols in columns.items():
+            wanted = EIF_DEPOSITS - len(deposits[inst])
+            if wanted <= 0 or not cols.size:
+                continue
+            times = run.times[world, cols]
+            earliest = np.argpartition(times, wanted)[:wanted] if wanted < times.size else range(times.size)
+            for k in earliest:
+                if times[k] < NEVER_MONTHS:
+                    day = as_of + timedelta(days=int(times[k] * MONTH))
+                    deposits[inst].append(Deposit(codes[cols[k]], day))
         for inst, decided in entry_into_force(deposits, far).items():
             found[inst].append(decided.due)
     return found
