@@ -7,12 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from projections.forecast.outlook import Forecast, forecast
+from projections.forecast.outlook import Forecast
 from projections.forecast.survival import TooLittleHistory
 from web.access import ApiUser, Wired
 from web.api_models import REFUSALS
 from web.errors import ApiError
-from web.reports import InRange, WrittenOut, aware, current_store
+from web.outlook import read_forecast
+from web.reports import InRange, WrittenOut
 
 router = APIRouter(prefix="/api", responses=REFUSALS)
 ReportDay = Annotated[date | None, WrittenOut, InRange]
@@ -28,7 +29,6 @@ def report_forecast(
 ) -> Forecast:
     day = as_of or wired.today()
     try:
-        with current_store(wired.settings, wired.logs) as store:
-            return forecast(store, day, months, aware(known_at))
+        return read_forecast(wired, day, months, known_at)
     except TooLittleHistory as error:
         raise ApiError(422, f"No forecast as of {day}: {error}.") from None

@@ -23,6 +23,7 @@ from projections.figures import UnknownFigure, explain
 from projections.report import html
 from web.access import PageUser, Wired, page_roles, state_code
 from web.errors import ApiError, sentence
+from web.outlook import dashboard_outlook
 from web.pages_temporal import may_watch
 from web.reports import InRange, WrittenOut, aware, current_store, dashboard_charts, read
 from web.views import BlankIsNone, check_csrf, flash, redirect, render, svg
@@ -55,6 +56,7 @@ def dashboard(
         (s for c in wired.book.cases() for s in open_steps(c, wired.due_days, now) if s.overdue),
         key=lambda s: s.due_at,
     )
+    outlook, fans = dashboard_outlook(wired, day, known_at)
     return render(
         request,
         "dashboard.html",
@@ -65,6 +67,8 @@ def dashboard(
         charts={name: svg(text) for name, text in dashboard_charts(reading, known_at).items()},
         overdue=late,
         report_date=REPORT_DATE,
+        outlook=outlook,
+        fans={name: svg(text) for name, text in fans.items()},
     )
 
 

@@ -58,6 +58,7 @@ class EngagementOutlook(BaseModel):
     open: list[Completion]
     completions_per_quarter: dict[str, float]
     steps: list[StepTimes]
+    steps_per_quarter: dict[str, int]
 
 
 def _cases(
@@ -191,5 +192,24 @@ def engagement_outlook(
         for step in PREREQUISITES
     ]
     return EngagementOutlook(
-        open=opened, completions_per_quarter={q: round(v, 2) for q, v in quarters.items()}, steps=steps
+        open=opened,
+        completions_per_quarter={q: round(v, 2) for q, v in quarters.items()},
+        steps=steps,
+        steps_per_quarter=_steps_per_quarter(cases, as_of, months),
     )
+
+
+def _steps_per_quarter(cases: dict[str, dict[Step, date]], as_of: date, months: int) -> dict[str, int]:
+    """Steps recorded (requests aside) in each quarter of the `months` before `as_of`."""
+    start = add_months(as_of, -months)
+    counts: dict[str, int] = {}
+    day = start
+    while day <= as_of:
+        counts.setdefault(_quarter(day), 0)
+        day = add_months(day, 1)
+    counts.setdefault(_quarter(as_of), 0)
+    for done in cases.values():
+        for step, when in done.items():
+            if step is not Step.REQUEST and start < when <= as_of:
+                counts[_quarter(when)] += 1
+    return counts

@@ -54,11 +54,22 @@ class EntryIntoForceBand(BaseModel):
     p90: date | None
 
 
-class InstrumentForecast(BaseModel):
-    """One instrument: parties on the date, projected parties at the horizon, entry into force, the path."""
+class MonthCount(BaseModel):
+    """The parties counted at the end of one past month."""
 
     model_config = ConfigDict(frozen=True)
 
+    month: date
+    parties: int
+
+
+class InstrumentForecast(BaseModel):
+    """One instrument: parties so far and on the date, projected parties at the horizon, entry into force,
+    the path."""
+
+    model_config = ConfigDict(frozen=True)
+
+    so_far: list[MonthCount]
     parties_now: int
     parties: Band
     entry_into_force: EntryIntoForceBand
@@ -183,7 +194,13 @@ def forecast_parties(history: History, as_of: date, months: int) -> dict[str, In
         else:
             entry = _date_band(simulated[inst])
         last = path[-1]
+        records = history.get(inst, {}).values()
+        so_far = [
+            MonthCount(month=day, parties=sum(1 for r in records if r.party is not None and r.party <= day))
+            for day in (add_months(as_of, -m) for m in range(months, 0, -1))
+        ]
         result[inst.value] = InstrumentForecast(
+            so_far=so_far,
             parties_now=count,
             parties=Band(p10=last.p10, p50=last.p50, p90=last.p90),
             entry_into_force=entry,
