@@ -7,7 +7,7 @@ from collections import OrderedDict
 from datetime import date, datetime
 
 from projections.forecast.fan import fan_svg
-from projections.forecast.outlook import Forecast, forecast
+from projections.forecast.outlook import Forecast, forecast, outlook_paragraph
 from projections.forecast.survival import TooLittleHistory
 from web.reports import aware, current_store
 from web.services import Services
@@ -46,3 +46,9 @@ def dashboard_outlook(
     except TooLittleHistory:
         return None, {}
     return result, {name: fan_svg(name, f, as_of) for name, f in result.instruments.items()}
+
+
+def report_outlook(wired: Services, as_of: date, known_at: datetime | None) -> str | None:
+    """The report's outlook paragraph, or None before three parties are known."""
+    result, _ = dashboard_outlook(wired, as_of, known_at)
+    return outlook_paragraph(result) if result is not None else None

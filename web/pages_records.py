@@ -23,7 +23,7 @@ from projections.figures import UnknownFigure, explain
 from projections.report import html
 from web.access import PageUser, Wired, page_roles, state_code
 from web.errors import ApiError, sentence
-from web.outlook import dashboard_outlook
+from web.outlook import dashboard_outlook, report_outlook
 from web.pages_temporal import may_watch
 from web.reports import InRange, WrittenOut, aware, current_store, dashboard_charts, read
 from web.views import BlankIsNone, check_csrf, flash, redirect, render, svg
@@ -75,7 +75,8 @@ def dashboard(
 @router.get("/report")
 def report_page(_user: PageUser, wired: Wired, as_of: AsOf = None, known_at: KnownAt = None) -> HTMLResponse:
     """The report as `palermo report render` writes it, with a bar to change its date."""
-    reading = read(wired.settings, wired.logs, as_of or wired.today(), known_at)
+    day = as_of or wired.today()
+    reading = read(wired.settings, wired.logs, day, known_at, report_outlook(wired, day, known_at))
     bar = REPORT_BAR.format(as_of=reading.result.as_of.isoformat(), report_date=REPORT_DATE.isoformat())
     return HTMLResponse(html.render(reading.document).replace("<body>", f"<body>\n{bar}", 1))
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from projections.figures import Figures, explain
-from projections.report.blocks import Chart, LineageEntry, Section, figures_in
+from projections.report.blocks import Chart, LineageEntry, Paragraph, Section, figures_in
 from projections.report.charts import BarChart, svg
 from projections.report.needs import conclusions, requests
 from projections.report.sections import (
@@ -94,8 +94,10 @@ def build(
     meetings_known: Sequence[MeetingSummary] = (),
     cooperation_known: Sequence[CooperationSummary] = (),
     names: Mapping[str, str] | None = None,
+    outlook: str | None = None,
 ) -> ReportDocument:
-    """The report from the figures and their rows; summaries and names only add titles, places and names."""
+    """The report from the figures and their rows; summaries and names only add titles, places and names.
+    An `outlook` (a projection, said to be one) closes the conclusions."""
     values = figure_values(result)
     sources = Sources(
         result=result,
@@ -106,11 +108,15 @@ def build(
         names=names or {},
     )
     builders = (introduction, status, meetings, cooperation, requests, conclusions)
+    sections = [make(sources) for make in builders]
+    if outlook:
+        last = sections[-1]
+        sections[-1] = last.model_copy(update={"blocks": (*last.blocks, Paragraph(parts=(outlook,)))})
     return ReportDocument(
         as_of=result.as_of,
         known_at=result.known_at,
         title=TITLE,
-        sections=tuple(make(sources) for make in builders),
+        sections=tuple(sections),
         lineage=tuple(
             LineageEntry(figure=name, value=value, rows=tuple(rows.get(name, ())))
             for name, value in values.items()

@@ -10,7 +10,10 @@ import pytest
 
 from domain.treaty import ActionKind
 from domain.values import Instrument
-from projections.forecast.outlook import forecast
+from projections.figures import figures
+from projections.forecast.outlook import forecast, report_outlook
+from projections.report.blocks import Paragraph
+from projections.report.document import build, lineage
 from tests.integration.recorded_facts import STORES, World, engagement, treaty_action, world_for
 from usecases.read_models import refresh
 
@@ -107,3 +110,23 @@ def test_a_case_waiting_longer_than_any_before_it_has_no_projected_day(world: Wo
     assert projected["NAM"].p50 is not None
     assistance = next(s for s in result.engagements.steps if s.step == "assistance")
     assert (assistance.observed, assistance.censored, assistance.median_days) == (4, 2, 10.5)
+
+
+def test_the_report_closes_with_an_outlook_that_says_it_is_a_projection(world: World) -> None:
+    record_known_world(world)
+    store = world.refreshed()
+    result = figures(store, AS_OF, PUBLISHED)
+
+    outlook = report_outlook(store, AS_OF, PUBLISHED)
+    document = build(result, lineage(store, result), outlook=outlook)
+
+    assert outlook is not None
+    assert outlook.startswith(
+        "Outlook, a projection rather than a count: from what was known on 4 March 2002"
+    )
+    assert "the Convention would have" in outlook
+    assert "missed the parties counted by 4.2 on average, against 5.1" in outlook
+    assert "Of the 3 open engagements" in outlook
+    conclusions = document.sections[-1]
+    assert conclusions.blocks[-1] == Paragraph(parts=(outlook,))
+    assert report_outlook(store, date(2001, 3, 1)) is None
