@@ -72,7 +72,11 @@ def units(history: History, as_of: date) -> Units:
         if adopted >= as_of:
             continue
         records = history.get(inst, {})
-        for who in sorted(pool | set(records)):
+        # A participant whose first action is later is not known yet (Montenegro in 2002, say).
+        acted = {
+            w for w, r in records.items() if any(d is not None and d <= as_of for d in (r.signed, r.party))
+        }
+        for who in sorted(pool | acted):
             record = records.get(who)
             consent = record.party if record and record.party and record.party <= as_of else None
             instrument.append(inst)

@@ -6,6 +6,9 @@ from datetime import date
 
 from domain.membership import MEMBER_STATES, can_join
 from projections.forecast.backtest import backtest, quarterly
+from projections.forecast.history import cut
+from projections.forecast.parties import simulate
+from projections.forecast.survival import units
 from tests.unit.collection_history import collection_history
 
 CUTOFFS = [date(2003, 1, 1), date(2005, 7, 1), date(2008, 1, 1), date(2010, 7, 1), date(2012, 1, 1)]
@@ -44,3 +47,14 @@ def test_a_horizon_past_the_tables_is_not_scored() -> None:
     result = backtest(collection_history(), [date(2013, 7, 1)], horizons=(6, 12), simulations=200)
 
     assert [(h.months, h.forecasts) for h in result.horizons] == [(6, 4), (12, 0)]
+
+
+def test_a_history_with_later_actions_forecasts_as_the_history_cut_at_the_date() -> None:
+    history = collection_history()
+    day = date(2002, 3, 4)
+
+    whole, then = simulate(history, day, 200), simulate(cut(history, day), day, 200)
+
+    assert "MNE" not in set(units(history, day).code)  # it acted in 2006, and did not exist before
+    assert whole.pool.code == then.pool.code
+    assert (whole.times == then.times).all()
