@@ -16,8 +16,10 @@ by the four instruments, since a State tends to ratify them together):
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -133,11 +135,12 @@ class _LogNormalTimes(GenericLikelihoodModel):  # type: ignore[misc]
         return float(np.sum(np.where(self.event, observed, stats.norm.logsf(z))))
 
 
-def _fit_quietly(fit: object) -> object:
+def _quietly(action: Callable[[], Any]) -> Any:
+    """Run a statsmodels step without its warnings: non-convergence and a singular Hessian show up as
+    missing or infinite covariances, which `_draws` handles."""
     with warnings.catch_warnings():
-        # Non-convergence and a singular Hessian show up as missing or infinite covariances, handled above.
         warnings.simplefilter("ignore")
-        return fit() if callable(fit) else fit
+        return action()
 
 
 def lognormal_times(pool: Units, uniforms: Floats, rng: np.random.Generator) -> Floats:
@@ -148,10 +151,10 @@ def lognormal_times(pool: Units, uniforms: Floats, rng: np.random.Generator) -> 
     exog = design(pool.instrument, pool.signed, own_levels(pool.instrument, pool.signed, events))
     start = np.r_[np.log(np.median(pool.months)) + 1.0, np.zeros(exog.shape[1] - 1), 0.0]
     model = _LogNormalTimes(np.log(pool.months), exog, events)
-    result = _fit_quietly(lambda: model.fit(start_params=start, method="bfgs", maxiter=1000, disp=0))
-    params = np.asarray(result.params)  # type: ignore[attr-defined]
+    result = _quietly(lambda: model.fit(start_params=start, method="bfgs", maxiter=1000, disp=0))
+    params = np.asarray(result.params)
     try:
-        cov = np.asarray(_fit_quietly(result.cov_params))  # type: ignore[attr-defined]
+        cov = np.asarray(_quietly(result.cov_params))
     except ValueError:
         cov = None
     draws = _draws(params, cov, uniforms.shape[0], rng)
@@ -216,10 +219,10 @@ def recent_rate_times(pool: Units, uniforms: Floats, rng: np.random.Generator) -
     exposure = np.array([max(cells[k][0], 1e-3) for k in keys])
     cell_exog = np.vstack([rows[key] for key, _ in keys])
     model = sm.GLM(counts, cell_exog, family=sm.families.Poisson(), offset=np.log(exposure))
-    result = _fit_quietly(model.fit)
-    params = np.asarray(result.params)  # type: ignore[attr-defined]
-    dispersion = max(1.0, float(result.pearson_chi2) / max(float(result.df_resid), 1.0))  # type: ignore[attr-defined]
-    cov = np.asarray(result.cov_params()) * dispersion  # type: ignore[attr-defined]
+    result = _quietly(model.fit)
+    params = np.asarray(result.params)
+    dispersion = max(1.0, float(result.pearson_chi2) / max(float(result.df_resid), 1.0))
+    cov = np.asarray(result.cov_params()) * dispersion
     draws = _draws(params, cov, uniforms.shape[0], rng)
     risk = pool.at_risk
     at_risk = [i for i, r in zip(pool.instrument, risk, strict=True) if r]
