@@ -45,6 +45,9 @@ def render_forecast(context: Context, result: Forecast) -> None:
             name, str(f.parties_now), str(f.parties.p10), str(f.parties.p50), str(f.parties.p90), when
         )
     context.console.print(table)
+    if not result.engagements.open:
+        context.console.print(f"No engagement was open on {result.as_of}.", highlight=False)
+        return
     cases = Table(title="Open engagements: projected completion")
     for column in ("State", "awaiting", "p50", "p80"):
         cases.add_column(column)
