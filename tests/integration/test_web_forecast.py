@@ -1,4 +1,5 @@
-"""The forecast where managers look: the dashboard's outlook with a fan chart per instrument, and the API."""
+"""The forecast where managers look: the dashboard's outlook with a fan chart per instrument, the report's
+outlook paragraph, and the API."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ async def test_the_dashboard_shows_the_outlook_and_the_api_answers_the_forecast(
 
         page = (await browser.get("/dashboard", params={"as_of": "2002-03-04"})).text
         answer = await web.api("GET", "/api/report/forecast", "manager", params={"as_of": "2002-03-04"})
+        report = (await browser.get("/report", params={"as_of": "2002-03-04"})).text
         await browser.aclose()
 
     assert "too little to project from" in before
@@ -47,3 +49,5 @@ async def test_the_dashboard_shows_the_outlook_and_the_api_answers_the_forecast(
     assert 6 <= convention["parties"]["p10"] <= convention["parties"]["p50"] <= convention["parties"]["p90"]
     assert set(convention["entry_into_force"]) == {"actual", "p10", "p50", "p90"}
     assert f"{convention['parties']['p50']} parties projected" in outlook
+    assert "Outlook, a projection rather than a count: from what was known on 4 March 2002" in report
+    assert f"the Convention would have {convention['parties']['p50']} parties" in report
