@@ -10,11 +10,9 @@ import pycountry
 from pydantic import BaseModel, ConfigDict
 
 from domain.errors import UnknownParticipant
+from domain.treaty import REGIONAL_ORGANIZATIONS
 
-# Regional economic integration organizations have no ISO code; this one follows common usage.
-ORGANIZATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "EUU": ("European Union", ("European Community", "European Communities")),
-}
+ORGANIZATIONS = REGIONAL_ORGANIZATIONS
 
 # Names as the UN Treaty Collection writes them, where ISO 3166 words them differently.
 TREATY_COLLECTION_NAMES: dict[str, str] = {

@@ -16,7 +16,7 @@ from pathlib import Path
 from bench.report import STORES, Figure, machine, read_figures, table
 from tests.servers import PostgresCluster, throwaway_postgres
 
-ORDER = ("append", "steps", "generate", "rebuild", "asof", "memory")
+ORDER = ("append", "steps", "generate", "rebuild", "asof", "memory", "forecast")
 # The benchmarks that share the synthetic history written by `generate`.
 ON_WORLD = frozenset({"generate", "rebuild", "asof"})
 FULL: dict[str, list[str]] = {
@@ -26,6 +26,7 @@ FULL: dict[str, list[str]] = {
     "rebuild": ["--events", "1000000"],
     "asof": ["--events", "1000000", "--dates", "5"],
     "memory": ["--engagements", "10000"],
+    "forecast": ["--cutoffs", "48"],
 }
 TINY: dict[str, list[str]] = {
     "append": ["--cases", "10", "--imports", "2"],
@@ -34,6 +35,7 @@ TINY: dict[str, list[str]] = {
     "rebuild": ["--events", "3000"],
     "asof": ["--events", "3000", "--dates", "2"],
     "memory": ["--engagements", "30"],
+    "forecast": ["--cutoffs", "2"],
 }
 REPO = Path(__file__).resolve().parent.parent
 

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from cli import audit as audit_cli
 from cli import case as case_cli
+from cli import forecast as forecast_cli
 from cli import meeting as outreach_cli
 from cli import programme as programme_cli
 from cli import report as report_cli
@@ -37,6 +38,7 @@ app.add_typer(outreach_cli.cooperation, name="cooperation")
 app.command("seed")(outreach_cli.seed)
 app.add_typer(programme_cli.plan, name="plan")
 app.add_typer(programme_cli.questionnaire, name="questionnaire")
+report_cli.report.command("forecast")(forecast_cli.report_forecast)
 app.add_typer(report_cli.report, name="report")
 app.add_typer(report_cli.projections, name="projections")
 app.command()(stack_cli.up)

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from cli.console import Context, fail, progress_bar
 from projections.figures import Figures, UnknownFigure, explain, figures
+from projections.forecast.outlook import report_outlook
 from projections.report.document import build, figure_values, lineage
 from projections.runner import backlog
 from projections.store import FactStore
@@ -189,6 +190,7 @@ def report_render(
     try:
         result = figures(store, day, moment, reviewed)
         rows = lineage(store, result)
+        outlook = report_outlook(store, day, moment)
     finally:
         store.close()
     meetings_known, cooperation_known = context.run(lambda: outreach_details(context.settings))
@@ -199,6 +201,7 @@ def report_render(
         cooperation_known=cooperation_known,
         names=state_names(context.participants, rows),
         plans_known=context.run(lambda: planned_after(context.settings, day)),
+        outlook=outlook,
     )
     folder = out if out is not None else context.settings.home_dir / "reports"
     for path in context.run(lambda: write_report(document, folder)):

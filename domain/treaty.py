@@ -16,6 +16,18 @@ from domain.values import Door, Instrument
 TREATY_NAMESPACE = UUID("0e5b7a0c-4a84-4f0f-8f7e-3c3f0c7a9b21")
 
 
+# Regional economic integration organizations (Convention art. 36 (2)), by the code Palermo gives them (they
+# have no ISO 3166 code; this one follows common usage), with their name and former names. Their instruments
+# are not counted in addition to their member States' towards entry into force (art. 38 (2)).
+REGIONAL_ORGANIZATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "EUU": ("European Union", ("European Community", "European Communities")),
+}
+
+
+def is_regional_organization(code: str) -> bool:
+    return code.strip().upper() in REGIONAL_ORGANIZATIONS
+
+
 class ActionKind(StrEnum):
     """Signature, or one of the five ways of consenting to be bound (which make a party)."""
 

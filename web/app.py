@@ -14,6 +14,7 @@ from domain.sessions import SESSION_LIFETIME
 from usecases.settings import Settings
 from web import (
     api_cases,
+    api_forecast,
     api_programme,
     api_records,
     errors,
@@ -31,6 +32,7 @@ from web.views import HERE, error_page
 # Every route of the app is in one of these (besides the OpenAPI document, its viewer and /static).
 ROUTERS = (
     api_cases.router,
+    api_forecast.router,
     api_records.router,
     api_programme.router,
     pages_auth.router,

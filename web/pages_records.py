@@ -23,6 +23,7 @@ from projections.figures import UnknownFigure, explain
 from projections.report import html
 from web.access import PageUser, Wired, page_roles, state_code
 from web.errors import ApiError, sentence
+from web.outlook import dashboard_outlook, report_outlook
 from web.pages_programme import calendar
 from web.pages_temporal import may_watch
 from web.reports import InRange, WrittenOut, aware, current_store, dashboard_charts, read
@@ -56,6 +57,7 @@ def dashboard(
         (s for c in wired.book.cases() for s in open_steps(c, wired.due_days, now) if s.overdue),
         key=lambda s: s.due_at,
     )
+    outlook, fans = dashboard_outlook(wired, day, known_at)
     return render(
         request,
         "dashboard.html",
@@ -67,13 +69,16 @@ def dashboard(
         overdue=late,
         report_date=REPORT_DATE,
         calendar=calendar(wired.settings, day),
+        outlook=outlook,
+        fans={name: svg(text) for name, text in fans.items()},
     )
 
 
 @router.get("/report")
 def report_page(_user: PageUser, wired: Wired, as_of: AsOf = None, known_at: KnownAt = None) -> HTMLResponse:
     """The report as `palermo report render` writes it, with a bar to change its date."""
-    reading = read(wired.settings, wired.logs, as_of or wired.today(), known_at)
+    day = as_of or wired.today()
+    reading = read(wired.settings, wired.logs, day, known_at, report_outlook(wired, day, known_at))
     bar = REPORT_BAR.format(as_of=reading.result.as_of.isoformat(), report_date=REPORT_DATE.isoformat())
     return HTMLResponse(html.render(reading.document).replace("<body>", f"<body>\n{bar}", 1))
 

@@ -95,7 +95,13 @@ def read_figures(settings: Settings, logs: list[EventLog], as_of: date, known_at
         return figures(store, as_of, aware(known_at))
 
 
-def read(settings: Settings, logs: list[EventLog], as_of: date, known_at: datetime | None) -> Reading:
+def read(
+    settings: Settings,
+    logs: list[EventLog],
+    as_of: date,
+    known_at: datetime | None,
+    outlook: str | None = None,
+) -> Reading:
     """The figures, the report document (as `palermo report render` writes it) and the stages."""
     moment = aware(known_at)
     with current_store(settings, logs) as store:
@@ -110,6 +116,7 @@ def read(settings: Settings, logs: list[EventLog], as_of: date, known_at: dateti
         cooperation_known=cooperation_known,
         names=state_names(directory(), rows),
         plans_known=planned_after(settings, as_of),
+        outlook=outlook,
     )
     return Reading(result=result, document=document, stages=by_state)
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from projections.figures import Figures, explain
-from projections.report.blocks import Block, Chart, LineageEntry, Section, figures_in
+from projections.report.blocks import Block, Chart, LineageEntry, Paragraph, Section, figures_in
 from projections.report.charts import BarChart, svg
 from projections.report.needs import conclusions, requests
 from projections.report.programme import PlanSummary, future_action
@@ -115,8 +115,10 @@ def build(
     cooperation_known: Sequence[CooperationSummary] = (),
     names: Mapping[str, str] | None = None,
     plans_known: Sequence[PlanSummary] = (),
+    outlook: str | None = None,
 ) -> ReportDocument:
-    """The report from the figures and their rows; summaries and names only add titles, places and names."""
+    """The report from the figures and their rows; summaries and names only add titles, places and names.
+    An `outlook` (a projection, said to be one) closes the conclusions."""
     values = figure_values(result)
     sources = Sources(
         result=result,
@@ -127,11 +129,14 @@ def build(
         names=names or {},
     )
     builders = (introduction, status, meetings, cooperation, requests, conclusions)
+    closing: tuple[Block, ...] = (Paragraph(parts=(outlook,)),) if outlook else ()
     return ReportDocument(
         as_of=result.as_of,
         known_at=result.known_at,
         title=TITLE,
-        sections=_ending_with(tuple(make(sources) for make in builders), future_action(sources, plans_known)),
+        sections=_ending_with(
+            tuple(make(sources) for make in builders), (*future_action(sources, plans_known), *closing)
+        ),
         lineage=tuple(
             LineageEntry(figure=name, value=value, rows=tuple(rows.get(name, ())))
             for name, value in values.items()

@@ -50,6 +50,7 @@ API_ROUTES = {
     ("GET", "/api/me"),
     ("GET", "/api/report/figures"),
     ("GET", "/api/report/figures/{figure}"),
+    ("GET", "/api/report/forecast"),
     ("GET", "/api/treaties/{participant}"),
     ("POST", "/api/treaties/{instrument}/import"),
     ("GET", "/api/seminars"),
@@ -226,6 +227,9 @@ async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(worl
         (("GET", "/api/seminars"), "/api/seminars"),
     ]:
         await walk.api(route, path, lambda w: w in SIGNED_IN)
+    # No party is recorded yet, so every reader is told there is too little to forecast from.
+    forecast = ("GET", "/api/report/forecast")
+    await walk.api(forecast, "/api/report/forecast?as_of=2002-03-04", lambda w: w in SIGNED_IN, success=422)
     await walk.api(("GET", "/api/users"), "/api/users", lambda w: w in (MANAGER, AUDITOR))
     csv = (TABLE + "Peru,14 Dec 2000,23 Jan 2002\n").encode()
     route = ("POST", "/api/treaties/{instrument}/import")

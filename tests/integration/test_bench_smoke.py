@@ -24,6 +24,7 @@ EXPECTED = {
     "rebuild": ["read model rebuilt from scratch"],
     "asof": ["all report figures as of a random date"],
     "memory": ["worker peak resident memory"],
+    "forecast": ["MAE of p50 parties at 12 months", "80% band held, 12 months", "Convention's entry"],
 }
 
 

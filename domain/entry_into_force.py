@@ -1,0 +1,138 @@
+"""Entry into force of each instrument, and for each party, from the deposits by the final clauses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.treaty import is_regional_organization
+from domain.values import Instrument
+
+
+class FinalClause(NamedTuple):
+    """The article on entry into force, the instruments it needs and the days it waits."""
+
+    article: str
+    instruments: int
+    days_after_threshold: int
+    days_after_late_deposit: int
+
+
+# Convention art. 38, Trafficking Protocol art. 17, Smuggling Protocol art. 22, Firearms Protocol art. 18: the
+# ninetieth day after the fortieth instrument of ratification, acceptance, approval or accession; for a
+# participant depositing after the fortieth, the thirtieth day after its own deposit, never before the
+# instrument itself.
+FINAL_CLAUSES: dict[Instrument, FinalClause] = {
+    Instrument.CONVENTION: FinalClause("38", 40, 90, 30),
+    Instrument.TRAFFICKING: FinalClause("17", 40, 90, 30),
+    Instrument.SMUGGLING: FinalClause("22", 40, 90, 30),
+    Instrument.FIREARMS: FinalClause("18", 40, 90, 30),
+}
+
+
+class Deposit(NamedTuple):
+    """A participant's instrument of ratification, acceptance, approval, accession or succession, and its
+    day."""
+
+    participant: str
+    day: date
+
+
+class EntryIntoForce(BaseModel):
+    """One instrument's entry into force as the deposits made up to `as_of` decide it.
+
+    `due` is the day the deposits so far bring it into force (possibly after `as_of`); `entry_into_force` is
+    that day once reached. `in_force_on` gives each party's day (possibly after `as_of`); `in_force_for`
+    counts those reached. `not_convention_parties` are a Protocol's depositors not party to the Convention
+    (art. 37 (2)): neither counted towards the forty nor bound until they are.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    instrument: Instrument
+    as_of: date
+    due: date | None
+    to_entry_into_force: int
+    in_force_on: dict[str, date]
+    not_convention_parties: tuple[str, ...] = ()
+
+    @property
+    def entry_into_force(self) -> date | None:
+        return self.due if self.due is not None and self.due <= self.as_of else None
+
+    @property
+    def in_force_for(self) -> int:
+        return sum(1 for day in self.in_force_on.values() if day <= self.as_of)
+
+
+def _first_deposits(deposits: Iterable[Deposit], as_of: date) -> dict[str, date]:
+    first: dict[str, date] = {}
+    for participant, day in deposits:
+        if day <= as_of and (participant not in first or day < first[participant]):
+            first[participant] = day
+    return first
+
+
+def _decide(
+    instrument: Instrument,
+    deposited: dict[str, date],
+    as_of: date,
+    not_before: date | None,
+    flagged: list[str],
+) -> EntryIntoForce:
+    clause = FINAL_CLAUSES[instrument]
+    counted = sorted(day for who, day in deposited.items() if not is_regional_organization(who))
+    due: date | None = None
+    if len(counted) >= clause.instruments:
+        due = counted[clause.instruments - 1] + timedelta(days=clause.days_after_threshold)
+        if not_before is not None:
+            due = max(due, not_before)
+    in_force_on: dict[str, date] = {}
+    if due is not None:
+        late = timedelta(days=clause.days_after_late_deposit)
+        in_force_on = {who: max(due, day + late) for who, day in sorted(deposited.items())}
+    return EntryIntoForce(
+        instrument=instrument,
+        as_of=as_of,
+        due=due,
+        to_entry_into_force=max(0, clause.instruments - len(counted)),
+        in_force_on=in_force_on,
+        not_convention_parties=tuple(sorted(flagged)),
+    )
+
+
+def entry_into_force(
+    deposits: Mapping[Instrument, Iterable[Deposit]], as_of: date
+) -> dict[Instrument, EntryIntoForce]:
+    """Every instrument's entry into force as of `as_of`, from the deposits made by then.
+
+    A regional economic integration organization's instrument is not counted in addition to its member States'
+    (so not towards the forty), but binds it like any party. A Protocol never enters into force before the
+    Convention; a Protocol instrument counts from the day its depositor is also party to the Convention, and
+    binds it no earlier than the Convention does.
+    """
+    convention_deposits = _first_deposits(deposits.get(Instrument.CONVENTION, ()), as_of)
+    convention = _decide(Instrument.CONVENTION, convention_deposits, as_of, None, [])
+    found = {Instrument.CONVENTION: convention}
+    for instrument in Instrument:
+        if instrument is Instrument.CONVENTION:
+            continue
+        deposited: dict[str, date] = {}
+        flagged: list[str] = []
+        for who, day in _first_deposits(deposits.get(instrument, ()), as_of).items():
+            joined = convention_deposits.get(who)
+            if joined is None:
+                flagged.append(who)
+            else:
+                deposited[who] = max(day, joined)
+        protocol = _decide(instrument, deposited, as_of, convention.due, flagged)
+        bound = {
+            who: max(day, convention.in_force_on[who])
+            for who, day in protocol.in_force_on.items()
+            if who in convention.in_force_on
+        }
+        found[instrument] = protocol.model_copy(update={"in_force_on": bound})
+    return found
