@@ -40,6 +40,14 @@ Year = Annotated[
         "the report of 4 March 2002 reviews 2001).",
     ),
 ]
+IncludeDemo = Annotated[
+    bool,
+    typer.Option(
+        "--include-demo",
+        help="Count demo data too (left out by default); the document then says so and marks each figure "
+        "that counts it.",
+    ),
+]
 OutDir = Annotated[
     Path | None, typer.Option("--out", help="Folder for the report files; default PALERMO_HOME/reports.")
 ]
@@ -134,11 +142,12 @@ def report_figures(
     as_of: AsOf = None,
     known_at: KnownAt = None,
     year: Year = None,
+    include_demo: IncludeDemo = False,
     as_json: AsJson = False,
 ) -> None:
     """Every figure of the report as of a date (and as known at a time)."""
     with _figures_store(ctx.obj, as_of, known_at, year) as (store, day, moment, reviewed):
-        result = figures(store, day, moment, reviewed)
+        result = figures(store, day, moment, reviewed, include_demo)
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
     else:
@@ -154,40 +163,53 @@ def report_explain(
     as_of: AsOf = None,
     known_at: KnownAt = None,
     year: Year = None,
+    include_demo: IncludeDemo = False,
     as_json: AsJson = False,
 ) -> None:
     """List the events behind one figure."""
     context: Context = ctx.obj
     with _figures_store(context, as_of, known_at, year) as (store, day, moment, reviewed):
         try:
-            rows = explain(store, figure, day, moment, reviewed)
-            value = figure_values(figures(store, day, moment, reviewed)).get(figure, 0)
+            rows = explain(store, figure, day, moment, reviewed, include_demo)
+            value = figure_values(figures(store, day, moment, reviewed, include_demo)).get(figure, 0)
         except UnknownFigure as error:
             fail(str(error))
     if as_json:
         typer.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
         return
     table = Table(title=f"{figure} = {value} as of {day}: {len(rows)} events behind it")
-    for column in ("subject", "object", "effective", "recorded", "event", "application", "position"):
+    for column in ("subject", "object", "effective", "recorded", "event", "application", "position", "demo"):
         table.add_column(column)
     for r in rows:
         recorded = r.recorded_at.strftime("%Y-%m-%d %H:%M")
         table.add_row(
-            r.subject, r.object, str(r.effective_date), recorded, r.event_type, r.application, str(r.position)
+            r.subject,
+            r.object,
+            str(r.effective_date),
+            recorded,
+            r.event_type,
+            r.application,
+            str(r.position),
+            "demo" if r.demo else "",
         )
     context.console.print(table)
 
 
 @report.command("render")
 def report_render(
-    ctx: typer.Context, as_of: AsOf = None, known_at: KnownAt = None, year: Year = None, out: OutDir = None
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    year: Year = None,
+    include_demo: IncludeDemo = False,
+    out: OutDir = None,
 ) -> None:
     """Write the report as Markdown and HTML with its charts; every figure links to the events it counts."""
     context: Context = ctx.obj
     day, moment, reviewed = _when(context, as_of, known_at, year)
     store = current_store(context)
     try:
-        result = figures(store, day, moment, reviewed)
+        result = figures(store, day, moment, reviewed, include_demo)
         rows = lineage(store, result)
     finally:
         store.close()

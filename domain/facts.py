@@ -32,3 +32,7 @@ class Fact(BaseModel, CanMutateAggregate[UUID]):
     source: str | None = None
     # The door it came through (domain.doors); facts recorded before doors were kept name none.
     door: Door | None = None
+    # Demo data: made up to show the engine (usecases.demo), never a fact of the world. The report leaves
+    # it out unless asked to include it, and then marks every figure that counts it. Facts recorded before
+    # the mark existed carry none, and read as not demo.
+    demo: bool = False

@@ -49,6 +49,7 @@ class FactRow:
     object: str
     effective_date: date
     ref: EventRef
+    demo: bool = False
 
 
 class Projected(NamedTuple):
@@ -62,11 +63,20 @@ class Projected(NamedTuple):
     supersedes: bool = False
     triples: tuple[Triple, ...] = ()
     effective_date: date = date.min
+    # Demo data (domain.facts.Fact.demo): the figures leave its rows out unless asked for them.
+    demo: bool = False
 
     @property
     def rows(self) -> tuple[FactRow, ...]:
         return tuple(
-            FactRow(fact=fact, subject=subject, object=obj, effective_date=self.effective_date, ref=self.ref)
+            FactRow(
+                fact=fact,
+                subject=subject,
+                object=obj,
+                effective_date=self.effective_date,
+                ref=self.ref,
+                demo=self.demo,
+            )
             for fact, subject, obj in self.triples
         )
 
@@ -187,4 +197,4 @@ def project(event: Fact, application: str, position: int) -> Projected:
     supersedes, rule = known
     origin = str(event.originator_id)
     ref = EventRef(application, position, origin, event.originator_version, kind.__name__, event.timestamp)
-    return Projected(ref, supersedes, rule(event, origin), event.effective_date)
+    return Projected(ref, supersedes, rule(event, origin), event.effective_date, event.demo)

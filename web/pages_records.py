@@ -21,10 +21,12 @@ from domain.values import Door
 from projections.casebook import open_steps
 from projections.figures import UnknownFigure, explain
 from projections.report import html
+from projections.report.blocks import DEMO_BANNER
+from projections.report.charts import DEMO_MARK
 from web.access import PageUser, Wired, page_roles, state_code
 from web.errors import ApiError, sentence
 from web.pages_temporal import may_watch
-from web.reports import InRange, WrittenOut, aware, current_store, dashboard_charts, read
+from web.reports import InRange, WrittenOut, aware, current_store, dashboard_charts, demo_marks, read
 from web.views import BlankIsNone, check_csrf, flash, redirect, render, svg
 
 router = APIRouter(include_in_schema=False)
@@ -33,23 +35,31 @@ Manager = Annotated[UserRecord, Depends(page_roles(Role.MANAGER))]
 Auditor = Annotated[UserRecord, Depends(page_roles(Role.AUDITOR))]
 AsOf = Annotated[date | None, WrittenOut, BlankIsNone, InRange, Query()]
 KnownAt = Annotated[datetime | None, WrittenOut, BlankIsNone, InRange, Query()]
+IncludeDemo = Annotated[bool, Query()]
 REPORT_DATE = date(2002, 3, 4)
 # Put above the report document, which is a whole page of its own, as `palermo report render` writes it.
 REPORT_BAR = (
     '<nav class="palermo-bar" style="font-family:sans-serif;font-size:.9em;background:#eef3f7;'
     'padding:.5em 1em;margin:-1em -1em 1em"><a href="/">Palermo</a> · <a href="/dashboard">Dashboard</a> · '
     '<form method="get" action="/report" style="display:inline"><label>Report as of '
-    '<input type="date" name="as_of" value="{as_of}" required></label> <button>Show</button></form> · '
+    '<input type="date" name="as_of" value="{as_of}" required></label> '
+    '<label><input type="checkbox" name="include_demo" value="true"{demo}> include demo data</label> '
+    "<button>Show</button></form> · "
     '<a href="/report?as_of={report_date}">as of the report of 4 March 2002</a></nav>'
 )
 
 
 @router.get("/dashboard")
 def dashboard(
-    request: Request, user: Reader, wired: Wired, as_of: AsOf = None, known_at: KnownAt = None
+    request: Request,
+    user: Reader,
+    wired: Wired,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    include_demo: IncludeDemo = False,
 ) -> HTMLResponse:
     day = as_of or wired.today()
-    reading = read(wired.settings, wired.logs, day, known_at)
+    reading = read(wired.settings, wired.logs, day, known_at, include_demo=include_demo)
     now = wired.now()
     late = sorted(
         (s for c in wired.book.cases() for s in open_steps(c, wired.due_days, now) if s.overdue),
@@ -65,25 +75,45 @@ def dashboard(
         charts={name: svg(text) for name, text in dashboard_charts(reading, known_at).items()},
         overdue=late,
         report_date=REPORT_DATE,
+        include_demo=include_demo,
+        marks=demo_marks(reading),
+        demo_mark=DEMO_MARK,
+        demo_banner=DEMO_BANNER,
     )
 
 
 @router.get("/report")
-def report_page(_user: PageUser, wired: Wired, as_of: AsOf = None, known_at: KnownAt = None) -> HTMLResponse:
+def report_page(
+    _user: PageUser,
+    wired: Wired,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    include_demo: IncludeDemo = False,
+) -> HTMLResponse:
     """The report as `palermo report render` writes it, with a bar to change its date."""
-    reading = read(wired.settings, wired.logs, as_of or wired.today(), known_at)
-    bar = REPORT_BAR.format(as_of=reading.result.as_of.isoformat(), report_date=REPORT_DATE.isoformat())
+    reading = read(wired.settings, wired.logs, as_of or wired.today(), known_at, include_demo=include_demo)
+    bar = REPORT_BAR.format(
+        as_of=reading.result.as_of.isoformat(),
+        report_date=REPORT_DATE.isoformat(),
+        demo=" checked" if include_demo else "",
+    )
     return HTMLResponse(html.render(reading.document).replace("<body>", f"<body>\n{bar}", 1))
 
 
 @router.get("/report/figures/{figure}")
 def lineage_page(
-    request: Request, figure: str, user: PageUser, wired: Wired, as_of: AsOf = None, known_at: KnownAt = None
+    request: Request,
+    figure: str,
+    user: PageUser,
+    wired: Wired,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    include_demo: IncludeDemo = False,
 ) -> HTMLResponse:
     day = as_of or wired.today()
     try:
         with current_store(wired.settings, wired.logs) as store:
-            rows = explain(store, figure, day, aware(known_at))
+            rows = explain(store, figure, day, aware(known_at), include_demo=include_demo)
     except UnknownFigure as error:
         raise ApiError(404, str(error)) from None
     engaged = {c.state for c in wired.book.cases()}

@@ -37,16 +37,20 @@ class ReportDocument(BaseModel):
 
     as_of: date
     known_at: datetime | None
+    # Demo data is counted: the renderings carry blocks.DEMO_BANNER and mark each figure that counts it.
+    include_demo: bool = False
     title: str
     sections: tuple[Section, ...]
     lineage: tuple[LineageEntry, ...]
 
     @model_validator(mode="after")
     def _every_figure_has_its_lineage(self) -> ReportDocument:
-        known = {entry.figure: entry.value for entry in self.lineage}
+        known = {entry.figure: (entry.value, entry.demo) for entry in self.lineage}
         for ref in (r for section in self.sections for r in figures_in(section.blocks)):
-            if known.get(ref.name) != ref.value:
+            if known.get(ref.name, (None, False))[0] != ref.value:
                 raise ValueError(f"the figure {ref.name} = {ref.value} has no lineage with that value")
+            if known[ref.name][1] != ref.demo:
+                raise ValueError(f"the figure {ref.name} is marked as counting demo data or not, wrongly")
         return self
 
     @property
@@ -82,7 +86,7 @@ def figure_values(result: Figures) -> dict[str, int]:
 def lineage(store: FactStore, result: Figures) -> dict[str, list[StoredFact]]:
     """The fact rows behind every figure of `result`, read at its as-of date and known-at time."""
     return {
-        name: explain(store, name, result.as_of, result.known_at, result.year)
+        name: explain(store, name, result.as_of, result.known_at, result.year, result.include_demo)
         for name in figure_values(result)
     }
 
@@ -109,6 +113,7 @@ def build(
     return ReportDocument(
         as_of=result.as_of,
         known_at=result.known_at,
+        include_demo=result.include_demo,
         title=TITLE,
         sections=tuple(make(sources) for make in builders),
         lineage=tuple(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from projections.report import blocks as b
-from projections.report.charts import svg
+from projections.report.charts import DEMO_MARK, svg
 from projections.report.document import ReportDocument
 from projections.report.sections import day
 
@@ -21,12 +21,14 @@ td.figure{text-align:right}
 a.figure{color:#1f5f8b;text-decoration:none;border-bottom:1px dotted #1f5f8b}
 figure{margin:1em 0}
 .lineage table{font-size:.8em}
+.demo-banner{background:#fff3cd;border:1px solid #c9a227;padding:.5em .8em}
 """
 
 
 def inline(part: b.Inline) -> str:
     if isinstance(part, b.FigureRef):
-        return f'<a class="figure" href="#{escape(b.anchor(part.name))}">{part.value}</a>'
+        css = "figure demo" if part.demo else "figure"
+        return f'<a class="{css}" href="#{escape(b.anchor(part.name))}">{escape(part.shown)}</a>'
     return escape(part)
 
 
@@ -51,7 +53,11 @@ def render(doc: ReportDocument) -> str:
         f"<title>{escape(doc.title)} — {escape(day(doc.as_of))}</title>",
         f"<style>{STYLE}</style>\n</head>\n<body>",
         f"<header><h1>{escape(doc.title)}</h1><p><strong>Report of the Secretary-General</strong></p>",
-        f"<p>Figures as of {escape(day(doc.as_of))}{escape(known)}.</p></header>",
+        f"<p>Figures as of {escape(day(doc.as_of))}{escape(known)}.</p>",
+        f'<p class="demo-banner" role="note"><strong>{escape(b.DEMO_BANNER)}</strong></p>'
+        if doc.include_demo
+        else "",
+        "</header>",
         "<nav><h2>Contents</h2><ol>",
         *(f'<li><a href="#{s.anchor}">{escape(s.number)}. {escape(s.title)}</a></li>' for s in doc.sections),
         '<li><a href="#lineage">Where the figures come from</a></li></ol></nav>',
@@ -78,7 +84,8 @@ def render(doc: ReportDocument) -> str:
     out.append("<p>Each figure above links here, to the recorded events it counts.</p>")
     for entry in doc.lineage:
         out.append(f'<section id="{escape(b.anchor(entry.figure))}">')
-        out.append(f"<h3>{escape(entry.figure)}: {entry.value}</h3>")
+        shown = f"{entry.value}{DEMO_MARK}" if entry.demo else str(entry.value)
+        out.append(f"<h3>{escape(entry.figure)}: {escape(shown)}</h3>")
         listed_by = b.explain_command(entry.figure, doc.as_of, doc.known_at)
         out.append(f"<p>Listed by <code>{escape(listed_by)}</code></p>")
         rows = [b.lineage_cells(row) for row in entry.rows]

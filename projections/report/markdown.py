@@ -6,6 +6,7 @@ import re
 from html import escape
 
 from projections.report import blocks as b
+from projections.report.charts import DEMO_MARK
 from projections.report.document import ReportDocument
 from projections.report.sections import day
 
@@ -24,7 +25,7 @@ def command(value: str) -> str:
 
 def inline(part: b.Inline) -> str:
     if isinstance(part, b.FigureRef):
-        return f"[{part.value}](#{b.anchor(part.name)})"
+        return f"[{part.shown}](#{b.anchor(part.name)})"
     return text(part)
 
 
@@ -39,7 +40,9 @@ def table(header: tuple[str, ...], rows: list[tuple[b.Inline, ...]]) -> list[str
 def render(doc: ReportDocument) -> str:
     known = f", as known at {doc.known_at.isoformat(timespec='minutes')}" if doc.known_at else ""
     lines = [f"# {text(doc.title)}", "", "**Report of the Secretary-General**", ""]
-    lines += [f"Figures as of {day(doc.as_of)}{known}.", "", "## Contents", ""]
+    lines += [f"Figures as of {day(doc.as_of)}{known}.", ""]
+    lines += [f"> **{text(b.DEMO_BANNER)}**", ""] if doc.include_demo else []
+    lines += ["## Contents", ""]
     lines += [f"- [{s.number}. {text(s.title)}](#{s.anchor})" for s in doc.sections]
     lines += ["- [Where the figures come from](#lineage)", ""]
     number = 0
@@ -58,7 +61,8 @@ def render(doc: ReportDocument) -> str:
     lines += ["Each figure above links here, to the recorded events it counts.", ""]
     for entry in doc.lineage:
         lines += [f'<a id="{escape(b.anchor(entry.figure))}"></a>', ""]
-        lines += [f"### {text(entry.figure)}: {entry.value}", ""]
+        shown = f"{entry.value}{DEMO_MARK}" if entry.demo else str(entry.value)
+        lines += [f"### {text(entry.figure)}: {shown}", ""]
         lines += [f"Listed by {command(b.explain_command(entry.figure, doc.as_of, doc.known_at))}", ""]
         rows = [b.lineage_cells(row) for row in entry.rows]
         lines += [*table(b.LINEAGE_HEADER, list(rows)), ""] if rows else ["No events.", ""]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.checklist import CHECKLIST_BY_ID
 from projections.report.blocks import Block, Chart, Inline, Paragraph, Section, Table
-from projections.report.charts import Bar, BarChart, BarGroup
+from projections.report.charts import BarChart, BarGroup
 from projections.report.sections import ENDS, STAGES, Sources, counted, day, instrument, listing
 
 MOST_COMMON = 3
@@ -43,9 +43,9 @@ def requests(s: Sources) -> Section:
         groups=tuple(
             BarGroup(
                 label=STAGES.get(k, k),
-                bars=(Bar(figure=f"engagements_by_stage.{k}", value=n, series="Engagements"),),
+                bars=(s.bar(f"engagements_by_stage.{k}", "Engagements"),),
             )
-            for k, n in s.result.engagements_by_stage.items()
+            for k in s.result.engagements_by_stage
         ),
     )
     needs = sorted(s.result.common_needs.items(), key=lambda kv: (-kv[1], kv[0]))

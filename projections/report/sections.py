@@ -88,7 +88,14 @@ class Sources:
     names: Mapping[str, str]
 
     def ref(self, figure: str) -> FigureRef:
-        return FigureRef(name=figure, value=self.values[figure])
+        return FigureRef(name=figure, value=self.values[figure], demo=self.counts_demo(figure))
+
+    def bar(self, figure: str, series: str) -> Bar:
+        return Bar(figure=figure, value=self.values[figure], series=series, demo=self.counts_demo(figure))
+
+    def counts_demo(self, figure: str) -> bool:
+        """Whether the figure counts demo data (only when demo data is asked for)."""
+        return any(row.demo for row in self.rows(figure))
 
     def rows(self, figure: str) -> Sequence[StoredFact]:
         return self.lineage.get(figure, ())
@@ -165,10 +172,7 @@ def status(s: Sources) -> Section:
         groups=tuple(
             BarGroup(
                 label=instrument(k, 2),
-                bars=(
-                    Bar(figure=f"{k}.signatories", value=s.values[f"{k}.signatories"], series="Signatories"),
-                    Bar(figure=f"{k}.parties", value=s.values[f"{k}.parties"], series="Parties"),
-                ),
+                bars=(s.bar(f"{k}.signatories", "Signatories"), s.bar(f"{k}.parties", "Parties")),
             )
             for k in keys
         ),
