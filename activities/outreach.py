@@ -26,7 +26,7 @@ from domain.outreach import (
     cooperation_id,
     meeting_id,
 )
-from domain.values import Door
+from domain.values import DatePrecision, Door
 
 T = TypeVar("T")
 # Asked before a meeting is changed, with the meeting as it stands; raises to refuse the change.
@@ -64,6 +64,7 @@ class CooperationRecord(BaseModel):
     title: str
     partners: tuple[str, ...]
     effective_date: date
+    dated_to: DatePrecision = DatePrecision.DAY
     recorded_at: datetime
     actor: str
     source: str | None
@@ -193,6 +194,7 @@ class Outreach(Recording):
         actor: str,
         source: str | None,
         door: Door | None = None,
+        dated_to: DatePrecision = DatePrecision.DAY,
     ) -> CooperationActivity:
         """Record an activity once; recording the same State, kind and date again returns it unchanged."""
         code = self.participants.get(state).code
@@ -212,6 +214,7 @@ class Outreach(Recording):
                 actor=actor,
                 source=source,
                 door=door,
+                dated_to=dated_to,
             )
             self.save(activity)
             return activity
@@ -277,6 +280,7 @@ class Outreach(Recording):
                 title=event.title,
                 partners=event.partners,
                 effective_date=event.effective_date,
+                dated_to=event.dated_to,
                 recorded_at=event.timestamp,
                 actor=event.actor,
                 source=event.source,

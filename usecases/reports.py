@@ -31,6 +31,7 @@ def outreach_details(settings: Settings) -> tuple[list[MeetingSummary], list[Coo
             start=record.details.start,
             end=record.details.end,
             participants=record.details.participants,
+            dated_to=record.details.dated_to,
         )
         for record in outreach.meetings()
     ]
@@ -40,6 +41,7 @@ def outreach_details(settings: Settings) -> tuple[list[MeetingSummary], list[Coo
             kind=record.kind.value,
             effective_date=record.effective_date,
             title=record.title,
+            dated_to=record.dated_to,
         )
         for record in outreach.cooperation()
     ]

@@ -23,6 +23,7 @@ from projections.figures import UnknownFigure, explain
 from projections.report import html
 from projections.report.blocks import DEMO_BANNER
 from projections.report.charts import DEMO_MARK
+from projections.report.sections import dates
 from web.access import PageUser, Wired, page_roles, state_code
 from web.errors import ApiError, sentence
 from web.pages_temporal import may_watch
@@ -125,7 +126,7 @@ def lineage_page(
 @router.get("/seminars")
 def seminars_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
     meetings = Outreach(wired.settings.store_env("Outreach"), participants=wired.participants).meetings()
-    return render(request, "seminars.html", user, meetings=list(reversed(meetings)))
+    return render(request, "seminars.html", user, meetings=list(reversed(meetings)), dates=dates)
 
 
 @router.get("/users")

@@ -8,6 +8,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.values import DatePrecision
 from projections.figures import Figures
 from projections.report.blocks import Block, Chart, FigureRef, Inline, Paragraph, Section, Table
 from projections.report.charts import Bar, BarChart, BarGroup
@@ -63,6 +64,7 @@ class MeetingSummary(BaseModel):
     start: date
     end: date
     participants: tuple[str, ...] = ()
+    dated_to: DatePrecision = DatePrecision.DAY
 
 
 class CooperationSummary(BaseModel):
@@ -74,6 +76,7 @@ class CooperationSummary(BaseModel):
     kind: str
     effective_date: date
     title: str
+    dated_to: DatePrecision = DatePrecision.DAY
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,17 @@ class Sources:
 
 def day(value: date) -> str:
     return f"{value.day} {value:%B} {value.year}"
+
+
+def dates(start: date, end: date, dated_to: str = DatePrecision.DAY) -> str:
+    """Days as precisely as the source dates them: "26 March 2001 to 28 March 2001", "in March 2001",
+    "in 2001"; never a day the source does not give."""
+    if dated_to == DatePrecision.YEAR:
+        return f"in {start.year}" if start.year == end.year else f"from {start.year} to {end.year}"
+    if dated_to == DatePrecision.MONTH:
+        first, last = f"{start:%B} {start.year}", f"{end:%B} {end.year}"
+        return f"in {first}" if first == last else f"from {first} to {last}"
+    return day(start) if end == start else f"{day(start)} to {day(end)}"
 
 
 def label(value: str) -> str:
@@ -186,10 +200,12 @@ def _meeting_row(s: Sources, row: StoredFact) -> tuple[Inline, ...]:
     summary = s.meetings.get(row.subject)
     if summary is None:
         return (day(row.effective_date), label(row.object), "—", ", ".join(states) or "—")
-    days = (
-        day(summary.start) if summary.end == summary.start else f"{day(summary.start)} to {day(summary.end)}"
+    return (
+        dates(summary.start, summary.end, summary.dated_to),
+        f"{summary.title} ({label(row.object).lower()})",
+        summary.place,
+        ", ".join(states) or "—",
     )
-    return (days, f"{summary.title} ({label(row.object).lower()})", summary.place, ", ".join(states) or "—")
 
 
 def _period(result: Figures) -> str:
@@ -224,9 +240,8 @@ def cooperation(s: Sources) -> Section:
     rows: list[tuple[Inline, ...]] = []
     for row in s.rows("cooperation_activities"):
         found = s.cooperation.get((row.subject, row.object, row.effective_date))
-        rows.append(
-            (day(row.effective_date), s.name(row.subject), label(row.object), found.title if found else "—")
-        )
+        when = dates(row.effective_date, row.effective_date, found.dated_to if found else DatePrecision.DAY)
+        rows.append((when, s.name(row.subject), label(row.object), found.title if found else "—"))
     table = Table(
         caption=f"Technical cooperation activities in {s.result.year}",
         header=("Date", "State", "Activity", "Title"),
