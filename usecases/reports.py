@@ -67,11 +67,14 @@ def _write(path: Path, text: str) -> Path:
 
 
 def write_report(document: ReportDocument, folder: Path) -> list[Path]:
-    """Write `report-<as_of>.md`, `report-<as_of>.html` and the charts' SVG files; return their paths."""
+    """Write `report-<as_of>.md` and `.html`, their sources (`report-<as_of>-sources.md` and `.html`: the
+    events behind every figure, which each figure links to) and the charts' SVG files; return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     files: Iterable[tuple[str, str]] = [
         (f"{document.stem}.md", markdown.render(document)),
         (f"{document.stem}.html", html.render(document)),
+        (f"{document.sources_stem}.md", markdown.render_sources(document)),
+        (f"{document.sources_stem}.html", html.render_sources(document)),
         *document.chart_files().items(),
     ]
     return [_write(folder / name, text) for name, text in files]

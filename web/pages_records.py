@@ -27,7 +27,16 @@ from projections.report.sections import dates
 from web.access import PageUser, Wired, page_roles, state_code
 from web.errors import ApiError, sentence
 from web.pages_temporal import may_watch
-from web.reports import InRange, WrittenOut, aware, current_store, dashboard_charts, demo_marks, read
+from web.reports import (
+    InRange,
+    WrittenOut,
+    aware,
+    current_store,
+    dashboard_charts,
+    demo_marks,
+    figure_link,
+    read,
+)
 from web.views import BlankIsNone, check_csrf, flash, redirect, render, svg
 
 router = APIRouter(include_in_schema=False)
@@ -98,7 +107,9 @@ def report_page(
         report_date=REPORT_DATE.isoformat(),
         demo=" checked" if include_demo else "",
     )
-    return HTMLResponse(html.render(reading.document).replace("<body>", f"<body>\n{bar}", 1))
+    day, moment = reading.result.as_of, aware(known_at)
+    page = html.render(reading.document, link=lambda figure: figure_link(figure, day, moment, include_demo))
+    return HTMLResponse(page.replace("<body>", f"<body>\n{bar}", 1))
 
 
 @router.get("/report/figures/{figure}")

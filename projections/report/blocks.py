@@ -21,6 +21,10 @@ DEMO_BANNER = (
 )
 
 
+# The title of the file beside the report that lists the events behind every figure.
+SOURCES_TITLE = "Where the figures come from"
+
+
 class FigureRef(BaseModel):
     """A number in the text: always a named figure's value, so it can link to the events behind it."""
 

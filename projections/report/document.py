@@ -57,6 +57,11 @@ class ReportDocument(BaseModel):
     def stem(self) -> str:
         return f"report-{self.as_of.isoformat()}"
 
+    @property
+    def sources_stem(self) -> str:
+        """The file beside the report that lists the events behind every figure (its lineage)."""
+        return f"{self.stem}-sources"
+
     def charts(self) -> list[BarChart]:
         return [b.chart for s in self.sections for b in s.blocks if isinstance(b, Chart)]
 

@@ -157,8 +157,7 @@ def introduction(s: Sources) -> Section:
     second = (
         "The present report gives the status of signature and ratification, the seminars and meetings "
         f"held in {r.year}, technical cooperation activities, the requests received and the needs "
-        "identified. Every figure is computed from the recorded events, listed at the end under "
-        "“Where the figures come from”."
+        "identified. Every figure is computed from the recorded events, and links to the events it counts."
     )
     return Section(
         number="I", title="Introduction", blocks=(Paragraph(parts=tuple(first)), Paragraph(parts=(second,)))

@@ -82,10 +82,10 @@ def test_the_rendered_report_leaves_demo_data_out_and_with_it_says_so_on_each_fi
         assert (DEMO_BANNER in html) is banner
         assert ("Bolivia" in markdown) is banner
     markdown = (demo / "report-2002-03-04.md").read_text()
-    assert f"[2{DEMO_MARK}](#lineage-requests_received)" in markdown
-    assert f"[1{DEMO_MARK}](#lineage-engagements_by_stage.gap_list)" in markdown
+    assert f"[2{DEMO_MARK}](report-2002-03-04-sources.md#lineage-requests_received)" in markdown
+    assert f"[1{DEMO_MARK}](report-2002-03-04-sources.md#lineage-engagements_by_stage.gap_list)" in markdown
     # Peru alone waits for its law summary and focal point: that figure counts no demo data.
-    assert "[1](#lineage-engagements_by_stage.law_summary)" in markdown
+    assert "[1](report-2002-03-04-sources.md#lineage-engagements_by_stage.law_summary)" in markdown
 
 
 async def test_the_web_report_and_dashboard_say_so_the_same_way(home: Path) -> None:
@@ -106,7 +106,11 @@ async def test_the_web_report_and_dashboard_say_so_the_same_way(home: Path) -> N
         )
     for page in (report, dashboard):
         assert DEMO_BANNER in page
-    assert f"2{DEMO_MARK}</a>" in report
+    # The web report links each figure to its lineage page, the files to their sources file.
+    assert (
+        f'href="/report/figures/requests_received?as_of={AS_OF}&amp;include_demo=true">2{DEMO_MARK}</a>'
+        in report
+    )
     assert (
         f'href="/report/figures/requests_received?as_of={AS_OF}&amp;include_demo=true">2{DEMO_MARK}</a>'
         in dashboard

@@ -97,10 +97,13 @@ def test_a_report_counting_demo_data_says_so_and_marks_every_figure_that_counts_
     markdown, html = to_markdown(document), to_html(document)
     for text in (markdown, html):
         assert DEMO_BANNER in text.replace("\\", "")
-    assert f"[2{DEMO_MARK}](#lineage-requests_received)" in markdown
-    assert f'<a class="figure demo" href="#lineage-requests_received">2{DEMO_MARK}</a>' in html
+    assert f"[2{DEMO_MARK}](report-2002-03-04-sources.md#lineage-requests_received)" in markdown
+    assert (
+        '<a class="figure demo" href="report-2002-03-04-sources.html#lineage-requests_received">'
+        f"2{DEMO_MARK}</a>" in html
+    )
     # A figure that counts no demo data is shown as it is.
-    assert "[0](#lineage-convention.signatories)" in markdown
+    assert "[0](report-2002-03-04-sources.md#lineage-convention.signatories)" in markdown
     marked = {e.figure for e in document.lineage if e.demo}
     assert marked == {"requests_received", "engagements_by_stage.law_summary"}
 
