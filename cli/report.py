@@ -12,14 +12,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli.console import Context, fail, progress_bar
+from cli.console import Context, errors, fail, progress_bar
 from projections.figures import Figures, UnknownFigure, explain, figures
 from projections.report.document import build, figure_values, lineage
 from projections.runner import backlog
 from projections.store import FactStore
 from usecases.inputs import BadOption, parse_date
 from usecases.read_models import open_store, rebuild, refresh, sources, total_events
-from usecases.reports import outreach_details, state_names, write_report
+from usecases.reports import FORMATS, PdfNotPrinted, outreach_details, state_names, write_report
 
 report = typer.Typer(help="The Secretary-General report's figures, as of any date, and where they come from.")
 projections = typer.Typer(help="The read models: status and rebuild.")
@@ -46,6 +46,14 @@ IncludeDemo = Annotated[
         "--include-demo",
         help="Count demo data too (left out by default); the document then says so and marks each figure "
         "that counts it.",
+    ),
+]
+Formats = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--format",
+        help="A format to write (repeat): md, html, pdf, docx, csv, xlsx; default all of them (the PDF when "
+        "Chromium is there to print it).",
     ),
 ]
 OutDir = Annotated[
@@ -202,10 +210,16 @@ def report_render(
     known_at: KnownAt = None,
     year: Year = None,
     include_demo: IncludeDemo = False,
+    formats: Formats = None,
     out: OutDir = None,
 ) -> None:
-    """Write the report as Markdown and HTML with its charts; every figure links to the events it counts."""
+    """Write the report as Markdown, HTML, PDF and Word, its tables as CSV and Excel, and its sources; every
+    figure links to the events it counts."""
     context: Context = ctx.obj
+    unknown = [f for f in formats or () if f not in FORMATS]
+    if unknown:
+        fail(f"--format must be one of {', '.join(FORMATS)}, not '{unknown[0]}'.")
+    chosen = tuple(dict.fromkeys(formats)) if formats else FORMATS
     day, moment, reviewed = _when(context, as_of, known_at, year)
     store = current_store(context)
     try:
@@ -222,7 +236,17 @@ def report_render(
         names=state_names(context.participants, rows),
     )
     folder = out if out is not None else context.settings.home_dir / "reports"
-    for path in context.run(lambda: write_report(document, folder)):
+    chromium = context.settings.chromium
+    try:
+        written = context.run(lambda: write_report(document, folder, chosen, chromium))
+    except PdfNotPrinted as error:
+        if formats:
+            fail(str(error))
+        # Asked for every format, not for the PDF by name: the others are written, and the reason said.
+        errors.print(f"[yellow]Note:[/] {error} The PDF is left out.", highlight=False, soft_wrap=True)
+        rest = tuple(f for f in chosen if f != "pdf")
+        written = context.run(lambda: write_report(document, folder, rest, chromium))
+    for path in written:
         typer.echo(str(path))
 
 

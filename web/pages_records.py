@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from activities.outreach import Outreach
@@ -27,6 +27,7 @@ from projections.report.sections import dates
 from web.access import PageUser, Wired, page_roles, state_code
 from web.errors import ApiError, sentence
 from web.pages_temporal import may_watch
+from web.report_files import download, query, report_bar
 from web.reports import (
     InRange,
     WrittenOut,
@@ -36,6 +37,7 @@ from web.reports import (
     demo_marks,
     figure_link,
     read,
+    reviewed_year,
 )
 from web.views import BlankIsNone, check_csrf, flash, redirect, render, svg
 
@@ -46,17 +48,8 @@ Auditor = Annotated[UserRecord, Depends(page_roles(Role.AUDITOR))]
 AsOf = Annotated[date | None, WrittenOut, BlankIsNone, InRange, Query()]
 KnownAt = Annotated[datetime | None, WrittenOut, BlankIsNone, InRange, Query()]
 IncludeDemo = Annotated[bool, Query()]
+Year = Annotated[int | None, BlankIsNone, Query()]
 REPORT_DATE = date(2002, 3, 4)
-# Put above the report document, which is a whole page of its own, as `palermo report render` writes it.
-REPORT_BAR = (
-    '<nav class="palermo-bar" style="font-family:sans-serif;font-size:.9em;background:#eef3f7;'
-    'padding:.5em 1em;margin:-1em -1em 1em"><a href="/">Palermo</a> · <a href="/dashboard">Dashboard</a> · '
-    '<form method="get" action="/report" style="display:inline"><label>Report as of '
-    '<input type="date" name="as_of" value="{as_of}" required></label> '
-    '<label><input type="checkbox" name="include_demo" value="true"{demo}> include demo data</label> '
-    "<button>Show</button></form> · "
-    '<a href="/report?as_of={report_date}">as of the report of 4 March 2002</a></nav>'
-)
 
 
 @router.get("/dashboard")
@@ -98,18 +91,41 @@ def report_page(
     wired: Wired,
     as_of: AsOf = None,
     known_at: KnownAt = None,
+    year: Year = None,
     include_demo: IncludeDemo = False,
 ) -> HTMLResponse:
-    """The report as `palermo report render` writes it, with a bar to change its date."""
-    reading = read(wired.settings, wired.logs, as_of or wired.today(), known_at, include_demo=include_demo)
-    bar = REPORT_BAR.format(
-        as_of=reading.result.as_of.isoformat(),
-        report_date=REPORT_DATE.isoformat(),
-        demo=" checked" if include_demo else "",
+    """The report as `palermo report render` writes it, with a bar to change what it is asked for and to
+    download it in every format."""
+    day, moment = as_of or wired.today(), aware(known_at)
+    reviewed = reviewed_year(day, year)
+    reading = read(wired.settings, wired.logs, day, moment, year=reviewed, include_demo=include_demo)
+    bar = report_bar(day, moment, reviewed, include_demo, REPORT_DATE)
+    sources = f"/report/download/sources.html?{query(day, moment, reviewed, include_demo)}"
+    page = html.render(
+        reading.document, link=lambda figure: figure_link(figure, day, moment, include_demo), sources=sources
     )
-    day, moment = reading.result.as_of, aware(known_at)
-    page = html.render(reading.document, link=lambda figure: figure_link(figure, day, moment, include_demo))
     return HTMLResponse(page.replace("<body>", f"<body>\n{bar}", 1))
+
+
+@router.get("/report/download/{name}")
+def report_download(
+    name: str,
+    _user: PageUser,
+    wired: Wired,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    year: Year = None,
+    include_demo: IncludeDemo = False,
+) -> Response:
+    """One file of the report, as `palermo report render` writes it: PDF, Word, HTML, Markdown, the sources,
+    the tables as Excel or as zipped CSV."""
+    day, moment = as_of or wired.today(), aware(known_at)
+    reviewed = reviewed_year(day, year)
+    reading = read(wired.settings, wired.logs, day, moment, year=reviewed, include_demo=include_demo)
+    data, media, file = download(reading.document, name, wired.settings.chromium)
+    # A page opens in the browser (the report's link to its sources); the bar's links download either way.
+    shown = "inline" if media.startswith("text/html") else "attachment"
+    return Response(data, media_type=media, headers={"Content-Disposition": f'{shown}; filename="{file}"'})
 
 
 @router.get("/report/figures/{figure}")

@@ -65,10 +65,10 @@ def _top(doc: ReportDocument, title: str) -> list[str]:
     ]
 
 
-def render(doc: ReportDocument, link: Link | None = None) -> str:
+def render(doc: ReportDocument, link: Link | None = None, sources: str | None = None) -> str:
     """The report as one page; each figure links to its events in the sources file beside it (or where
-    `link` says: the web app links its own lineage pages)."""
-    sources = f"{doc.sources_stem}.html"
+    `link` says: the web app links its own lineage pages, and names where its `sources` file is)."""
+    sources = sources or f"{doc.sources_stem}.html"
     to = link or (lambda figure: f"{sources}#{b.anchor(figure)}")
     out = [
         *_top(doc, doc.title),
@@ -96,7 +96,7 @@ def render(doc: ReportDocument, link: Link | None = None) -> str:
         out.append("</section>")
     out.append(
         f'<p class="sources">Every figure links to the recorded events it counts, listed in '
-        f'<a href="{escape(sources)}">{escape(sources)}</a>.</p>'
+        f'<a href="{escape(sources)}">{escape(doc.sources_stem)}.html</a>.</p>'
     )
     out.append("</body>\n</html>\n")
     return "\n".join(out)

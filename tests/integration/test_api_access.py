@@ -74,6 +74,7 @@ PAGE_ROUTES = {
     ("GET", "/dashboard"),
     ("GET", "/report"),
     ("GET", "/report/figures/{figure}"),
+    ("GET", "/report/download/{name}"),
     ("GET", "/seminars"),
     ("GET", "/users"),
     ("POST", "/users/{name}/scope"),
@@ -304,6 +305,7 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
         (("GET", "/cases"), "/cases"),
         (("GET", "/report"), "/report"),
         (("GET", "/report/figures/{figure}"), "/report/figures/requests_received"),
+        (("GET", "/report/download/{name}"), "/report/download/md"),
         (("GET", "/seminars"), "/seminars"),
     ]:
         await visit(route, path, signed_in)

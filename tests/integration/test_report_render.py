@@ -30,9 +30,9 @@ BETWEEN = "2002-02-01T00:00:00+00:00"
 SADC_SEMINAR = "Seminar of the Southern African Development Community"
 
 
-def run(home: Path, *args: str) -> Result:
-    env = {"PALERMO_HOME": str(home), "PALERMO_STORE": "sqlite", "PALERMO_ACTOR": "clerk"}
-    return CliRunner().invoke(app, list(args), env=env)
+def run(home: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    base = {"PALERMO_HOME": str(home), "PALERMO_STORE": "sqlite", "PALERMO_ACTOR": "clerk"}
+    return CliRunner().invoke(app, list(args), env=base | (env or {}))
 
 
 def sign(
@@ -54,6 +54,10 @@ def sign(
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
+    return build_home(tmp_path)
+
+
+def build_home(tmp_path: Path) -> Path:
     """A deployment with treaty actions in two batches, a year of outreach, and two engagements."""
     home = tmp_path / "home"
     settings = Settings(home=home)
@@ -157,7 +161,8 @@ def test_render_writes_markdown_html_and_charts_whose_numbers_are_the_figures(
     home: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    rendered = run(home, "report", "render", "--as-of", AS_OF, "--out", str(out))
+    md_and_html = ("--format", "md", "--format", "html")
+    rendered = run(home, "report", "render", "--as-of", AS_OF, *md_and_html, "--out", str(out))
     assert rendered.exit_code == 0, rendered.output
 
     printed = {Path(line) for line in rendered.stdout.splitlines() if line.strip()}
@@ -223,13 +228,22 @@ def test_render_writes_under_palermo_home_by_default(home: Path) -> None:
     rendered = run(home, "report", "render", "--as-of", AS_OF)
     assert rendered.exit_code == 0, rendered.output
     folder = home.resolve() / "reports"
+    # Every format by default: the PDF too, since the machine has Chromium (the browser tests need it).
     assert sorted(p.name for p in folder.iterdir()) == [
         "report-2002-03-04-engagements-by-stage.svg",
         "report-2002-03-04-signature-and-ratification.svg",
         "report-2002-03-04-sources.html",
         "report-2002-03-04-sources.md",
+        "report-2002-03-04-table-1-signatories-and-parties-as-of-4-march-2002.csv",
+        "report-2002-03-04-table-2-seminars-and-meetings-in-2002.csv",
+        "report-2002-03-04-table-3-technical-cooperation-activities-in-2002.csv",
+        "report-2002-03-04-table-4-engagements-by-stage-the-next-step-due-or-the-end-reached.csv",
+        "report-2002-03-04-table-5-common-needs-by-checklist-item.csv",
+        "report-2002-03-04-tables.xlsx",
+        "report-2002-03-04.docx",
         "report-2002-03-04.html",
         "report-2002-03-04.md",
+        "report-2002-03-04.pdf",
     ]
 
 
