@@ -190,6 +190,7 @@ def report_explain(
         table.add_column(column)
     for r in rows:
         recorded = r.recorded_at.strftime("%Y-%m-%d %H:%M")
+        recorded += f" (known {r.known_from.date()})" if r.known_from else ""
         table.add_row(
             r.subject,
             r.object,

@@ -36,3 +36,8 @@ class Fact(BaseModel, CanMutateAggregate[UUID]):
     # it out unless asked to include it, and then marks every figure that counts it. Facts recorded before
     # the mark existed carry none, and read as not demo.
     demo: bool = False
+    # The day the fact was known, when that is before it was recorded: a fact recorded from a document was
+    # known when the document was (the seed's facts of the report, on 4 March 2002). Figures "as known at" a
+    # moment count it from then; facts recorded before this was kept carry none, and count from their
+    # recording.
+    known_on: date | None = None

@@ -101,6 +101,7 @@ class Meeting(BaseAggregate[UUID]):
         source: str | None,
         door: Door | None = None,
         meeting: UUID | None = None,
+        known_on: date | None = None,
     ) -> Meeting:
         """A meeting first recorded, under `meeting` (default: the id of its place and first day)."""
         return cls._create(
@@ -109,6 +110,7 @@ class Meeting(BaseAggregate[UUID]):
             timestamp=recorded_at,
             actor=actor,
             door=door,
+            known_on=known_on,
             effective_date=details.start,
             source=source,
             details=details,
@@ -122,6 +124,7 @@ class Meeting(BaseAggregate[UUID]):
         actor: str,
         source: str | None,
         door: Door | None = None,
+        known_on: date | None = None,
     ) -> None:
         """Record the new details if they differ; the same details record nothing."""
         if details == self.details:
@@ -131,6 +134,7 @@ class Meeting(BaseAggregate[UUID]):
             timestamp=recorded_at,
             actor=actor,
             door=door,
+            known_on=known_on,
             effective_date=details.start,
             source=source,
             details=details,
@@ -192,6 +196,7 @@ class CooperationActivity(BaseAggregate[UUID]):
         source: str | None,
         door: Door | None = None,
         dated_to: DatePrecision = DatePrecision.DAY,
+        known_on: date | None = None,
     ) -> CooperationActivity:
         return cls._create(
             CooperationActivityRecorded,
@@ -199,6 +204,7 @@ class CooperationActivity(BaseAggregate[UUID]):
             timestamp=recorded_at,
             actor=actor,
             door=door,
+            known_on=known_on,
             effective_date=effective_date,
             source=source,
             state=state,

@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS {schema}.facts (
     superseded_position BIGINT,
     application TEXT NOT NULL, position BIGINT NOT NULL, origin TEXT NOT NULL,
     version INTEGER NOT NULL, event_type TEXT NOT NULL,
-    demo BOOLEAN NOT NULL DEFAULT false
+    demo BOOLEAN NOT NULL DEFAULT false,
+    known_from TEXT
 );
 CREATE INDEX IF NOT EXISTS facts_current_by_origin ON {schema}.facts (origin)
     WHERE superseded_at IS NULL AND {correctable};

@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS facts (
     superseded_position INTEGER,
     application TEXT NOT NULL, position INTEGER NOT NULL, origin TEXT NOT NULL,
     version INTEGER NOT NULL, event_type TEXT NOT NULL,
-    demo INTEGER NOT NULL DEFAULT 0
+    demo INTEGER NOT NULL DEFAULT 0,
+    known_from TEXT
 );
 CREATE INDEX IF NOT EXISTS facts_current_by_origin ON facts (origin)
     WHERE superseded_at IS NULL AND {sql.CORRECTABLE_ROWS};

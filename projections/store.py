@@ -48,6 +48,8 @@ class StoredFact(BaseModel):
     version: int
     event_type: str
     demo: bool = False
+    # When it was known, if before it was recorded (domain.facts.Fact.known_on); it counts from then.
+    known_from: datetime | None = None
 
 
 class FactStore(Protocol):

@@ -22,6 +22,8 @@ from domain.values import DatePrecision as P
 from usecases.settings import Settings
 
 REPORT = "Report of the Secretary-General, 4 March 2002"
+# What the report states was known on its date: seeded facts count from then in figures "as known at".
+REPORT_DATE = date(2002, 3, 4)
 CENTRE = "Centre for International Crime Prevention"
 ISPAC = "International Scientific and Professional Advisory Council"
 UNDCP = "United Nations International Drug Control Programme"
@@ -256,7 +258,9 @@ def seed(outreach: Outreach, *, actor: str = "seed") -> SeedSummary:
         # A seeded meeting someone has corrected since keeps the correction: the seed only adds, and dates a
         # meeting it recorded before dates were kept as precise as their source to its month or year.
         if found is None or _undated(found.details, details, found.corrections):
-            outreach.record_meeting(details, actor=actor, source=meeting.source, door=Door.CLI)
+            outreach.record_meeting(
+                details, actor=actor, source=meeting.source, door=Door.CLI, known_on=REPORT_DATE
+            )
             recorded += 1
     for activity in COOPERATION:
         code = state_code(activity.state, outreach.participants)
@@ -271,6 +275,7 @@ def seed(outreach: Outreach, *, actor: str = "seed") -> SeedSummary:
                 source=activity.source,
                 door=Door.CLI,
                 dated_to=activity.dated_to,
+                known_on=REPORT_DATE,
             )
             recorded += 1
     return SeedSummary(meetings=len(MEETINGS), cooperation=len(COOPERATION), recorded=recorded)

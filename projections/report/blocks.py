@@ -135,6 +135,8 @@ def lineage_cells(row: StoredFact) -> tuple[str, ...]:
     """A fact row as the appendix shows it: what was counted, when it happened and was recorded, and where
     its event is stored."""
     recorded = row.recorded_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    if row.known_from is not None:
+        recorded += f" (known {row.known_from.date().isoformat()})"
     return (
         row.subject,
         row.object or "—",
