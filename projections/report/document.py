@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from projections.figures import Figures, explain
 from projections.report.blocks import Chart, LineageEntry, Section, figures_in
 from projections.report.charts import BarChart, svg
-from projections.report.needs import conclusions, requests
+from projections.report.conclusions import conclusions
+from projections.report.needs import requests
 from projections.report.sections import (
     CooperationSummary,
     MeetingSummary,
