@@ -115,6 +115,9 @@ def build(
         cooperation={(c.state, c.kind, c.effective_date): c for c in cooperation_known},
         names=names or {},
     )
+    # The sections in the original's order. Hooks: the header, contents with paragraph numbers and the mandate
+    # (paragraphs 1-2) go before `introduction`'s figures; the entry into force into `status`; plans,
+    # questionnaires, pools of experts and donors (paragraphs 12, 16-22) into `requests` and `conclusions`.
     builders = (introduction, status, meetings, cooperation, requests, conclusions)
     return ReportDocument(
         as_of=result.as_of,

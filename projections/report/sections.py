@@ -171,8 +171,11 @@ def status(s: Sources) -> Section:
         for k in keys
     ]
     parties = [[*counted(s.ref(f"{k}.parties"), "party", "parties"), f" to {instrument(k, 0)}"] for k in keys]
-    text: list[Inline] = ["At the time of writing of the present report, there were "]
-    text += [*listing(signed, "; ", "; and "), ". There were ", *listing(parties), "."]
+    # The verb agrees with the first count of its list: "there was 1 signatory", "there were 140".
+    first = "was" if s.values[f"{keys[0]}.signatories"] == 1 else "were"
+    then = "was" if s.values[f"{keys[0]}.parties"] == 1 else "were"
+    text: list[Inline] = [f"At the time of writing of the present report, there {first} "]
+    text += [*listing(signed, "; ", "; and "), f". There {then} ", *listing(parties), "."]
     table = Table(
         caption=f"Signatories and parties as of {day(s.result.as_of)}",
         header=("Instrument", "Signatories", "Parties"),
