@@ -36,6 +36,8 @@ class HistoryEntry(BaseModel):
     door: Door | None
     source: str | None
     command_id: str | None
+    # Demo data (domain.facts.Fact.demo): made up to show the engine.
+    demo: bool = False
     data: dict[str, Any]
 
 
@@ -112,6 +114,8 @@ class Engagements(Recording):
                     "command_digest",
                     "door",
                     "originator_topic",
+                    "demo",
+                    "known_on",
                 },
             )
             entries.append(
@@ -124,6 +128,7 @@ class Engagements(Recording):
                     door=event.door,
                     source=event.source,
                     command_id=event.command_id,
+                    demo=event.demo,
                     data=data,
                 )
             )

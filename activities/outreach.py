@@ -26,7 +26,7 @@ from domain.outreach import (
     cooperation_id,
     meeting_id,
 )
-from domain.values import Door
+from domain.values import DatePrecision, Door
 
 T = TypeVar("T")
 # Asked before a meeting is changed, with the meeting as it stands; raises to refuse the change.
@@ -64,6 +64,7 @@ class CooperationRecord(BaseModel):
     title: str
     partners: tuple[str, ...]
     effective_date: date
+    dated_to: DatePrecision = DatePrecision.DAY
     recorded_at: datetime
     actor: str
     source: str | None
@@ -104,16 +105,18 @@ class Outreach(Recording):
         source: str | None,
         door: Door | None = None,
         may_change: MayChange | None = None,
+        known_on: date | None = None,
     ) -> MeetingRecord:
         """Record a meeting held. The meeting now held at its place from its first day is corrected instead:
         the same details record nothing, different ones a correction, if `may_change` lets it (it raises
-        if not, and is asked again of the meeting as it stands on every retry)."""
+        if not, and is asked again of the meeting as it stands on every retry). `known_on`: the day it was
+        known, if before today (domain.facts.Fact.known_on)."""
         checked = self._checked(details)
 
         def once() -> UUID:
             found = self.meeting_at(checked.place, checked.start)
             if found is not None:
-                return self._correct(found.id, checked, actor, source, door, may_change)
+                return self._correct(found.id, checked, actor, source, door, may_change, known_on)
             now = self._now(checked.start, f"the meeting at {checked.place}")
             meeting = Meeting.record(
                 checked,
@@ -122,6 +125,7 @@ class Outreach(Recording):
                 source=source,
                 door=door,
                 meeting=self._free_id(checked),
+                known_on=known_on,
             )
             self.save(meeting)
             return meeting.id
@@ -157,6 +161,7 @@ class Outreach(Recording):
         source: str | None,
         door: Door | None,
         may_change: MayChange | None,
+        known_on: date | None = None,
     ) -> UUID:
         try:
             aggregate = cast(Meeting, self.repository.get(meeting))
@@ -165,7 +170,7 @@ class Outreach(Recording):
         if may_change is not None and aggregate.details != details:
             may_change(self._read_back(meeting))
         now = self._now(details.start, f"the meeting at {details.place}")
-        aggregate.correct(details, recorded_at=now, actor=actor, source=source, door=door)
+        aggregate.correct(details, recorded_at=now, actor=actor, source=source, door=door, known_on=known_on)
         if aggregate.pending_events:
             self.save(aggregate)
         return aggregate.id
@@ -193,6 +198,8 @@ class Outreach(Recording):
         actor: str,
         source: str | None,
         door: Door | None = None,
+        dated_to: DatePrecision = DatePrecision.DAY,
+        known_on: date | None = None,
     ) -> CooperationActivity:
         """Record an activity once; recording the same State, kind and date again returns it unchanged."""
         code = self.participants.get(state).code
@@ -212,6 +219,8 @@ class Outreach(Recording):
                 actor=actor,
                 source=source,
                 door=door,
+                dated_to=dated_to,
+                known_on=known_on,
             )
             self.save(activity)
             return activity
@@ -277,6 +286,7 @@ class Outreach(Recording):
                 title=event.title,
                 partners=event.partners,
                 effective_date=event.effective_date,
+                dated_to=event.dated_to,
                 recorded_at=event.timestamp,
                 actor=event.actor,
                 source=event.source,

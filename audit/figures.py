@@ -88,7 +88,7 @@ class Replayed:
     def figures(self, claimed: Figures) -> Figures:
         for application in list(self.pending):
             self._flush(application)
-        return figures(self.store, claimed.as_of, claimed.known_at, claimed.year)
+        return figures(self.store, claimed.as_of, claimed.known_at, claimed.year, claimed.include_demo)
 
 
 @contextmanager

@@ -116,8 +116,9 @@ def _read_live(store: FactStore, logs: Sequence[EventLog], as_of: date, *, whole
         live = _Live(
             positions=positions,
             rows=store.snapshot(positions),
-            stages=stages(store, as_of, None),
-            stages_ever=stages(store, EVER, None),
+            # Every case is replayed and compared, demo data's too.
+            stages=stages(store, as_of, None, include_demo=True),
+            stages_ever=stages(store, EVER, None, include_demo=True),
             figures=figures(store, as_of) if whole else None,
         )
         if {log.name: store.position(log.name) for log in logs} == positions:
@@ -150,7 +151,7 @@ def _compare(
         differences += same(f"{case.state} stage", live.stages_ever.get(case.state), stage_of(case))
     in_scope = None if origin is None else {str(origin)}
     differences += row_differences(live.rows, fresh.snapshot(live.positions), in_scope)
-    replayed_stages = stages(fresh, as_of, None)
+    replayed_stages = stages(fresh, as_of, None, include_demo=True)
     for state in sorted(set(live.stages) | set(replayed_stages)):
         if origin is None or engagement_id(state) == origin:
             differences += same(

@@ -16,7 +16,8 @@ from activities.outreach import Outreach
 from activities.programme import Programme
 from cli.console import Context
 from domain.outreach import CooperationKind, MeetingDetails, MeetingKind
-from domain.values import Door, Instrument
+from domain.values import DatePrecision, Door, Instrument
+from projections.report.sections import dates
 from usecases.inputs import BadOption, parse_date
 from usecases.seed import SeedSummary, import_collection
 from usecases.seed import seed as seed_history
@@ -31,6 +32,14 @@ cooperation = typer.Typer(help="Record and list technical cooperation activities
 Repeated = list[str] | None
 Source = Annotated[str | None, typer.Option(help="Where the fact comes from (a document, a note).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+DatedTo = Annotated[
+    str,
+    typer.Option(
+        "--dated-to",
+        help="How precisely the source dates it: day, month or year (then any day of that month or year "
+        'is given, and it is shown as "in March 2001" or "in 2001").',
+    ),
+]
 
 
 def _choice(value: str, kind: type[E], option: str) -> E:
@@ -89,6 +98,7 @@ def record_meeting(
     ] = None,
     topic: Annotated[Repeated, typer.Option(help="A topic discussed (repeat).")] = None,
     outcome: Annotated[str | None, typer.Option(help="What came of it, e.g. a declaration.")] = None,
+    dated_to: DatedTo = "day",
     source: Source = None,
     meeting_id: Annotated[
         str | None,
@@ -120,6 +130,7 @@ def record_meeting(
             instruments=tuple(_choice(i, Instrument, "--instrument") for i in instrument or ()),
             topics=tuple(topic or ()),
             outcome=outcome,
+            dated_to=_choice(dated_to, DatePrecision, "--dated-to"),
         )
 
     checked = context.run(details)
@@ -166,9 +177,11 @@ def list_meetings(
         table.add_column(column)
     for record in records:
         d = record.details
+        # A meeting the source dates to its month or year shows that period, never a day.
+        precise = d.dated_to is DatePrecision.DAY
         table.add_row(
-            d.start.isoformat(),
-            d.end.isoformat(),
+            d.start.isoformat() if precise else dates(d.start, d.end, d.dated_to),
+            d.end.isoformat() if precise else "",
             d.kind.value,
             d.place,
             d.title,
@@ -187,6 +200,7 @@ def record_cooperation(
     effective: Annotated[
         str | None, typer.Option(help="When it took place (YYYY-MM-DD); default today.")
     ] = None,
+    dated_to: DatedTo = "day",
     source: Source = None,
 ) -> None:
     """Record a technical cooperation activity; the same State, kind and date again records nothing."""
@@ -194,6 +208,7 @@ def record_cooperation(
     code = context.run(lambda: context.participants.get(state)).code
     chosen = context.run(lambda: _choice(kind, CooperationKind, "--kind"))
     day = context.run(lambda: parse_date(effective, "--effective", context.today()))
+    precision = context.run(lambda: _choice(dated_to, DatePrecision, "--dated-to"))
 
     def record(outreach: Outreach) -> str:
         if outreach.activity(code, chosen, day) is not None:
@@ -207,6 +222,7 @@ def record_cooperation(
             actor=context.actor,
             source=source,
             door=Door.CLI,
+            dated_to=precision,
         )
         return f"Cooperation activity recorded: {code}, {chosen.value}, {day}."
 
@@ -226,8 +242,9 @@ def list_cooperation(ctx: typer.Context, as_json: AsJson = False) -> None:
     for column in ("State", "kind", "title", "partners"):
         table.add_column(column)
     for record in records:
+        day = record.effective_date
         table.add_row(
-            record.effective_date.isoformat(),
+            day.isoformat() if record.dated_to is DatePrecision.DAY else dates(day, day, record.dated_to),
             record.state,
             record.kind.value,
             record.title,

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli.console import Context, fail, progress_bar
+from cli.console import Context, errors, fail, progress_bar
 from projections.figures import Figures, UnknownFigure, explain, figures
 from projections.forecast.outlook import report_outlook
 from projections.report.document import build, figure_values, lineage
@@ -20,7 +20,14 @@ from projections.runner import backlog
 from projections.store import FactStore
 from usecases.inputs import BadOption, parse_date
 from usecases.read_models import open_store, rebuild, refresh, sources, total_events
-from usecases.reports import outreach_details, planned_after, state_names, write_report
+from usecases.reports import (
+    FORMATS,
+    PdfNotPrinted,
+    outreach_details,
+    planned_after,
+    state_names,
+    write_report,
+)
 
 report = typer.Typer(help="The Secretary-General report's figures, as of any date, and where they come from.")
 projections = typer.Typer(help="The read models: status and rebuild.")
@@ -39,6 +46,22 @@ Year = Annotated[
         "--year",
         help="The year whose meetings and cooperation are counted (default: the year of --as-of; "
         "the report of 4 March 2002 reviews 2001).",
+    ),
+]
+IncludeDemo = Annotated[
+    bool,
+    typer.Option(
+        "--include-demo",
+        help="Count demo data too (left out by default); the document then says so and marks each figure "
+        "that counts it.",
+    ),
+]
+Formats = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--format",
+        help="A format to write (repeat): md, html, pdf, docx, csv, xlsx; default all of them (the PDF when "
+        "Chromium is there to print it).",
     ),
 ]
 OutDir = Annotated[
@@ -135,11 +158,12 @@ def report_figures(
     as_of: AsOf = None,
     known_at: KnownAt = None,
     year: Year = None,
+    include_demo: IncludeDemo = False,
     as_json: AsJson = False,
 ) -> None:
     """Every figure of the report as of a date (and as known at a time)."""
     with _figures_store(ctx.obj, as_of, known_at, year) as (store, day, moment, reviewed):
-        result = figures(store, day, moment, reviewed)
+        result = figures(store, day, moment, reviewed, include_demo)
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
     else:
@@ -155,40 +179,60 @@ def report_explain(
     as_of: AsOf = None,
     known_at: KnownAt = None,
     year: Year = None,
+    include_demo: IncludeDemo = False,
     as_json: AsJson = False,
 ) -> None:
     """List the events behind one figure."""
     context: Context = ctx.obj
     with _figures_store(context, as_of, known_at, year) as (store, day, moment, reviewed):
         try:
-            rows = explain(store, figure, day, moment, reviewed)
-            value = figure_values(figures(store, day, moment, reviewed)).get(figure, 0)
+            rows = explain(store, figure, day, moment, reviewed, include_demo)
+            value = figure_values(figures(store, day, moment, reviewed, include_demo)).get(figure, 0)
         except UnknownFigure as error:
             fail(str(error))
     if as_json:
         typer.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
         return
     table = Table(title=f"{figure} = {value} as of {day}: {len(rows)} events behind it")
-    for column in ("subject", "object", "effective", "recorded", "event", "application", "position"):
+    for column in ("subject", "object", "effective", "recorded", "event", "application", "position", "demo"):
         table.add_column(column)
     for r in rows:
         recorded = r.recorded_at.strftime("%Y-%m-%d %H:%M")
+        recorded += f" (known {r.known_from.date()})" if r.known_from else ""
         table.add_row(
-            r.subject, r.object, str(r.effective_date), recorded, r.event_type, r.application, str(r.position)
+            r.subject,
+            r.object,
+            str(r.effective_date),
+            recorded,
+            r.event_type,
+            r.application,
+            str(r.position),
+            "demo" if r.demo else "",
         )
     context.console.print(table)
 
 
 @report.command("render")
 def report_render(
-    ctx: typer.Context, as_of: AsOf = None, known_at: KnownAt = None, year: Year = None, out: OutDir = None
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    year: Year = None,
+    include_demo: IncludeDemo = False,
+    formats: Formats = None,
+    out: OutDir = None,
 ) -> None:
-    """Write the report as Markdown and HTML with its charts; every figure links to the events it counts."""
+    """Write the report as Markdown, HTML, PDF and Word, its tables as CSV and Excel, and its sources; every
+    figure links to the events it counts."""
     context: Context = ctx.obj
+    unknown = [f for f in formats or () if f not in FORMATS]
+    if unknown:
+        fail(f"--format must be one of {', '.join(FORMATS)}, not '{unknown[0]}'.")
+    chosen = tuple(dict.fromkeys(formats)) if formats else FORMATS
     day, moment, reviewed = _when(context, as_of, known_at, year)
     store = current_store(context)
     try:
-        result = figures(store, day, moment, reviewed)
+        result = figures(store, day, moment, reviewed, include_demo)
         rows = lineage(store, result)
         outlook = report_outlook(store, day, moment)
     finally:
@@ -204,7 +248,17 @@ def report_render(
         outlook=outlook,
     )
     folder = out if out is not None else context.settings.home_dir / "reports"
-    for path in context.run(lambda: write_report(document, folder)):
+    chromium = context.settings.chromium
+    try:
+        written = context.run(lambda: write_report(document, folder, chosen, chromium))
+    except PdfNotPrinted as error:
+        if formats:
+            fail(str(error))
+        # Asked for every format, not for the PDF by name: the others are written, and the reason said.
+        errors.print(f"[yellow]Note:[/] {error} The PDF is left out.", highlight=False, soft_wrap=True)
+        rest = tuple(f for f in chosen if f != "pdf")
+        written = context.run(lambda: write_report(document, folder, rest, chromium))
+    for path in written:
         typer.echo(str(path))
 
 

@@ -25,6 +25,8 @@ class CaseState:
     officials_trained: int | None
     reminders: tuple[tuple[Step, date, bool], ...]
     withdrawal_reason: str | None
+    # Opened by the demo loader: every event of the case is demo data.
+    demo: bool
     # Each command recorded, by its id: the digest of what it asked and the version it recorded.
     commands: dict[str, tuple[str, int]]
     # When each awaited step became awaited (a recorded time): due periods count from it.
@@ -39,8 +41,10 @@ class CaseState:
         instruments: tuple[Instrument, ...],
         partners: tuple[str, ...],
         at: datetime,
+        demo: bool = False,
     ) -> None:
         """The state of an engagement whose request was just received."""
+        self.demo = demo
         self.progress = Progress(state=state, received=received, instruments=instruments)
         self.state_name = state_name
         self.partners = partners

@@ -31,7 +31,7 @@ StateCode = Annotated[str, BeforeValidator(_upper), StringConstraints(pattern=r"
 
 
 # What names a command and how it came, not what it asks: its digest leaves these out.
-UNASKED = frozenset({"command_id", "door", "door_seal"})
+UNASKED = frozenset({"command_id", "door", "door_seal", "demo"})
 # What a sender fills in for every command, besides what the command asks.
 ENVELOPE = frozenset({"kind", "state", "actor", "effective_date", "source", *UNASKED})
 
@@ -51,6 +51,8 @@ class Command(Value):
     # claim it cannot verify as Temporal's.
     door: Door | None = None
     door_seal: ShortText | None = None
+    # Demo data (domain.facts.Fact.demo): set by the demo loader alone; no body, form or option carries it.
+    demo: bool = False
 
     def digest(self) -> str:
         """What the command asks, whatever its id: two sendings under one id must agree on it.

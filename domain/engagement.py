@@ -62,7 +62,10 @@ class Engagement(BaseAggregate[UUID], CaseState):
         check(self.progress, command, recorded_at.date())
         event_class, fields = _EVENT_OF[type(command)](self, command)
         self.trigger_event(
-            event_class, **_provenance(command, recorded_at), state=self.progress.state, **fields
+            event_class,
+            **_provenance(command, recorded_at, demo=self.demo),
+            state=self.progress.state,
+            **fields,
         )
 
     def view(self) -> CaseView:
@@ -101,9 +104,13 @@ Fields = dict[str, Any]
 EventChoice = tuple[type[ev.EngagementEvent], Fields]
 
 
-def _provenance(command: c.Command, recorded_at: datetime) -> Fields:
-    """What every event keeps of the command that recorded it: who, when (both times), on what evidence."""
+def _provenance(command: c.Command, recorded_at: datetime, *, demo: bool = False) -> Fields:
+    """What every event keeps of the command that recorded it: who, when (both times), on what evidence.
+
+    Every event of a demo case is demo data, the engine's reminders on it too (`demo`).
+    """
     return {
+        "demo": command.demo or demo,
         "timestamp": recorded_at,
         "actor": command.actor,
         "effective_date": command.effective_date,

@@ -72,6 +72,7 @@ class RequestReceived(EngagementEvent, CanInitAggregate[UUID]):
             instruments=self.instruments,
             partners=self.partners,
             at=self.timestamp,
+            demo=self.demo,
         )
         super().apply(aggregate)
 

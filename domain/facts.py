@@ -32,3 +32,12 @@ class Fact(BaseModel, CanMutateAggregate[UUID]):
     source: str | None = None
     # The door it came through (domain.doors); facts recorded before doors were kept name none.
     door: Door | None = None
+    # Demo data: made up to show the engine (usecases.demo), never a fact of the world. The report leaves
+    # it out unless asked to include it, and then marks every figure that counts it. Facts recorded before
+    # the mark existed carry none, and read as not demo.
+    demo: bool = False
+    # The day the fact was known, when that is before it was recorded: a fact recorded from a document was
+    # known when the document was (the seed's facts of the report, on 4 March 2002). Figures "as known at" a
+    # moment count it from then; facts recorded before this was kept carry none, and count from their
+    # recording.
+    known_on: date | None = None

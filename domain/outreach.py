@@ -12,7 +12,7 @@ from pydantic import Field, model_validator
 
 from domain.errors import DomainError
 from domain.facts import Fact
-from domain.values import Door, Instrument, ShortText, Text, Value
+from domain.values import DatePrecision, Door, Instrument, ShortText, Text, Value
 
 OUTREACH_NAMESPACE = UUID("9a3e1c2d-6b7f-4e58-a1d0-5c2b8e4f7a63")
 
@@ -43,6 +43,8 @@ class MeetingDetails(Value):
     instruments: tuple[Instrument, ...] = ()
     topics: tuple[ShortText, ...] = ()
     outcome: Text | None = None
+    # A meeting the source dates only to a month or a year ("in 2001") is shown so, never as a day.
+    dated_to: DatePrecision = DatePrecision.DAY
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> MeetingDetails:
@@ -99,6 +101,7 @@ class Meeting(BaseAggregate[UUID]):
         source: str | None,
         door: Door | None = None,
         meeting: UUID | None = None,
+        known_on: date | None = None,
     ) -> Meeting:
         """A meeting first recorded, under `meeting` (default: the id of its place and first day)."""
         return cls._create(
@@ -107,6 +110,7 @@ class Meeting(BaseAggregate[UUID]):
             timestamp=recorded_at,
             actor=actor,
             door=door,
+            known_on=known_on,
             effective_date=details.start,
             source=source,
             details=details,
@@ -120,6 +124,7 @@ class Meeting(BaseAggregate[UUID]):
         actor: str,
         source: str | None,
         door: Door | None = None,
+        known_on: date | None = None,
     ) -> None:
         """Record the new details if they differ; the same details record nothing."""
         if details == self.details:
@@ -129,6 +134,7 @@ class Meeting(BaseAggregate[UUID]):
             timestamp=recorded_at,
             actor=actor,
             door=door,
+            known_on=known_on,
             effective_date=details.start,
             source=source,
             details=details,
@@ -159,6 +165,8 @@ class CooperationActivityRecorded(Fact, CanInitAggregate[UUID]):
     kind: CooperationKind
     title: ShortText
     partners: tuple[ShortText, ...] = ()
+    # An activity the source dates only to a month or a year is shown so; recorded before: to the day.
+    dated_to: DatePrecision = DatePrecision.DAY
 
     def apply(self, aggregate: Any) -> None:
         aggregate.state = self.state
@@ -187,6 +195,8 @@ class CooperationActivity(BaseAggregate[UUID]):
         actor: str,
         source: str | None,
         door: Door | None = None,
+        dated_to: DatePrecision = DatePrecision.DAY,
+        known_on: date | None = None,
     ) -> CooperationActivity:
         return cls._create(
             CooperationActivityRecorded,
@@ -194,10 +204,12 @@ class CooperationActivity(BaseAggregate[UUID]):
             timestamp=recorded_at,
             actor=actor,
             door=door,
+            known_on=known_on,
             effective_date=effective_date,
             source=source,
             state=state,
             kind=kind,
             title=title,
             partners=partners,
+            dated_to=dated_to,
         )

@@ -77,6 +77,15 @@ class Door(StrEnum):
     ENGINE = "engine"
 
 
+class DatePrecision(StrEnum):
+    """How precisely the source dates a fact: to the day, or only to its month or its year. A fact dated to
+    the month or the year keeps a day of that period as its effective date, and is shown as the period."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
 class Instrument(StrEnum):
     """The Convention and its three Protocols."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from domain import events as ev
@@ -56,6 +56,7 @@ class FactRow:
     object: str
     effective_date: date
     ref: EventRef
+    demo: bool = False
 
 
 class Projected(NamedTuple):
@@ -69,11 +70,22 @@ class Projected(NamedTuple):
     supersedes: bool = False
     triples: tuple[Triple, ...] = ()
     effective_date: date = date.min
+    # Demo data (domain.facts.Fact.demo): the figures leave its rows out unless asked for them.
+    demo: bool = False
+    # When its facts were known, if before they were recorded (domain.facts.Fact.known_on).
+    known_from: datetime | None = None
 
     @property
     def rows(self) -> tuple[FactRow, ...]:
         return tuple(
-            FactRow(fact=fact, subject=subject, object=obj, effective_date=self.effective_date, ref=self.ref)
+            FactRow(
+                fact=fact,
+                subject=subject,
+                object=obj,
+                effective_date=self.effective_date,
+                ref=self.ref,
+                demo=self.demo,
+            )
             for fact, subject, obj in self.triples
         )
 
@@ -196,6 +208,16 @@ def _rule_of(kind: type[Fact]) -> tuple[bool, Rule]:
 _RULES: dict[type[Fact], tuple[bool, Rule]] = {}
 
 
+def _known_from(event: Fact) -> datetime | None:
+    """The start of the day the event's facts were known, if before they were recorded; else None, and they
+    count from their recording."""
+    if event.known_on is None:
+        return None
+    on = event.known_on
+    start = datetime(on.year, on.month, on.day, tzinfo=UTC)
+    return start if start < event.timestamp else None
+
+
 def project(event: Fact, application: str, position: int) -> Projected:
     """The rows one stored event contributes. Unknown event types contribute nothing."""
     kind = type(event)
@@ -205,4 +227,5 @@ def project(event: Fact, application: str, position: int) -> Projected:
     supersedes, rule = known
     origin = str(event.originator_id)
     ref = EventRef(application, position, origin, event.originator_version, kind.__name__, event.timestamp)
-    return Projected(ref, supersedes, rule(event, origin), event.effective_date)
+    known_from = _known_from(event)
+    return Projected(ref, supersedes, rule(event, origin), event.effective_date, event.demo, known_from)

@@ -56,6 +56,8 @@ class Figures(BaseModel):
     as_of: date
     known_at: datetime | None
     year: int
+    # Whether demo data (made up, never a fact) is counted; by default it is left out.
+    include_demo: bool = False
     instruments: dict[str, InstrumentFigures]
     meetings_held: int
     states_reached: int
@@ -71,12 +73,20 @@ class UnknownFigure(Exception):
 
 
 def _query(
-    fact: str, as_of: date, known_at: datetime | None, *, year: int | None = None, obj: str | None = None
+    fact: str,
+    as_of: date,
+    known_at: datetime | None,
+    *,
+    year: int | None = None,
+    obj: str | None = None,
+    demo: bool = False,
 ) -> FactQuery:
     start = date(year, 1, 1) if year is not None else None
     if year is not None:
         as_of = min(as_of, date(year, 12, 31))
-    return FactQuery(fact=fact, object=obj, effective_from=start, effective_to=as_of, known_at=known_at)
+    return FactQuery(
+        fact=fact, object=obj, effective_from=start, effective_to=as_of, known_at=known_at, include_demo=demo
+    )
 
 
 def _stage(steps: set[str], withdrawn: bool) -> str:
@@ -88,64 +98,78 @@ def _stage(steps: set[str], withdrawn: bool) -> str:
     return next(s.value for s, needs in PREREQUISITES.items() if s not in done and needs <= done)
 
 
-def stages(store: FactStore, as_of: date, known_at: datetime | None) -> dict[str, str]:
+def stages(
+    store: FactStore, as_of: date, known_at: datetime | None, include_demo: bool = False
+) -> dict[str, str]:
     """Each State's stage on `as_of`: the next step due, completed or withdrawn."""
     # Pairs, not whole rows: over a million events, building every step row was most of the figures' time.
     steps: dict[str, set[str]] = defaultdict(set)
-    for state, step in store.pairs(_query(f.STEP, as_of, known_at)):
+    for state, step in store.pairs(_query(f.STEP, as_of, known_at, demo=include_demo)):
         steps[state].add(step)
-    withdrawn = {state for state, _ in store.pairs(_query(f.WITHDRAWAL, as_of, known_at))}
+    withdrawal = _query(f.WITHDRAWAL, as_of, known_at, demo=include_demo)
+    withdrawn = {state for state, _ in store.pairs(withdrawal)}
     return {
         state: _stage(done, state in withdrawn) for state, done in steps.items() if Step.REQUEST.value in done
     }
 
 
 def figures(
-    store: FactStore, as_of: date, known_at: datetime | None = None, year: int | None = None
+    store: FactStore,
+    as_of: date,
+    known_at: datetime | None = None,
+    year: int | None = None,
+    include_demo: bool = False,
 ) -> Figures:
     """All figures, each an index look-up over the fact rows (no replay).
 
     Meetings, States reached and cooperation activities count within `year` (by default the year of
     `as_of`) up to `as_of`: the report of 4 March 2002 reviews 2001, so it is asked for with year 2001.
+    Demo data is counted only with `include_demo`.
     """
     year = as_of.year if year is None else year
+    demo = include_demo
     by_stage = dict.fromkeys(STAGES, 0)
-    for stage in stages(store, as_of, known_at).values():
+    for stage in stages(store, as_of, known_at, demo).values():
         by_stage[stage] += 1
     return Figures(
         as_of=as_of,
         known_at=known_at,
         year=year,
+        include_demo=demo,
         instruments={
             i.value: InstrumentFigures(
-                signatories=store.count(_query(f.SIGNATURE, as_of, known_at, obj=i.value)),
-                parties=store.count(_query(f.PARTY, as_of, known_at, obj=i.value)),
+                signatories=store.count(_query(f.SIGNATURE, as_of, known_at, obj=i.value, demo=demo)),
+                parties=store.count(_query(f.PARTY, as_of, known_at, obj=i.value, demo=demo)),
             )
             for i in Instrument
         },
-        meetings_held=store.count(_query(f.MEETING, as_of, known_at, year=year)),
-        states_reached=store.count(_query(f.MEETING_PARTICIPANT, as_of, known_at, year=year)),
+        meetings_held=store.count(_query(f.MEETING, as_of, known_at, year=year, demo=demo)),
+        states_reached=store.count(_query(f.MEETING_PARTICIPANT, as_of, known_at, year=year, demo=demo)),
         # One row per activity: counting distinct States would fold a State's second activity into its first.
-        cooperation_activities=len(store.pairs(_query(f.COOPERATION, as_of, known_at, year=year))),
-        requests_received=store.count(_query(f.REQUEST, as_of, known_at)),
+        cooperation_activities=len(store.pairs(_query(f.COOPERATION, as_of, known_at, year=year, demo=demo))),
+        requests_received=store.count(_query(f.REQUEST, as_of, known_at, demo=demo)),
         engagements_by_stage=by_stage,
-        common_needs=dict(sorted(store.count_by_object(_query(f.GAP_ITEM, as_of, known_at)).items())),
-        questionnaires={q.value: _questionnaire(store, q.value, as_of, known_at) for q in Questionnaire},
+        common_needs=dict(
+            sorted(store.count_by_object(_query(f.GAP_ITEM, as_of, known_at, demo=demo)).items())
+        ),
+        questionnaires={
+            q.value: _questionnaire(store, q.value, as_of, known_at, demo) for q in Questionnaire
+        },
     )
 
 
 def _questionnaire(
-    store: FactStore, name: str, as_of: date, known_at: datetime | None
+    store: FactStore, name: str, as_of: date, known_at: datetime | None, demo: bool
 ) -> QuestionnaireFigures:
     """Everything up to `as_of` (not within a year): the Centre collects replies for as long as they come."""
-    sent = {s for s, _ in store.pairs(_query(f.QUESTIONNAIRE_SENT, as_of, known_at, obj=name))}
-    replied = {s for s, _ in store.pairs(_query(f.QUESTIONNAIRE_REPLY, as_of, known_at, obj=name))}
+    sent = {s for s, _ in store.pairs(_query(f.QUESTIONNAIRE_SENT, as_of, known_at, obj=name, demo=demo))}
+    replied = {s for s, _ in store.pairs(_query(f.QUESTIONNAIRE_REPLY, as_of, known_at, obj=name, demo=demo))}
     regions: dict[str, Replies] = {}
     for region in Region:
         mine = {s for s in sent | replied if region_of(s) is region}
         regions[region.value] = Replies(sent=len(mine & sent), replies=len(mine & replied))
     return QuestionnaireFigures(
-        sendings=store.count(_query(f.SENDING, as_of, known_at, obj=name)),
+        sendings=store.count(_query(f.SENDING, as_of, known_at, obj=name, demo=demo)),
         sent=len(sent),
         replies=len(replied),
         by_region=regions,
@@ -165,36 +189,42 @@ def figure_names() -> list[str]:
 
 
 def explain(
-    store: FactStore, figure: str, as_of: date, known_at: datetime | None = None, year: int | None = None
+    store: FactStore,
+    figure: str,
+    as_of: date,
+    known_at: datetime | None = None,
+    year: int | None = None,
+    include_demo: bool = False,
 ) -> list[StoredFact]:
-    """The fact rows (and so the events) a figure counts."""
+    """The fact rows (and so the events) a figure counts; demo data's only with `include_demo`."""
     year = as_of.year if year is None else year
+    demo = include_demo
     head, _, tail = figure.partition(".")
     simple = {
-        "meetings_held": _query(f.MEETING, as_of, known_at, year=year),
-        "states_reached": _query(f.MEETING_PARTICIPANT, as_of, known_at, year=year),
-        "cooperation_activities": _query(f.COOPERATION, as_of, known_at, year=year),
-        "requests_received": _query(f.REQUEST, as_of, known_at),
+        "meetings_held": _query(f.MEETING, as_of, known_at, year=year, demo=demo),
+        "states_reached": _query(f.MEETING_PARTICIPANT, as_of, known_at, year=year, demo=demo),
+        "cooperation_activities": _query(f.COOPERATION, as_of, known_at, year=year, demo=demo),
+        "requests_received": _query(f.REQUEST, as_of, known_at, demo=demo),
     }
     if figure in simple:
         return store.facts(simple[figure])
     if head in {i.value for i in Instrument} and tail in ("signatories", "parties"):
         fact = f.SIGNATURE if tail == "signatories" else f.PARTY
-        return store.facts(_query(fact, as_of, known_at, obj=head))
+        return store.facts(_query(fact, as_of, known_at, obj=head, demo=demo))
     if head == "questionnaires":
         name, what, *region = tail.split(".")
         known = name in {q.value for q in Questionnaire} and what in QUESTIONNAIRE_FIGURES
         if known and not region:
-            return store.facts(_query(QUESTIONNAIRE_FIGURES[what], as_of, known_at, obj=name))
+            return store.facts(_query(QUESTIONNAIRE_FIGURES[what], as_of, known_at, obj=name, demo=demo))
         if known and what != "sendings" and len(region) == 1 and region[0] in {r.value for r in Region}:
-            rows = store.facts(_query(QUESTIONNAIRE_FIGURES[what], as_of, known_at, obj=name))
+            rows = store.facts(_query(QUESTIONNAIRE_FIGURES[what], as_of, known_at, obj=name, demo=demo))
             return [row for row in rows if (found := region_of(row.subject)) and found.value == region[0]]
     if head == "common_needs" and tail:
-        return store.facts(_query(f.GAP_ITEM, as_of, known_at, obj=tail))
+        return store.facts(_query(f.GAP_ITEM, as_of, known_at, obj=tail, demo=demo))
     if head == "engagements_by_stage" and tail in STAGES:
-        states = [s for s, stage in stages(store, as_of, known_at).items() if stage == tail]
-        rows = store.facts(_query(f.STEP, as_of, known_at), subjects=states)
-        rows += store.facts(_query(f.WITHDRAWAL, as_of, known_at), subjects=states)
+        states = [s for s, stage in stages(store, as_of, known_at, demo).items() if stage == tail]
+        rows = store.facts(_query(f.STEP, as_of, known_at, demo=demo), subjects=states)
+        rows += store.facts(_query(f.WITHDRAWAL, as_of, known_at, demo=demo), subjects=states)
         return sorted(rows, key=lambda r: (r.effective_date, r.application, r.position))
     raise UnknownFigure(
         f"'{figure}' is not a figure of the report; known figures: {', '.join(figure_names())}."

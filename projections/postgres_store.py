@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import LiteralString
 
 import psycopg
 from psycopg import sql as pg
@@ -20,7 +21,9 @@ CREATE TABLE IF NOT EXISTS {schema}.facts (
     effective_date TEXT NOT NULL, recorded_at TEXT NOT NULL, superseded_at TEXT,
     superseded_position BIGINT,
     application TEXT NOT NULL, position BIGINT NOT NULL, origin TEXT NOT NULL,
-    version INTEGER NOT NULL, event_type TEXT NOT NULL
+    version INTEGER NOT NULL, event_type TEXT NOT NULL,
+    demo BOOLEAN NOT NULL DEFAULT false,
+    known_from TEXT
 );
 CREATE INDEX IF NOT EXISTS facts_current_by_origin ON {schema}.facts (origin)
     WHERE superseded_at IS NULL AND {correctable};
@@ -62,6 +65,33 @@ class PostgresFactStore:
                             schema=pg.Identifier(schema), correctable=pg.SQL(sql.CORRECTABLE_ROWS)
                         )
                     )
+            self._add_columns()
+
+    def _add_columns(self) -> None:
+        """Bring a read model written before a column existed up to date: add it, and empty the rows and
+        positions, so the catch-up reads every log again and fills it (see sql.ADDED_COLUMNS)."""
+        if not self._missing():
+            return
+        # Under the tracking table's lock, so that no projector writes rows between the change and the reset;
+        # asked again under it, since another opener may have added the column meanwhile.
+        self._db.execute(pg.SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(self._tracking))
+        for name, _, kind in self._missing():
+            self._db.execute(
+                pg.SQL("ALTER TABLE {} ADD COLUMN {} {}").format(
+                    self._facts, pg.Identifier(name), pg.SQL(kind)
+                )
+            )
+            self._db.execute(pg.SQL("TRUNCATE {}").format(self._facts))
+            self._db.execute(pg.SQL("DELETE FROM {}").format(self._tracking))
+
+    def _missing(self) -> list[tuple[str, str, LiteralString]]:
+        found = self._db.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = %s AND table_name = 'facts'",
+            (self.schema,),
+        ).fetchall()
+        present = {str(row[0]) for row in found}
+        return [column for column in sql.ADDED_COLUMNS if column[0] not in present]
 
     @classmethod
     def fresh(cls, conninfo: str, schema: str) -> PostgresFactStore:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import LiteralString
 
 from projections.facts import CORRECTABLE, Projected
 from projections.store import FactQuery, StoredFact, from_utc_text, utc_text
@@ -13,8 +14,14 @@ CORRECTABLE_ROWS = "fact IN (" + ", ".join(f"'{fact}'" for fact in CORRECTABLE) 
 
 COLUMNS = (
     "fact", "subject", "object", "effective_date", "recorded_at", "superseded_at",
-    "application", "position", "origin", "version", "event_type",
+    "application", "position", "origin", "version", "event_type", "demo", "known_from",
 )  # fmt: skip
+# Columns added to the facts table after its first shape: (name, SQLite type, PostgreSQL type). A read model
+# without one was written before its rows carried it, so it is emptied and read again from the logs.
+ADDED_COLUMNS: tuple[tuple[str, str, LiteralString], ...] = (
+    ("demo", "INTEGER NOT NULL DEFAULT 0", "BOOLEAN NOT NULL DEFAULT false"),
+    ("known_from", "TEXT", "TEXT"),
+)
 
 
 def rows_of(projected: Projected) -> list[tuple[object, ...]]:
@@ -23,7 +30,15 @@ def rows_of(projected: Projected) -> list[tuple[object, ...]]:
         return []
     ref = projected.ref
     # (application, position, origin, version, event_type): the ref's fields in the columns' order.
-    shared = (projected.effective_date.isoformat(), utc_text(ref.recorded_at), None, *ref[:5])
+    known = None if projected.known_from is None else utc_text(projected.known_from)
+    shared = (
+        projected.effective_date.isoformat(),
+        utc_text(ref.recorded_at),
+        None,
+        *ref[:5],
+        projected.demo,
+        known,
+    )
     return [triple + shared for triple in projected.triples]
 
 
@@ -37,11 +52,15 @@ def filters(query: FactQuery, mark: str) -> tuple[list[str], list[object]]:
     if query.effective_from is not None:
         clauses.append(f"effective_date >= {mark}")
         params.append(query.effective_from.isoformat())
+    if not query.include_demo:
+        clauses.append("NOT demo")
     if query.known_at is None:
         clauses.append("superseded_at IS NULL")
     else:
         known = utc_text(query.known_at)
-        clauses.append(f"recorded_at <= {mark} AND (superseded_at IS NULL OR superseded_at > {mark})")
+        # A fact counts from when it was known: its recording, or the day its source was known if earlier.
+        clauses.append(f"COALESCE(known_from, recorded_at) <= {mark}")
+        clauses.append(f"(superseded_at IS NULL OR superseded_at > {mark})")
         params += [known, known]
     return clauses, params
 
@@ -51,6 +70,9 @@ def stored(values: tuple[object, ...]) -> StoredFact:
     superseded = record["superseded_at"]
     record["recorded_at"] = from_utc_text(str(record["recorded_at"]))
     record["superseded_at"] = from_utc_text(str(superseded)) if superseded else None
+    record["demo"] = bool(record["demo"])
+    known = record["known_from"]
+    record["known_from"] = from_utc_text(str(known)) if known else None
     return StoredFact.model_validate(record)
 
 
@@ -68,4 +90,5 @@ def canonical(
     application = str(record[COLUMNS.index("application")])
     if superseded_position is not None and superseded_position > upto.get(application, 0):
         record[COLUMNS.index("superseded_at")] = None
+    record[COLUMNS.index("demo")] = bool(record[COLUMNS.index("demo")])
     return tuple(str(v) if isinstance(v, datetime) else v for v in record)

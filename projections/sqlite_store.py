@@ -18,7 +18,9 @@ CREATE TABLE IF NOT EXISTS facts (
     effective_date TEXT NOT NULL, recorded_at TEXT NOT NULL, superseded_at TEXT,
     superseded_position INTEGER,
     application TEXT NOT NULL, position INTEGER NOT NULL, origin TEXT NOT NULL,
-    version INTEGER NOT NULL, event_type TEXT NOT NULL
+    version INTEGER NOT NULL, event_type TEXT NOT NULL,
+    demo INTEGER NOT NULL DEFAULT 0,
+    known_from TEXT
 );
 CREATE INDEX IF NOT EXISTS facts_current_by_origin ON facts (origin)
     WHERE superseded_at IS NULL AND {sql.CORRECTABLE_ROWS};
@@ -57,6 +59,30 @@ class SqliteFactStore:
             # not wait for the disk.
             self._db.execute("PRAGMA synchronous=OFF")
         self._db.executescript(TABLES if fresh else SCHEMA)
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        """Bring a read model written before a column existed up to date: add it, and empty the rows and
+        positions, so the catch-up reads every log again and fills it (see sql.ADDED_COLUMNS)."""
+        db = self._db
+        missing = [c for c in sql.ADDED_COLUMNS if c[0] not in self._columns()]
+        if not missing:
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for name, kind, _ in missing:
+                # Asked again under the write lock: another opener may have added it meanwhile.
+                if name not in self._columns():
+                    db.execute(f"ALTER TABLE facts ADD COLUMN {name} {kind}")
+                    db.execute("DELETE FROM facts")
+                    db.execute("DELETE FROM tracking")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _columns(self) -> set[str]:
+        return {str(row[1]) for row in self._db.execute("PRAGMA table_info(facts)")}
 
     @classmethod
     def fresh(cls, path: Path) -> SqliteFactStore:

@@ -27,6 +27,8 @@ class FactQuery(BaseModel):
     effective_from: date | None = None
     effective_to: date
     known_at: datetime | None = None
+    # Demo data is left out of every figure unless it is asked for.
+    include_demo: bool = False
 
 
 class StoredFact(BaseModel):
@@ -45,6 +47,9 @@ class StoredFact(BaseModel):
     origin: str
     version: int
     event_type: str
+    demo: bool = False
+    # When it was known, if before it was recorded (domain.facts.Fact.known_on); it counts from then.
+    known_from: datetime | None = None
 
 
 class FactStore(Protocol):

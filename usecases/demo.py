@@ -23,10 +23,11 @@ from usecases.cases import connect, send
 from usecases.settings import Settings
 from workflows.client import CommandRefused
 
-SOURCE = "Report of the Secretary-General, 4 March 2002, para. 18"
+# Demo data cites no document: its dates, stages, gaps and partners are made up.
+SOURCE = "Demo data: illustrative, made up to show the engine"
 ALL = (Instrument.CONVENTION, Instrument.TRAFFICKING, Instrument.SMUGGLING, Instrument.FIREARMS)
-# (State, request received, steps reached): the report names the requests but not their dates
-# or stages, so these are illustrative and marked as demo data by their actor.
+# (State, request received, steps reached): made up to show the engine. Every event is marked as demo data
+# (domain.facts.Fact.demo), which the report leaves out unless asked to include it.
 REQUESTS: tuple[tuple[str, date, int], ...] = (
     ("BLR", date(2001, 10, 2), 3),
     ("BEN", date(2001, 12, 3), 2),
@@ -50,13 +51,13 @@ PARTNERS = (
 )
 
 
-def demo_commands(state: str, received: date, reached: int) -> list[Command]:
-    """The commands that bring one demo State's engagement to `reached` steps after the request."""
-    common = {"state": state, "actor": "demo", "source": SOURCE}
+def demo_commands(state: str, received: date, reached: int, number: int = 0) -> list[Command]:
+    """The commands that bring one demo State's engagement to `reached` steps after the request; the
+    `number`-th demo State works with one partner or two, in turn."""
+    common = {"state": state, "actor": "demo", "source": SOURCE, "demo": True}
+    partners = tuple(PARTNERS[(number + i) % len(PARTNERS)] for i in range(1 + number % 2))
     steps: list[Command] = [
-        OpenEngagement(
-            **common, effective_date=received, instruments=ALL, partners=PARTNERS[: 1 + len(state) % 3]
-        ),
+        OpenEngagement(**common, effective_date=received, instruments=ALL, partners=partners),
         RecordLawSummary(**common, effective_date=date(2002, 1, 28), document=f"{state}/LAW/2002/1"),
         NameFocalPoint(**common, effective_date=date(2002, 2, 4)),
         DrawUpGapList(
@@ -94,9 +95,9 @@ async def load_demo(settings: Settings, console: Console) -> int:
     client = await connect(settings)
     store = Engagements(settings.store_env("Engagements"))
     recorded = 0
-    for state, received, reached in REQUESTS:
+    for number, (state, received, reached) in enumerate(REQUESTS):
         before = _version(store.case(state))
-        for command in demo_commands(state, received, reached):
+        for command in demo_commands(state, received, reached, number):
             try:
                 await send(client, settings, command, door=Door.CLI)
             except CommandRefused:

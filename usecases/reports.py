@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import subprocess
+import tempfile
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
 from activities.participants import ParticipantDirectory
-from projections.report import html, markdown
+from projections.report import html, markdown, tables, word
 from projections.report.document import CooperationSummary, MeetingSummary, PlanSummary, ReportDocument
 from projections.store import StoredFact
 from usecases.settings import Settings
@@ -38,6 +40,7 @@ def outreach_details(settings: Settings) -> tuple[list[MeetingSummary], list[Coo
             start=record.details.start,
             end=record.details.end,
             participants=record.details.participants,
+            dated_to=record.details.dated_to,
         )
         for record in outreach.meetings()
     ]
@@ -47,6 +50,7 @@ def outreach_details(settings: Settings) -> tuple[list[MeetingSummary], list[Coo
             kind=record.kind.value,
             effective_date=record.effective_date,
             title=record.title,
+            dated_to=record.dated_to,
         )
         for record in outreach.cooperation()
     ]
@@ -86,20 +90,90 @@ def state_names(directory: ParticipantDirectory, rows: Mapping[str, Sequence[Sto
     return names
 
 
-def _write(path: Path, text: str) -> Path:
+# The formats `report render` writes, and the web report offers: Markdown and HTML (each with its sources
+# file; Markdown with the charts as SVG files), PDF, Word, every table as CSV, the tables as an Excel
+# workbook.
+FORMATS = ("md", "html", "pdf", "docx", "csv", "xlsx")
+# What a headless Chromium needs on a machine with no display, no network to reach and no profile of its own.
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-pdf-header-footer",
+)
+PRINT_WITHIN_S = 120
+
+
+class PdfNotPrinted(Exception):
+    """The PDF could not be printed: no Chromium where PALERMO_CHROMIUM says, or it failed."""
+
+
+def report_files(document: ReportDocument, formats: Sequence[str] = FORMATS) -> list[tuple[str, bytes]]:
+    """Every file of the report in the given formats but PDF (which `print_pdf` makes), by name."""
+    files: list[tuple[str, str | bytes]] = []
+    if "md" in formats:
+        files += [(f"{document.stem}.md", markdown.render(document))]
+        files += [(f"{document.sources_stem}.md", markdown.render_sources(document))]
+        files += list(document.chart_files().items())
+    if "html" in formats:
+        files += [(f"{document.stem}.html", html.render(document))]
+        files += [(f"{document.sources_stem}.html", html.render_sources(document))]
+    if "docx" in formats:
+        files.append((f"{document.stem}.docx", word.render(document)))
+    if "csv" in formats:
+        files += list(tables.csv_files(document).items())
+    if "xlsx" in formats:
+        files.append((f"{document.stem}-tables.xlsx", tables.workbook(document)))
+    return [(name, data.encode("utf-8") if isinstance(data, str) else data) for name, data in files]
+
+
+def print_pdf(document: ReportDocument, chromium: Path) -> bytes:
+    """The report's HTML printed to PDF by a headless Chromium (the one the browser tests drive)."""
+    if not chromium.is_file():
+        raise PdfNotPrinted(
+            f"No Chromium at {chromium} to print the PDF with: install it (apt-get install chromium) or set "
+            "PALERMO_CHROMIUM."
+        )
+    with tempfile.TemporaryDirectory(prefix="palermo-pdf-") as folder:
+        page, pdf = Path(folder) / f"{document.stem}.html", Path(folder) / f"{document.stem}.pdf"
+        page.write_text(html.render(document), encoding="utf-8")
+        profile = Path(folder) / "profile"
+        command = [
+            str(chromium),
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ]
+        try:
+            subprocess.run(command, capture_output=True, timeout=PRINT_WITHIN_S, check=False)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise PdfNotPrinted(f"Chromium did not print the PDF: {error}.") from None
+        if not pdf.is_file() or pdf.stat().st_size == 0:
+            raise PdfNotPrinted(f"Chromium at {chromium} printed no PDF.")
+        return pdf.read_bytes()
+
+
+def _write(path: Path, data: bytes) -> Path:
     # Written beside and moved into place, so a reader never sees half a report.
     partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
+    partial.write_bytes(data)
     partial.replace(path)
     return path
 
 
-def write_report(document: ReportDocument, folder: Path) -> list[Path]:
-    """Write `report-<as_of>.md`, `report-<as_of>.html` and the charts' SVG files; return their paths."""
+def write_report(
+    document: ReportDocument, folder: Path, formats: Sequence[str] = FORMATS, chromium: Path | None = None
+) -> list[Path]:
+    """Write the report in `formats` into `folder` and return the paths: `report-<as_of>.md` and `.html` with
+    their sources (`report-<as_of>-sources.md` and `.html`: the events behind every figure, which each figure
+    links to) and the charts' SVG files, `.pdf` (printed by `chromium`), `.docx`, each table as
+    `report-<as_of>-table-N-<caption>.csv` and all of them in `report-<as_of>-tables.xlsx`."""
+    pdf = print_pdf(document, chromium) if "pdf" in formats and chromium is not None else None
     folder.mkdir(parents=True, exist_ok=True)
-    files: Iterable[tuple[str, str]] = [
-        (f"{document.stem}.md", markdown.render(document)),
-        (f"{document.stem}.html", html.render(document)),
-        *document.chart_files().items(),
-    ]
-    return [_write(folder / name, text) for name, text in files]
+    files = report_files(document, formats) + ([(f"{document.stem}.pdf", pdf)] if pdf else [])
+    return [_write(folder / name, data) for name, data in files]

@@ -18,17 +18,22 @@ from domain.errors import UnknownParticipant
 from domain.outreach import CooperationKind, MeetingDetails, meeting_id
 from domain.outreach import CooperationKind as C
 from domain.outreach import MeetingKind as K
-from domain.values import Door, Instrument
+from domain.values import DatePrecision, Door, Instrument
+from domain.values import DatePrecision as P
 from usecases.settings import Settings
 
 REPORT = "Report of the Secretary-General, 4 March 2002"
+# What the report states was known on its date: seeded facts count from then in figures "as known at".
+REPORT_DATE = date(2002, 3, 4)
 CENTRE = "Centre for International Crime Prevention"
 ISPAC = "International Scientific and Professional Advisory Council"
 UNDCP = "United Nations International Drug Control Programme"
 # Paragraph 1: the Firearms Protocol was adopted on 31 May 2001; earlier meetings could review only three.
 THREE = (Instrument.CONVENTION, Instrument.TRAFFICKING, Instrument.SMUGGLING)
 FOUR = (*THREE, Instrument.FIREARMS)
-ONLY_YEAR = "no date is given, only the year (2001); recorded as 31 December 2001"
+# A fact the report dates only to the year is dated to the year (shown "in 2001"); 31 December is the day
+# it is counted from, since the report vouches for it only by the end of the year.
+ONLY_YEAR = "no date is given, only the year (2001)"
 
 
 class SeededMeeting(BaseModel):
@@ -61,6 +66,7 @@ class SeededCooperation(BaseModel):
     title: str
     partners: tuple[str, ...] = ()
     effective_date: date = date(2001, 12, 31)
+    dated_to: DatePrecision = DatePrecision.YEAR
 
     @property
     def source(self) -> str:
@@ -174,9 +180,9 @@ MEETINGS: tuple[SeededMeeting, ...] = (
     ),
     _meeting(
         "15 (a)",
-        note="the report gives only the month (March 2001), recorded as its first day",
+        note="the report gives only the month (March 2001)",
         title="Meeting on cooperation on the Trafficking in Persons and Smuggling of Migrants Protocols",
-        kind=K.BRIEFING, place="Geneva", start=date(2001, 3, 1), end=date(2001, 3, 1),
+        kind=K.BRIEFING, place="Geneva", start=date(2001, 3, 1), end=date(2001, 3, 1), dated_to=P.MONTH,
         organizers=("International Labour Organization",),
         partners=("Office of the United Nations High Commissioner for Refugees",
                   "Office of the High Commissioner for Human Rights"),
@@ -187,7 +193,7 @@ MEETINGS: tuple[SeededMeeting, ...] = (
         note=f"no place is given; {ONLY_YEAR}",
         title="Briefing of the preparatory committee for the United Nations Conference on Small Arms",
         kind=K.BRIEFING, place="Not given (Small Arms Conference preparatory committee)",
-        start=date(2001, 12, 31), end=date(2001, 12, 31),
+        start=date(2001, 12, 31), end=date(2001, 12, 31), dated_to=P.YEAR,
         instruments=(Instrument.FIREARMS,),
         topics=("Implications of the Firearms Protocol against the proliferation of small arms",),
     ),
@@ -196,7 +202,7 @@ MEETINGS: tuple[SeededMeeting, ...] = (
         note=f"no place is given; {ONLY_YEAR}",
         title="Briefing of the Mediterranean contact group of the OSCE",
         kind=K.BRIEFING, place="Not given (OSCE Mediterranean contact group)",
-        start=date(2001, 12, 31), end=date(2001, 12, 31),
+        start=date(2001, 12, 31), end=date(2001, 12, 31), dated_to=P.YEAR,
         organizers=("Organization for Security and Cooperation in Europe",),
         instruments=(Instrument.FIREARMS,),
         topics=("Implications of the Firearms Protocol against the proliferation of small arms",),
@@ -249,9 +255,13 @@ def seed(outreach: Outreach, *, actor: str = "seed") -> SeedSummary:
     recorded = 0
     for meeting in MEETINGS:
         details = meeting.resolved(outreach.participants)
-        # A seeded meeting someone has corrected since keeps the correction: the seed only adds.
-        if outreach.meeting(meeting_id(details.place, details.start)) is None:
-            outreach.record_meeting(details, actor=actor, source=meeting.source, door=Door.CLI)
+        found = outreach.meeting(meeting_id(details.place, details.start))
+        # A seeded meeting someone has corrected since keeps the correction: the seed only adds, and dates a
+        # meeting it recorded before dates were kept as precise as their source to its month or year.
+        if found is None or _undated(found.details, details, found.corrections):
+            outreach.record_meeting(
+                details, actor=actor, source=meeting.source, door=Door.CLI, known_on=REPORT_DATE
+            )
             recorded += 1
     for activity in COOPERATION:
         code = state_code(activity.state, outreach.participants)
@@ -265,9 +275,17 @@ def seed(outreach: Outreach, *, actor: str = "seed") -> SeedSummary:
                 actor=actor,
                 source=activity.source,
                 door=Door.CLI,
+                dated_to=activity.dated_to,
+                known_on=REPORT_DATE,
             )
             recorded += 1
     return SeedSummary(meetings=len(MEETINGS), cooperation=len(COOPERATION), recorded=recorded)
+
+
+def _undated(stored: MeetingDetails, seeded: MeetingDetails, corrections: int) -> bool:
+    """A meeting as an earlier seed recorded it, to the day, that the report dates only to a month or year."""
+    precise = seeded.model_copy(update={"dated_to": DatePrecision.DAY})
+    return corrections == 0 and seeded.dated_to is not DatePrecision.DAY and stored == precise
 
 
 def run_seed(settings: Settings, console: Console, actor: str = "seed") -> SeedSummary:

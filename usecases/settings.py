@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     treaty_max_bytes: int = Field(
         default=DEFAULT_MAX_BYTES, ge=1024, description="Largest treaty status table read, in bytes"
     )
+    chromium: Path = Field(
+        default=Path("/usr/bin/chromium"), description="The headless Chromium that prints the report as PDF"
+    )
 
     @field_validator("audit_key")
     @classmethod

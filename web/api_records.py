@@ -35,6 +35,9 @@ Recorder = Annotated[UserRecord, Depends(api_roles(Role.MANAGER, Role.OFFICER))]
 ReportDay = Annotated[date | None, WrittenOut, InRange]
 ReportMoment = Annotated[datetime | None, WrittenOut, InRange]
 ReportYear = Annotated[int | None, Query(description="The year whose meetings are counted; default as_of's")]
+IncludeDemo = Annotated[
+    bool, Query(description="Count demo data too (made up to show the engine); left out by default")
+]
 CSV_BODY = {"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
@@ -78,11 +81,12 @@ def report_figures(
     as_of: ReportDay = None,
     known_at: ReportMoment = None,
     year: ReportYear = None,
+    include_demo: IncludeDemo = False,
 ) -> Figures:
     day = as_of or wired.today()
     reviewed = reviewed_year(day, year)
     with current_store(wired.settings, wired.logs) as store:
-        return figures(store, day, aware(known_at), reviewed)
+        return figures(store, day, aware(known_at), reviewed, include_demo)
 
 
 @router.get("/report/figures/{figure}", tags=["report"], summary="The events behind one figure")
@@ -93,12 +97,13 @@ def report_lineage(
     as_of: ReportDay = None,
     known_at: ReportMoment = None,
     year: ReportYear = None,
+    include_demo: IncludeDemo = False,
 ) -> Lineage:
     day, moment = as_of or wired.today(), aware(known_at)
     reviewed = reviewed_year(day, year)
     try:
         with current_store(wired.settings, wired.logs) as store:
-            rows = explain(store, figure, day, moment, reviewed)
+            rows = explain(store, figure, day, moment, reviewed, include_demo)
     except UnknownFigure as error:
         raise ApiError(404, str(error)) from None
     count = len({r.subject for r in rows})

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from activities.outreach import Outreach
@@ -21,12 +21,26 @@ from domain.values import Door
 from projections.casebook import open_steps
 from projections.figures import UnknownFigure, explain
 from projections.report import html
+from projections.report.blocks import DEMO_BANNER
+from projections.report.charts import DEMO_MARK
+from projections.report.sections import dates
 from web.access import PageUser, Wired, page_roles, state_code
 from web.errors import ApiError, sentence
 from web.outlook import dashboard_outlook, report_outlook
 from web.pages_programme import calendar
 from web.pages_temporal import may_watch
-from web.reports import InRange, WrittenOut, aware, current_store, dashboard_charts, read
+from web.report_files import download, query, report_bar
+from web.reports import (
+    InRange,
+    WrittenOut,
+    aware,
+    current_store,
+    dashboard_charts,
+    demo_marks,
+    figure_link,
+    read,
+    reviewed_year,
+)
 from web.views import BlankIsNone, check_csrf, flash, redirect, render, svg
 
 router = APIRouter(include_in_schema=False)
@@ -35,23 +49,22 @@ Manager = Annotated[UserRecord, Depends(page_roles(Role.MANAGER))]
 Auditor = Annotated[UserRecord, Depends(page_roles(Role.AUDITOR))]
 AsOf = Annotated[date | None, WrittenOut, BlankIsNone, InRange, Query()]
 KnownAt = Annotated[datetime | None, WrittenOut, BlankIsNone, InRange, Query()]
+IncludeDemo = Annotated[bool, Query()]
+Year = Annotated[int | None, BlankIsNone, Query()]
 REPORT_DATE = date(2002, 3, 4)
-# Put above the report document, which is a whole page of its own, as `palermo report render` writes it.
-REPORT_BAR = (
-    '<nav class="palermo-bar" style="font-family:sans-serif;font-size:.9em;background:#eef3f7;'
-    'padding:.5em 1em;margin:-1em -1em 1em"><a href="/">Palermo</a> · <a href="/dashboard">Dashboard</a> · '
-    '<form method="get" action="/report" style="display:inline"><label>Report as of '
-    '<input type="date" name="as_of" value="{as_of}" required></label> <button>Show</button></form> · '
-    '<a href="/report?as_of={report_date}">as of the report of 4 March 2002</a></nav>'
-)
 
 
 @router.get("/dashboard")
 def dashboard(
-    request: Request, user: Reader, wired: Wired, as_of: AsOf = None, known_at: KnownAt = None
+    request: Request,
+    user: Reader,
+    wired: Wired,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    include_demo: IncludeDemo = False,
 ) -> HTMLResponse:
     day = as_of or wired.today()
-    reading = read(wired.settings, wired.logs, day, known_at)
+    reading = read(wired.settings, wired.logs, day, known_at, include_demo=include_demo)
     now = wired.now()
     late = sorted(
         (s for c in wired.book.cases() for s in open_steps(c, wired.due_days, now) if s.overdue),
@@ -71,26 +84,72 @@ def dashboard(
         calendar=calendar(wired.settings, day),
         outlook=outlook,
         fans={name: svg(text) for name, text in fans.items()},
+        include_demo=include_demo,
+        marks=demo_marks(reading),
+        demo_mark=DEMO_MARK,
+        demo_banner=DEMO_BANNER,
     )
 
 
 @router.get("/report")
-def report_page(_user: PageUser, wired: Wired, as_of: AsOf = None, known_at: KnownAt = None) -> HTMLResponse:
-    """The report as `palermo report render` writes it, with a bar to change its date."""
-    day = as_of or wired.today()
-    reading = read(wired.settings, wired.logs, day, known_at, report_outlook(wired, day, known_at))
-    bar = REPORT_BAR.format(as_of=reading.result.as_of.isoformat(), report_date=REPORT_DATE.isoformat())
-    return HTMLResponse(html.render(reading.document).replace("<body>", f"<body>\n{bar}", 1))
+def report_page(
+    _user: PageUser,
+    wired: Wired,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    year: Year = None,
+    include_demo: IncludeDemo = False,
+) -> HTMLResponse:
+    """The report as `palermo report render` writes it, with a bar to change what it is asked for and to
+    download it in every format."""
+    day, moment = as_of or wired.today(), aware(known_at)
+    reviewed = reviewed_year(day, year)
+    outlook = report_outlook(wired, day, moment)
+    reading = read(wired.settings, wired.logs, day, moment, outlook, year=reviewed, include_demo=include_demo)
+    bar = report_bar(day, moment, reviewed, include_demo, REPORT_DATE)
+    sources = f"/report/download/sources.html?{query(day, moment, reviewed, include_demo)}"
+    page = html.render(
+        reading.document, link=lambda figure: figure_link(figure, day, moment, include_demo), sources=sources
+    )
+    return HTMLResponse(page.replace("<body>", f"<body>\n{bar}", 1))
+
+
+@router.get("/report/download/{name}")
+def report_download(
+    name: str,
+    _user: PageUser,
+    wired: Wired,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    year: Year = None,
+    include_demo: IncludeDemo = False,
+) -> Response:
+    """One file of the report, as `palermo report render` writes it: PDF, Word, HTML, Markdown, the sources,
+    the tables as Excel or as zipped CSV."""
+    day, moment = as_of or wired.today(), aware(known_at)
+    reviewed = reviewed_year(day, year)
+    outlook = report_outlook(wired, day, moment)
+    reading = read(wired.settings, wired.logs, day, moment, outlook, year=reviewed, include_demo=include_demo)
+    data, media, file = download(reading.document, name, wired.settings.chromium)
+    # A page opens in the browser (the report's link to its sources); the bar's links download either way.
+    shown = "inline" if media.startswith("text/html") else "attachment"
+    return Response(data, media_type=media, headers={"Content-Disposition": f'{shown}; filename="{file}"'})
 
 
 @router.get("/report/figures/{figure}")
 def lineage_page(
-    request: Request, figure: str, user: PageUser, wired: Wired, as_of: AsOf = None, known_at: KnownAt = None
+    request: Request,
+    figure: str,
+    user: PageUser,
+    wired: Wired,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    include_demo: IncludeDemo = False,
 ) -> HTMLResponse:
     day = as_of or wired.today()
     try:
         with current_store(wired.settings, wired.logs) as store:
-            rows = explain(store, figure, day, aware(known_at))
+            rows = explain(store, figure, day, aware(known_at), include_demo=include_demo)
     except UnknownFigure as error:
         raise ApiError(404, str(error)) from None
     engaged = {c.state for c in wired.book.cases()}
@@ -102,7 +161,7 @@ def lineage_page(
 @router.get("/seminars")
 def seminars_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
     meetings = Outreach(wired.settings.store_env("Outreach"), participants=wired.participants).meetings()
-    return render(request, "seminars.html", user, meetings=list(reversed(meetings)))
+    return render(request, "seminars.html", user, meetings=list(reversed(meetings)), dates=dates)
 
 
 @router.get("/users")

@@ -101,13 +101,16 @@ def read(
     as_of: date,
     known_at: datetime | None,
     outlook: str | None = None,
+    *,
+    year: int | None = None,
+    include_demo: bool = False,
 ) -> Reading:
     """The figures, the report document (as `palermo report render` writes it) and the stages."""
     moment = aware(known_at)
     with current_store(settings, logs) as store:
-        result = figures(store, as_of, moment)
+        result = figures(store, as_of, moment, year, include_demo)
         rows = lineage(store, result)
-        by_state = stages(store, as_of, moment)
+        by_state = stages(store, as_of, moment, include_demo)
     meetings_known, cooperation_known = outreach_details(settings)
     document = build(
         result,
@@ -121,6 +124,24 @@ def read(
     return Reading(result=result, document=document, stages=by_state)
 
 
+def demo_marks(reading: Reading) -> dict[str, bool]:
+    """Which figures count demo data, by name; a region's bar counts it when a demo State is among its own."""
+    marks = {entry.figure: entry.demo for entry in reading.document.lineage}
+    demo_states = {
+        row.subject
+        for e in reading.document.lineage
+        if e.figure == "requests_received"
+        for row in e.rows
+        if row.demo
+    }
+    for state, stage in reading.stages.items():
+        if state in demo_states:
+            region = region_of(state)
+            name = region.value if region is not None else NO_REGION
+            marks[f"region.{name}.{(stage if stage in ENDS else 'open')}"] = True
+    return marks
+
+
 def regions_by_status(by_state: dict[str, str]) -> dict[str, Counter[str]]:
     """For each M49 region, how many engaged States are open, completed or withdrawn."""
     counts: dict[str, Counter[str]] = {r.value: Counter() for r in Region}
@@ -131,15 +152,16 @@ def regions_by_status(by_state: dict[str, str]) -> dict[str, Counter[str]]:
     return counts
 
 
-def figure_link(figure: str, as_of: date, known_at: datetime | None) -> str:
+def figure_link(figure: str, as_of: date, known_at: datetime | None, include_demo: bool = False) -> str:
     """Where a bar leads: a region's cases, or the events behind a report figure."""
     if figure.startswith("region."):
         return "/cases?" + urlencode({"region": figure.split(".")[1]})
     query = {"as_of": as_of.isoformat()} | ({"known_at": known_at.isoformat()} if known_at else {})
+    query |= {"include_demo": "true"} if include_demo else {}
     return f"/report/figures/{figure}?{urlencode(query)}"
 
 
-def regions_chart(counts: dict[str, Counter[str]], as_of: date) -> BarChart:
+def regions_chart(counts: dict[str, Counter[str]], as_of: date, marks: dict[str, bool]) -> BarChart:
     return BarChart(
         name="states-per-region",
         title=f"States engaged per region as of {as_of.isoformat()}",
@@ -148,7 +170,13 @@ def regions_chart(counts: dict[str, Counter[str]], as_of: date) -> BarChart:
             BarGroup(
                 label=region,
                 bars=tuple(
-                    Bar(figure=f"region.{region}.{s.lower()}", value=found[s], series=s) for s in STATUSES
+                    Bar(
+                        figure=f"region.{region}.{s.lower()}",
+                        value=found[s],
+                        series=s,
+                        demo=marks.get(f"region.{region}.{s.lower()}", False),
+                    )
+                    for s in STATUSES
                 ),
             )
             for region, found in counts.items()
@@ -156,7 +184,7 @@ def regions_chart(counts: dict[str, Counter[str]], as_of: date) -> BarChart:
     )
 
 
-def outreach_chart(result: Figures) -> BarChart:
+def outreach_chart(result: Figures, marks: dict[str, bool]) -> BarChart:
     year = result.as_of.year
     names = {
         "requests_received": "Requests received",
@@ -169,20 +197,28 @@ def outreach_chart(result: Figures) -> BarChart:
         title=f"Requests and outreach as of {result.as_of.isoformat()}",
         series=("Figure",),
         groups=tuple(
-            BarGroup(label=label, bars=(Bar(figure=key, value=getattr(result, key), series="Figure"),))
+            BarGroup(
+                label=label,
+                bars=(
+                    Bar(figure=key, value=getattr(result, key), series="Figure", demo=marks.get(key, False)),
+                ),
+            )
             for key, label in names.items()
         ),
     )
 
 
 def dashboard_charts(reading: Reading, known_at: datetime | None) -> dict[str, str]:
-    """The dashboard's charts as SVG, by name; each bar links to what it counts."""
+    """The dashboard's charts as SVG, by name; each bar links to what it counts, and is marked as the
+    report marks it when it counts demo data."""
     charts = {chart.name: chart for chart in reading.document.charts()}
     as_of = reading.result.as_of
+    marks = demo_marks(reading)
     wanted = [
         charts["engagements-by-stage"],
-        regions_chart(regions_by_status(reading.stages), as_of),
+        regions_chart(regions_by_status(reading.stages), as_of, marks),
         charts["signature-and-ratification"],
-        outreach_chart(reading.result),
+        outreach_chart(reading.result, marks),
     ]
-    return {c.name: svg(c, link=lambda f: figure_link(f, as_of, known_at)) for c in wanted}
+    demo = reading.result.include_demo
+    return {c.name: svg(c, link=lambda f: figure_link(f, as_of, known_at, demo)) for c in wanted}

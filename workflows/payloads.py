@@ -18,7 +18,7 @@ def payload_table() -> str:
     """The README's table of update and signal payloads, one line per row, from the commands' models."""
     lines = [
         "| name | payload (besides `state`, `effective_date`, optional `actor`, `source`, `command_id`, "
-        "`door`, `door_seal`) |",
+        "`door`, `door_seal`, `demo`) |",
         "|---|---|",
     ]
     for row in COMMANDS:

@@ -9,10 +9,20 @@ from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from projections.report.charts import BarChart
+from projections.report.charts import DEMO_MARK, BarChart
 from projections.store import StoredFact
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+")
+# How every rendering (Markdown, HTML, the web report and the dashboard) says that demo data is counted:
+# this banner above the document, and DEMO_MARK after each figure that counts some.
+DEMO_BANNER = (
+    "Demo data included: this document counts illustrative events made up to show the engine, which are "
+    f"not facts. Every figure that counts any is marked {DEMO_MARK}."
+)
+
+
+# The title of the file beside the report that lists the events behind every figure.
+SOURCES_TITLE = "Where the figures come from"
 
 
 class FigureRef(BaseModel):
@@ -22,6 +32,12 @@ class FigureRef(BaseModel):
 
     name: str
     value: int
+    # The figure counts demo data (shown with DEMO_MARK).
+    demo: bool = False
+
+    @property
+    def shown(self) -> str:
+        return f"{self.value}{DEMO_MARK}" if self.demo else str(self.value)
 
 
 Inline = str | FigureRef
@@ -79,6 +95,11 @@ class LineageEntry(BaseModel):
     value: int
     rows: tuple[StoredFact, ...]
 
+    @property
+    def demo(self) -> bool:
+        """The figure counts demo data."""
+        return any(row.demo for row in self.rows)
+
 
 def anchor(figure: str) -> str:
     """The id of a figure's lineage: the name itself when it is safe in an id, else a safe form with a hash,
@@ -99,7 +120,11 @@ def figures_in(blocks: tuple[Block, ...]) -> list[FigureRef]:
         elif isinstance(block, Table):
             found += [c for row in block.rows for c in row if isinstance(c, FigureRef)]
         else:
-            found += [FigureRef(name=b.figure, value=b.value) for g in block.chart.groups for b in g.bars]
+            found += [
+                FigureRef(name=b.figure, value=b.value, demo=b.demo)
+                for g in block.chart.groups
+                for b in g.bars
+            ]
     return found
 
 
@@ -110,12 +135,14 @@ def lineage_cells(row: StoredFact) -> tuple[str, ...]:
     """A fact row as the appendix shows it: what was counted, when it happened and was recorded, and where
     its event is stored."""
     recorded = row.recorded_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    if row.known_from is not None:
+        recorded += f" (known {row.known_from.date().isoformat()})"
     return (
         row.subject,
         row.object or "—",
         row.effective_date.isoformat(),
         recorded,
-        row.event_type,
+        f"{row.event_type} (demo data)" if row.demo else row.event_type,
         row.application,
         str(row.position),
     )

@@ -11,6 +11,8 @@ WIDTH_PER_GROUP, MIN_WIDTH = 110, 560
 PLOT_HEIGHT, TOP, BOTTOM, SIDE = 220.0, 66.0, 58.0, 16.0
 COLOURS = ("#1f5f8b", "#e0943a", "#5b8c5a", "#8b4a6b")
 LINE_CHARACTERS = 16
+# The mark after a figure that counts demo data, in every rendering (see blocks.DEMO_BANNER).
+DEMO_MARK = "†"
 
 
 class Bar(BaseModel):
@@ -21,6 +23,8 @@ class Bar(BaseModel):
     figure: str
     value: int
     series: str
+    # The figure counts demo data: its value is shown with the mark every rendering uses (blocks.DEMO_MARK).
+    demo: bool = False
 
 
 class BarGroup(BaseModel):
@@ -89,16 +93,19 @@ def svg(chart: BarChart, link: Callable[[str], str] | None = None) -> str:
         for b, bar in enumerate(group.bars):
             x = left + b * bar_width
             h = bar_height(bar.value, highest)
+            demo = ' data-demo="true"' if bar.demo else ""
             rect = (
                 f'<rect class="bar" x="{x:.2f}" y="{base - h:.2f}" width="{bar_width * 0.92:.2f}" '
                 f'height="{h:.2f}" fill="{colour.get(bar.series, COLOURS[0])}" '
                 f'data-figure="{escape(bar.figure)}" data-series="{escape(bar.series)}" '
-                f'data-value="{bar.value}"><title>{escape(f"{group.label}, {bar.series}")}</title></rect>'
+                f'data-value="{bar.value}"{demo}>'
+                f"<title>{escape(f'{group.label}, {bar.series}')}</title></rect>"
             )
             if link is not None:
                 rect = f'<a href="{escape(link(bar.figure))}">{rect}</a>'
             parts.append(rect)
-            parts.append(_text(x + bar_width * 0.46, base - h - 4, str(bar.value), "value"))
+            shown = f"{bar.value}{DEMO_MARK}" if bar.demo else str(bar.value)
+            parts.append(_text(x + bar_width * 0.46, base - h - 4, shown, "value"))
         for n, line in enumerate(_lines(group.label)):
             parts.append(_text(SIDE + g * slot + slot / 2, base + 16 + 13 * n, line, "label"))
     parts.append("</svg>")

@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from projections.figures import Figures, explain
 from projections.report.blocks import Block, Chart, LineageEntry, Paragraph, Section, figures_in
 from projections.report.charts import BarChart, svg
-from projections.report.needs import conclusions, requests
+from projections.report.conclusions import conclusions
+from projections.report.needs import requests
 from projections.report.programme import PlanSummary, future_action
 from projections.report.sections import (
     CooperationSummary,
@@ -46,21 +47,30 @@ class ReportDocument(BaseModel):
 
     as_of: date
     known_at: datetime | None
+    # Demo data is counted: the renderings carry blocks.DEMO_BANNER and mark each figure that counts it.
+    include_demo: bool = False
     title: str
     sections: tuple[Section, ...]
     lineage: tuple[LineageEntry, ...]
 
     @model_validator(mode="after")
     def _every_figure_has_its_lineage(self) -> ReportDocument:
-        known = {entry.figure: entry.value for entry in self.lineage}
+        known = {entry.figure: (entry.value, entry.demo) for entry in self.lineage}
         for ref in (r for section in self.sections for r in figures_in(section.blocks)):
-            if known.get(ref.name) != ref.value:
+            if known.get(ref.name, (None, False))[0] != ref.value:
                 raise ValueError(f"the figure {ref.name} = {ref.value} has no lineage with that value")
+            if known[ref.name][1] != ref.demo:
+                raise ValueError(f"the figure {ref.name} is marked as counting demo data or not, wrongly")
         return self
 
     @property
     def stem(self) -> str:
         return f"report-{self.as_of.isoformat()}"
+
+    @property
+    def sources_stem(self) -> str:
+        """The file beside the report that lists the events behind every figure (its lineage)."""
+        return f"{self.stem}-sources"
 
     def charts(self) -> list[BarChart]:
         return [b.chart for s in self.sections for b in s.blocks if isinstance(b, Chart)]
@@ -96,7 +106,7 @@ def figure_values(result: Figures) -> dict[str, int]:
 def lineage(store: FactStore, result: Figures) -> dict[str, list[StoredFact]]:
     """The fact rows behind every figure of `result`, read at its as-of date and known-at time."""
     return {
-        name: explain(store, name, result.as_of, result.known_at, result.year)
+        name: explain(store, name, result.as_of, result.known_at, result.year, result.include_demo)
         for name in figure_values(result)
     }
 
@@ -128,11 +138,15 @@ def build(
         cooperation={(c.state, c.kind, c.effective_date): c for c in cooperation_known},
         names=names or {},
     )
+    # The sections in the original's order. Hooks: the header, contents with paragraph numbers and the mandate
+    # (paragraphs 1-2) go before `introduction`'s figures; the entry into force into `status`; plans,
+    # questionnaires, pools of experts and donors (paragraphs 12, 16-22) into `requests` and `conclusions`.
     builders = (introduction, status, meetings, cooperation, requests, conclusions)
     closing: tuple[Block, ...] = (Paragraph(parts=(outlook,)),) if outlook else ()
     return ReportDocument(
         as_of=result.as_of,
         known_at=result.known_at,
+        include_demo=result.include_demo,
         title=TITLE,
         sections=_ending_with(
             tuple(make(sources) for make in builders), (*future_action(sources, plans_known), *closing)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from projections.report import blocks as b
-from projections.report.charts import svg
+from projections.report.charts import DEMO_MARK, svg
 from projections.report.document import ReportDocument
 from projections.report.sections import day
 
@@ -21,40 +22,59 @@ td.figure{text-align:right}
 a.figure{color:#1f5f8b;text-decoration:none;border-bottom:1px dotted #1f5f8b}
 figure{margin:1em 0}
 .lineage table{font-size:.8em}
+.demo-banner{background:#fff3cd;border:1px solid #c9a227;padding:.5em .8em}
 """
 
 
-def inline(part: b.Inline) -> str:
+Link = Callable[[str], str]
+
+
+def inline(part: b.Inline, link: Link) -> str:
     if isinstance(part, b.FigureRef):
-        return f'<a class="figure" href="#{escape(b.anchor(part.name))}">{part.value}</a>'
+        css = "figure demo" if part.demo else "figure"
+        return f'<a class="{css}" href="{escape(link(part.name))}">{escape(part.shown)}</a>'
     return escape(part)
 
 
-def cell(part: b.Inline) -> str:
+def cell(part: b.Inline, link: Link) -> str:
     css = ' class="figure"' if isinstance(part, b.FigureRef) else ""
-    return f"<td{css}>{inline(part)}</td>"
+    return f"<td{css}>{inline(part, link)}</td>"
 
 
-def table(caption: str, header: tuple[str, ...], rows: list[tuple[b.Inline, ...]]) -> str:
+def table(caption: str, header: tuple[str, ...], rows: list[tuple[b.Inline, ...]], link: Link = str) -> str:
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
-    body = "".join("<tr>" + "".join(cell(c) for c in row) + "</tr>" for row in rows)
+    body = "".join("<tr>" + "".join(cell(c, link) for c in row) + "</tr>" for row in rows)
     return (
         f"<table><caption>{escape(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
 
 
-def render(doc: ReportDocument) -> str:
+def _top(doc: ReportDocument, title: str) -> list[str]:
     known = f", as known at {doc.known_at.isoformat(timespec='minutes')}" if doc.known_at else ""
-    out = [
+    return [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">',
-        f"<title>{escape(doc.title)} — {escape(day(doc.as_of))}</title>",
+        f"<title>{escape(title)} — {escape(day(doc.as_of))}</title>",
         f"<style>{STYLE}</style>\n</head>\n<body>",
-        f"<header><h1>{escape(doc.title)}</h1><p><strong>Report of the Secretary-General</strong></p>",
-        f"<p>Figures as of {escape(day(doc.as_of))}{escape(known)}.</p></header>",
+        f"<header><h1>{escape(title)}</h1><p><strong>Report of the Secretary-General</strong></p>",
+        f"<p>Figures as of {escape(day(doc.as_of))}{escape(known)}.</p>",
+        f'<p class="demo-banner" role="note"><strong>{escape(b.DEMO_BANNER)}</strong></p>'
+        if doc.include_demo
+        else "",
+        "</header>",
+    ]
+
+
+def render(doc: ReportDocument, link: Link | None = None, sources: str | None = None) -> str:
+    """The report as one page; each figure links to its events in the sources file beside it (or where
+    `link` says: the web app links its own lineage pages, and names where its `sources` file is)."""
+    sources = sources or f"{doc.sources_stem}.html"
+    to = link or (lambda figure: f"{sources}#{b.anchor(figure)}")
+    out = [
+        *_top(doc, doc.title),
         "<nav><h2>Contents</h2><ol>",
         *(f'<li><a href="#{s.anchor}">{escape(s.number)}. {escape(s.title)}</a></li>' for s in doc.sections),
-        '<li><a href="#lineage">Where the figures come from</a></li></ol></nav>',
+        f'<li><a href="{escape(sources)}">{escape(b.SOURCES_TITLE)}</a></li></ol></nav>',
     ]
     number = 0
     for section in doc.sections:
@@ -64,21 +84,34 @@ def render(doc: ReportDocument) -> str:
         for block in section.blocks:
             if isinstance(block, b.Paragraph):
                 number += 1
-                text = "".join(inline(p) for p in block.parts)
+                text = "".join(inline(p, to) for p in block.parts)
                 out.append(f'<p class="para"><span class="number">{number}.</span>{text}</p>')
             elif isinstance(block, b.Table):
                 out.append(
-                    table(block.caption, block.header, list(block.rows)) if block.rows else "<p>None.</p>"
+                    table(block.caption, block.header, list(block.rows), to) if block.rows else "<p>None.</p>"
                 )
             elif isinstance(block, b.Chart):
-                picture = svg(block.chart, link=lambda figure: f"#{b.anchor(figure)}")
+                picture = svg(block.chart, link=to)
                 out.append(f"<figure>{picture}<figcaption>{escape(block.chart.title)}</figcaption></figure>")
         out.append("</section>")
-    out.append('<section id="lineage" class="lineage"><h2>Where the figures come from</h2>')
-    out.append("<p>Each figure above links here, to the recorded events it counts.</p>")
+    out.append(
+        f'<p class="sources">Every figure links to the recorded events it counts, listed in '
+        f'<a href="{escape(sources)}">{escape(doc.sources_stem)}.html</a>.</p>'
+    )
+    out.append("</body>\n</html>\n")
+    return "\n".join(out)
+
+
+def render_sources(doc: ReportDocument) -> str:
+    """The lineage of every figure of the report as one page, each figure under its own anchor."""
+    out = [*_top(doc, b.SOURCES_TITLE)]
+    out.append(f'<p>Of the report <a href="{escape(doc.stem)}.html">{escape(doc.title)}</a>.</p>')
+    out.append('<main id="lineage" class="lineage">')
+    out.append("<p>Each figure of the report links here, to the recorded events it counts.</p>")
     for entry in doc.lineage:
         out.append(f'<section id="{escape(b.anchor(entry.figure))}">')
-        out.append(f"<h3>{escape(entry.figure)}: {entry.value}</h3>")
+        shown = f"{entry.value}{DEMO_MARK}" if entry.demo else str(entry.value)
+        out.append(f"<h2>{escape(entry.figure)}: {escape(shown)}</h2>")
         listed_by = b.explain_command(entry.figure, doc.as_of, doc.known_at)
         out.append(f"<p>Listed by <code>{escape(listed_by)}</code></p>")
         rows = [b.lineage_cells(row) for row in entry.rows]
@@ -88,5 +121,5 @@ def render(doc: ReportDocument) -> str:
             else "<p>No events.</p>"
         )
         out.append("</section>")
-    out.append("</section>\n</body>\n</html>\n")
+    out.append("</main>\n</body>\n</html>\n")
     return "\n".join(out)

@@ -1,11 +1,11 @@
-"""Sections V (requests and needs) and VI (conclusions): statements chosen by the figures, never typed in."""
+"""Section V (requests and needs): statements chosen by the figures, never typed in."""
 
 from __future__ import annotations
 
 from domain.checklist import CHECKLIST_BY_ID
 from projections.report.blocks import Block, Chart, Inline, Paragraph, Section, Table
-from projections.report.charts import Bar, BarChart, BarGroup
-from projections.report.sections import ENDS, STAGES, Sources, counted, day, instrument, listing
+from projections.report.charts import BarChart, BarGroup
+from projections.report.sections import STAGES, Sources, counted, day
 
 MOST_COMMON = 3
 
@@ -43,9 +43,9 @@ def requests(s: Sources) -> Section:
         groups=tuple(
             BarGroup(
                 label=STAGES.get(k, k),
-                bars=(Bar(figure=f"engagements_by_stage.{k}", value=n, series="Engagements"),),
+                bars=(s.bar(f"engagements_by_stage.{k}", "Engagements"),),
             )
-            for k, n in s.result.engagements_by_stage.items()
+            for k in s.result.engagements_by_stage
         ),
     )
     needs = sorted(s.result.common_needs.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -69,78 +69,3 @@ def requests(s: Sources) -> Section:
     else:
         blocks.append(Paragraph(parts=("No list of gaps had been drawn up by that date.",)))
     return Section(number="V", title="Requests and needs", blocks=tuple(blocks))
-
-
-def _common_needs(s: Sources) -> list[Inline] | None:
-    needs = sorted(s.result.common_needs.items(), key=lambda kv: (-kv[1], kv[0]))
-    if not needs:
-        return None
-    # Every item as frequent as the third most frequent, so a tie is never cut arbitrarily.
-    floor = needs[min(MOST_COMMON, len(needs)) - 1][1]
-    top = [(k, n) for k, n in needs if n >= floor]
-    items = [
-        [
-            f"{_need(k)}, named by ",
-            *counted(s.ref(f"common_needs.{k}"), "State", "States"),
-        ]
-        for k, _ in top
-    ]
-    lead = (
-        "The need most commonly identified is "
-        if len(top) == 1
-        else "The needs most commonly identified are "
-    )
-    return [lead, *listing(items, "; ", "; and "), "."]
-
-
-def _waiting(s: Sources) -> list[Inline] | None:
-    open_stages = {k: n for k, n in s.result.engagements_by_stage.items() if k not in ENDS and n > 0}
-    if not open_stages:
-        return None
-    most = max(open_stages.values())
-    top = [k for k, n in open_stages.items() if n == most]
-    items = [
-        [
-            STAGES.get(k, k).lower(),
-            " (",
-            *counted(s.ref(f"engagements_by_stage.{k}"), "engagement", "engagements"),
-            ")",
-        ]
-        for k in top
-    ]
-    return ["Most engagements wait for the next step: ", *listing(items, ", ", " and equally "), "."]
-
-
-def _widest_gap(s: Sources) -> list[Inline] | None:
-    numbers = s.result.instruments
-    if not numbers or all(n.signatories == 0 for n in numbers.values()):
-        return None
-    key = max(numbers, key=lambda k: numbers[k].signatories - numbers[k].parties)
-    return [
-        f"The distance between signature and ratification is widest for {instrument(key, 0)}, with ",
-        *counted(s.ref(f"{key}.signatories"), "signatory", "signatories"),
-        " and ",
-        *counted(s.ref(f"{key}.parties"), "party", "parties"),
-        ".",
-    ]
-
-
-def _ended(s: Sources) -> list[Inline] | None:
-    if s.values.get("engagements_by_stage.completed", 0) == 0:
-        return None
-    ref = s.ref("engagements_by_stage.completed")
-    return [
-        *counted(ref, "engagement has", "engagements have"),
-        " completed every step, up to the training of officials.",
-    ]
-
-
-def conclusions(s: Sources) -> Section:
-    found = [parts for parts in (_common_needs(s), _waiting(s), _widest_gap(s), _ended(s)) if parts]
-    if not found:
-        found = [[f"No figure had been recorded by {day(s.result.as_of)}."]]
-    return Section(
-        number="VI",
-        title="Conclusions",
-        blocks=tuple(Paragraph(parts=tuple(parts)) for parts in found),
-    )

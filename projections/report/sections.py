@@ -8,6 +8,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.values import DatePrecision
 from projections.figures import Figures
 from projections.report.blocks import Block, Chart, FigureRef, Inline, Paragraph, Section, Table
 from projections.report.charts import Bar, BarChart, BarGroup
@@ -63,6 +64,7 @@ class MeetingSummary(BaseModel):
     start: date
     end: date
     participants: tuple[str, ...] = ()
+    dated_to: DatePrecision = DatePrecision.DAY
 
 
 class CooperationSummary(BaseModel):
@@ -74,6 +76,7 @@ class CooperationSummary(BaseModel):
     kind: str
     effective_date: date
     title: str
+    dated_to: DatePrecision = DatePrecision.DAY
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,14 @@ class Sources:
     names: Mapping[str, str]
 
     def ref(self, figure: str) -> FigureRef:
-        return FigureRef(name=figure, value=self.values[figure])
+        return FigureRef(name=figure, value=self.values[figure], demo=self.counts_demo(figure))
+
+    def bar(self, figure: str, series: str) -> Bar:
+        return Bar(figure=figure, value=self.values[figure], series=series, demo=self.counts_demo(figure))
+
+    def counts_demo(self, figure: str) -> bool:
+        """Whether the figure counts demo data (only when demo data is asked for)."""
+        return any(row.demo for row in self.rows(figure))
 
     def rows(self, figure: str) -> Sequence[StoredFact]:
         return self.lineage.get(figure, ())
@@ -99,6 +109,17 @@ class Sources:
 
 def day(value: date) -> str:
     return f"{value.day} {value:%B} {value.year}"
+
+
+def dates(start: date, end: date, dated_to: str = DatePrecision.DAY) -> str:
+    """Days as precisely as the source dates them: "26 March 2001 to 28 March 2001", "in March 2001",
+    "in 2001"; never a day the source does not give."""
+    if dated_to == DatePrecision.YEAR:
+        return f"in {start.year}" if start.year == end.year else f"from {start.year} to {end.year}"
+    if dated_to == DatePrecision.MONTH:
+        first, last = f"{start:%B} {start.year}", f"{end:%B} {end.year}"
+        return f"in {first}" if first == last else f"from {first} to {last}"
+    return day(start) if end == start else f"{day(start)} to {day(end)}"
 
 
 def label(value: str) -> str:
@@ -136,8 +157,7 @@ def introduction(s: Sources) -> Section:
     second = (
         "The present report gives the status of signature and ratification, the seminars and meetings "
         f"held in {r.year}, technical cooperation activities, the requests received and the needs "
-        "identified. Every figure is computed from the recorded events, listed at the end under "
-        "“Where the figures come from”."
+        "identified. Every figure is computed from the recorded events, and links to the events it counts."
     )
     return Section(
         number="I", title="Introduction", blocks=(Paragraph(parts=tuple(first)), Paragraph(parts=(second,)))
@@ -151,8 +171,11 @@ def status(s: Sources) -> Section:
         for k in keys
     ]
     parties = [[*counted(s.ref(f"{k}.parties"), "party", "parties"), f" to {instrument(k, 0)}"] for k in keys]
-    text: list[Inline] = ["At the time of writing of the present report, there were "]
-    text += [*listing(signed, "; ", "; and "), ". There were ", *listing(parties), "."]
+    # The verb agrees with the first count of its list: "there was 1 signatory", "there were 140".
+    first = "was" if s.values[f"{keys[0]}.signatories"] == 1 else "were"
+    then = "was" if s.values[f"{keys[0]}.parties"] == 1 else "were"
+    text: list[Inline] = [f"At the time of writing of the present report, there {first} "]
+    text += [*listing(signed, "; ", "; and "), f". There {then} ", *listing(parties), "."]
     table = Table(
         caption=f"Signatories and parties as of {day(s.result.as_of)}",
         header=("Instrument", "Signatories", "Parties"),
@@ -165,10 +188,7 @@ def status(s: Sources) -> Section:
         groups=tuple(
             BarGroup(
                 label=instrument(k, 2),
-                bars=(
-                    Bar(figure=f"{k}.signatories", value=s.values[f"{k}.signatories"], series="Signatories"),
-                    Bar(figure=f"{k}.parties", value=s.values[f"{k}.parties"], series="Parties"),
-                ),
+                bars=(s.bar(f"{k}.signatories", "Signatories"), s.bar(f"{k}.parties", "Parties")),
             )
             for k in keys
         ),
@@ -182,10 +202,12 @@ def _meeting_row(s: Sources, row: StoredFact) -> tuple[Inline, ...]:
     summary = s.meetings.get(row.subject)
     if summary is None:
         return (day(row.effective_date), label(row.object), "—", ", ".join(states) or "—")
-    days = (
-        day(summary.start) if summary.end == summary.start else f"{day(summary.start)} to {day(summary.end)}"
+    return (
+        dates(summary.start, summary.end, summary.dated_to),
+        f"{summary.title} ({label(row.object).lower()})",
+        summary.place,
+        ", ".join(states) or "—",
     )
-    return (days, f"{summary.title} ({label(row.object).lower()})", summary.place, ", ".join(states) or "—")
 
 
 def _period(result: Figures) -> str:
@@ -220,9 +242,8 @@ def cooperation(s: Sources) -> Section:
     rows: list[tuple[Inline, ...]] = []
     for row in s.rows("cooperation_activities"):
         found = s.cooperation.get((row.subject, row.object, row.effective_date))
-        rows.append(
-            (day(row.effective_date), s.name(row.subject), label(row.object), found.title if found else "—")
-        )
+        when = dates(row.effective_date, row.effective_date, found.dated_to if found else DatePrecision.DAY)
+        rows.append((when, s.name(row.subject), label(row.object), found.title if found else "—"))
     table = Table(
         caption=f"Technical cooperation activities in {s.result.year}",
         header=("Date", "State", "Activity", "Title"),

@@ -24,8 +24,12 @@ def test_loading_the_demo_twice_records_its_fourteen_engagements_once(palermo: P
         state: reached + 1 for state, _, reached in REQUESTS
     }
     assert {e.actor for events in loaded.values() for e in events} == {"demo"}
+    # Every event of the demo is marked as demo data, and none cites the report.
+    assert all(e.demo for events in loaded.values() for e in events)
+    assert not any("Report" in (e.source or "") for events in loaded.values() for e in events)
     shown = {state: palermo.history(state) for state in WATCHED}
     assert shown["UKR"][-1]["type"] == "AssistanceActivityRecorded"
+    assert all(entry["demo"] for entry in shown["UKR"])
 
     again = palermo("up", "--demo", "--detach", timeout=START_TIMEOUT_S)
 

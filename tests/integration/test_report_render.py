@@ -30,9 +30,9 @@ BETWEEN = "2002-02-01T00:00:00+00:00"
 SADC_SEMINAR = "Seminar of the Southern African Development Community"
 
 
-def run(home: Path, *args: str) -> Result:
-    env = {"PALERMO_HOME": str(home), "PALERMO_STORE": "sqlite", "PALERMO_ACTOR": "clerk"}
-    return CliRunner().invoke(app, list(args), env=env)
+def run(home: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    base = {"PALERMO_HOME": str(home), "PALERMO_STORE": "sqlite", "PALERMO_ACTOR": "clerk"}
+    return CliRunner().invoke(app, list(args), env=base | (env or {}))
 
 
 def sign(
@@ -54,6 +54,10 @@ def sign(
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
+    return build_home(tmp_path)
+
+
+def build_home(tmp_path: Path) -> Path:
     """A deployment with treaty actions in two batches, a year of outreach, and two engagements."""
     home = tmp_path / "home"
     settings = Settings(home=home)
@@ -140,13 +144,14 @@ def linked(html: str) -> dict[str, set[str]]:
     """Each figure anchor and the values shown in links to it (outside the charts)."""
     text = re.sub(r"<svg.*?</svg>", "", html, flags=re.S)
     found: dict[str, set[str]] = {}
-    for target, value in re.findall(r'<a class="figure" href="#([^"]+)">([^<]*)</a>', text):
+    pattern = r'<a class="figure" href="report-2002-03-04-sources\.html#([^"]+)">([^<]*)</a>'
+    for target, value in re.findall(pattern, text):
         found.setdefault(target, set()).add(value)
     return found
 
 
 def lineage_rows(html: str, figure: str) -> list[list[str]]:
-    """The cells of the event table in the figure's appendix section."""
+    """The cells of the event table in the figure's section of the sources file."""
     section = html.split(f'<section id="{anchor(figure)}">', 1)[1].split("</section>", 1)[0]
     body = section.split("<tbody>", 1)[1] if "<tbody>" in section else ""
     return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", body)]
@@ -156,13 +161,16 @@ def test_render_writes_markdown_html_and_charts_whose_numbers_are_the_figures(
     home: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    rendered = run(home, "report", "render", "--as-of", AS_OF, "--out", str(out))
+    md_and_html = ("--format", "md", "--format", "html")
+    rendered = run(home, "report", "render", "--as-of", AS_OF, *md_and_html, "--out", str(out))
     assert rendered.exit_code == 0, rendered.output
 
     printed = {Path(line) for line in rendered.stdout.splitlines() if line.strip()}
     assert printed == {
         out / "report-2002-03-04.md",
         out / "report-2002-03-04.html",
+        out / "report-2002-03-04-sources.md",
+        out / "report-2002-03-04-sources.html",
         out / "report-2002-03-04-signature-and-ratification.svg",
         out / "report-2002-03-04-engagements-by-stage.svg",
     }
@@ -183,20 +191,23 @@ def test_render_writes_markdown_html_and_charts_whose_numbers_are_the_figures(
     shown = linked(html)
     for name, value in figure_values(expected).items():
         assert shown.get(anchor(name)) == {str(value)}, name
-        assert f"[{value}](#{anchor(name)})" in markdown, name
+        assert f"[{value}](report-2002-03-04-sources.md#{anchor(name)})" in markdown, name
     # Details come from the Outreach application and the participant directory; 2001's meeting is not 2002's.
     assert SADC_SEMINAR in html
     assert "Pretoria" in html
     assert "Botswana, Namibia, South Africa" in html
     assert "Hanoi" not in markdown.split("## Where the figures come from")[0]
     assert "Seminar on fighting organized crime and corruption" in html
-    assert "requests from [2](#lineage-requests_received) States: Belarus, Bolivia" in markdown
+    assert (
+        "requests from [2](report-2002-03-04-sources.md#lineage-requests_received) States: Belarus, Bolivia"
+        in markdown
+    )
 
 
 def test_each_figure_in_the_html_lists_the_events_that_explain_lists(home: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run(home, "report", "render", "--as-of", AS_OF, "--out", str(out)).exit_code == 0
-    html = (out / "report-2002-03-04.html").read_text()
+    html = (out / "report-2002-03-04-sources.html").read_text()
     for figure in (
         "convention.signatories",
         "requests_received",
@@ -217,11 +228,22 @@ def test_render_writes_under_palermo_home_by_default(home: Path) -> None:
     rendered = run(home, "report", "render", "--as-of", AS_OF)
     assert rendered.exit_code == 0, rendered.output
     folder = home.resolve() / "reports"
+    # Every format by default: the PDF too, since the machine has Chromium (the browser tests need it).
     assert sorted(p.name for p in folder.iterdir()) == [
         "report-2002-03-04-engagements-by-stage.svg",
         "report-2002-03-04-signature-and-ratification.svg",
+        "report-2002-03-04-sources.html",
+        "report-2002-03-04-sources.md",
+        "report-2002-03-04-table-1-signatories-and-parties-as-of-4-march-2002.csv",
+        "report-2002-03-04-table-2-seminars-and-meetings-in-2002.csv",
+        "report-2002-03-04-table-3-technical-cooperation-activities-in-2002.csv",
+        "report-2002-03-04-table-4-engagements-by-stage-the-next-step-due-or-the-end-reached.csv",
+        "report-2002-03-04-table-5-common-needs-by-checklist-item.csv",
+        "report-2002-03-04-tables.xlsx",
+        "report-2002-03-04.docx",
         "report-2002-03-04.html",
         "report-2002-03-04.md",
+        "report-2002-03-04.pdf",
     ]
 
 
@@ -238,7 +260,9 @@ def test_a_report_as_known_at_an_earlier_time_shows_the_figures_known_then(
     for name, value in figure_values(then).items():
         assert shown.get(anchor(name)) == {str(value)}, name
     assert "as known at 2002-02-01T00:00+00:00" in html
-    assert "--known-at 2002-02-01T00:00:00+00:00" in html
+    sources = (out / "report-2002-03-04-sources.html").read_text()
+    assert "as known at 2002-02-01T00:00+00:00" in sources
+    assert "--known-at 2002-02-01T00:00:00+00:00" in sources
 
 
 def test_a_bad_date_is_refused_in_one_sentence_and_nothing_is_written(home: Path, tmp_path: Path) -> None:

@@ -24,7 +24,9 @@ from projections.report.blocks import anchor
 from projections.report.charts import PLOT_HEIGHT, Bar, BarChart, BarGroup, svg
 from projections.report.document import MeetingSummary, ReportDocument, build, figure_values
 from projections.report.html import render as to_html
+from projections.report.html import render_sources as to_sources_html
 from projections.report.markdown import render as to_markdown
+from projections.report.markdown import render_sources as to_sources_markdown
 from projections.store import StoredFact
 
 AS_OF = date(2002, 3, 4)
@@ -130,11 +132,12 @@ class Page(HTMLParser):
         if found.get("id"):
             self.ids[str(found["id"])] = any(i == "lineage" for _, i in self.stack)
         href = found.get("href") or ""
-        if tag == "a" and href.startswith("#"):
+        if tag == "a" and "#" in href:
+            target = href.split("#", 1)[1]
             if any(t == "svg" for t, _ in self.stack):
-                self.chart_links.append(href[1:])
+                self.chart_links.append(target)
             else:
-                self._link = href[1:]
+                self._link = target
         if tag in ("h2", "h3"):
             self._heading = []
         self.stack.append((tag, found.get("id")))
@@ -168,6 +171,7 @@ def test_every_figure_is_shown_with_its_value_in_markdown_and_html() -> None:
     result = sample_figures()
     document = build(result, sample_lineage())
     markdown, page = to_markdown(document), parse(to_html(document))
+    sources = to_sources_markdown(document)
     values = figure_values(result)
     assert set(values) >= {n for n in figure_names() if not n.startswith("common_needs.")}
     assert {n for n in values if n.startswith("common_needs.")} == {
@@ -175,22 +179,28 @@ def test_every_figure_is_shown_with_its_value_in_markdown_and_html() -> None:
     }
     linked = set(page.links)
     for name, value in values.items():
-        assert f"[{value}](#{anchor(name)})" in markdown, name
+        assert f"[{value}](report-2002-03-04-sources.md#{anchor(name)})" in markdown, name
         assert (anchor(name), str(value)) in linked, name
-    for heading in HEADINGS:
+    for heading in HEADINGS[:-1]:
         assert f"## {heading}" in markdown
         assert heading in page.headings
+    # The lineage is a file of its own, beside the report.
+    assert f"# {HEADINGS[-1]}" in sources
+    assert f"# {HEADINGS[-1]}" not in markdown
+    assert "](report-2002-03-04-sources.md)" in markdown
 
 
 def test_every_count_in_the_text_is_a_linked_figure() -> None:
     html = to_html(build(sample_figures(), sample_lineage()))
     body = html.split("</nav>", 1)[1].split('<section id="lineage"', 1)[0]
     body = re.sub(r"<svg.*?</svg>", "", body, flags=re.S)
-    body = re.sub(r'<a class="figure" href="#[^"]+">\d+</a>', "", body)
+    body = re.sub(r'<a class="figure" href="[^"]+">\d+</a>', "", body)
     body = re.sub(r'<span class="number">\d+\.</span>', "", body)
     text = re.sub(r"<[^>]+>", " ", body)
-    # What may remain: dates, the year, and checklist item ids.
+    # What may remain: dates, the year, checklist item ids, articles and the name of the sources file.
     text = re.sub(r"\b\d{1,2} [A-Z][a-z]+ \d{4}\b|\b[Ii]n \d{4}\b|\b[a-z]+\.art\d+\b", "", text)
+    text = re.sub(r"\(article \d+\)", "", text)
+    text = re.sub(r"report-\d{4}-\d{2}-\d{2}-sources\.html", "", text)
     assert re.findall(r"\d+", text) == []
 
 
@@ -203,7 +213,7 @@ def test_changing_one_figure_changes_every_place_it_is_shown_and_nothing_else() 
         new = str(figure_values(changed)[name])
         shown = {text for target, text in parse(to_html(after)).links if target == anchor(name)}
         assert shown == {new}, name
-        assert f"[{new}](#{anchor(name)})" in to_markdown(after), name
+        assert f"[{new}](report-2002-03-04-sources.md#{anchor(name)})" in to_markdown(after), name
         old_lines = set(to_markdown(before).splitlines())
         changed_lines = [line for line in to_markdown(after).splitlines() if line not in old_lines]
         assert changed_lines, name
@@ -281,9 +291,12 @@ def test_a_chart_of_zeros_draws_flat_bars() -> None:
     assert [float(b.get("height", "-1")) for b in bars(svg(chart), "Parties")] == [0.0]
 
 
-def test_every_figure_link_points_to_its_events_in_the_appendix() -> None:
+def test_every_figure_link_points_to_its_events_in_the_sources_file() -> None:
     document = build(sample_figures(), sample_lineage())
-    page = parse(to_html(document))
+    html = to_html(document)
+    hrefs = re.findall(r'<a class="figure" href="([^"#]*)#', html)
+    assert set(hrefs) == {"report-2002-03-04-sources.html"}
+    page = parse(html + to_sources_html(document))
     figure_links = [target for target, _ in page.links if target.startswith("lineage-")]
     assert len(figure_links) > len(figure_values(sample_figures()))  # text and tables
     bar_links = page.chart_links
@@ -305,7 +318,7 @@ def test_every_figure_link_points_to_its_events_in_the_appendix() -> None:
         assert expected in listed
     assert "palermo report explain convention.parties --as-of 2002-03-04" in listed
     assert "No events." in "".join(page.section_text[anchor("convention.signatories")])
-    markdown = to_markdown(document)
+    markdown = to_sources_markdown(document)
     appendix = markdown.split(f'<a id="{anchor("convention.parties")}"></a>', 1)[1].split("<a id=", 1)[0]
     assert "Listed by `palermo report explain convention.parties --as-of 2002-03-04`" in appendix
     assert (
@@ -327,7 +340,8 @@ def test_event_text_is_escaped_in_html_and_markdown() -> None:
         end=AS_OF,
     )
     document = build(result, rows, meetings_known=[summary], names={"ZAF": hostile})
-    html, markdown = to_html(document), to_markdown(document)
+    html = to_html(document) + to_sources_html(document)
+    markdown = to_markdown(document) + to_sources_markdown(document)
     page = parse(html)
     assert page.scripts == 0
     assert "<script>" not in html
@@ -341,7 +355,7 @@ def test_event_text_is_escaped_in_html_and_markdown() -> None:
 
 def test_a_pipe_in_event_text_does_not_split_a_markdown_table_cell() -> None:
     rows = sample_lineage() | {"convention.parties": [fact("party", "A|B", "convention", 11, "Treaties")]}
-    markdown = to_markdown(build(sample_figures(), rows))
+    markdown = to_sources_markdown(build(sample_figures(), rows))
     line = next(x for x in markdown.splitlines() if x.startswith("| A\\|B"))
     assert line.count(" | ") == 6
 
@@ -377,12 +391,13 @@ def test_conclusions_name_the_most_common_needs_and_where_most_engagements_wait(
     markdown = to_markdown(build(result, sample_lineage()))
     conclusions = markdown.split("## VI. Conclusions", 1)[1].split("## Where the figures", 1)[0]
     assert (
-        "extradition (convention.art16), named by [9](#lineage-common_needs.convention.art16) States"
-        in conclusions
+        "extradition (convention.art16), named by "
+        "[9](report-2002-03-04-sources.md#lineage-common_needs.convention.art16) States" in conclusions
     )
     assert conclusions.index("convention.art16") < conclusions.index("convention.art5")
     assert (
-        "wait for the next step: list of gaps ([6](#lineage-engagements_by_stage.gap_list) engagements)"
+        "wait for the next step: list of gaps "
+        "([6](report-2002-03-04-sources.md#lineage-engagements_by_stage.gap_list) engagements)"
         in (conclusions)
     )
     swapped = result.model_copy(
@@ -402,8 +417,8 @@ def test_a_tie_for_the_most_waiting_stage_names_both() -> None:
     )
     markdown = to_markdown(build(result, sample_lineage()))
     assert (
-        "focal point ([3](#lineage-engagements_by_stage.focal_point) engagements) and equally assistance"
-        in (markdown)
+        "focal point ([3](report-2002-03-04-sources.md#lineage-engagements_by_stage.focal_point) "
+        "engagements) and equally assistance" in (markdown)
     )
 
 
@@ -427,5 +442,5 @@ def test_a_document_whose_figure_has_no_matching_lineage_is_refused() -> None:
 def test_singular_figures_read_as_singular() -> None:
     result = sample_figures().model_copy(update={"meetings_held": 1, "states_reached": 1})
     markdown = to_markdown(build(result, sample_lineage()))
-    assert "in [1](#lineage-meetings_held) seminar or meeting on" in markdown
-    assert "in which [1](#lineage-states_reached) State took part" in markdown
+    assert "in [1](report-2002-03-04-sources.md#lineage-meetings_held) seminar or meeting on" in markdown
+    assert "in which [1](report-2002-03-04-sources.md#lineage-states_reached) State took part" in markdown

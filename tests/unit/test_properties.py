@@ -70,6 +70,7 @@ FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "command_id": TEXT,
     "door": st.sampled_from([*Door, "front", ""]),
     "door_seal": TEXT,
+    "demo": st.booleans(),
     "instruments": st.lists(st.sampled_from(Instrument), min_size=1, max_size=5),
     "partners": st.lists(TEXT, max_size=3),
     "note": TEXT,

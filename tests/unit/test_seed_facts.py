@@ -10,7 +10,8 @@ import pytest
 from activities.participants import directory
 from domain.errors import UnknownParticipant
 from domain.outreach import CooperationKind, MeetingDetails, MeetingKind, meeting_id
-from domain.values import Instrument
+from domain.values import DatePrecision, Instrument
+from projections.report.sections import dates
 from usecases.seed import COOPERATION, MEETINGS, REPORT, SeededMeeting, state_code
 
 
@@ -213,3 +214,29 @@ def test_every_cooperation_activity_names_paragraph_14_and_that_only_its_year_is
         assert paragraph_of(activity.source) == "14"
         assert activity.effective_date == date(2001, 12, 31)
         assert "only the year" in activity.source
+
+
+def test_what_the_report_dates_to_the_month_or_the_year_is_dated_so() -> None:
+    meetings = by_paragraph()
+    assert meetings["15 (a)"].details.dated_to is DatePrecision.MONTH
+    assert meetings["15 (b)"].details.dated_to is DatePrecision.YEAR
+    assert meetings["15 (c)"].details.dated_to is DatePrecision.YEAR
+    dated = [p for p, m in meetings.items() if m.details.dated_to is DatePrecision.DAY]
+    assert sorted(dated) == sorted([*PARAGRAPH_13, "15 (d)", "15 (e)", "15 (f)"])
+    assert {a.dated_to for a in COOPERATION} == {DatePrecision.YEAR}
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "dated_to", "shown"),
+    [
+        (date(2001, 3, 26), date(2001, 3, 28), DatePrecision.DAY, "26 March 2001 to 28 March 2001"),
+        (date(2001, 9, 13), date(2001, 9, 13), DatePrecision.DAY, "13 September 2001"),
+        (date(2001, 3, 1), date(2001, 3, 1), DatePrecision.MONTH, "in March 2001"),
+        (date(2001, 3, 1), date(2001, 4, 30), DatePrecision.MONTH, "from March 2001 to April 2001"),
+        (date(2001, 12, 31), date(2001, 12, 31), DatePrecision.YEAR, "in 2001"),
+    ],
+)
+def test_dates_are_shown_as_precisely_as_their_source_gives_them(
+    start: date, end: date, dated_to: DatePrecision, shown: str
+) -> None:
+    assert dates(start, end, dated_to) == shown
