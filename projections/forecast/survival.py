@@ -58,7 +58,8 @@ class Units:
 
     @property
     def at_risk(self) -> npt.NDArray[np.bool_]:
-        return np.array([p is None for p in self.party])
+        # Typed, so an empty pool (no instrument adopted yet) is an empty mask, not an empty float array.
+        return np.array([p is None for p in self.party], dtype=np.bool_)
 
 
 def units(history: History, as_of: date) -> Units:

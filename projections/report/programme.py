@@ -36,7 +36,9 @@ class PlanSummary(BaseModel):
 def _questionnaires(s: Sources) -> list[Block]:
     blocks: list[Block] = []
     header, columns = ["Region"], []  # one column of each figure per questionnaire
-    for name, asked in s.result.questionnaires.items():
+    # A questionnaire not yet sent by the report's date has nothing to report (nor a column of noughts).
+    sent = {name: asked for name, asked in s.result.questionnaires.items() if asked.sendings}
+    for name, asked in sent.items():
         text: list[Inline] = [
             f"By {day(s.result.as_of)}, {QUESTIONNAIRES.get(name, label(name))}, had gone out "
         ]
@@ -51,11 +53,7 @@ def _questionnaires(s: Sources) -> list[Block]:
     rows = tuple(
         (
             region,
-            *(
-                s.ref(f"questionnaires.{name}.{k}.{region}")
-                for name in s.result.questionnaires
-                for k in ("sent", "replies")
-            ),
+            *(s.ref(f"questionnaires.{name}.{k}.{region}") for name in sent for k in ("sent", "replies")),
         )
         for region in regions
     )

@@ -394,4 +394,4 @@ def test_the_report_lists_what_was_planned_after_its_date(home: Home, tmp_path: 
     assert ("Vilnius" in planned["2002-07-01"], "Algiers" in planned["2002-07-01"]) == (False, True)
     text = (tmp_path / "report-2002-03-04.md").read_text()
     assert "The Centre has planned 4 activities after 4 March 2002:" in text
-    assert "[4](#lineage-questionnaires.advisory_council.sendings) times" in text
+    assert "[4](report-2002-03-04-sources.md#lineage-questionnaires.advisory_council.sendings) times" in text

@@ -239,6 +239,7 @@ def test_render_writes_under_palermo_home_by_default(home: Path) -> None:
         "report-2002-03-04-table-3-technical-cooperation-activities-in-2002.csv",
         "report-2002-03-04-table-4-engagements-by-stage-the-next-step-due-or-the-end-reached.csv",
         "report-2002-03-04-table-5-common-needs-by-checklist-item.csv",
+        "report-2002-03-04-table-6-states-the-questionnaires-were-sent-to-and-replies-by-region.csv",
         "report-2002-03-04-tables.xlsx",
         "report-2002-03-04.docx",
         "report-2002-03-04.html",
