@@ -7,7 +7,15 @@ import json
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, StrictBool, StrictInt, StringConstraints, field_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from domain.values import (
     AssistanceActivity,
@@ -75,6 +83,29 @@ class OpenEngagement(Command):
     @classmethod
     def _distinct(cls, value: tuple[Instrument, ...]) -> tuple[Instrument, ...]:
         return tuple(dict.fromkeys(value))
+
+
+class ChangeInstruments(Command):
+    """Add instruments to an open engagement's request, or withdraw that part of the request."""
+
+    kind: Literal["instruments"] = "instruments"
+    add: tuple[Instrument, ...] = ()
+    remove: tuple[Instrument, ...] = ()
+    note: Text | None = None
+
+    @field_validator("add", "remove")
+    @classmethod
+    def _distinct(cls, value: tuple[Instrument, ...]) -> tuple[Instrument, ...]:
+        return tuple(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> ChangeInstruments:
+        if not self.add and not self.remove:
+            raise ValueError("name an instrument to add or one to withdraw")
+        both = [i.value for i in self.add if i in self.remove]
+        if both:
+            raise ValueError(f"{', '.join(both)} cannot be both added and withdrawn")
+        return self
 
 
 class RecordLawSummary(Command):
@@ -164,6 +195,7 @@ class Escalate(Command):
 
 AnyCommand = Annotated[
     OpenEngagement
+    | ChangeInstruments
     | RecordLawSummary
     | NameFocalPoint
     | DrawUpGapList

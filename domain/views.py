@@ -50,8 +50,14 @@ class CaseView(v.Value):
     officials_trained: int | None = None
     reminders: tuple[Reminder, ...] = ()
     withdrawal_reason: str | None = None
-    # When each awaited step became awaited (a recorded time): due periods count from it.
+    # The round this is of the State's engagement (a State may ask again once a round is closed), and the
+    # effective date the round was completed or withdrawn. Views an older history carries are of round 1.
+    round: int = 1
+    closed_on: date | None = None
+    # When each awaited step became awaited: the recorded time, and the day in the world (due periods
+    # count from it). A view an older history carries has only the first.
     awaited_since: dict[v.Step, datetime] = Field(default_factory=dict)
+    awaited_from: dict[v.Step, date] = Field(default_factory=dict)
     # The id of every command recorded, with its digest: the workflow tells a retry from a new command
     # by them. A view that an older history carries has none.
     recorded_commands: dict[str, str] = Field(default_factory=dict)
@@ -68,4 +74,6 @@ def progress_of(case: CaseView | None) -> Progress | None:
         instruments=case.instruments,
         completed=case.completed_steps,
         bills=case.bills,
+        round=case.round,
+        closed_on=case.closed_on,
     )
