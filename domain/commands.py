@@ -7,15 +7,7 @@ import json
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import (
-    BeforeValidator,
-    Field,
-    StrictBool,
-    StrictInt,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
+from pydantic import BeforeValidator, Field, StrictBool, StrictInt, StringConstraints, field_validator
 
 from domain.values import (
     AssistanceActivity,
@@ -97,15 +89,6 @@ class ChangeInstruments(Command):
     @classmethod
     def _distinct(cls, value: tuple[Instrument, ...]) -> tuple[Instrument, ...]:
         return tuple(dict.fromkeys(value))
-
-    @model_validator(mode="after")
-    def _changes_something(self) -> ChangeInstruments:
-        if not self.add and not self.remove:
-            raise ValueError("name an instrument to add or one to withdraw")
-        both = [i.value for i in self.add if i in self.remove]
-        if both:
-            raise ValueError(f"{', '.join(both)} cannot be both added and withdrawn")
-        return self
 
 
 class RecordLawSummary(Command):

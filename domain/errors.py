@@ -31,6 +31,10 @@ class RequestBeforeRoundClosed(DomainError):
     """A new round's request cannot be dated before the round it follows was closed."""
 
 
+class InstrumentsNotNamed(DomainError):
+    """A change of instruments names at least one to add or withdraw, and none both ways."""
+
+
 class InstrumentsUnchanged(Premature):
     """A change of instruments must add one not asked about or withdraw one that is."""
 

@@ -197,6 +197,15 @@ def _check_new_round(progress: Progress, command: c.OpenEngagement) -> None:
 
 
 def _check_instruments(progress: Progress, command: c.ChangeInstruments) -> None:
+    if not command.add and not command.remove:
+        raise errors.InstrumentsNotNamed(
+            f"The instruments change of {progress.state} names no instrument to add or to withdraw."
+        )
+    both = [i.value for i in command.add if i in command.remove]
+    if both:
+        raise errors.InstrumentsNotNamed(
+            f"The instruments change of {progress.state} both adds and withdraws {', '.join(both)}."
+        )
     asked = [i.value for i in command.add if i in progress.instruments]
     if asked:
         raise errors.InstrumentsUnchanged(
