@@ -62,6 +62,17 @@ class CaseView(v.Value):
     # by them. A view that an older history carries has none.
     recorded_commands: dict[str, str] = Field(default_factory=dict)
 
+    def awaited_at(self, step: v.Step) -> datetime:
+        """When `step` became awaited, as its due period counts it: the day it became awaited in the world, at
+        the hour it was recorded as awaited. A step entered late is late at once; one recorded the day it
+        happened falls due a due period after it was recorded. Views older histories carry count from the
+        recorded time alone."""
+        recorded = self.awaited_since.get(step, self.modified_at)
+        effective = self.awaited_from.get(step)
+        if effective is None:
+            return recorded
+        return min(recorded, datetime.combine(effective, recorded.timetz()))
+
 
 def progress_of(case: CaseView | None) -> Progress | None:
     """The order-rule state behind a case snapshot."""

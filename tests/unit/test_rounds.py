@@ -14,6 +14,7 @@ from domain.engagement import Engagement
 from domain.progress import anticipate, check
 from domain.values import Instrument, Status, Step
 from domain.views import progress_of
+from projections.casebook import open_steps
 from tests.unit.engagement_steps import (
     RECEIVED,
     RECORDED_AT,
@@ -180,3 +181,26 @@ def test_a_reminder_records_when_its_step_became_awaited_in_the_world_and_in_the
     (event,) = engagement.collect_events()
     assert isinstance(event, ev.ReminderSent)
     assert (event.awaited_from, event.awaited_recorded_at) == (RECEIVED, RECORDED_AT)
+
+
+def test_a_case_entered_late_with_past_dates_shows_its_overdue_steps_at_once() -> None:
+    engagement = engagement_after([law_summary(effective_date=date(2001, 10, 1))])
+    entered = RECORDED_AT + timedelta(minutes=1)
+
+    (step,) = open_steps(engagement.view(), {"focal_point": 60}, now=entered)
+
+    assert step.step is Step.FOCAL_POINT
+    assert step.since.date() == RECEIVED
+    assert step.due_at.date() == RECEIVED + timedelta(days=60)
+    assert step.overdue
+    # The workflow reminds a due period after the step was recorded as awaited.
+    assert step.reminder_at == RECORDED_AT + timedelta(days=60)
+
+
+def test_a_step_recorded_the_day_it_happened_falls_due_a_period_after_it_was_recorded() -> None:
+    engagement = Engagement.open(open_engagement(received=TODAY), "Bolivia", RECORDED_AT)
+
+    steps = open_steps(engagement.view(), {"focal_point": 60, "law_summary": 60}, now=RECORDED_AT)
+
+    assert {s.due_at for s in steps} == {RECORDED_AT + timedelta(days=60)}
+    assert not any(s.overdue for s in steps)
