@@ -16,7 +16,7 @@ from typer.testing import CliRunner, Result
 from cli.app import app
 from domain.regions import REGION_OF
 from domain.user import Role
-from tests.integration.web_app import WebApp, running_web_app
+from tests.integration.web_app import WebApp, csrf_of, running_web_app
 
 OFFICER, STRANGER, MANAGER = "officer", "stranger", "manager"
 
@@ -173,3 +173,38 @@ async def test_the_command_line_opens_round_2_changes_its_instruments_and_shows_
         (2, "RoundOpened"),
         (2, "InstrumentsChanged"),
     ]
+
+
+async def test_the_case_page_offers_the_instruments_form_and_a_closed_states_officer_may_open_round_2(
+    web: WebApp,
+) -> None:
+    (state,) = states(web, 1)
+    officer = await web.browser(OFFICER)
+    opening = {"state": state, "instruments": ["convention"], "effective_date": "2001-09-03"}
+    assert (await web.api("POST", "/api/cases", OFFICER, json=opening)).status_code == 201
+
+    page = (await officer.get(f"/cases/{state}")).text
+    added = await officer.post(
+        f"/cases/{state}/instruments", data={"csrf": await csrf_of(officer), "add": "firearms"}
+    )
+    withdrawn = await officer.post(
+        f"/cases/{state}/withdraw", data={"csrf": await csrf_of(officer), "reason": "Elections"}
+    )
+    listed = (await officer.get("/worklist")).text
+    again = await officer.post(
+        "/cases", data={"csrf": await csrf_of(officer), "state": state, "instruments": "trafficking"}
+    )
+    await officer.aclose()
+
+    assert 'action="/cases/' + state + '/instruments"' in page
+    assert (added.status_code, withdrawn.status_code, again.status_code) == (303, 303, 303)
+    assert f'value="{state}"' in listed
+    assert web.recorded(state) == [
+        "RequestReceived",
+        "InstrumentsChanged",
+        "EngagementWithdrawn",
+        "RoundOpened",
+    ]
+    history = web.engagements().history(state)
+    assert [e.door for e in history[1:]] == ["web", "web", "web"]
+    assert history[-1].round == 2
