@@ -161,7 +161,6 @@ def check(progress: Progress | None, command: c.Command, today: date) -> None:
 
 _STEP_CONCERNED: dict[type[c.Command], Step] = {
     c.OpenEngagement: Step.REQUEST,
-    c.ChangeInstruments: Step.REQUEST,
     c.RecordAssistanceActivity: Step.ASSISTANCE,
     c.RecordBill: Step.LEGISLATION,
     **STEP_OF_COMMAND,
@@ -176,6 +175,8 @@ def _concerning(command: c.Command) -> str:
         return f"escalation of the {command.step.value} step of {command.state}"
     if isinstance(command, c.Withdraw):
         return f"withdrawal of {command.state}"
+    if isinstance(command, c.ChangeInstruments):
+        return f"instruments change of {command.state}"
     step = _STEP_CONCERNED.get(type(command))
     what = f"{step.value} step" if step is not None else command.kind.replace("_", " ")
     return f"{what} of {command.state}"

@@ -156,8 +156,12 @@ def test_an_instruments_change_naming_none_or_one_both_ways_is_refused() -> None
 def test_instruments_of_a_closed_round_are_not_changed() -> None:
     engagement = engagement_after([withdraw()])
 
-    with pytest.raises(errors.EngagementClosed):
+    with pytest.raises(errors.EngagementClosed) as info:
         engagement.execute(instruments(add=["firearms"]), RECORDED_AT)
+
+    assert str(info.value) == (
+        f"The instruments change of {STATE} cannot be recorded: the engagement is withdrawn."
+    )
 
 
 def test_a_step_is_awaited_from_the_day_the_last_step_it_needs_happened() -> None:
