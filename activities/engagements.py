@@ -30,6 +30,7 @@ class HistoryEntry(BaseModel):
 
     type: str
     version: int
+    round: int
     effective_date: date
     recorded_at: datetime
     actor: str
@@ -55,6 +56,18 @@ class Engagements(Recording):
     def case(self, state: str) -> CaseView | None:
         engagement = self.find(state)
         return engagement.view() if engagement else None
+
+    def case_of_round(self, state: str, round_number: int) -> CaseView | None:
+        """The case as its round `round_number` left it (the current round as it stands), or None if the
+        State's engagement has no such round."""
+        last = None
+        for event in self.events.get(engagement_id(state)):
+            assert isinstance(event, EngagementEvent)
+            if event.round > round_number:
+                break
+            if event.round == round_number:
+                last = event.originator_version
+        return None if last is None else self.case_at(state, last)
 
     def case_at(self, state: str, version: int) -> CaseView:
         """The case as it stood once its `version`-th event was recorded."""
@@ -116,12 +129,14 @@ class Engagements(Recording):
                     "originator_topic",
                     "demo",
                     "known_on",
+                    "round",
                 },
             )
             entries.append(
                 HistoryEntry(
                     type=type(event).__name__,
                     version=event.originator_version,
+                    round=event.round,
                     effective_date=event.effective_date,
                     recorded_at=event.timestamp,
                     actor=event.actor,

@@ -136,12 +136,21 @@ def _store(context: Context) -> Engagements:
     return context.run(lambda: Engagements(context.settings.store_env("Engagements")))
 
 
+RoundOption = Annotated[
+    int | None,
+    typer.Option("--round", min=1, help="An earlier round, as it was left; default the current one."),
+]
+
+
 @app.command()
-def show(ctx: typer.Context, state: State, as_json: AsJson = False) -> None:
-    """Show a case as the event store holds it."""
+def show(ctx: typer.Context, state: State, as_json: AsJson = False, round_number: RoundOption = None) -> None:
+    """Show a case (its current round, or `--round N`) as the event store holds it."""
     context: Context = ctx.obj
     code = context.participant(state).code
-    case = _store(context).case(code)
+    store = _store(context)
+    case = store.case(code) if round_number is None else store.case_of_round(code, round_number)
+    if case is None and round_number is not None and store.case(code) is not None:
+        fail(f"{code} has no round {round_number} of its engagement.")
     if case is None:
         fail(f"{code} has no engagement.")
     elif as_json:

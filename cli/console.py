@@ -82,6 +82,7 @@ def default_actor(settings: Settings) -> str:
 
 def render_case(console: Console, case: CaseView) -> None:
     table = Table(title=f"{case.state_name} ({case.state})", show_header=False)
+    table.add_row("round", str(case.round))
     table.add_row("status", case.status.value)
     table.add_row("next step", case.stage.value if case.stage else "—")
     table.add_row("completed", ", ".join(s.value for s in case.completed_steps))
@@ -108,11 +109,12 @@ def render_case(console: Console, case: CaseView) -> None:
 
 def render_history(console: Console, state: str, entries: list[HistoryEntry]) -> None:
     table = Table(title=f"History of {state}")
-    for column in ("#", "event", "effective", "recorded", "actor", "door", "source"):
+    for column in ("#", "round", "event", "effective", "recorded", "actor", "door", "source"):
         table.add_column(column)
     for entry in entries:
         table.add_row(
             str(entry.version),
+            str(entry.round),
             entry.type,
             entry.effective_date.isoformat(),
             entry.recorded_at.strftime("%Y-%m-%d %H:%M:%S"),

@@ -143,6 +143,7 @@ def render_figures(context: Context, result: Figures) -> None:
     year.add_row("States reached", str(result.states_reached))
     year.add_row("technical cooperation activities", str(result.cooperation_activities))
     year.add_row("requests received (all years)", str(result.requests_received))
+    year.add_row("States that asked (all years)", str(result.requesting_states))
     console.print(year)
     stages = Table(title="Engagements by stage")
     stages.add_column("stage")

@@ -79,6 +79,20 @@ class OpenEngagement(Command):
         return tuple(dict.fromkeys(value))
 
 
+class ChangeInstruments(Command):
+    """Add instruments to an open engagement's request, or withdraw that part of the request."""
+
+    kind: Literal["instruments"] = "instruments"
+    add: tuple[Instrument, ...] = ()
+    remove: tuple[Instrument, ...] = ()
+    note: Text | None = None
+
+    @field_validator("add", "remove")
+    @classmethod
+    def _distinct(cls, value: tuple[Instrument, ...]) -> tuple[Instrument, ...]:
+        return tuple(dict.fromkeys(value))
+
+
 class RecordLawSummary(Command):
     """Record the State's summary of its criminal law, legislation and case law."""
 
@@ -166,6 +180,7 @@ class Escalate(Command):
 
 AnyCommand = Annotated[
     OpenEngagement
+    | ChangeInstruments
     | RecordLawSummary
     | NameFocalPoint
     | DrawUpGapList

@@ -65,7 +65,7 @@ class Engagement(BaseAggregate[UUID], CaseState):
             event_class,
             **_provenance(command, recorded_at, demo=self.demo),
             state=self.progress.state,
-            **fields,
+            **({"round": self.progress.round} | fields),
         )
 
     def view(self) -> CaseView:
@@ -95,7 +95,10 @@ class Engagement(BaseAggregate[UUID], CaseState):
             officials_trained=self.officials_trained,
             reminders=tuple(Reminder(step=s, due_date=d, escalated=e) for s, d, e in self.reminders),
             withdrawal_reason=self.withdrawal_reason,
+            round=progress.round,
+            closed_on=progress.closed_on,
             awaited_since={s: t for s, t in self.awaited_since.items() if s in awaiting},
+            awaited_from={s: d for s, d in self.awaited_from.items() if s in awaiting},
             recorded_commands=self.command_digests(),
         )
 
@@ -129,6 +132,32 @@ def _legislation(engagement: Engagement, command: c.Command) -> EventChoice:
     return ev.LegislationConcluded, {"outcome": outcome, "bills": command.bills, "note": command.note}
 
 
+def _new_round(engagement: Engagement, command: c.Command) -> EventChoice:
+    assert isinstance(command, c.OpenEngagement)
+    fields = {"instruments": command.instruments, "partners": command.partners, "note": command.note}
+    return ev.RoundOpened, fields | {"round": engagement.progress.round + 1}
+
+
+def _instruments(_engagement: Engagement, command: c.Command) -> EventChoice:
+    assert isinstance(command, c.ChangeInstruments)
+    return ev.InstrumentsChanged, {"added": command.add, "withdrawn": command.remove, "note": command.note}
+
+
+def _overdue(event_class: type[ev.EngagementEvent]) -> Callable[[Engagement, c.Command], EventChoice]:
+    """A reminder or escalation, with both dates its step became awaited (in the world, in the record)."""
+
+    def choose(engagement: Engagement, command: c.Command) -> EventChoice:
+        assert isinstance(command, c.SendReminder | c.Escalate)
+        return event_class, {
+            "step": command.step,
+            "due_date": command.due_date,
+            "awaited_from": engagement.awaited_from.get(command.step),
+            "awaited_recorded_at": engagement.awaited_since.get(command.step),
+        }
+
+    return choose
+
+
 def _fields(*names: str) -> Callable[[c.Command], Fields]:
     return lambda command: {name: getattr(command, name) for name in names}
 
@@ -141,6 +170,8 @@ def _simple(
 
 
 _EVENT_OF: dict[type[c.Command], Callable[[Engagement, c.Command], EventChoice]] = {
+    c.OpenEngagement: _new_round,
+    c.ChangeInstruments: _instruments,
     c.RecordLawSummary: _simple(ev.LawSummaryReceived, "document", "note"),
     c.NameFocalPoint: _simple(ev.FocalPointNamed, "focal_point"),
     c.DrawUpGapList: _simple(ev.GapListDrawnUp, "items", "note"),
@@ -150,6 +181,6 @@ _EVENT_OF: dict[type[c.Command], Callable[[Engagement, c.Command], EventChoice]]
     c.ConcludeLegislation: _legislation,
     c.RecordTraining: _simple(ev.TrainingHeld, "officials_trained", "note"),
     c.Withdraw: _simple(ev.EngagementWithdrawn, "reason"),
-    c.SendReminder: _simple(ev.ReminderSent, "step", "due_date"),
-    c.Escalate: _simple(ev.StepEscalated, "step", "due_date"),
+    c.SendReminder: _overdue(ev.ReminderSent),
+    c.Escalate: _overdue(ev.StepEscalated),
 }

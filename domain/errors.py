@@ -20,7 +20,27 @@ class UnknownParticipant(DomainError):
 
 
 class EngagementAlreadyOpen(DomainError):
-    """A State has one engagement; its request was already recorded."""
+    """A State has one engagement open at a time; its request was already recorded."""
+
+
+class RoundStillOpen(EngagementAlreadyOpen, Premature):
+    """A State asks again once its round is completed or withdrawn (which a fuller record may show)."""
+
+
+class RequestBeforeRoundClosed(DomainError):
+    """A new round's request cannot be dated before the round it follows was closed."""
+
+
+class InstrumentsNotNamed(DomainError):
+    """A change of instruments names at least one to add or withdraw, and none both ways."""
+
+
+class InstrumentsUnchanged(Premature):
+    """A change of instruments must add one not asked about or withdraw one that is."""
+
+
+class LastInstrumentWithdrawn(Premature):
+    """An engagement keeps at least one instrument; withdrawing them all is withdrawing the engagement."""
 
 
 class CommandIdReused(DomainError):

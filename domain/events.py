@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -11,6 +11,7 @@ from eventsourcing.domain import CanInitAggregate
 from domain.case import CaseState
 from domain.facts import Fact
 from domain.identity import state_of_engagement
+from domain.progress import Progress
 from domain.values import (
     AssistanceActivity,
     Bill,
@@ -33,9 +34,11 @@ class EngagementEvent(Fact):
     """
 
     # Version 2: every event names its State. Stores written before then hold step events without it.
-    class_version: ClassVar[int] = 2
+    # Version 3: every event names its round (engagements come in rounds); earlier events are of round 1.
+    class_version: ClassVar[int] = 3
 
     state: str
+    round: int = 1
     command_id: str | None = None
     command_digest: str | None = None
 
@@ -46,6 +49,11 @@ class EngagementEvent(Fact):
             # Events written between the change and its version number already name their State.
             return stored
         return {**stored, "state": state_of_engagement(UUID(str(stored["originator_id"])))}
+
+    @staticmethod
+    def upcast_v2_v3(stored: dict[str, Any]) -> dict[str, Any]:
+        """Every event stored before rounds belongs to a State's first round."""
+        return {**stored, "round": 1}
 
     def apply(self, aggregate: Any) -> None:
         aggregate.remember(self.command_id, self.command_digest, self.originator_version)
@@ -77,6 +85,31 @@ class RequestReceived(EngagementEvent, CanInitAggregate[UUID]):
         super().apply(aggregate)
 
 
+class RoundOpened(EngagementEvent):
+    """A State whose engagement was completed or withdrawn asked again: its next round is opened."""
+
+    instruments: tuple[Instrument, ...]
+    partners: tuple[ShortText, ...] = ()
+    note: Text | None = None
+
+    def apply_to(self, engagement: CaseState) -> None:
+        progress = Progress(
+            state=self.state, received=self.effective_date, instruments=self.instruments, round=self.round
+        )
+        engagement.begin_round(progress, partners=self.partners, at=self.timestamp)
+
+
+class InstrumentsChanged(EngagementEvent):
+    """Instruments were added to the request of an open round, or that part of the request withdrawn."""
+
+    added: tuple[Instrument, ...] = ()
+    withdrawn: tuple[Instrument, ...] = ()
+    note: Text | None = None
+
+    def apply_to(self, engagement: CaseState) -> None:
+        engagement.progress = engagement.progress.with_instruments(self.added, self.withdrawn)
+
+
 class LawSummaryReceived(EngagementEvent):
     """The State sent its summary of criminal law, legislation and case law."""
 
@@ -85,7 +118,7 @@ class LawSummaryReceived(EngagementEvent):
 
     def apply_to(self, engagement: CaseState) -> None:
         engagement.law_summary_document = self.document
-        engagement.complete(Step.LAW_SUMMARY, self.timestamp)
+        engagement.complete(Step.LAW_SUMMARY, self.timestamp, self.effective_date)
 
 
 class FocalPointNamed(EngagementEvent):
@@ -95,7 +128,7 @@ class FocalPointNamed(EngagementEvent):
 
     def apply_to(self, engagement: CaseState) -> None:
         engagement.focal_point = self.focal_point
-        engagement.complete(Step.FOCAL_POINT, self.timestamp)
+        engagement.complete(Step.FOCAL_POINT, self.timestamp, self.effective_date)
 
 
 class GapListDrawnUp(EngagementEvent):
@@ -106,7 +139,7 @@ class GapListDrawnUp(EngagementEvent):
 
     def apply_to(self, engagement: CaseState) -> None:
         engagement.gap_items = self.items
-        engagement.complete(Step.GAP_LIST, self.timestamp)
+        engagement.complete(Step.GAP_LIST, self.timestamp, self.effective_date)
 
 
 class AssistanceActivityRecorded(EngagementEvent):
@@ -128,7 +161,7 @@ class AssistanceConcluded(EngagementEvent):
     def apply_to(self, engagement: CaseState) -> None:
         engagement.activities += tuple((self.effective_date, a) for a in self.activities)
         engagement.assistance_requested = self.requested
-        engagement.complete(Step.ASSISTANCE, self.timestamp)
+        engagement.complete(Step.ASSISTANCE, self.timestamp, self.effective_date)
 
 
 class BillAdvanced(EngagementEvent):
@@ -150,7 +183,7 @@ class LegislationConcluded(EngagementEvent):
     def apply_to(self, engagement: CaseState) -> None:
         engagement.progress = engagement.progress.with_bills(self.bills)
         engagement.legislation_outcome = self.outcome
-        engagement.complete(Step.LEGISLATION, self.timestamp)
+        engagement.complete(Step.LEGISLATION, self.timestamp, self.effective_date)
 
 
 class TrainingHeld(EngagementEvent):
@@ -161,7 +194,7 @@ class TrainingHeld(EngagementEvent):
 
     def apply_to(self, engagement: CaseState) -> None:
         engagement.officials_trained = self.officials_trained
-        engagement.complete(Step.TRAINING, self.timestamp)
+        engagement.complete(Step.TRAINING, self.timestamp, self.effective_date)
 
 
 class EngagementWithdrawn(EngagementEvent):
@@ -171,24 +204,32 @@ class EngagementWithdrawn(EngagementEvent):
 
     def apply_to(self, engagement: CaseState) -> None:
         engagement.withdrawal_reason = self.reason
-        engagement.progress = engagement.progress.withdrawn()
+        engagement.progress = engagement.progress.withdrawn(self.effective_date)
 
 
 class ReminderSent(EngagementEvent):
-    """A step was overdue and a reminder went out."""
+    """A step was overdue and a reminder went out.
+
+    Its due period counted from `awaited_from`, the day the step became awaited in the world; the step was
+    recorded as awaited at `awaited_recorded_at`. Reminders recorded before these were kept have neither.
+    """
 
     step: Step
     due_date: date
+    awaited_from: date | None = None
+    awaited_recorded_at: datetime | None = None
 
     def apply_to(self, engagement: CaseState) -> None:
         engagement.reminders += ((self.step, self.due_date, False),)
 
 
 class StepEscalated(EngagementEvent):
-    """An overdue step stayed overdue after its reminder and went to a manager."""
+    """An overdue step stayed overdue after its reminder and went to a manager (dates as ReminderSent's)."""
 
     step: Step
     due_date: date
+    awaited_from: date | None = None
+    awaited_recorded_at: datetime | None = None
 
     def apply_to(self, engagement: CaseState) -> None:
         engagement.reminders += ((self.step, self.due_date, True),)

@@ -32,7 +32,11 @@ STEP_OF_COMMAND: dict[type[c.Command], Step] = {
 
 
 class Progress(Value):
-    """The part of an engagement's state that the order rules read."""
+    """The part of an engagement's state that the order rules read: of its current round.
+
+    A State whose round was completed or withdrawn may ask again: its next request opens the next round,
+    with its own instruments and steps. `closed_on` is the effective date its last round closed.
+    """
 
     state: str
     status: Status = Status.OPEN
@@ -40,6 +44,8 @@ class Progress(Value):
     instruments: tuple[Instrument, ...]
     completed: tuple[Step, ...] = (Step.REQUEST,)
     bills: tuple[Bill, ...] = ()
+    round: int = 1
+    closed_on: date | None = None
 
     @property
     def closed(self) -> bool:
@@ -70,10 +76,27 @@ class Progress(Value):
     def bill(self, title: str) -> Bill | None:
         return next((b for b in self.bills if b.title.casefold() == title.casefold()), None)
 
-    def completing(self, step: Step) -> Progress:
+    def completing(self, step: Step, on: date | None = None) -> Progress:
         completed = tuple(s for s in Step if s in {*self.completed, step})
-        status = Status.COMPLETED if step is Step.TRAINING else self.status
-        return self.model_copy(update={"completed": completed, "status": status})
+        if step is Step.TRAINING:
+            return self.model_copy(
+                update={"completed": completed, "status": Status.COMPLETED, "closed_on": on}
+            )
+        return self.model_copy(update={"completed": completed})
+
+    def next_round(self, command: c.OpenEngagement) -> Progress:
+        """The progress of the round a State's new request opens (its first, with no progress before)."""
+        return Progress(
+            state=command.state,
+            received=command.effective_date,
+            instruments=command.instruments,
+            round=self.round + 1,
+        )
+
+    def with_instruments(self, add: Iterable[Instrument], remove: Iterable[Instrument]) -> Progress:
+        removed = set(remove)
+        kept = tuple(i for i in self.instruments if i not in removed)
+        return self.model_copy(update={"instruments": kept + tuple(i for i in add if i not in kept)})
 
     def with_bills(self, bills: Iterable[Bill]) -> Progress:
         merged = list(self.bills)
@@ -86,8 +109,8 @@ class Progress(Value):
             merged = [b for b in merged if b is not known] + [bill]
         return self.model_copy(update={"bills": tuple(merged)})
 
-    def withdrawn(self) -> Progress:
-        return self.model_copy(update={"status": Status.WITHDRAWN})
+    def withdrawn(self, on: date | None = None) -> Progress:
+        return self.model_copy(update={"status": Status.WITHDRAWN, "closed_on": on})
 
 
 def check(progress: Progress | None, command: c.Command, today: date) -> None:
@@ -99,10 +122,7 @@ def check(progress: Progress | None, command: c.Command, today: date) -> None:
         )
     if isinstance(command, c.OpenEngagement):
         if progress is not None:
-            raise errors.EngagementAlreadyOpen(
-                f"The request step of {command.state} is already recorded: its engagement was opened on "
-                f"{progress.received}."
-            )
+            _check_new_round(progress, command)
         return
     if progress is None:
         raise errors.EngagementNotOpen(f"The {_concerning(command)} needs an engagement; open it first.")
@@ -118,7 +138,9 @@ def check(progress: Progress | None, command: c.Command, today: date) -> None:
     step = STEP_OF_COMMAND.get(type(command))
     if step is not None:
         _check_step(progress, step)
-    if isinstance(command, c.DrawUpGapList):
+    if isinstance(command, c.ChangeInstruments):
+        _check_instruments(progress, command)
+    elif isinstance(command, c.DrawUpGapList):
         _check_items(progress, [item.checklist_item for item in command.items], Step.GAP_LIST)
     elif isinstance(command, c.RecordAssistanceActivity):
         _check_step(progress, Step.ASSISTANCE)
@@ -153,9 +175,53 @@ def _concerning(command: c.Command) -> str:
         return f"escalation of the {command.step.value} step of {command.state}"
     if isinstance(command, c.Withdraw):
         return f"withdrawal of {command.state}"
+    if isinstance(command, c.ChangeInstruments):
+        return f"instruments change of {command.state}"
     step = _STEP_CONCERNED.get(type(command))
     what = f"{step.value} step" if step is not None else command.kind.replace("_", " ")
     return f"{what} of {command.state}"
+
+
+def _check_new_round(progress: Progress, command: c.OpenEngagement) -> None:
+    """A State asks again once its round is closed, and not before the day it closed."""
+    if not progress.closed:
+        raise errors.RoundStillOpen(
+            f"The request step of {command.state} is already recorded: its engagement was opened on "
+            f"{progress.received} (round {progress.round}) and is open; a new request waits until it is "
+            "completed or withdrawn."
+        )
+    if progress.closed_on is not None and command.effective_date < progress.closed_on:
+        raise errors.RequestBeforeRoundClosed(
+            f"The request of round {progress.round + 1} of {command.state} ({command.effective_date}) is "
+            f"before round {progress.round} was {progress.status.value} ({progress.closed_on})."
+        )
+
+
+def _check_instruments(progress: Progress, command: c.ChangeInstruments) -> None:
+    if not command.add and not command.remove:
+        raise errors.InstrumentsNotNamed(
+            f"The instruments change of {progress.state} names no instrument to add or to withdraw."
+        )
+    both = [i.value for i in command.add if i in command.remove]
+    if both:
+        raise errors.InstrumentsNotNamed(
+            f"The instruments change of {progress.state} both adds and withdraws {', '.join(both)}."
+        )
+    asked = [i.value for i in command.add if i in progress.instruments]
+    if asked:
+        raise errors.InstrumentsUnchanged(
+            f"The request of {progress.state} already concerns {', '.join(asked)}; nothing to add."
+        )
+    unasked = [i.value for i in command.remove if i not in progress.instruments]
+    if unasked:
+        raise errors.InstrumentsUnchanged(
+            f"The request of {progress.state} does not concern {', '.join(unasked)}; nothing to withdraw."
+        )
+    if not progress.with_instruments(command.add, command.remove).instruments:
+        raise errors.LastInstrumentWithdrawn(
+            f"Withdrawing every instrument of {progress.state} withdraws its engagement; "
+            "use the withdrawal, with its reason."
+        )
 
 
 def _check_step(progress: Progress, step: Step) -> None:
@@ -213,18 +279,19 @@ def _check_nothing_pending(progress: Progress) -> None:
 def anticipate(progress: Progress | None, command: c.Command) -> Progress | None:
     """The progress once `command` is recorded; lets a queue of commands be checked in order."""
     if isinstance(command, c.OpenEngagement):
-        return Progress(
-            state=command.state,
-            received=command.effective_date,
-            instruments=command.instruments,
-        )
+        if progress is None:
+            received, instruments = command.effective_date, command.instruments
+            return Progress(state=command.state, received=received, instruments=instruments)
+        return progress.next_round(command)
     if progress is None:
         return None
     if isinstance(command, c.Withdraw):
-        return progress.withdrawn()
+        return progress.withdrawn(command.effective_date)
+    if isinstance(command, c.ChangeInstruments):
+        return progress.with_instruments(command.add, command.remove)
     if isinstance(command, c.RecordBill):
         return progress.with_bills([command.bill])
     if isinstance(command, c.ConcludeLegislation):
         progress = progress.with_bills(command.bills)
     step = STEP_OF_COMMAND.get(type(command))
-    return progress.completing(step) if step is not None else progress
+    return progress.completing(step, command.effective_date) if step is not None else progress

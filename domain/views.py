@@ -50,11 +50,28 @@ class CaseView(v.Value):
     officials_trained: int | None = None
     reminders: tuple[Reminder, ...] = ()
     withdrawal_reason: str | None = None
-    # When each awaited step became awaited (a recorded time): due periods count from it.
+    # The round this is of the State's engagement (a State may ask again once a round is closed), and the
+    # effective date the round was completed or withdrawn. Views an older history carries are of round 1.
+    round: int = 1
+    closed_on: date | None = None
+    # When each awaited step became awaited: the recorded time, and the day in the world (due periods
+    # count from it). A view an older history carries has only the first.
     awaited_since: dict[v.Step, datetime] = Field(default_factory=dict)
+    awaited_from: dict[v.Step, date] = Field(default_factory=dict)
     # The id of every command recorded, with its digest: the workflow tells a retry from a new command
     # by them. A view that an older history carries has none.
     recorded_commands: dict[str, str] = Field(default_factory=dict)
+
+    def awaited_at(self, step: v.Step) -> datetime:
+        """When `step` became awaited, as its due period counts it: the day it became awaited in the world, at
+        the hour it was recorded as awaited. A step entered late is late at once; one recorded the day it
+        happened falls due a due period after it was recorded. Views older histories carry count from the
+        recorded time alone."""
+        recorded = self.awaited_since.get(step, self.modified_at)
+        effective = self.awaited_from.get(step)
+        if effective is None:
+            return recorded
+        return min(recorded, datetime.combine(effective, recorded.timetz()))
 
 
 def progress_of(case: CaseView | None) -> Progress | None:
@@ -68,4 +85,6 @@ def progress_of(case: CaseView | None) -> Progress | None:
         instruments=case.instruments,
         completed=case.completed_steps,
         bills=case.bills,
+        round=case.round,
+        closed_on=case.closed_on,
     )

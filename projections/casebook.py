@@ -23,7 +23,12 @@ STAGES = (*(s.value for s in Step if s is not Step.REQUEST), Status.COMPLETED.va
 
 
 class OpenStep(BaseModel):
-    """A step a case awaits: since when, when it falls due, and what the workflow did about it."""
+    """A step a case awaits: since when, when it falls due, and what the workflow did about it.
+
+    `since` and `due_at` count from the day the step became awaited in the world, so a case entered late
+    is overdue at once; the workflow's reminder goes out a due period after the step was recorded as
+    awaited (`reminder_at`), so that nobody is chased for a step the day they record it.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -32,6 +37,7 @@ class OpenStep(BaseModel):
     step: Step
     since: datetime
     due_at: datetime
+    reminder_at: datetime
     overdue: bool
     reminded: bool
     escalated: bool
@@ -53,12 +59,15 @@ def stage_of(case: CaseView) -> str:
 
 
 def open_steps(case: CaseView, due_days: dict[str, int], now: datetime) -> list[OpenStep]:
-    """The awaited steps of a case; each falls due one due period after it became awaited."""
+    """The awaited steps of a case; each falls due one due period after it became awaited in the world."""
     found = []
     for step in case.awaiting:
-        since = case.awaited_since.get(step, case.modified_at)
-        due_at = since + timedelta(days=due_days.get(step.value, 60))
-        notices = [r for r in case.reminders if r.step is step and r.due_date == due_at.date()]
+        period = timedelta(days=due_days.get(step.value, 60))
+        since = case.awaited_at(step)
+        due_at = since + period
+        reminder_at = case.awaited_since.get(step, case.modified_at) + period
+        dates = {due_at.date(), reminder_at.date()}
+        notices = [r for r in case.reminders if r.step is step and r.due_date in dates]
         found.append(
             OpenStep(
                 state=case.state,
@@ -66,6 +75,7 @@ def open_steps(case: CaseView, due_days: dict[str, int], now: datetime) -> list[
                 step=step,
                 since=since,
                 due_at=due_at,
+                reminder_at=reminder_at,
                 overdue=due_at <= now,
                 reminded=bool(notices),
                 escalated=any(r.escalated for r in notices),

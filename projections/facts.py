@@ -145,21 +145,39 @@ ENGAGEMENT_ROWS: tuple[tuple[type[ev.EngagementEvent], Callable[[Any, str], tupl
 )
 
 
+def of_round(value: str, round_number: int) -> str:
+    """A step (or withdrawal) row's object: as it always was in a first round; `value/N` in round N."""
+    return value if round_number == 1 else f"{value}/{round_number}"
+
+
+def round_of(obj: str) -> tuple[str, int]:
+    """The step (or withdrawal) and the round a row's object names (see `of_round`)."""
+    value, _, number = obj.partition("/")
+    return value, int(number) if number else 1
+
+
 def _engagement_rule(kind: type[ev.EngagementEvent]) -> Rule:
-    """A request adds its request and step rows; a step event its step; some events rows of their own."""
-    request = issubclass(kind, ev.RequestReceived)
+    """A request (of any round) adds its request and step rows; a step event its step; some events rows of
+    their own. A request row per round: requests are counted, States apart."""
+    request = issubclass(kind, ev.RequestReceived | ev.RoundOpened)
     step = STEP_EVENTS.get(kind)
     step_value = None if step is None else step.value
-    own = next((rows for base, rows in ENGAGEMENT_ROWS if issubclass(kind, base)), None)
+    withdrawal = issubclass(kind, ev.EngagementWithdrawn)
+    own = (
+        None if withdrawal else next((rows for base, rows in ENGAGEMENT_ROWS if issubclass(kind, base)), None)
+    )
 
     def rule(event: Any, origin: str) -> tuple[Triple, ...]:
         state: str = event.state
+        number: int = event.round
         rows: tuple[Triple, ...] = ()
         if request:
             instruments = ",".join(i.value for i in event.instruments)
-            rows = ((REQUEST, state, instruments), (STEP, state, Step.REQUEST.value))
+            rows = ((REQUEST, state, instruments), (STEP, state, of_round(Step.REQUEST.value, number)))
         if step_value is not None:
-            rows += ((STEP, state, step_value),)
+            rows += ((STEP, state, of_round(step_value, number)),)
+        if withdrawal:
+            rows += ((WITHDRAWAL, state, of_round("", number)),)
         return rows if own is None else rows + own(event, state)
 
     return rule

@@ -63,6 +63,7 @@ class Figures(BaseModel):
     states_reached: int
     cooperation_activities: int
     requests_received: int
+    requesting_states: int
     engagements_by_stage: dict[str, int]
     common_needs: dict[str, int]
     questionnaires: dict[str, QuestionnaireFigures] = {}
@@ -101,15 +102,19 @@ def _stage(steps: set[str], withdrawn: bool) -> str:
 def stages(
     store: FactStore, as_of: date, known_at: datetime | None, include_demo: bool = False
 ) -> dict[str, str]:
-    """Each State's stage on `as_of`: the next step due, completed or withdrawn."""
+    """Each State's stage on `as_of`, in its latest round: the next step due, completed or withdrawn."""
     # Pairs, not whole rows: over a million events, building every step row was most of the figures' time.
-    steps: dict[str, set[str]] = defaultdict(set)
-    for state, step in store.pairs(_query(f.STEP, as_of, known_at, demo=include_demo)):
-        steps[state].add(step)
+    steps: dict[tuple[str, int], set[str]] = defaultdict(set)
+    latest: dict[str, int] = {}
+    for state, obj in store.pairs(_query(f.STEP, as_of, known_at, demo=include_demo)):
+        step, number = f.round_of(obj)
+        steps[state, number].add(step)
+        if step == Step.REQUEST.value:
+            latest[state] = max(latest.get(state, 0), number)
     withdrawal = _query(f.WITHDRAWAL, as_of, known_at, demo=include_demo)
-    withdrawn = {state for state, _ in store.pairs(withdrawal)}
+    withdrawn = {(state, f.round_of(obj)[1]) for state, obj in store.pairs(withdrawal)}
     return {
-        state: _stage(done, state in withdrawn) for state, done in steps.items() if Step.REQUEST.value in done
+        state: _stage(steps[state, number], (state, number) in withdrawn) for state, number in latest.items()
     }
 
 
@@ -147,7 +152,9 @@ def figures(
         states_reached=store.count(_query(f.MEETING_PARTICIPANT, as_of, known_at, year=year, demo=demo)),
         # One row per activity: counting distinct States would fold a State's second activity into its first.
         cooperation_activities=len(store.pairs(_query(f.COOPERATION, as_of, known_at, year=year, demo=demo))),
-        requests_received=store.count(_query(f.REQUEST, as_of, known_at, demo=demo)),
+        # One row per request (a State asks again in a later round); the States that asked, apart.
+        requests_received=len(store.pairs(_query(f.REQUEST, as_of, known_at, demo=demo))),
+        requesting_states=store.count(_query(f.REQUEST, as_of, known_at, demo=demo)),
         engagements_by_stage=by_stage,
         common_needs=dict(
             sorted(store.count_by_object(_query(f.GAP_ITEM, as_of, known_at, demo=demo)).items())
@@ -179,6 +186,7 @@ def _questionnaire(
 def figure_names() -> list[str]:
     names = [f"{i.value}.{k}" for i in Instrument for k in ("signatories", "parties")]
     names += ["meetings_held", "states_reached", "cooperation_activities", "requests_received"]
+    names += ["requesting_states"]
     names += [f"engagements_by_stage.{s}" for s in STAGES]
     names += [f"questionnaires.{q.value}.{k}" for q in Questionnaire for k in QUESTIONNAIRE_FIGURES]
     by_region = ("sent", "replies")
@@ -205,6 +213,7 @@ def explain(
         "states_reached": _query(f.MEETING_PARTICIPANT, as_of, known_at, year=year, demo=demo),
         "cooperation_activities": _query(f.COOPERATION, as_of, known_at, year=year, demo=demo),
         "requests_received": _query(f.REQUEST, as_of, known_at, demo=demo),
+        "requesting_states": _query(f.REQUEST, as_of, known_at, demo=demo),
     }
     if figure in simple:
         return store.facts(simple[figure])

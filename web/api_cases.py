@@ -7,7 +7,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 
 from activities.engagements import HistoryEntry
@@ -54,10 +54,18 @@ def list_cases(
 
 
 @router.get("/cases/{state}", summary="Read a case")
-def read_case(state: Readable, wired: Wired) -> CaseDetail:
+def read_case(
+    state: Readable, wired: Wired, round: Annotated[int | None, Query(ge=1, le=10_000)] = None
+) -> CaseDetail:
+    """The case's current round, or with `round` an earlier one as it was left."""
     case = wired.book.case(state)
     if case is None:
         raise ApiError(404, f"{state} has no engagement.")
+    if round is not None and round != case.round:
+        earlier = wired.engagements.case_of_round(state, round)
+        if earlier is None:
+            raise ApiError(404, f"{state} has no round {round} of its engagement.")
+        return detail(earlier, wired)
     return detail(case, wired)
 
 

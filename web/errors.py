@@ -24,7 +24,10 @@ from workflows.client import CommandRefused, ServerUnavailable
 CONFLICTS = frozenset(
     {
         "EngagementAlreadyOpen",
+        "RoundStillOpen",
         "EngagementClosed",
+        "InstrumentsUnchanged",
+        "LastInstrumentWithdrawn",
         "StepAlreadyRecorded",
         "StepOutOfOrder",
         "BillStageOutOfOrder",

@@ -13,7 +13,7 @@ from activities.users import UserRecord
 from domain.errors import DomainError
 from domain.regions import Region, region_of
 from domain.user import Role
-from domain.values import Door, Instrument
+from domain.values import Door, Instrument, Status
 from projections.casebook import STAGES, CaseFilter, open_steps, select
 from usecases.inputs import BadOption
 from web.access import PageUser, Wired, check_act, check_read, check_role, state_code
@@ -31,7 +31,8 @@ EXPECTED = (ValidationError, CommandRefused, ServerUnavailable, DomainError, Bad
 
 
 def _openable(user: UserRecord, wired: Services, engaged: set[str]) -> list[tuple[str, str]]:
-    """The States this officer may open an engagement for: theirs, without one yet."""
+    """The States this officer may open an engagement for: theirs, with none open (a closed one's State may
+    ask again: its request opens the next round)."""
     if user.role is not Role.OFFICER:
         return []
     return [
@@ -56,7 +57,7 @@ def worklist(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
         user,
         steps=steps,
         overdue=[s for s in steps if s.overdue],
-        openable=_openable(user, wired, {c.state for c in everything}),
+        openable=_openable(user, wired, {c.state for c in everything if c.status is Status.OPEN}),
         opening=form_of(next(r for r in COMMANDS if r.opens)),
         today=wired.today(),
     )

@@ -10,8 +10,8 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain.commands import Command
-    from domain.errors import DomainError, Premature
+    from domain.commands import Command, OpenEngagement
+    from domain.errors import DomainError, EngagementAlreadyOpen, Premature, RoundStillOpen
     from domain.progress import Progress, anticipate, check
     from domain.recorded import already_recorded
     from domain.views import CaseView, progress_of
@@ -20,6 +20,22 @@ with workflow.unsafe.imports_passed_through():
 # of) to the event store to decide, instead of refusing it themselves: after a reset, a run's view of the
 # case can be behind the store, which holds what the discarded part of the run recorded.
 STORE_DECIDES_PATCH = "store-decides-premature"
+# Runs that reach this marker open a State's next round when it asks again after its engagement was
+# completed or withdrawn; runs begun before refused that request, as an engagement already open.
+ROUNDS_PATCH = "engagement-rounds"
+
+
+def takes_rounds() -> bool:
+    """Whether this run opens new rounds (see ROUNDS_PATCH). Not from a validator: it records a marker."""
+    return workflow.patched(ROUNDS_PATCH)
+
+
+def refused_before_rounds(progress: Progress) -> EngagementAlreadyOpen:
+    """The refusal of a second request by runs begun before rounds, in their words."""
+    return EngagementAlreadyOpen(
+        f"The request step of {progress.state} is already recorded: its engagement was opened on "
+        f"{progress.received}."
+    )
 
 
 @dataclass
@@ -111,10 +127,16 @@ class Admission:
         """Queue `command`, or find the queued item it repeats; raise the rule that refuses it."""
         try:
             repeated = self.check(command, case, today)
-        except Premature:
+        except Premature as error:
             if not workflow.patched(STORE_DECIDES_PATCH):
                 raise
+            if isinstance(error, RoundStillOpen) and self.expected is not None and not takes_rounds():
+                raise refused_before_rounds(self.expected) from None
             return self.enqueue(Queued(command, unsure=True, signal=signal))
+        # A new request after a closed round: the next round, in runs that take rounds.
+        reopens = isinstance(command, OpenEngagement) and self.expected is not None
+        if repeated is None and reopens and self.expected is not None and not takes_rounds():
+            raise refused_before_rounds(self.expected)
         if repeated is None:
             return self.enqueue(Queued(command, signal=signal))
         if repeated.repeat:

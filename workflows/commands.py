@@ -242,6 +242,28 @@ COMMANDS: tuple[Row, ...] = (
         inputs=(Input("officials", "officials_trained", Fill.COUNT, "Officials trained."), NOTE),
     ),
     Row(
+        "instruments",
+        c.ChangeInstruments,
+        "Add instruments to an open engagement's request, or withdraw that part of the request.",
+        repeatable=True,
+        verb="instruments",
+        inputs=(
+            Input(
+                "add",
+                "add",
+                Fill.INSTRUMENTS,
+                "Instruments to add, comma-separated: convention,trafficking,smuggling,firearms.",
+            ),
+            Input(
+                "remove",
+                "remove",
+                Fill.INSTRUMENTS,
+                "Instruments withdrawn from the request, comma-separated.",
+            ),
+            NOTE,
+        ),
+    ),
+    Row(
         "withdraw",
         c.Withdraw,
         "Withdraw the engagement; it takes no more steps.",

@@ -13,11 +13,11 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
-    from domain.commands import Command
+    from domain.commands import Command, OpenEngagement
     from domain.errors import DomainError, Premature
     from domain.views import CaseView
     from workflows import deadlines
-    from workflows.admission import Admission, Arrival, Queued
+    from workflows.admission import Admission, Arrival, Queued, takes_rounds
     from workflows.commands import opens
     from workflows.handlers import command_handlers
     from workflows.messages import WORKFLOW_NAME, EngagementInput, EngagementStatus, Refusal
@@ -81,6 +81,9 @@ class EngagementWorkflow:
             self.loaded = True
         if start.open is not None and self.case is None:
             self.admission.enqueue(Queued(named(start.open, start_id(start.open))))
+        elif start.open is not None and self._closed() and takes_rounds():
+            # Started with a request for a State whose round is closed: its next round, if the rules allow.
+            self._admit_start(start.open)
         queue = self.admission.queue
         while True:
             await self._wait()
@@ -100,6 +103,12 @@ class EngagementWorkflow:
                 await workflow.wait_condition(self._handled_or_queued)
                 if not queue:
                     workflow.continue_as_new(self._carried_on())
+
+    def _admit_start(self, command: OpenEngagement) -> None:
+        try:
+            self.admission.admit(named(command, start_id(command)), self.case, workflow.now().date())
+        except DomainError as error:
+            self._refuse(command.kind, str(error))
 
     def _carried_on(self) -> EngagementInput:
         """What the next run starts from."""
@@ -158,6 +167,10 @@ class EngagementWorkflow:
         if alarm is not None:
             delay = max(alarm - workflow.now(), timedelta(0)).total_seconds()
             self.timer, self.timer_at = asyncio.create_task(asyncio.sleep(delay)), alarm
+
+    def _closed(self) -> bool:
+        """The case's round is completed or withdrawn."""
+        return self.case is not None and self.case.status.value != "open"
 
     def _finished(self) -> bool:
         if self.admission:

@@ -93,6 +93,7 @@ def figure_values(result: Figures) -> dict[str, int]:
     values["states_reached"] = result.states_reached
     values["cooperation_activities"] = result.cooperation_activities
     values["requests_received"] = result.requests_received
+    values["requesting_states"] = result.requesting_states
     values |= {f"engagements_by_stage.{stage}": n for stage, n in result.engagements_by_stage.items()}
     values |= {f"common_needs.{item}": n for item, n in result.common_needs.items()}
     for name, asked in result.questionnaires.items():

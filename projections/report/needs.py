@@ -25,11 +25,11 @@ def _stages(s: Sources) -> list[str]:
 
 
 def requests(s: Sources) -> Section:
-    states = sorted({s.name(row.subject) for row in s.rows("requests_received")})
-    text: list[Inline] = [
-        "The Centre has received, and is at various stages of responding to, requests from "
-    ]
-    text += counted(s.ref("requests_received"), "State", "States")
+    states = sorted({s.name(row.subject) for row in s.rows("requesting_states")})
+    text: list[Inline] = ["The Centre has received, and is at various stages of responding to, "]
+    # A State may ask again once its engagement is closed: requests and States are counted apart.
+    text += counted(s.ref("requests_received"), "request", "requests")
+    text += [" from ", *counted(s.ref("requesting_states"), "State", "States")]
     text += [": ", ", ".join(states), "."] if states else ["."]
     by_stage = Table(
         caption="Engagements by stage (the next step due, or the end reached)",

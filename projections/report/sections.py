@@ -147,7 +147,7 @@ def introduction(s: Sources) -> Section:
     r = s.result
     known = f" (as recorded by {r.known_at.isoformat(timespec='minutes')})" if r.known_at else ""
     first: list[Inline] = [f"As of {day(r.as_of)}{known}, "]
-    first += counted(s.ref("requests_received"), "State has an engagement", "States have engagements")
+    first += counted(s.ref("requesting_states"), "State has an engagement", "States have engagements")
     first += [
         " with the Centre for pre-ratification assistance under the Convention and the Protocols thereto; "
     ]

@@ -46,7 +46,10 @@ API_ROUTES = {
     ("GET", "/api/cases/{state}"),
     ("GET", "/api/cases/{state}/history"),
     ("GET", "/api/audit/cases/{state}"),
-    *(("POST", f"/api/cases/{{state}}/{kind}") for kind, _ in [*STEPS, ("withdraw", {})]),
+    *(
+        ("POST", f"/api/cases/{{state}}/{kind}")
+        for kind, _ in [*STEPS, ("instruments", {}), ("withdraw", {})]
+    ),
     ("GET", "/api/me"),
     ("GET", "/api/report/figures"),
     ("GET", "/api/report/figures/{figure}"),
@@ -216,9 +219,12 @@ async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(worl
     for state in (world.s1w, world.s2w):
         reason = {"reason": "The Government withdrew its request."}
         mine = world.officers_of(state)
+        added = {"add": ["firearms"]}
+        route = ("POST", "/api/cases/{state}/instruments")
+        await walk.api(route, f"/api/cases/{state}/instruments", mine, unchanged=state, json=added)
         route = ("POST", "/api/cases/{state}/withdraw")
         await walk.api(route, f"/api/cases/{state}/withdraw", mine, unchanged=state, json=reason)
-        assert web.recorded(state) == ["RequestReceived", "EngagementWithdrawn"]
+        assert web.recorded(state) == ["RequestReceived", "InstrumentsChanged", "EngagementWithdrawn"]
     for route, path in [
         (("GET", "/api/me"), "/api/me"),
         (("GET", "/api/cases"), "/api/cases"),

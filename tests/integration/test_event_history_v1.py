@@ -98,13 +98,26 @@ def test_every_case_of_the_earlier_shape_loads_as_the_engine_of_that_time_showed
     for state, then in shown_then.items():
         case = store.case(state)
 
-        # Cases now also say since when each awaited step is awaited: KEN's focal point, since its request.
+        # Cases now also say since when each awaited step is awaited: KEN's focal point, since its request
+        # (recorded then, and in the world on the day it was received).
         awaited = {"focal_point": then["opened_at"]} if state == "KEN" else {}
+        awaited_from = {"focal_point": then["received"]} if state == "KEN" else {}
         # And which commands they recorded, by id: these events were stored before digests were kept.
-        commands = {e.command_id: UNKNOWN_DIGEST for e in store.history(state) if e.command_id is not None}
+        history = store.history(state)
+        commands = {e.command_id: UNKNOWN_DIGEST for e in history if e.command_id is not None}
+        # And, being of round 1, the day that round was completed or withdrawn.
+        closing = {"TrainingHeld", "EngagementWithdrawn"}
+        closed_on = next((e.effective_date for e in history if e.type in closing), None)
         assert case == CaseView.model_validate(
-            then | {"awaited_since": awaited, "recorded_commands": commands}
+            then
+            | {
+                "awaited_since": awaited,
+                "awaited_from": awaited_from,
+                "closed_on": closed_on,
+                "recorded_commands": commands,
+            }
         ), state
+        assert {e.round for e in history} == {1}
     bol = store.case("BOL")
     assert bol is not None
     assert bol.status is Status.COMPLETED
@@ -164,7 +177,7 @@ def test_a_case_of_the_earlier_shape_takes_its_next_steps_in_the_current_shape(
     old, new = stored_fields(settings, "KEN", 2), stored_fields(settings, "KEN", 3)
     assert "state" not in old
     assert "class_version" not in old
-    assert (new["state"], new["class_version"]) == ("KEN", 2)
+    assert (new["state"], new["class_version"], new["round"]) == ("KEN", 3, 1)
     # A fresh application reads the mixed history the same way.
     again = Engagements(settings.store_env("Engagements")).case("KEN")
     assert again == listed

@@ -198,10 +198,11 @@ def test_render_writes_markdown_html_and_charts_whose_numbers_are_the_figures(
     assert "Botswana, Namibia, South Africa" in html
     assert "Hanoi" not in markdown.split("## Where the figures come from")[0]
     assert "Seminar on fighting organized crime and corruption" in html
-    assert (
-        "requests from [2](report-2002-03-04-sources.md#lineage-requests_received) States: Belarus, Bolivia"
-        in markdown
+    asked = (
+        "[2](report-2002-03-04-sources.md#lineage-requests_received) requests from "
+        "[2](report-2002-03-04-sources.md#lineage-requesting_states) States"
     )
+    assert f"{asked}: Belarus, Bolivia" in markdown
 
 
 def test_each_figure_in_the_html_lists_the_events_that_explain_lists(home: Path, tmp_path: Path) -> None:

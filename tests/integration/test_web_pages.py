@@ -52,8 +52,10 @@ async def site(temporal_env_dev: WorkflowEnvironment, tmp_path: Path) -> AsyncIt
         web.add_user(OFFICER, Role.OFFICER, states=(late, on_time))
         web.add_user(MANAGER, Role.MANAGER)
         web.add_user(AUDITOR, Role.AUDITOR)
+        # Requests that arrive the day they are recorded: their steps fall due a period from now.
+        today = datetime.now(UTC).date().isoformat()
         for state in (late, on_time):
-            body = {"state": state, "instruments": ["convention"], "effective_date": "2002-01-02"}
+            body = {"state": state, "instruments": ["convention"], "effective_date": today}
             assert (await web.api("POST", "/api/cases", OFFICER, json=body)).status_code == 201
         for kind, body in (("law_summary", {}), ("focal_point", {}), ("gap_list", {})):
             answer = await web.api("POST", f"/api/cases/{on_time}/{kind}", OFFICER, json=body)

@@ -83,9 +83,16 @@ def test_a_case_page_offers_the_forms_of_the_steps_awaited_and_what_may_come_mea
     opened = engagement_after([]).view()
     ready = engagement_after([law_summary(), focal_point(), gap_list()]).view()
 
-    assert [f.name for f in forms_for(opened)] == ["law_summary", "focal_point", "withdraw"]
+    # Instruments may be added to (or withdrawn from) an open engagement at any step.
+    assert [f.name for f in forms_for(opened)] == ["law_summary", "focal_point", "instruments", "withdraw"]
     # After the gap list: assistance (and its activities) is awaited, and bills may come.
-    assert [f.name for f in forms_for(ready)] == ["assistance_activity", "assistance", "bill", "withdraw"]
+    assert [f.name for f in forms_for(ready)] == [
+        "assistance_activity",
+        "assistance",
+        "bill",
+        "instruments",
+        "withdraw",
+    ]
 
 
 def test_the_readme_lists_every_payload_as_the_table_gives_it() -> None:

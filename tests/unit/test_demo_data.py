@@ -82,7 +82,7 @@ def figures_with_requests(include_demo: bool) -> Figures:
     return Figures(
         as_of=AS_OF, known_at=None, year=2001, include_demo=include_demo,
         instruments={i: zero for i in ("convention", "trafficking", "smuggling", "firearms")},
-        meetings_held=0, states_reached=0, cooperation_activities=0, requests_received=2,
+        meetings_held=0, states_reached=0, cooperation_activities=0, requests_received=2, requesting_states=2,
         engagements_by_stage=dict.fromkeys(STAGES, 0) | {"law_summary": 2}, common_needs={},
     )  # fmt: skip
 

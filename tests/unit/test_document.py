@@ -73,6 +73,7 @@ def sample_figures(seed: int = 7) -> Figures:
         states_reached=pool[9],
         cooperation_activities=pool[10],
         requests_received=pool[11],
+        requesting_states=pool[29],
         engagements_by_stage={stage: pool[12 + i] for i, stage in enumerate(STAGES)},
         common_needs={
             "convention.art16": pool[20],

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from activities.store.mapper import JsonTranscoder, PydanticMapper
 from domain import events as ev
-from domain.commands import Command, Escalate, SendReminder
+from domain.commands import ChangeInstruments, Command, Escalate, SendReminder
 from domain.engagement import Engagement, engagement_id
 from domain.errors import DomainError
 from domain.progress import Progress, anticipate, check
@@ -27,6 +27,7 @@ from tests.unit.engagement_steps import (
     RECORDED_AT,
     STATE,
     STATE_NAME,
+    STEP_DAY,
     assistance,
     assistance_activity,
     bill,
@@ -44,6 +45,8 @@ EVENT_TOPICS = {
     name: f"domain.events:{name}"
     for name in (
         "RequestReceived",
+        "RoundOpened",
+        "InstrumentsChanged",
         "LawSummaryReceived",
         "FocalPointNamed",
         "GapListDrawnUp",
@@ -83,6 +86,12 @@ def completed_case() -> list[Command]:
 
 def withdrawn_case() -> list[Command]:
     return [open_engagement(), law_summary(), withdraw()]
+
+
+def reopened_case() -> list[Command]:
+    """A round withdrawn, and a second one opened, its instruments changed."""
+    added = ChangeInstruments(state=STATE, effective_date=STEP_DAY, add=(Instrument.FIREARMS,))
+    return [*withdrawn_case(), open_engagement(received=STEP_DAY), added, withdraw()]
 
 
 def with_provenance(commands: Sequence[Command]) -> list[Command]:
@@ -132,7 +141,7 @@ def replayed(events: Sequence[ev.EngagementEvent]) -> tuple[Engagement, list[ev.
 
 
 def test_every_event_carries_actor_effective_date_recorded_time_source_and_command_id() -> None:
-    for case in (completed_case(), withdrawn_case()):
+    for case in (completed_case(), withdrawn_case(), reopened_case()):
         commands = with_provenance(case)
         engagement, events = run(commands)
 
@@ -152,13 +161,13 @@ def test_every_event_carries_actor_effective_date_recorded_time_source_and_comma
 
 def test_events_of_a_whole_case_cover_every_event_type() -> None:
     _, completed = run(completed_case())
-    _, withdrawn = run(withdrawn_case())
+    _, withdrawn = run(reopened_case())
 
     assert {type(e).__name__ for e in [*completed, *withdrawn]} == set(EVENT_TOPICS)
 
 
 def test_replaying_stored_events_gives_the_same_case() -> None:
-    for case in (completed_case(), withdrawn_case(), with_provenance(completed_case())):
+    for case in (completed_case(), reopened_case(), with_provenance(completed_case())):
         engagement, events = run(case)
 
         rebuilt, read = replayed(events)

@@ -296,10 +296,11 @@ def test_a_step_on_the_day_of_the_request_is_accepted() -> None:
     accept(engagement, focal_point(effective_date=RECEIVED))
 
 
-def test_an_engagement_is_opened_once() -> None:
+def test_an_engagement_is_opened_once_while_its_round_is_open() -> None:
     engagement = engagement_after([law_summary()])
 
-    refuse(engagement, open_engagement(received=date(2002, 1, 1)), errors.EngagementAlreadyOpen, "request")
+    again = open_engagement(received=date(2002, 1, 1))
+    refuse(engagement, again, errors.RoundStillOpen, "request", "round 1")
 
 
 def test_no_step_before_the_request() -> None:

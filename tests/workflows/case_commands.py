@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from domain.commands import (
+    ChangeInstruments,
     Command,
     ConcludeAssistance,
     ConcludeLegislation,
@@ -61,6 +62,9 @@ class CaseCommands:
             OpenEngagement,
             {"state": self.state, "effective_date": RECEIVED, "instruments": INSTRUMENTS} | fields,
         )
+
+    def instruments(self, **fields: object) -> ChangeInstruments:
+        return sent(ChangeInstruments, {"state": self.state, "effective_date": STEP_DAY} | fields)
 
     def law_summary(self, **fields: object) -> RecordLawSummary:
         return sent(
