@@ -14,9 +14,9 @@ from activities.engagements import Engagements
 from activities.resources import Resources
 from domain.errors import ChargedAndUnfunded
 from domain.experts import ExpertDetails, PoolGroup, UnknownExpert
-from domain.funds import EarmarkMismatch, Earmark, FundsExhausted, Pledge, ReceiptOverPledge
+from domain.funds import Earmark, EarmarkMismatch, FundsExhausted, Pledge, ReceiptOverPledge
 from domain.regions import Region
-from domain.values import AssistanceActivity, AssistanceKind, Instrument
+from domain.values import AssistanceActivity, Instrument
 from projections.funds import funds, pool_fill
 from tests.integration.clocks import Clock
 from tests.unit.engagement_steps import (
@@ -138,7 +138,7 @@ def test_a_firearms_earmark_refuses_a_case_that_did_not_ask_about_firearms(tmp_p
 def test_pool_experts_must_be_in_a_pool(stores: Stores) -> None:
     stores.ready_for_assistance()
     activity = mission("0", pool_experts=("M. Rossi",))
-    with pytest.raises(UnknownExpert, match="'M. Rossi' of the expert_mission of BOL is in no pool"):
+    with pytest.raises(UnknownExpert, match=r"'M\. Rossi' of the expert_mission of BOL is in no pool"):
         stores.engagements.handle(assistance_activity(activity=activity))
     details = ExpertDetails(
         name="M. Rossi", region=Region.EUROPE, languages=("Italian",), groups=(PoolGroup.CONVENTION,)
@@ -167,7 +167,7 @@ def test_funds_as_of_a_date_count_charges_committed_until_assistance_concludes_t
     assert (before_payment.totals.pledged, before_payment.totals.received) == (Decimal(20000), Decimal(0))
     assert (committed.totals.committed, committed.totals.spent) == (Decimal(12000), Decimal(0))
     assert (spent.totals.committed, spent.totals.spent, spent.totals.left) == (
-        0,
+        Decimal(0),
         Decimal(12000),
         Decimal(3000),
     )
@@ -180,7 +180,7 @@ def test_funds_as_of_a_date_count_charges_committed_until_assistance_concludes_t
 
 def test_a_payment_beyond_the_pledge_is_refused(stores: Stores) -> None:
     italy(stores.resources)
-    with pytest.raises(ReceiptOverPledge, match="more than the 20,000.00 pledged"):
+    with pytest.raises(ReceiptOverPledge, match=r"more than the 20,000\.00 pledged"):
         stores.resources.receive(
             "ITA-2001-1", Decimal("5000.01"), effective_date=PAID, actor="m", source=None
         )
