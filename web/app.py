@@ -12,7 +12,17 @@ from temporalio.client import Client
 
 from domain.sessions import SESSION_LIFETIME
 from usecases.settings import Settings
-from web import api_cases, api_records, errors, pages_auth, pages_cases, pages_records, pages_temporal
+from web import (
+    api_cases,
+    api_records,
+    api_resources,
+    errors,
+    pages_auth,
+    pages_cases,
+    pages_records,
+    pages_resources,
+    pages_temporal,
+)
 from web.config import WebSettings, session_secret, temporal_ui
 from web.limits import BodyLimit, SafetyHeaders
 from web.services import Services, utc_now
@@ -22,9 +32,11 @@ from web.views import HERE, error_page
 ROUTERS = (
     api_cases.router,
     api_records.router,
+    api_resources.router,
     pages_auth.router,
     pages_cases.router,
     pages_records.router,
+    pages_resources.router,
     pages_temporal.router,
 )
 DESCRIPTION = """

@@ -16,7 +16,7 @@ from domain.user import Role
 from domain.values import Door, Instrument
 from projections.casebook import STAGES, CaseFilter, open_steps, select
 from usecases.inputs import BadOption
-from web.access import PageUser, Wired, check_act, check_read, check_role, state_code
+from web.access import PageUser, Wired, check_act, check_read, check_role, forbidden, state_code
 from web.api_models import Stage, summary
 from web.errors import ApiError, sentence
 from web.forms import command_of_form, form_of, forms_for, text
@@ -24,7 +24,7 @@ from web.pages_temporal import may_watch
 from web.services import Services
 from web.views import BlankIsNone, check_csrf, flash, redirect, render
 from workflows.client import CommandRefused, ServerUnavailable
-from workflows.commands import BY_NAME, COMMANDS, Row
+from workflows.commands import BY_NAME, COMMANDS, Row, refusal
 
 router = APIRouter(include_in_schema=False)
 EXPECTED = (ValidationError, CommandRefused, ServerUnavailable, DomainError, BadOption)
@@ -122,8 +122,11 @@ async def _record(request: Request, wired: Services, user: UserRecord, row: Row,
         if row.opens:
             named = text(form, "state") or ""
             state = (await run_in_threadpool(wired.participant, named)).code
-        check_act(user, state, row.senders)
+        check_act(user, state, row.admits)
         command = command_of_form(row, form, state=state, actor=user.name, today=wired.today())
+        refused = refusal(row, command, user.role)
+        if refused is not None:
+            raise forbidden(refused)
         case = await wired.send(command, Door.WEB)
     except ValidationError as error:
         flash(request, sentence(error.errors()), error=True)
@@ -154,6 +157,6 @@ async def record_step(
     if row is None or row.opens:
         raise ApiError(404, f"'{kind}' is not a step of a case.")
     code = state_code(wired, state)
-    check_act(user, code, row.senders)
+    check_act(user, code, row.admits)
     await _record(request, wired, user, row, code)
     return redirect(f"/cases/{code}#step-{kind}")

@@ -20,8 +20,10 @@ from domain.user import Role
 from domain.values import Door
 from projections.casebook import open_steps
 from projections.figures import UnknownFigure, explain
+from projections.funds import pool_fill
 from projections.report import html
 from web.access import PageUser, Wired, page_roles, state_code
+from web.api_resources import resources
 from web.errors import ApiError, sentence
 from web.pages_temporal import may_watch
 from web.reports import InRange, WrittenOut, aware, current_store, dashboard_charts, read
@@ -65,6 +67,7 @@ def dashboard(
         charts={name: svg(text) for name, text in dashboard_charts(reading, known_at).items()},
         overdue=late,
         report_date=REPORT_DATE,
+        fills=pool_fill(e.details for e in resources(wired).experts()),
     )
 
 

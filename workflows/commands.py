@@ -76,8 +76,6 @@ UNFUNDED = Input(
     "Managers: record the activity as unfunded, charged to no contribution (when funds are short).",
     senders=(Role.MANAGER,),
 )
-# Officers record assistance; a manager too, to let an activity go ahead unfunded.
-ASSISTANCE_SENDERS = (Role.OFFICER, Role.MANAGER)
 
 
 @dataclass(frozen=True)
@@ -97,6 +95,13 @@ class Row:
     fixed: Mapping[str, str] = field(default_factory=dict)
     # The option that sets the effective date on the command line.
     date_option: str = "effective"
+
+    @property
+    def admits(self) -> tuple[Role, ...]:
+        """Who may send the command at all: its senders, and those who may give one of its inputs (a
+        manager sends an officer's assistance activity only to record it unfunded)."""
+        extra = [r for i in self.inputs for r in (i.senders or ()) if r not in self.senders]
+        return (*self.senders, *dict.fromkeys(extra))
 
     @property
     def opens(self) -> bool:
@@ -178,7 +183,6 @@ COMMANDS: tuple[Row, ...] = (
         c.RecordAssistanceActivity,
         "Record one assistance activity while the assistance step goes on.",
         repeatable=True,
-        senders=ASSISTANCE_SENDERS,
         during=Step.ASSISTANCE,
         verb="activity",
         inputs=(
@@ -208,7 +212,6 @@ COMMANDS: tuple[Row, ...] = (
         c.ConcludeAssistance,
         "Conclude assistance, with any last activities.",
         step=Step.ASSISTANCE,
-        senders=ASSISTANCE_SENDERS,
         inputs=(
             Input("activity", "activities[].kind", Fill.CHOICE, "An activity held (repeat).", many=True),
             Input("expert", "activities[].experts[]", help="An expert who took part (repeat).", many=True),
@@ -315,6 +318,21 @@ def restricted(row: Row, command: c.Command) -> list[Input]:
     a field filled)."""
     fields = command.model_dump(mode="json")
     return [item for item in row.inputs if item.senders is not None and _given(fields, item.into)]
+
+
+def refusal(row: Row, command: c.Command, role: Role) -> str | None:
+    """Why `role` may not send this command as filled in, in one sentence; None if it may."""
+    given = restricted(row, command)
+    for item in given:
+        assert item.senders is not None
+        if role not in item.senders:
+            who = " and ".join(f"{r.value}s" for r in item.senders)
+            return f"Only {who} may give {item.name} in {row.name}; a {role.value} may not."
+    if role not in row.senders and not given:
+        who = " and ".join(f"{r.value}s" for r in row.senders)
+        extra = ", ".join(i.name for i in row.inputs if i.senders is not None and role in i.senders)
+        return f"Only {who} record {row.name}; a {role.value} sends it only with {extra}."
+    return None
 
 
 def _given(fields: Any, path: str) -> bool:

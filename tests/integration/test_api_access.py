@@ -4,7 +4,7 @@ auditors read everything, and nobody else gets in; a refused request records not
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -57,6 +57,16 @@ API_ROUTES = {
     ("PUT", "/api/seminars/{meeting}"),
     ("GET", "/api/users"),
     ("PUT", "/api/users/{name}/scope"),
+    ("GET", "/api/experts"),
+    ("POST", "/api/experts"),
+    ("GET", "/api/pools"),
+    ("GET", "/api/contributions"),
+    ("POST", "/api/contributions"),
+    ("POST", "/api/contributions/{reference}/receipts"),
+    ("GET", "/api/funds"),
+    ("GET", "/api/legislation"),
+    ("POST", "/api/legislation"),
+    ("GET", "/api/legislation/export"),
     ("GET", "/api/openapi.json"),
     ("GET", "/api/docs"),
     ("GET", "/api/docs/oauth2-redirect"),
@@ -75,6 +85,14 @@ PAGE_ROUTES = {
     ("GET", "/report"),
     ("GET", "/report/figures/{figure}"),
     ("GET", "/seminars"),
+    ("GET", "/experts"),
+    ("POST", "/experts"),
+    ("GET", "/funds"),
+    ("POST", "/funds/pledges"),
+    ("POST", "/funds/{reference}/receipts"),
+    ("GET", "/legislation"),
+    ("POST", "/legislation"),
+    ("GET", "/legislation/export"),
     ("GET", "/users"),
     ("POST", "/users/{name}/scope"),
     ("GET", "/audit"),
@@ -180,6 +198,22 @@ class Walk:
         assert self.routes == declared
 
 
+async def _walk_resources(world: World, walk: Walk) -> None:
+    """The routes of the pools, the funds and the laws."""
+    # Managers keep the pools and the donors' funds.
+    manager: Rule = lambda w: w == MANAGER  # noqa: E731
+    expert = {"name": "A. Diallo", "region": "Africa", "languages": ["French"], "groups": ["convention"]}
+    await walk.api(("POST", "/api/experts"), "/api/experts", manager, json=expert)
+    pledge = {"reference": "P-1", "donor": "Italy", "amount": "1000000"}
+    await walk.api(("POST", "/api/contributions"), "/api/contributions", manager, json=pledge)
+    route = ("POST", "/api/contributions/{reference}/receipts")
+    await walk.api(route, "/api/contributions/P-1/receipts", manager, json={"amount": "10"})
+    # A law: managers record any State's, an officer one of theirs.
+    law = {"state": world.s1, "checklist_item": "convention.art5", "law": "Penal Code"}
+    law_recorders: Rule = lambda w: w == MANAGER or world.covers(w, world.s1)  # noqa: E731
+    await walk.api(("POST", "/api/legislation"), "/api/legislation", law_recorders, json=law)
+
+
 async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(world: World) -> None:
     web, walk = world.web, Walk(world.web)
 
@@ -213,8 +247,15 @@ async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(worl
         (("GET", "/api/report/figures/{figure}"), "/api/report/figures/requests_received"),
         (("GET", "/api/treaties/{participant}"), f"/api/treaties/{world.s1}"),
         (("GET", "/api/seminars"), "/api/seminars"),
+        (("GET", "/api/experts"), "/api/experts"),
+        (("GET", "/api/pools"), "/api/pools"),
+        (("GET", "/api/contributions"), "/api/contributions"),
+        (("GET", "/api/funds"), "/api/funds"),
+        (("GET", "/api/legislation"), "/api/legislation"),
+        (("GET", "/api/legislation/export"), "/api/legislation/export"),
     ]:
         await walk.api(route, path, lambda w: w in SIGNED_IN)
+    await _walk_resources(world, walk)
     await walk.api(("GET", "/api/users"), "/api/users", lambda w: w in (MANAGER, AUDITOR))
     csv = (TABLE + "Peru,14 Dec 2000,23 Jan 2002\n").encode()
     route = ("POST", "/api/treaties/{instrument}/import")
@@ -266,6 +307,27 @@ async def _page_clients(world: World) -> dict[str | None, httpx.AsyncClient]:
     return clients
 
 
+async def _visit_resources(world: World, visit: Callable[..., Awaitable[None]]) -> None:
+    """The forms of the pools, the funds and the laws."""
+    manager: Rule = lambda w: w == MANAGER  # noqa: E731
+    expert = {"name": "B. Sato", "region": "Asia", "languages": "Japanese", "groups": "protocols"}
+    await visit(("POST", "/experts"), "/experts", manager, 303, **expert)
+    await visit(
+        ("POST", "/funds/pledges"),
+        "/funds/pledges",
+        manager,
+        303,
+        reference="W-1",
+        donor="Japan",
+        amount="500",
+    )
+    route = ("POST", "/funds/{reference}/receipts")
+    await visit(route, "/funds/W-1/receipts", manager, 303, amount="5")
+    law_recorders: Rule = lambda w: w == MANAGER or world.covers(w, world.s1)  # noqa: E731
+    law = {"state": world.s1, "checklist_item": "convention.art6", "law": "Penal Code"}
+    await visit(("POST", "/legislation"), "/legislation", law_recorders, 303, **law)
+
+
 async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: World) -> None:
     web, walk = world.web, Walk(world.web)
     clients = await _page_clients(world)
@@ -305,8 +367,13 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
         (("GET", "/report"), "/report"),
         (("GET", "/report/figures/{figure}"), "/report/figures/requests_received"),
         (("GET", "/seminars"), "/seminars"),
+        (("GET", "/experts"), "/experts"),
+        (("GET", "/funds"), "/funds"),
+        (("GET", "/legislation"), "/legislation"),
+        (("GET", "/legislation/export"), "/legislation/export"),
     ]:
         await visit(route, path, signed_in)
+    await _visit_resources(world, visit)
     await visit(("GET", "/"), "/", signed_in, 303)
     for route in (("GET", "/dashboard"), ("GET", "/users")):
         await visit(route, route[1], lambda w: w in (MANAGER, AUDITOR))
