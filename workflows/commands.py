@@ -327,11 +327,11 @@ def refusal(row: Row, command: c.Command, role: Role) -> str | None:
         assert item.senders is not None
         if role not in item.senders:
             who = " and ".join(f"{r.value}s" for r in item.senders)
-            return f"Only {who} may give {item.name} in {row.name}; a {role.value} may not."
+            return f"Only {who} may give {item.name} in {row.name}; {role.with_article} may not."
     if role not in row.senders and not given:
         who = " and ".join(f"{r.value}s" for r in row.senders)
         extra = ", ".join(i.name for i in row.inputs if i.senders is not None and role in i.senders)
-        return f"Only {who} record {row.name}; a {role.value} sends it only with {extra}."
+        return f"Only {who} record {row.name}; {role.with_article} sends it only with {extra}."
     return None
 
 
