@@ -29,6 +29,17 @@ from web.services import Services
 router = APIRouter(prefix="/api", responses=REFUSALS)
 Manager = Annotated[UserRecord, Depends(api_roles(Role.MANAGER))]
 Recorder = Annotated[UserRecord, Depends(api_roles(Role.MANAGER, Role.OFFICER))]
+EXPORT_MEDIA = {
+    ExportFormat.CSV: "text/csv",
+    ExportFormat.JSON: "application/json",
+    ExportFormat.MARKDOWN: "text/markdown",
+}
+TEXT = {"schema": {"type": "string"}}
+EXPORT_CONTENT = {
+    "text/csv": TEXT,
+    "text/markdown": TEXT,
+    "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+}
 Day = Annotated[date | None, WrittenOut, InRange]
 Moment = Annotated[datetime | None, WrittenOut, InRange]
 
@@ -148,7 +159,8 @@ def search_legislation(
     "/legislation/export",
     tags=["legislation"],
     summary="The laws known, as CSV, JSON or Markdown, for dissemination",
-    response_class=PlainTextResponse,
+    # Refusals stay JSON, documented as the router's; only the export itself is text.
+    responses={200: {"content": EXPORT_CONTENT}},
 )
 def export_legislation(
     _user: ApiUser,
@@ -160,8 +172,7 @@ def export_legislation(
 ) -> PlainTextResponse:
     wanted = Search(checklist_item=item, instrument=instrument, region=region)
     text = export(search(laws_known(wired.settings, wired.participants), wanted), format)
-    media = {"csv": "text/csv", "json": "application/json", "markdown": "text/markdown"}[format.value]
-    return PlainTextResponse(text, media_type=f"{media}; charset=utf-8")
+    return PlainTextResponse(text, media_type=EXPORT_MEDIA[format])
 
 
 @router.post(
