@@ -12,10 +12,11 @@ from rich.table import Table
 
 from cli import audit as audit_cli
 from cli import case as case_cli
+from cli import experts as experts_cli
+from cli import funds as funds_cli
 from cli import legislation as legislation_cli
 from cli import meeting as outreach_cli
 from cli import report as report_cli
-from cli import resources as resources_cli
 from cli import stack as stack_cli
 from cli import treaty as treaty_cli
 from cli import user as user_cli
@@ -36,8 +37,8 @@ app.add_typer(user_cli.app, name="user")
 app.add_typer(outreach_cli.meeting, name="meeting")
 app.add_typer(outreach_cli.cooperation, name="cooperation")
 app.command("seed")(outreach_cli.seed)
-app.add_typer(resources_cli.expert, name="expert")
-app.add_typer(resources_cli.fund, name="fund")
+app.add_typer(experts_cli.expert, name="expert")
+app.add_typer(funds_cli.fund, name="fund")
 app.add_typer(legislation_cli.legislation, name="legislation")
 app.add_typer(report_cli.report, name="report")
 app.add_typer(report_cli.projections, name="projections")

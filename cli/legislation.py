@@ -11,7 +11,7 @@ from rich.table import Table
 
 from activities.legislation import Legislation
 from cli.console import Context
-from cli.resources import choice, region
+from cli.experts import choice, region
 from domain.legislation import Enactment
 from domain.values import Door, Instrument
 from usecases.inputs import parse_date
