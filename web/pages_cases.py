@@ -94,11 +94,10 @@ def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTM
     case = wired.book.case(code)
     if case is None:
         raise ApiError(404, f"{code} has no engagement.")
-    try:
-        check_act(user, code)
-        can_act = case.status.value == "open"
-    except ApiError:
-        can_act = False
+    # An officer of the State sees every form; a manager, those of the commands a manager may send (an
+    # assistance activity recorded unfunded).
+    forms = [f for f in forms_for(case) if _may_send(user, code, BY_NAME[f.name])]
+    can_act = case.status.value == "open" and bool(forms)
     return render(
         request,
         "case.html",
@@ -108,10 +107,18 @@ def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTM
         steps=open_steps(case, wired.due_days, wired.now()),
         history=wired.engagements.history(code),
         can_act=can_act,
-        forms=forms_for(case),
+        forms=forms,
         workflow_url=wired.workflow_link(code) if may_watch(wired, user) else None,
         today=wired.today(),
     )
+
+
+def _may_send(user: UserRecord, state: str, row: Row) -> bool:
+    try:
+        check_act(user, state, row.admits)
+    except ApiError:
+        return False
+    return True
 
 
 async def _record(request: Request, wired: Services, user: UserRecord, row: Row, state: str) -> str:

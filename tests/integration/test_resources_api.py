@@ -251,3 +251,35 @@ async def test_the_pages_record_through_their_forms_and_the_dashboard_shows_the_
     assert "Ley 1768" in laws.text
     [contribution] = Resources(site.web.settings.store_env("Resources")).contributions()
     assert str(contribution.received) == "400"
+
+
+async def test_a_manager_records_an_unfunded_activity_through_the_case_page_and_an_officer_may_not(
+    site: Site,
+) -> None:
+    await ready_for_assistance(site)
+    manager, officer = await site.web.browser(MANAGER), await site.web.browser(OFFICER)
+    try:
+        page = await manager.get(f"/cases/{STATE}")
+        form = {"kind": "workshop", "cost": "700", "unfunded": "1", "effective_date": "2002-02-02"}
+        by_officer = await officer.post(
+            f"/cases/{STATE}/assistance_activity", data=form | {"csrf": await csrf_of(officer)}
+        )
+        by_manager = await manager.post(
+            f"/cases/{STATE}/assistance_activity", data=form | {"csrf": await csrf_of(manager)}
+        )
+    finally:
+        await manager.aclose()
+        await officer.aclose()
+
+    assert 'name="unfunded"' in page.text
+    assert "step-assistance_activity" in page.text
+    assert "step-withdraw" not in page.text
+    assert by_officer.status_code == 403
+    assert by_manager.status_code == 303
+    last = site.web.engagements().history(STATE)[-1]
+    assert (last.type, last.actor, last.door, last.data["activity"]["unfunded"]) == (
+        "AssistanceActivityRecorded",
+        MANAGER,
+        "web",
+        True,
+    )
