@@ -232,7 +232,8 @@ class Resources(Recording):
         key = f"{command.state}/{command.command_id or command.digest()}"
         for activity in activities:
             for name in activity.pool_experts:
-                if self.expert(name) is None:
+                # By the id of the name: one look-up, not a walk over the log, on every assistance step.
+                if expert_id(name) not in self.repository:
                     raise UnknownExpert(
                         f"'{name}' of the {activity.kind.value} of {command.state} is in no pool of experts; "
                         "add them with `palermo expert add` first."
