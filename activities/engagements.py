@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -9,7 +10,9 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
-from activities.recording import Recording
+from activities.participants import ParticipantDirectory
+from activities.recording import Clock, Recording, utc_now
+from activities.resources import Resources
 from domain.commands import Command
 from domain.doors import admitted
 from domain.engagement import Engagement, engagement_id
@@ -43,9 +46,24 @@ class HistoryEntry(BaseModel):
 
 
 class Engagements(Recording):
-    """Opens engagements and records their steps; every write is one command, recorded once."""
+    """Opens engagements and records their steps; every write is one command, recorded once.
+
+    With `resources`, assistance draws its pool experts and the funds for its costs from them: a command
+    they refuse records nothing.
+    """
 
     name = "Engagements"
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        *,
+        participants: ParticipantDirectory | None = None,
+        clock: Clock = utc_now,
+        resources: Resources | None = None,
+    ) -> None:
+        super().__init__(env, participants=participants, clock=clock)
+        self.resources = resources
 
     def find(self, state: str) -> Engagement | None:
         try:
@@ -106,6 +124,9 @@ class Engagements(Recording):
             engagement = Engagement.open(command, participant.name, now)
         else:
             engagement.execute(command, now)
+        if self.resources is not None:
+            # Checked against the rules above first: only a command the case takes draws on resources.
+            self.resources.draw(command, engagement.progress.instruments, now)
         self.save(engagement)
         return engagement.view()
 

@@ -12,7 +12,10 @@ from rich.table import Table
 
 from cli import audit as audit_cli
 from cli import case as case_cli
+from cli import experts as experts_cli
 from cli import forecast as forecast_cli
+from cli import funds as funds_cli
+from cli import legislation as legislation_cli
 from cli import meeting as outreach_cli
 from cli import programme as programme_cli
 from cli import report as report_cli
@@ -39,6 +42,9 @@ app.command("seed")(outreach_cli.seed)
 app.add_typer(programme_cli.plan, name="plan")
 app.add_typer(programme_cli.questionnaire, name="questionnaire")
 report_cli.report.command("forecast")(forecast_cli.report_forecast)
+app.add_typer(experts_cli.expert, name="expert")
+app.add_typer(funds_cli.fund, name="fund")
+app.add_typer(legislation_cli.legislation, name="legislation")
 app.add_typer(report_cli.report, name="report")
 app.add_typer(report_cli.projections, name="projections")
 app.command()(stack_cli.up)

@@ -24,7 +24,7 @@ def parameter(item: Input, row: Row, rows: Sequence[Row]) -> inspect.Parameter:
     help_text = help_of(item, rows)
     kind: Any = str
     default: Any = None
-    if item.fill is Fill.NEGATED:
+    if item.fill in (Fill.NEGATED, Fill.SWITCH):
         kind, default = bool, False
     elif item.fill is Fill.COUNT:
         kind, default = int, 0

@@ -12,6 +12,7 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from activities.engagement_activities import EngagementActivities
 from activities.engagements import Engagements
 from activities.participants import ParticipantDirectory
+from activities.resources import Resources
 from activities.store.opening import opened
 from usecases.cases import connect
 from usecases.settings import Settings, SettingsError, keep_private, load_settings
@@ -34,8 +35,14 @@ def build_worker(
     participants: ParticipantDirectory | None = None,
 ) -> Worker:
     """A worker for the engagement workflow with activities bound to the configured event store."""
+    # Assistance draws on the pools of experts and the donors' funds (activities.resources).
+    resources = opened(lambda: Resources(settings.store_env("Resources"), participants=participants))
     activities = EngagementActivities(
-        opened(lambda: Engagements(settings.store_env("Engagements"), participants=participants))
+        opened(
+            lambda: Engagements(
+                settings.store_env("Engagements"), participants=participants, resources=resources
+            )
+        )
     )
     return Worker(
         client,

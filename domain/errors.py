@@ -83,6 +83,10 @@ class BillStageOutOfOrder(DomainError):
     """Bills move forward only: drafted, submitted, enacted."""
 
 
+class ChargedAndUnfunded(DomainError):
+    """An assistance activity is either charged to a contribution or recorded as unfunded, not both."""
+
+
 class LegislationPending(Premature):
     """Bills are still before parliament; record their enactment first."""
 

@@ -8,7 +8,7 @@ from datetime import date
 from domain import commands as c
 from domain import errors
 from domain.checklist import CHECKLIST_BY_ID
-from domain.values import Bill, BillStage, Instrument, Status, Step, Value
+from domain.values import AssistanceActivity, Bill, BillStage, Instrument, Status, Step, Value
 
 # Paragraph 19: summary and focal point in either order; the gap list needs both; legislation
 # before training.
@@ -144,6 +144,9 @@ def check(progress: Progress | None, command: c.Command, today: date) -> None:
         _check_items(progress, [item.checklist_item for item in command.items], Step.GAP_LIST)
     elif isinstance(command, c.RecordAssistanceActivity):
         _check_step(progress, Step.ASSISTANCE)
+        _check_funding(progress, (command.activity,))
+    elif isinstance(command, c.ConcludeAssistance):
+        _check_funding(progress, command.activities)
     elif isinstance(command, c.RecordBill):
         _check_bill(progress, command.bill)
     elif isinstance(command, c.ConcludeLegislation):
@@ -248,6 +251,15 @@ def _check_items(progress: Progress, ids: Iterable[str], step: Step) -> None:
             raise errors.ChecklistItemOutsideInstruments(
                 f"'{item_id}' {where} belongs to the {instrument.value} instrument, which "
                 f"{progress.state} did not ask about."
+            )
+
+
+def _check_funding(progress: Progress, activities: Iterable[AssistanceActivity]) -> None:
+    for activity in activities:
+        if activity.unfunded and activity.contribution is not None:
+            raise errors.ChargedAndUnfunded(
+                f"The {activity.kind.value} of {progress.state} is charged to contribution "
+                f"{activity.contribution} and recorded as unfunded: it is one or the other."
             )
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
 
 
 class Value(BaseModel):
@@ -142,13 +142,21 @@ class AssistanceKind(StrEnum):
 
 
 class AssistanceActivity(Value):
-    """One assistance activity, drawing on the expert pools and donor resources."""
+    """One assistance activity, drawing on the expert pools and donor resources.
+
+    `experts` are named as given; `pool_experts` are drawn from the pools and must be in them. The cost is
+    charged to `contribution`, or recorded `unfunded` when a manager lets the activity go ahead without
+    one. Activities recorded before the pools and the ledger name neither (the fields default).
+    """
 
     kind: AssistanceKind
     experts: tuple[ShortText, ...] = ()
     cost: Decimal = Field(default=Decimal(0), ge=0, max_digits=14, decimal_places=2)
     donor: ShortText | None = None
     note: Text | None = None
+    pool_experts: tuple[ShortText, ...] = ()
+    contribution: ShortText | None = None
+    unfunded: StrictBool = False
 
 
 class BillStage(StrEnum):

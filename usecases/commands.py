@@ -83,6 +83,8 @@ def _converted(item: Input, value: object, label: Label) -> object:
     texts = _texts(value)
     if item.fill is Fill.NEGATED:
         return not value
+    if item.fill is Fill.SWITCH:
+        return bool(value)
     if item.fill is Fill.INSTRUMENTS:
         return [i.value for i in parse_instruments(",".join(texts), label(item))]
     if item.fill is Fill.GAP_ITEMS:

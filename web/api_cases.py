@@ -17,13 +17,22 @@ from domain.regions import Region
 from domain.user import Role
 from domain.values import Door, Instrument
 from projections.casebook import CaseFilter, select
-from web.access import ApiUser, Wired, api_roles, check_act, check_read, check_role, state_code
+from web.access import (
+    ApiUser,
+    Wired,
+    api_roles,
+    check_act,
+    check_read,
+    check_role,
+    forbidden,
+    state_code,
+)
 from web.api_models import REFUSALS, CaseDetail, CaseSummary, RawEvent, Stage, detail, summary
 from web.bodies import BODIES, Body, RequestBody, command_of
 from web.errors import ApiError
 from web.idempotency import IdempotencyKey, fingerprint, once
 from web.services import Services
-from workflows.commands import COMMANDS, Row
+from workflows.commands import COMMANDS, Row, refusal
 
 router = APIRouter(prefix="/api", tags=["cases"], responses=REFUSALS)
 
@@ -106,6 +115,9 @@ async def _act(
         command = command_of(
             row, body, state=state, actor=user.name, today=wired.today(), command_id=command_id
         )
+        refused = refusal(row, command, user.role)
+        if refused is not None:
+            raise forbidden(refused)
         return status_code, detail(await wired.send(command, Door.API), wired)
 
     return await once(wired, user, key, fingerprint("POST", path, body), record)
@@ -117,7 +129,7 @@ def _route(row: Row) -> None:
     def actionable(state: str, user: ApiUser, wired: Wired) -> str:
         """The case's State, once the user may send this command for it (before the body is looked at)."""
         code = state_code(wired, state)
-        check_act(user, code, row.senders)
+        check_act(user, code, row.admits)
         return code
 
     async def record(

@@ -17,11 +17,13 @@ from web import (
     api_forecast,
     api_programme,
     api_records,
+    api_resources,
     errors,
     pages_auth,
     pages_cases,
     pages_programme,
     pages_records,
+    pages_resources,
     pages_temporal,
 )
 from web.config import WebSettings, session_secret, temporal_ui
@@ -35,10 +37,12 @@ ROUTERS = (
     api_forecast.router,
     api_records.router,
     api_programme.router,
+    api_resources.router,
     pages_auth.router,
     pages_cases.router,
     pages_programme.router,
     pages_records.router,
+    pages_resources.router,
     pages_temporal.router,
 )
 DESCRIPTION = """

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.status import HTTP_413_CONTENT_TOO_LARGE
 
 from domain.errors import DomainError
+from domain.funds import UnknownContribution
 from domain.outreach import UnknownMeeting
 from domain.user import UnknownUser, UserAlreadyExists
 from usecases.embedded import UI_PATH
@@ -33,6 +34,9 @@ CONFLICTS = frozenset(
         "BillStageOutOfOrder",
         "LegislationPending",
         "CommandIdReused",
+        "FundsExhausted",
+        "ContributionAlreadyPledged",
+        "ReceiptOverPledge",
     }
 )
 NOT_FOUND = frozenset({"EngagementNotOpen"})
@@ -120,9 +124,9 @@ def _status_and_sentence(request: Request, error: Exception) -> tuple[int, str, 
         # its Idempotency-Key it is recorded once whatever this one did.
         said = "The event store did not answer; send the request again (with its Idempotency-Key)."
         return 503, said, {"Retry-After": "1"}
-    if isinstance(error, UnknownUser | UnknownMeeting):
+    if isinstance(error, UnknownUser | UnknownMeeting | UnknownContribution):
         return 404, str(error), None
-    if isinstance(error, UserAlreadyExists):
+    if isinstance(error, UserAlreadyExists) or type(error).__name__ in CONFLICTS:
         return 409, str(error), None
     if isinstance(error, DomainError):
         return 422, str(error), None

@@ -59,7 +59,7 @@ def _words(name: str) -> str:
 
 def _field(row: Row, item: Input, case: CaseView | None) -> Field:
     label, hint = _words(item.name).capitalize(), item.help
-    if item.fill is Fill.NEGATED:
+    if item.fill in (Fill.NEGATED, Fill.SWITCH):
         return Field(item.name, hint, "", "checkbox")
     if item.fill is Fill.COUNT:
         return Field(item.name, label, hint, "number", default="0")
@@ -118,7 +118,7 @@ def given_of(row: Row, form: FormData) -> Given:
     given: dict[str, Any] = {}
     for item in row.inputs:
         values = [v.strip() for v in form.getlist(item.name) if isinstance(v, str) and v.strip()]
-        if item.fill is Fill.NEGATED:
+        if item.fill in (Fill.NEGATED, Fill.SWITCH):
             given[item.name] = bool(values)
         elif item.many or item.fill is Fill.INSTRUMENTS:
             # Checkboxes (instruments, checklist items) send a value each; a text area, words to split.

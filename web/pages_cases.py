@@ -16,7 +16,7 @@ from domain.user import Role
 from domain.values import Door, Instrument, Status
 from projections.casebook import STAGES, CaseFilter, open_steps, select
 from usecases.inputs import BadOption
-from web.access import PageUser, Wired, check_act, check_read, check_role, state_code
+from web.access import PageUser, Wired, check_act, check_read, check_role, forbidden, state_code
 from web.api_models import Stage, summary
 from web.errors import ApiError, sentence
 from web.forms import command_of_form, form_of, forms_for, text
@@ -24,7 +24,7 @@ from web.pages_temporal import may_watch
 from web.services import Services
 from web.views import BlankIsNone, check_csrf, flash, redirect, render
 from workflows.client import CommandRefused, ServerUnavailable
-from workflows.commands import BY_NAME, COMMANDS, Row
+from workflows.commands import BY_NAME, COMMANDS, Row, refusal
 
 router = APIRouter(include_in_schema=False)
 EXPECTED = (ValidationError, CommandRefused, ServerUnavailable, DomainError, BadOption)
@@ -95,11 +95,10 @@ def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTM
     case = wired.book.case(code)
     if case is None:
         raise ApiError(404, f"{code} has no engagement.")
-    try:
-        check_act(user, code)
-        can_act = case.status.value == "open"
-    except ApiError:
-        can_act = False
+    # An officer of the State sees every form; a manager, those of the commands a manager may send (an
+    # assistance activity recorded unfunded).
+    forms = [f for f in forms_for(case) if _may_send(user, code, BY_NAME[f.name])]
+    can_act = case.status.value == "open" and bool(forms)
     return render(
         request,
         "case.html",
@@ -109,10 +108,18 @@ def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTM
         steps=open_steps(case, wired.due_days, wired.now()),
         history=wired.engagements.history(code),
         can_act=can_act,
-        forms=forms_for(case),
+        forms=forms,
         workflow_url=wired.workflow_link(code) if may_watch(wired, user) else None,
         today=wired.today(),
     )
+
+
+def _may_send(user: UserRecord, state: str, row: Row) -> bool:
+    try:
+        check_act(user, state, row.admits)
+    except ApiError:
+        return False
+    return True
 
 
 async def _record(request: Request, wired: Services, user: UserRecord, row: Row, state: str) -> str:
@@ -123,8 +130,11 @@ async def _record(request: Request, wired: Services, user: UserRecord, row: Row,
         if row.opens:
             named = text(form, "state") or ""
             state = (await run_in_threadpool(wired.participant, named)).code
-        check_act(user, state, row.senders)
+        check_act(user, state, row.admits)
         command = command_of_form(row, form, state=state, actor=user.name, today=wired.today())
+        refused = refusal(row, command, user.role)
+        if refused is not None:
+            raise forbidden(refused)
         case = await wired.send(command, Door.WEB)
     except ValidationError as error:
         flash(request, sentence(error.errors()), error=True)
@@ -155,6 +165,6 @@ async def record_step(
     if row is None or row.opens:
         raise ApiError(404, f"'{kind}' is not a step of a case.")
     code = state_code(wired, state)
-    check_act(user, code, row.senders)
+    check_act(user, code, row.admits)
     await _record(request, wired, user, row, code)
     return redirect(f"/cases/{code}#step-{kind}")

@@ -20,11 +20,13 @@ from domain.user import Role
 from domain.values import Door
 from projections.casebook import open_steps
 from projections.figures import UnknownFigure, explain
+from projections.funds import pool_fill
 from projections.report import html
 from projections.report.blocks import DEMO_BANNER
 from projections.report.charts import DEMO_MARK
 from projections.report.sections import dates
 from web.access import PageUser, Wired, page_roles, state_code
+from web.api_resources import resources
 from web.errors import ApiError, sentence
 from web.outlook import dashboard_outlook, report_outlook
 from web.pages_programme import calendar
@@ -88,6 +90,7 @@ def dashboard(
         marks=demo_marks(reading),
         demo_mark=DEMO_MARK,
         demo_banner=DEMO_BANNER,
+        fills=pool_fill(e.details for e in resources(wired).experts()),
     )
 
 

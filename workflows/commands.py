@@ -38,6 +38,8 @@ class Fill(StrEnum):
     CHOICE = "choice"
     # A switch that sets the field to false (`--not-requested`).
     NEGATED = "negated"
+    # A switch that sets the field to true (`--unfunded`).
+    SWITCH = "switch"
 
 
 # Where a fixed part takes the command's effective date.
@@ -61,9 +63,19 @@ class Input:
     argument: bool = False
     required: bool = False
     default: str | None = None
+    # Who may give it, when fewer may than may send the command (a manager's decision within an officer's
+    # command); None: whoever sends the command.
+    senders: tuple[Role, ...] | None = None
 
 
 NOTE = Input("note", "note", Fill.NOTE, "A note kept with the step.")
+UNFUNDED = Input(
+    "unfunded",
+    "activity.unfunded",
+    Fill.SWITCH,
+    "Managers: record the activity as unfunded, charged to no contribution (when funds are short).",
+    senders=(Role.MANAGER,),
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,13 @@ class Row:
     fixed: Mapping[str, str] = field(default_factory=dict)
     # The option that sets the effective date on the command line.
     date_option: str = "effective"
+
+    @property
+    def admits(self) -> tuple[Role, ...]:
+        """Who may send the command at all: its senders, and those who may give one of its inputs (a
+        manager sends an officer's assistance activity only to record it unfunded)."""
+        extra = [r for i in self.inputs for r in (i.senders or ()) if r not in self.senders]
+        return (*self.senders, *dict.fromkeys(extra))
 
     @property
     def opens(self) -> bool:
@@ -174,6 +193,18 @@ COMMANDS: tuple[Row, ...] = (
             Input("cost", "activity.cost", Fill.AMOUNT, "What it cost."),
             Input("donor", "activity.donor", help="The donor who paid."),
             Input("note", "activity.note", Fill.NOTE, "A note kept with the activity."),
+            Input(
+                "pool_expert",
+                "activity.pool_experts[]",
+                help="An expert drawn from the pools, by name (repeat); see `palermo expert list`.",
+                many=True,
+            ),
+            Input(
+                "contribution",
+                "activity.contribution",
+                help="The contribution its cost is charged to, by reference; see `palermo fund list`.",
+            ),
+            UNFUNDED,
         ),
     ),
     Row(
@@ -186,6 +217,24 @@ COMMANDS: tuple[Row, ...] = (
             Input("expert", "activities[].experts[]", help="An expert who took part (repeat).", many=True),
             Input("cost", "activities[].cost", Fill.AMOUNT, "The cost of each activity."),
             Input("donor", "activities[].donor", help="The donor who paid."),
+            Input(
+                "pool_expert",
+                "activities[].pool_experts[]",
+                help="An expert drawn from the pools, by name (repeat).",
+                many=True,
+            ),
+            Input(
+                "contribution",
+                "activities[].contribution",
+                help="The contribution each activity's cost is charged to, by reference.",
+            ),
+            Input(
+                "unfunded",
+                "activities[].unfunded",
+                Fill.SWITCH,
+                "Managers: record the activities as unfunded, charged to no contribution.",
+                senders=(Role.MANAGER,),
+            ),
             Input("not_requested", "requested", Fill.NEGATED, "The State asked for no assistance."),
             NOTE,
         ),
@@ -284,6 +333,38 @@ def opens(command: c.Command) -> bool:
     """Whether the command is a State's request, which opens its engagement."""
     row = row_of(command)
     return row is not None and row.opens
+
+
+def restricted(row: Row, command: c.Command) -> list[Input]:
+    """The inputs of `row` that only some senders may give, and that `command` gives (a switch turned on,
+    a field filled)."""
+    fields = command.model_dump(mode="json")
+    return [item for item in row.inputs if item.senders is not None and _given(fields, item.into)]
+
+
+def refusal(row: Row, command: c.Command, role: Role) -> str | None:
+    """Why `role` may not send this command as filled in, in one sentence; None if it may."""
+    given = restricted(row, command)
+    for item in given:
+        assert item.senders is not None
+        if role not in item.senders:
+            who = " and ".join(f"{r.value}s" for r in item.senders)
+            return f"Only {who} may give {item.name} in {row.name}; {role.with_article} may not."
+    if role not in row.senders and not given:
+        who = " and ".join(f"{r.value}s" for r in row.senders)
+        extra = ", ".join(i.name for i in row.inputs if i.senders is not None and role in i.senders)
+        return f"Only {who} record {row.name}; {role.with_article} sends it only with {extra}."
+    return None
+
+
+def _given(fields: Any, path: str) -> bool:
+    head, _, rest = path.partition(".")
+    value = fields.get(head.removesuffix("[]")) if isinstance(fields, dict) else None
+    if head.endswith("[]") and rest:
+        return any(_given(entry, rest) for entry in value or ())
+    if rest:
+        return _given(value, rest)
+    return value not in (None, False, "", [], ())
 
 
 def row_of(command: c.Command) -> Row | None:

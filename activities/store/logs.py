@@ -9,7 +9,7 @@ from activities.store.recorders import ChainedApplication
 from domain.facts import Fact
 
 # The applications whose logs feed the read models, by the name that prefixes their settings and tables.
-APPLICATIONS = ("Engagements", "Treaties", "Outreach")
+APPLICATIONS = ("Engagements", "Treaties", "Outreach", "Resources", "Legislation")
 # Every application whose log is chained, verified and sealed: the read models' and who may use the system
 # (users, roles, scopes, tokens) and the answers kept for keyed API requests.
 AUDITED = (*APPLICATIONS, "Users", "RequestKeys")

@@ -29,7 +29,10 @@ from domain.commands import (
     Withdraw,
 )
 from domain.engagement import Engagement
+from domain.experts import Expert, ExpertDetails, PoolGroup
+from domain.legislation import Enactment, LawOnRecord
 from domain.outreach import CooperationActivity, CooperationKind, Meeting, MeetingDetails, MeetingKind
+from domain.regions import Region
 from domain.treaty import ActionKind, TreatyAction
 from domain.values import AssistanceActivity, AssistanceKind, Bill, GapItem, Instrument, NeedKind
 from projections.store import FactStore
@@ -297,7 +300,7 @@ def after(day: date) -> datetime:
 
 
 def record_report(world: World) -> None:
-    """Write the report's world into the three logs."""
+    """Write the report's world into the logs."""
     conv, traf, fire = Instrument.CONVENTION, Instrument.TRAFFICKING, Instrument.FIREARMS
     signed = date(2000, 12, 12)
     world.save(
@@ -344,4 +347,19 @@ def record_report(world: World) -> None:
         engagement("MKD", "training", gaps=("convention.art6",)),
         engagement("VEN", "law_summary", withdrawn=date(2002, 2, 1)),
         engagement("GNB", None, received=date(2002, 5, 2), recorded=after(date(2002, 5, 2))),
+    )
+    # The logs of the pools, the funds and the laws add no row, but the read model reads them too.
+    expert = ExpertDetails(
+        name="A. Diallo", region=Region.AFRICA, languages=("French",), groups=(PoolGroup.CONVENTION,)
+    )
+    world.save(
+        "Resources",
+        Expert.register(
+            expert, effective_date=date(2002, 1, 15), recorded_at=RECORDED, actor=ACTOR, source=None
+        ),
+    )
+    law = Enactment(state="ITA", checklist_item="convention.art5", law="Codice penale")
+    world.save(
+        "Legislation",
+        LawOnRecord.record(law, enacted=date(1982, 9, 13), recorded_at=RECORDED, actor=ACTOR, source=None),
     )

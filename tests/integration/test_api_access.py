@@ -61,6 +61,16 @@ API_ROUTES = {
     ("PUT", "/api/seminars/{meeting}"),
     ("GET", "/api/users"),
     ("PUT", "/api/users/{name}/scope"),
+    ("GET", "/api/experts"),
+    ("POST", "/api/experts"),
+    ("GET", "/api/pools"),
+    ("GET", "/api/contributions"),
+    ("POST", "/api/contributions"),
+    ("POST", "/api/contributions/{reference}/receipts"),
+    ("GET", "/api/funds"),
+    ("GET", "/api/legislation"),
+    ("POST", "/api/legislation"),
+    ("GET", "/api/legislation/export"),
     ("GET", "/api/openapi.json"),
     ("GET", "/api/docs"),
     ("GET", "/api/docs/oauth2-redirect"),
@@ -91,6 +101,14 @@ PAGE_ROUTES = {
     ("POST", "/plans/{plan}/{verb}"),
     ("GET", "/questionnaires"),
     ("POST", "/questionnaires/{verb}"),
+    ("GET", "/experts"),
+    ("POST", "/experts"),
+    ("GET", "/funds"),
+    ("POST", "/funds/pledges"),
+    ("POST", "/funds/{reference}/receipts"),
+    ("GET", "/legislation"),
+    ("POST", "/legislation"),
+    ("GET", "/legislation/export"),
     ("GET", "/users"),
     ("POST", "/users/{name}/scope"),
     ("GET", "/audit"),
@@ -196,6 +214,22 @@ class Walk:
         assert self.routes == declared
 
 
+async def _walk_resources(world: World, walk: Walk) -> None:
+    """The routes of the pools, the funds and the laws."""
+    # Managers keep the pools and the donors' funds.
+    manager: Rule = lambda w: w == MANAGER  # noqa: E731
+    expert = {"name": "A. Diallo", "region": "Africa", "languages": ["French"], "groups": ["convention"]}
+    await walk.api(("POST", "/api/experts"), "/api/experts", manager, json=expert)
+    pledge = {"reference": "P-1", "donor": "Italy", "amount": "1000000"}
+    await walk.api(("POST", "/api/contributions"), "/api/contributions", manager, json=pledge)
+    route = ("POST", "/api/contributions/{reference}/receipts")
+    await walk.api(route, "/api/contributions/P-1/receipts", manager, json={"amount": "10"})
+    # A law: managers record any State's, an officer one of theirs.
+    law = {"state": world.s1, "checklist_item": "convention.art5", "law": "Penal Code"}
+    law_recorders: Rule = lambda w: w == MANAGER or world.covers(w, world.s1)  # noqa: E731
+    await walk.api(("POST", "/api/legislation"), "/api/legislation", law_recorders, json=law)
+
+
 async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(world: World) -> None:
     web, walk = world.web, Walk(world.web)
 
@@ -232,11 +266,18 @@ async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(worl
         (("GET", "/api/report/figures/{figure}"), "/api/report/figures/requests_received"),
         (("GET", "/api/treaties/{participant}"), f"/api/treaties/{world.s1}"),
         (("GET", "/api/seminars"), "/api/seminars"),
+        (("GET", "/api/experts"), "/api/experts"),
+        (("GET", "/api/pools"), "/api/pools"),
+        (("GET", "/api/contributions"), "/api/contributions"),
+        (("GET", "/api/funds"), "/api/funds"),
+        (("GET", "/api/legislation"), "/api/legislation"),
+        (("GET", "/api/legislation/export"), "/api/legislation/export"),
     ]:
         await walk.api(route, path, lambda w: w in SIGNED_IN)
     # No party is recorded yet, so every reader is told there is too little to forecast from.
     forecast = ("GET", "/api/report/forecast")
     await walk.api(forecast, "/api/report/forecast?as_of=2002-03-04", lambda w: w in SIGNED_IN, success=422)
+    await _walk_resources(world, walk)
     await walk.api(("GET", "/api/users"), "/api/users", lambda w: w in (MANAGER, AUDITOR))
     csv = (TABLE + "Peru,14 Dec 2000,23 Jan 2002\n").encode()
     route = ("POST", "/api/treaties/{instrument}/import")
@@ -327,6 +368,27 @@ async def _visit_programme(world: World, visit: Callable[..., Awaitable[None]]) 
     await visit(("POST", "/questionnaires/{verb}"), "/questionnaires/send", senders, 303, **sent)
 
 
+async def _visit_resources(world: World, visit: Callable[..., Awaitable[None]]) -> None:
+    """The forms of the pools, the funds and the laws."""
+    manager: Rule = lambda w: w == MANAGER  # noqa: E731
+    expert = {"name": "B. Sato", "region": "Asia", "languages": "Japanese", "groups": "protocols"}
+    await visit(("POST", "/experts"), "/experts", manager, 303, **expert)
+    await visit(
+        ("POST", "/funds/pledges"),
+        "/funds/pledges",
+        manager,
+        303,
+        reference="W-1",
+        donor="Japan",
+        amount="500",
+    )
+    route = ("POST", "/funds/{reference}/receipts")
+    await visit(route, "/funds/W-1/receipts", manager, 303, amount="5")
+    law_recorders: Rule = lambda w: w == MANAGER or world.covers(w, world.s1)  # noqa: E731
+    law = {"state": world.s1, "checklist_item": "convention.art6", "law": "Penal Code"}
+    await visit(("POST", "/legislation"), "/legislation", law_recorders, 303, **law)
+
+
 async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: World) -> None:
     web, walk = world.web, Walk(world.web)
     clients = await _page_clients(world)
@@ -369,9 +431,14 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
         (("GET", "/seminars"), "/seminars"),
         (("GET", "/plans"), "/plans"),
         (("GET", "/questionnaires"), "/questionnaires"),
+        (("GET", "/experts"), "/experts"),
+        (("GET", "/funds"), "/funds"),
+        (("GET", "/legislation"), "/legislation"),
+        (("GET", "/legislation/export"), "/legislation/export"),
     ]:
         await visit(route, path, signed_in)
     await _visit_programme(world, visit)
+    await _visit_resources(world, visit)
     await visit(("GET", "/"), "/", signed_in, 303)
     for route in (("GET", "/dashboard"), ("GET", "/users")):
         await visit(route, route[1], lambda w: w in (MANAGER, AUDITOR))

@@ -32,6 +32,8 @@ def test_a_case_opened_after_the_projector_started_is_stored_in_the_engagements_
             "Engagements": 1,
             "Treaties": 0,
             "Outreach": 0,
+            "Resources": 0,
+            "Legislation": 0,
         }
         assert worker.case("BOL") is not None
     finally:

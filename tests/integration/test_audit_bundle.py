@@ -85,7 +85,7 @@ def test_a_bundle_verifies_in_another_folder_with_the_key_alone(store: Store, tm
 
     checked = verify_bundle(elsewhere, store.key)
 
-    assert (checked.scope, checked.events, checked.applications) == ("all", 11, 3)
+    assert (checked.scope, checked.events, checked.applications) == ("all", 11, 5)
     assert checked.cited > 0
     assert [line["position"] for line in lines(elsewhere) if line["application"] == "Engagements"] == list(
         range(1, 9)
@@ -218,14 +218,14 @@ def test_the_audit_commands_verify_seal_export_and_name_a_broken_position(
     bundle_checked = run(store, "audit", "verify", "--bundle", str(bundle), **away)
     wrong_key = run(store, "audit", "verify", "--bundle", str(bundle), **away, PALERMO_AUDIT_KEY="ab" * 32)
 
-    assert (verified.exit_code, verified.stdout.strip()) == (0, "verified 11 events in 5 applications")
+    assert (verified.exit_code, verified.stdout.strip()) == (0, "verified 11 events in 7 applications")
     assert sealed.exit_code == 0
     assert json.loads(seal.read_text())["applications"]["Engagements"]["events"] == 8
     assert exported_all.exit_code == 0, exported_all.output
     assert broken.exit_code == 1
     assert "Engagements: position 3 modified" in plain(broken.output)
     assert bundle_checked.exit_code == 0, bundle_checked.output
-    assert bundle_checked.stdout.startswith("verified 11 events in 3 applications (bundle of every event")
+    assert bundle_checked.stdout.startswith("verified 11 events in 5 applications (bundle of every event")
     assert wrong_key.exit_code == 1
     assert "signed with key" in plain(wrong_key.output)
     assert not (tmp_path / "away").exists()

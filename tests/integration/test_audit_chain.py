@@ -39,6 +39,8 @@ def test_an_untouched_store_verifies_every_event_of_every_application(store: Sto
         "Engagements": 8,
         "Treaties": 3,
         "Outreach": 0,
+        "Resources": 0,
+        "Legislation": 0,
         "Users": 0,
         "RequestKeys": 0,
     }
@@ -185,6 +187,8 @@ def test_a_store_recorded_before_the_chain_refuses_writes_until_adopted(store: S
         "Engagements": 8,
         "Treaties": None,
         "Outreach": 0,
+        "Resources": 0,
+        "Legislation": 0,
         "Users": 0,
         "RequestKeys": 0,
     }

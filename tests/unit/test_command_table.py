@@ -112,6 +112,7 @@ TYPED: dict[Fill, tuple[object, list[str]]] = {
     Fill.CHECKLIST: (["convention.art5"], ["convention.art5"]),
     Fill.GAP_ITEMS: (["convention.art5", "training.officials"], ["convention.art5", "training.officials"]),
     Fill.NEGATED: (True, ["1"]),
+    Fill.SWITCH: (True, ["1"]),
 }
 
 

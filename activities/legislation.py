@@ -1,0 +1,112 @@
+"""The Legislation application: the laws States enacted, per checklist item, recorded once and corrected."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import cast
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+from pydantic import BaseModel, ConfigDict
+
+from activities.recording import Recording
+from domain.errors import EffectiveDateInFuture
+from domain.legislation import Enactment, EnactmentCorrected, EnactmentRecorded, LawOnRecord, enactment_id
+from domain.values import Door
+
+PAGE = 1000
+CONFLICT_RETRIES = 5
+
+
+class EnactmentRecord(BaseModel):
+    """A law on record as it now stands, and who recorded it, when, through which door, from what source."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: UUID
+    enactment: Enactment
+    enacted: date
+    version: int
+    recorded_at: datetime
+    actor: str
+    source: str | None
+    door: Door | None = None
+
+
+class Legislation(Recording):
+    """Laws on record, under the id of their State, checklist item and title."""
+
+    name = "Legislation"
+
+    def record(
+        self,
+        enactment: Enactment,
+        *,
+        enacted: date,
+        actor: str,
+        source: str | None,
+        door: Door | None = None,
+    ) -> EnactmentRecord:
+        """Record a law; the same State, item and title again corrects it (the same details: nothing)."""
+        code = self.participants.get(enactment.state).code
+        enactment = enactment.model_copy(update={"state": code})
+        now = self.clock()
+        if enacted > now.date():
+            raise EffectiveDateInFuture(
+                f"The enactment date {enacted} of '{enactment.law}' of {code} is after today ({now.date()})."
+            )
+        key = enactment_id(code, enactment.checklist_item, enactment.law)
+
+        def once() -> None:
+            try:
+                law = cast(LawOnRecord, self.repository.get(key))
+            except AggregateNotFoundError:
+                law = LawOnRecord.record(
+                    enactment, enacted=enacted, recorded_at=now, actor=actor, source=source, door=door
+                )
+            else:
+                law.correct(
+                    enactment, enacted=enacted, recorded_at=now, actor=actor, source=source, door=door
+                )
+            if law.pending_events:
+                self.save(law)
+
+        for _ in range(CONFLICT_RETRIES):
+            try:
+                once()
+                break
+            except IntegrityError:
+                continue
+        return next(r for r in self.laws() if r.id == key)
+
+    def laws(self) -> list[EnactmentRecord]:
+        """Every law on record as it now stands, by checklist item, State and title."""
+        found: dict[UUID, EnactmentRecord] = {}
+        for event in self._events():
+            if isinstance(event, EnactmentRecorded | EnactmentCorrected):
+                found[event.originator_id] = EnactmentRecord(
+                    id=event.originator_id,
+                    enactment=event.enactment,
+                    enacted=event.effective_date,
+                    version=event.originator_version,
+                    recorded_at=event.timestamp,
+                    actor=event.actor,
+                    source=event.source,
+                    door=event.door,
+                )
+        return sorted(
+            found.values(),
+            key=lambda r: (r.enactment.checklist_item, r.enactment.state, r.enactment.law.casefold()),
+        )
+
+    def _events(self) -> Iterator[object]:
+        after = 0
+        while True:
+            notes = self.recorder.select_notifications(start=after, limit=PAGE, inclusive_of_start=False)
+            for note in notes:
+                yield self.mapper.to_domain_event(note)
+            if len(notes) < PAGE:
+                return
+            after = notes[-1].id

@@ -1,0 +1,221 @@
+"""The pages of the pools of experts, the donors' funds and the knowledge of legislation, with their forms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from activities.legislation import Legislation
+from activities.users import UserRecord
+from domain.errors import DomainError
+from domain.experts import ExpertDetails, PoolGroup
+from domain.funds import Earmark, Pledge
+from domain.legislation import Enactment
+from domain.regions import Region
+from domain.user import Role
+from domain.values import Door, Instrument
+from projections.funds import funds, pool_fill
+from usecases.inputs import BadOption, parse_amount, parse_date
+from usecases.legislation import ExportFormat, Search, export, laws_known, search
+from web.access import PageUser, Wired, check_act, page_roles
+from web.api_resources import resources
+from web.errors import ApiError, sentence
+from web.reports import InRange, WrittenOut
+from web.services import Services
+from web.views import BlankIsNone, check_csrf, flash, redirect, render
+
+router = APIRouter(include_in_schema=False)
+Manager = Annotated[UserRecord, Depends(page_roles(Role.MANAGER))]
+Recorder = Annotated[UserRecord, Depends(page_roles(Role.MANAGER, Role.OFFICER))]
+AsOf = Annotated[date | None, WrittenOut, BlankIsNone, InRange, Query()]
+Blank = Annotated[str | None, BlankIsNone, Query(max_length=200)]
+E = TypeVar("E", Region, Instrument)
+
+
+def _text(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    found = value.strip() if isinstance(value, str) else ""
+    return found or None
+
+
+def _words(form: FormData, name: str) -> tuple[str, ...]:
+    return tuple(w.strip() for w in str(form.get(name) or "").replace("\n", ",").split(",") if w.strip())
+
+
+def _choice(form: FormData, name: str, kind: type[E]) -> E | None:
+    value = _text(form, name)
+    return None if value is None else kind(value)
+
+
+async def _submit(request: Request, done: Callable[[FormData], str], back: str) -> RedirectResponse:
+    """Read the form and run `done`, which records and says what; flash its sentence, or the refusal."""
+    form = await request.form()
+    check_csrf(request, form)
+    try:
+        flash(request, done(form))
+    except ValidationError as error:
+        flash(request, sentence(error.errors()), error=True)
+    except (DomainError, BadOption, ValueError) as error:
+        flash(request, str(error), error=True)
+    return redirect(back)
+
+
+@router.get("/experts")
+def experts_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
+    experts = resources(wired).experts()
+    fills = pool_fill(e.details for e in experts)
+    return render(
+        request,
+        "experts.html",
+        user,
+        experts=experts,
+        fills=fills,
+        regions=list(Region),
+        groups=list(PoolGroup),
+    )
+
+
+@router.post("/experts")
+async def add_expert(request: Request, user: Manager, wired: Wired) -> RedirectResponse:
+    def done(form: FormData) -> str:
+        details = ExpertDetails(
+            name=_text(form, "name") or "",
+            region=_text(form, "region") or "",
+            languages=_words(form, "languages"),
+            fields=_words(form, "fields"),
+            groups=tuple(str(g) for g in form.getlist("groups")),
+        )
+        joined = parse_date(_text(form, "joined"), "joined", wired.today())
+        record = resources(wired).register_expert(
+            details, effective_date=joined, actor=user.name, source=_text(form, "source"), door=Door.WEB
+        )
+        return f"{record.details.name} is in the pools ({', '.join(record.details.groups)})."
+
+    return await _submit(request, done, "/experts")
+
+
+@router.get("/funds")
+def funds_page(request: Request, user: PageUser, wired: Wired, as_of: AsOf = None) -> HTMLResponse:
+    store = resources(wired)
+    day = as_of or wired.today()
+    return render(
+        request,
+        "funds.html",
+        user,
+        as_of=day,
+        contributions=store.contributions(),
+        figures=funds(store.facts(), day),
+        regions=list(Region),
+        instruments=list(Instrument),
+    )
+
+
+@router.post("/funds/pledges")
+async def pledge(request: Request, user: Manager, wired: Wired) -> RedirectResponse:
+    def done(form: FormData) -> str:
+        made = Pledge(
+            reference=_text(form, "reference") or "",
+            donor=_text(form, "donor") or "",
+            amount=parse_amount(_text(form, "amount") or "", "amount"),
+            earmark=Earmark(
+                instrument=_choice(form, "instrument", Instrument), region=_choice(form, "region", Region)
+            ),
+            note=_text(form, "note"),
+        )
+        day = parse_date(_text(form, "pledged"), "pledged", wired.today())
+        record = resources(wired).pledge(
+            made, effective_date=day, actor=user.name, source=_text(form, "source"), door=Door.WEB
+        )
+        return f"Contribution {record.pledge.reference} of {record.pledge.donor} is pledged."
+
+    return await _submit(request, done, "/funds")
+
+
+@router.post("/funds/{reference}/receipts")
+async def receive(request: Request, reference: str, user: Manager, wired: Wired) -> RedirectResponse:
+    def done(form: FormData) -> str:
+        amount: Decimal = parse_amount(_text(form, "amount") or "", "amount")
+        if amount <= 0:
+            raise BadOption("amount must be more than zero.")
+        day = parse_date(_text(form, "received"), "received", wired.today())
+        record = resources(wired).receive(
+            reference,
+            amount,
+            effective_date=day,
+            actor=user.name,
+            source=_text(form, "source"),
+            door=Door.WEB,
+        )
+        return f"Payment recorded for {record.pledge.reference}: {record.left:,.2f} left."
+
+    return await _submit(request, done, "/funds")
+
+
+def _wanted(wired: Services, item: str | None, region: str | None, text: str | None) -> Search:
+    try:
+        chosen = None if region is None else Region(region)
+    except ValueError:
+        raise ApiError(422, f"'{region}' is not an M49 region.") from None
+    return Search(checklist_item=item, region=chosen, text=text)
+
+
+@router.get("/legislation")
+def legislation_page(
+    request: Request,
+    user: PageUser,
+    wired: Wired,
+    item: Blank = None,
+    region: Blank = None,
+    text: Blank = None,
+) -> HTMLResponse:
+    wanted = _wanted(wired, item, region, text)
+    found = search(laws_known(wired.settings, wired.participants), wanted)
+    return render(
+        request,
+        "legislation.html",
+        user,
+        laws=found,
+        wanted=wanted,
+        regions=list(Region),
+        formats=list(ExportFormat),
+    )
+
+
+@router.get("/legislation/export")
+def legislation_export(
+    _user: PageUser, wired: Wired, format: ExportFormat = ExportFormat.MARKDOWN, item: Blank = None
+) -> PlainTextResponse:
+    text = export(search(laws_known(wired.settings, wired.participants), Search(checklist_item=item)), format)
+    extension = {"csv": "csv", "json": "json", "markdown": "md"}[format.value]
+    disposition = f'attachment; filename="legislation.{extension}"'
+    return PlainTextResponse(text, headers={"Content-Disposition": disposition})
+
+
+@router.post("/legislation")
+async def record_law(request: Request, user: Recorder, wired: Wired) -> RedirectResponse:
+    def done(form: FormData) -> str:
+        code = wired.participant(_text(form, "state") or "").code
+        if user.role is Role.OFFICER:
+            check_act(user, code)
+        enactment = Enactment(
+            state=code,
+            checklist_item=_text(form, "checklist_item") or "",
+            law=_text(form, "law") or "",
+            provision=_text(form, "provision"),
+            how=_text(form, "how"),
+        )
+        day = parse_date(_text(form, "enacted"), "enacted", wired.today())
+        store = Legislation(wired.settings.store_env("Legislation"), participants=wired.participants)
+        record = store.record(
+            enactment, enacted=day, actor=user.name, source=_text(form, "source"), door=Door.WEB
+        )
+        return f"Law recorded: {code}, {record.enactment.checklist_item}, {record.enactment.law}."
+
+    return await _submit(request, done, "/legislation")
