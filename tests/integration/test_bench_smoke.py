@@ -19,6 +19,7 @@ TIMEOUT_S = 900
 EXPECTED = {
     "append": ["one command per transaction", "bulk: treaty import"],
     "steps": ["steps/s, 1 worker", "steps/s, 2 workers", "CPU per step, temporal", "CPU per step, worker"]
+    + ["steps/s, 1 worker, beside a no-op update", "worker CPU per step", "steps/s, Engagements.handle alone"]
     + [f"latency {p}, update sent → step in the read model" for p in ("p50", "p95", "p99")],
     "generate": ["synthetic history written"],
     "rebuild": ["read model rebuilt from scratch"],
