@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
@@ -9,6 +10,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.engagements import Engagements
+from activities.metrics import RECORD_SECONDS, STEPS
 from domain.commands import AnyCommand, StateCode
 from domain.errors import DomainError
 from domain.views import CaseView
@@ -42,13 +44,19 @@ class EngagementActivities:
     @activity.defn(name="record_command")
     def record_command(self, payload: CaseCommand) -> CaseView:
         """Record the command; a refusal is final (non-retryable), anything else is retried."""
+        kind = payload.command.kind
+        started = time.perf_counter()
         try:
             scheduled = activity.info().current_attempt_scheduled_time
             if payload.not_before is not None:
                 scheduled = max(scheduled, payload.not_before)
-            return self.engagements.handle(payload.command, not_before=scheduled)
+            case = self.engagements.handle(payload.command, not_before=scheduled)
         except DomainError as error:
+            STEPS.labels(kind, "refused").inc()
             raise ApplicationError(str(error), type=type(error).__name__, non_retryable=True) from None
+        STEPS.labels(kind, "recorded").inc()
+        RECORD_SECONDS.labels(kind).observe(time.perf_counter() - started)
+        return case
 
     @activity.defn(name="load_case")
     def load_case(self, ref: CaseRef) -> CaseView | None:

@@ -7,12 +7,14 @@ import time
 import uuid
 
 from temporalio.client import Client
+from temporalio.runtime import Runtime
 from temporalio.service import TLSConfig
 
 from domain.commands import Command
 from domain.doors import sealed
 from domain.values import Door
 from domain.views import CaseView
+from usecases.metrics import UPDATE_SECONDS
 from usecases.settings import Settings
 from workflows import client as workflows
 from workflows.client import ServerUnavailable
@@ -32,13 +34,14 @@ def start_input(settings: Settings, state: str) -> EngagementInput:
     return workflows.start_input(route(settings), state)
 
 
-async def connect(settings: Settings) -> Client:
-    """A client of the configured Temporal server; over mutual TLS when its files are configured."""
+async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
+    """A client of the configured Temporal server; over mutual TLS when its files are configured. A worker
+    passes the `runtime` that exports the SDK's metrics."""
     files = settings.temporal_tls()
     tls = None
     if files is not None:
         tls = TLSConfig(server_root_ca_cert=files.ca, client_cert=files.cert, client_private_key=files.key)
-    return await workflows.connect(settings.temporal_address, settings.temporal_namespace, tls)
+    return await workflows.connect(settings.temporal_address, settings.temporal_namespace, tls, runtime)
 
 
 async def send(
@@ -46,7 +49,8 @@ async def send(
 ) -> CaseView:
     """Send `command` through its State's workflow (see workflows.client.send), sealed as sent by `door`."""
     sent = sealed(command, door, settings.audit_key_bytes())
-    return await workflows.send(client, route(settings), sent, accept_within=accept_within)
+    with UPDATE_SECONDS.labels(command.kind).time():
+        return await workflows.send(client, route(settings), sent, accept_within=accept_within)
 
 
 # How long a command is sent again while the server does not answer (a restarting worker, a server coming

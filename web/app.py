@@ -12,7 +12,16 @@ from temporalio.client import Client
 
 from domain.sessions import SESSION_LIFETIME
 from usecases.settings import Settings
-from web import api_cases, api_records, errors, pages_auth, pages_cases, pages_records, pages_temporal
+from web import (
+    api_cases,
+    api_records,
+    errors,
+    metrics,
+    pages_auth,
+    pages_cases,
+    pages_records,
+    pages_temporal,
+)
 from web.config import WebSettings, session_secret, temporal_ui
 from web.limits import BodyLimit, SafetyHeaders
 from web.services import Services, utc_now
@@ -26,6 +35,7 @@ ROUTERS = (
     pages_cases.router,
     pages_records.router,
     pages_temporal.router,
+    metrics.router,
 )
 DESCRIPTION = """
 Engagements of States under the Palermo Convention and its Protocols. Every change goes through the State's
@@ -74,4 +84,5 @@ def create_app(
     app.add_middleware(SafetyHeaders)
     # Outermost, so an oversized body is refused before anything reads it.
     app.add_middleware(BodyLimit, limit=web.max_body)
+    app.add_middleware(metrics.RequestTiming)
     return app
