@@ -49,7 +49,7 @@ def dashboard(
     request: Request, user: Reader, wired: Wired, as_of: AsOf = None, known_at: KnownAt = None
 ) -> HTMLResponse:
     day = as_of or wired.today()
-    reading = read(wired.settings, wired.logs, day, known_at)
+    reading = read(wired.settings, wired.logs, day, known_at, wired.outreach)
     now = wired.now()
     late = sorted(
         (s for c in wired.book.cases() for s in open_steps(c, wired.due_days, now) if s.overdue),
@@ -71,7 +71,7 @@ def dashboard(
 @router.get("/report")
 def report_page(_user: PageUser, wired: Wired, as_of: AsOf = None, known_at: KnownAt = None) -> HTMLResponse:
     """The report as `palermo report render` writes it, with a bar to change its date."""
-    reading = read(wired.settings, wired.logs, as_of or wired.today(), known_at)
+    reading = read(wired.settings, wired.logs, as_of or wired.today(), known_at, wired.outreach)
     bar = REPORT_BAR.format(as_of=reading.result.as_of.isoformat(), report_date=REPORT_DATE.isoformat())
     return HTMLResponse(html.render(reading.document).replace("<body>", f"<body>\n{bar}", 1))
 
