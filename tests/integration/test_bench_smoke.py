@@ -24,6 +24,7 @@ EXPECTED = {
     "generate": ["synthetic history written"],
     "rebuild": ["read model rebuilt from scratch"],
     "asof": ["all report figures as of a random date"],
+    "web": [f"p95, {page}" for page in ("dashboard", "case list", "case page", "GET /api/report/figures")],
     "memory": ["worker peak resident memory"],
 }
 
@@ -58,7 +59,7 @@ def test_every_benchmark_runs_on_sqlite_and_reports_every_figure(tmp_path: Path)
 
 @pytest.mark.postgres
 def test_the_store_benchmarks_run_on_postgresql(tmp_path: Path) -> None:
-    store_benchmarks = ["append", "generate", "rebuild", "asof"]
+    store_benchmarks = ["append", "generate", "rebuild", "asof", "web"]
     figures, table = run_all(tmp_path, "--store", "postgres", "--only", ",".join(store_benchmarks))
 
     assert {f.store for f in figures} == {"postgres"}
