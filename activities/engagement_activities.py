@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+from opentelemetry import trace
 from pydantic import BaseModel, ConfigDict
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -14,6 +15,9 @@ from activities.metrics import RECORD_SECONDS, STEPS
 from domain.commands import AnyCommand, StateCode
 from domain.errors import DomainError
 from domain.views import CaseView
+
+# A no-op unless the process installed a tracer provider (usecases.tracing).
+TRACER = trace.get_tracer("palermo.activities")
 
 
 class CaseCommand(BaseModel):
@@ -50,7 +54,11 @@ class EngagementActivities:
             scheduled = activity.info().current_attempt_scheduled_time
             if payload.not_before is not None:
                 scheduled = max(scheduled, payload.not_before)
-            case = self.engagements.handle(payload.command, not_before=scheduled)
+            command = payload.command
+            attributes = {"palermo.state": command.state, "palermo.command": kind}
+            with TRACER.start_as_current_span("store event", attributes=attributes) as span:
+                case = self.engagements.handle(command, not_before=scheduled)
+                span.set_attribute("palermo.version", case.version)
         except DomainError as error:
             STEPS.labels(kind, "refused").inc()
             raise ApplicationError(str(error), type=type(error).__name__, non_retryable=True) from None

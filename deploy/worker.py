@@ -17,6 +17,7 @@ from activities.store.opening import opened
 from usecases.cases import connect
 from usecases.metrics import serve_metrics
 from usecases.settings import Settings, SettingsError, keep_private, load_settings
+from usecases.tracing import install
 from workflows.engagement import EngagementWorkflow
 
 # Activities are plain functions (eventsourcing is synchronous); they run on this many threads.
@@ -60,6 +61,7 @@ def runtime_of(settings: Settings) -> Runtime | None:
 
 async def serve(settings: Settings, participants: ParticipantDirectory | None = None) -> None:
     serve_metrics(settings.metrics_port, settings.metrics_host)
+    install(settings, "palermo-worker")
     client = await connect(settings, runtime_of(settings))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -16,6 +16,7 @@ from domain.values import Door
 from domain.views import CaseView
 from usecases.metrics import UPDATE_SECONDS
 from usecases.settings import Settings
+from usecases.tracing import interceptors
 from workflows import client as workflows
 from workflows.client import ServerUnavailable
 from workflows.messages import EngagementInput
@@ -41,7 +42,9 @@ async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
     tls = None
     if files is not None:
         tls = TLSConfig(server_root_ca_cert=files.ca, client_cert=files.cert, client_private_key=files.key)
-    return await workflows.connect(settings.temporal_address, settings.temporal_namespace, tls, runtime)
+    return await workflows.connect(
+        settings.temporal_address, settings.temporal_namespace, tls, runtime, interceptors(settings)
+    )
 
 
 async def send(

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     treaty_max_bytes: int = Field(
         default=DEFAULT_MAX_BYTES, ge=1024, description="Largest treaty status table read, in bytes"
     )
+    tracing: Literal["off", "console"] = Field(
+        default="off", description="Where OpenTelemetry spans go: off, or console (JSON on standard error)"
+    )
     metrics_host: str = Field(default="127.0.0.1", description="Where the metrics listeners listen")
     metrics_port: int | None = Field(
         default=None, ge=1, le=65535, description="The worker's /metrics port (none: no listener)"

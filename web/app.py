@@ -7,11 +7,13 @@ from datetime import datetime
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
 from domain.sessions import SESSION_LIFETIME
 from usecases.settings import Settings
+from usecases.tracing import tracing_on
 from web import (
     api_cases,
     api_records,
@@ -85,4 +87,6 @@ def create_app(
     # Outermost, so an oversized body is refused before anything reads it.
     app.add_middleware(BodyLimit, limit=web.max_body)
     app.add_middleware(metrics.RequestTiming)
+    if tracing_on(settings):
+        FastAPIInstrumentor.instrument_app(app, excluded_urls="/metrics,/static/.*")
     return app

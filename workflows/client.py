@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from temporalio.client import (
     Client,
+    Interceptor,
     RPCTimeoutOrCancelledError,
     WithStartWorkflowOperation,
     WorkflowUpdateFailedError,
@@ -71,12 +72,21 @@ class Route:
 
 
 async def connect(
-    address: str, namespace: str, tls: TLSConfig | None = None, runtime: Runtime | None = None
+    address: str,
+    namespace: str,
+    tls: TLSConfig | None = None,
+    runtime: Runtime | None = None,
+    interceptors: Sequence[Interceptor] = (),
 ) -> Client:
     """A client of the Temporal server that speaks the workflows' pydantic payloads, over mutual TLS
     when `tls` holds a client certificate (on `runtime`, else the SDK's default one)."""
     return await Client.connect(
-        address, namespace=namespace, data_converter=pydantic_data_converter, tls=tls, runtime=runtime
+        address,
+        namespace=namespace,
+        data_converter=pydantic_data_converter,
+        tls=tls,
+        runtime=runtime,
+        interceptors=interceptors,
     )
 
 
