@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from activities.store.logs import EventLog
 from projections.store import FactStore
+from usecases import logs
 from usecases.metrics import PROJECTOR_LAG, READ_MODEL_AGE, serve_metrics
 from usecases.read_models import current_generation, open_store, refresh, sources
 from usecases.settings import Settings, keep_private, load_settings
@@ -66,6 +67,7 @@ def main() -> None:
     keep_private()
     settings = load_settings()
     serve_metrics(settings.projector_metrics_port, settings.metrics_host)
+    logs.configure()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

@@ -14,6 +14,7 @@ from activities.engagement_activities import EngagementActivities
 from activities.engagements import Engagements
 from activities.participants import ParticipantDirectory
 from activities.store.opening import opened
+from usecases import logs
 from usecases.cases import connect
 from usecases.metrics import serve_metrics
 from usecases.settings import Settings, SettingsError, keep_private, load_settings
@@ -62,6 +63,7 @@ def runtime_of(settings: Settings) -> Runtime | None:
 async def serve(settings: Settings, participants: ParticipantDirectory | None = None) -> None:
     serve_metrics(settings.metrics_port, settings.metrics_host)
     install(settings, "palermo-worker")
+    logs.configure()
     client = await connect(settings, runtime_of(settings))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
