@@ -173,12 +173,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--users", type=int, default=20, help="users asking at once (default 20)")
     parser.add_argument("--requests", type=int, default=3, help="requests per handler per user (default 3)")
     options = parser.parse_args(argv)
-    with from_arguments(options) as settings:
-        figures = measure(settings, options.events, options.seed, options.requests, options.users)
-    emit(figures, options.json)
-    # The app's thread pool would keep the interpreter waiting at exit; the figures are written.
+    code = 0
+    try:
+        with from_arguments(options) as settings:
+            figures = measure(settings, options.events, options.seed, options.requests, options.users)
+        emit(figures, options.json)
+    except SystemExit as error:
+        print(error, file=sys.stderr)
+        code = 1
+    # The app's connection pools and thread pool would keep the interpreter waiting at exit.
     sys.stdout.flush()
-    os._exit(0)
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":
