@@ -10,12 +10,14 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
+from activities.case_cache import CaseCache
 from activities.participants import ParticipantDirectory
 from activities.recording import Clock, Recording, utc_now
 from activities.resources import Resources
 from domain.commands import Command
 from domain.doors import admitted
 from domain.engagement import Engagement, engagement_id
+from domain.errors import DomainError
 from domain.events import EngagementEvent
 from domain.progress import check
 from domain.values import Door
@@ -24,6 +26,10 @@ from domain.views import CaseView
 # Two writers of one case (a retried activity beside its first attempt) meet at the unique key;
 # the loser reloads and finds either its own command recorded or a new state to decide against.
 CONFLICT_RETRIES = 5
+
+
+class _Stale(Exception):
+    """A case from the cache refused a command: it may be behind the store, so the store decides."""
 
 
 class HistoryEntry(BaseModel):
@@ -64,6 +70,7 @@ class Engagements(Recording):
     ) -> None:
         super().__init__(env, participants=participants, clock=clock)
         self.resources = resources
+        self.cases = CaseCache()
 
     def find(self, state: str) -> Engagement | None:
         try:
@@ -99,35 +106,54 @@ class Engagements(Recording):
         seal proves (domain.doors), else Temporal.
         """
         command = admitted(command, self.audit_key)
+        cached = True
         for _ in range(CONFLICT_RETRIES):
             try:
-                return self._handle_once(command, not_before)
-            except IntegrityError:
-                continue
-        return self._handle_once(command, not_before)
+                return self._handle_once(command, not_before, cached=cached)
+            except (IntegrityError, _Stale):
+                cached = False
+        return self._handle_once(command, not_before, cached=False)
 
     def _now(self, not_before: datetime | None) -> datetime:
         now = self.clock()
         return max(now, not_before) if not_before is not None else now
 
-    def _handle_once(self, command: Command, not_before: datetime | None) -> CaseView:
-        engagement = self.find(command.state)
-        if engagement is not None:
-            version = engagement.recorded_version(command)
-            if version is not None:
-                # A retry: the first answer again, the case as this command left it.
-                return self.case_at(command.state, version)
-        now = self._now(not_before)
+    def _handle_once(self, command: Command, not_before: datetime | None, *, cached: bool) -> CaseView:
+        """Decide on the case as this process last recorded it (`cached`), else as the store holds it.
+
+        A cached case saves a read. It is behind the store if another process recorded a step since: then
+        an event decided on it takes a version already stored and meets the unique key, and a refusal (or
+        a command it does not know as recorded) may be wrong, so either way the store decides again.
+        """
+        engagement = self.cases.take(command.state) if cached else None
+        from_cache = engagement is not None
         if engagement is None:
-            check(None, command, now.date())  # refuses every command but the request
-            participant = self.participants.get(command.state)
-            engagement = Engagement.open(command, participant.name, now)
-        else:
-            engagement.execute(command, now)
+            engagement = self.find(command.state)
+        try:
+            if engagement is not None:
+                version = engagement.recorded_version(command)
+                if version is not None:
+                    # A retry: the first answer again, the case as this command left it.
+                    if from_cache:
+                        self.cases.keep(command.state, engagement)
+                    return self.case_at(command.state, version)
+            now = self._now(not_before)
+            if engagement is None:
+                check(None, command, now.date())  # refuses every command but the request
+                participant = self.participants.get(command.state)
+                engagement = Engagement.open(command, participant.name, now)
+            else:
+                engagement.execute(command, now)
+        except DomainError:
+            if from_cache:
+                raise _Stale() from None
+            raise
         if self.resources is not None:
-            # Checked against the rules above first: only a command the case takes draws on resources.
+            # Checked against the rules above first: only a command the case takes draws on resources
+            # (once per command: a retry after a stale case finds its charge already made).
             self.resources.draw(command, engagement.progress.instruments, now)
         self.save(engagement)
+        self.cases.keep(command.state, engagement)
         return engagement.view()
 
     def history(self, state: str) -> list[HistoryEntry]:

@@ -91,12 +91,15 @@ class Treaties(Recording):
         progress: Callable[[], None] | None,
     ) -> ImportSummary:
         actor, source, door = by
-        found: list[tuple[TableRow, TableAction, TreatyAction | None]] = []
+        wanted: list[tuple[TableRow, TableAction, UUID]] = []
         for row in rows:
             for action in row.actions:
-                found.append((row, action, self.find(row.participant, instrument, slot_of(action.kind))))
+                aggregate_id = treaty_action_id(row.participant, instrument, slot_of(action.kind))
+                wanted.append((row, action, aggregate_id))
             if progress is not None:
                 progress()
+        stored = self.existing([aggregate_id for _, _, aggregate_id in wanted])
+        found = [(row, action, cast(TreatyAction | None, stored.get(i))) for row, action, i in wanted]
         recorded_at = self.clock()
         # A fact cannot have happened after the moment it is recorded, nor before its instrument existed:
         # such a date is a misreading.

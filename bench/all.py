@@ -16,15 +16,16 @@ from pathlib import Path
 from bench.report import STORES, Figure, machine, read_figures, table
 from tests.servers import PostgresCluster, throwaway_postgres
 
-ORDER = ("append", "steps", "generate", "rebuild", "asof", "memory", "forecast")
+ORDER = ("append", "steps", "generate", "rebuild", "asof", "web", "memory", "forecast")
 # The benchmarks that share the synthetic history written by `generate`.
-ON_WORLD = frozenset({"generate", "rebuild", "asof"})
+ON_WORLD = frozenset({"generate", "rebuild", "asof", "web"})
 FULL: dict[str, list[str]] = {
     "append": ["--cases", "1500", "--imports", "40"],
     "steps": ["--cases", "400", "--concurrency", "100", "--rate", "20", "--steps", "600"],
     "generate": ["--events", "1000000"],
     "rebuild": ["--events", "1000000"],
     "asof": ["--events", "1000000", "--dates", "5"],
+    "web": ["--events", "1000000", "--users", "20", "--requests", "3"],
     "memory": ["--engagements", "10000"],
     "forecast": ["--cutoffs", "48"],
 }
@@ -34,6 +35,7 @@ TINY: dict[str, list[str]] = {
     "generate": ["--events", "3000"],
     "rebuild": ["--events", "3000"],
     "asof": ["--events", "3000", "--dates", "2"],
+    "web": ["--events", "3000", "--users", "2", "--requests", "1"],
     "memory": ["--engagements", "30"],
     "forecast": ["--cutoffs", "2"],
 }

@@ -49,6 +49,7 @@ app.add_typer(report_cli.report, name="report")
 app.add_typer(report_cli.projections, name="projections")
 app.command()(stack_cli.up)
 app.command()(stack_cli.down)
+app.command()(stack_cli.status)
 
 
 @app.callback()

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from cli.console import Context
 from deploy import stack
@@ -16,6 +17,7 @@ from usecases.demo_users import add_demo_users
 from usecases.embedded import UI_PATH, WebAddress, running_address
 from usecases.seed import import_collection, run_seed
 from usecases.settings import Settings
+from usecases.status import status as stack_status
 
 ANNOUNCE_TIMEOUT_S = 30.0
 
@@ -69,3 +71,28 @@ def announce(settings: Settings, console: Console, timeout: float = ANNOUNCE_TIM
     console.print(f"  Web app           {found.url}  (sign in with a token: palermo user token NAME)")
     console.print(f"  Temporal UI       {found.url}{UI_PATH}/  (read-only, for managers and auditors)")
     return found
+
+
+def status(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
+) -> None:
+    """Show the embedded stack's processes, whether each runs and its last error, and the read model's lag."""
+    context: Context = ctx.obj
+    found = context.run(lambda: stack_status(context.settings))
+    if as_json:
+        typer.echo(found.model_dump_json(indent=2))
+        return
+    processes = Table(title="Processes" if found.stack else "Processes (the stack is not running)")
+    for column in ("process", "pid", "running", "last error"):
+        processes.add_column(column)
+    for process in found.processes:
+        running = "yes" if process.running else "NO"
+        processes.add_row(process.name, str(process.pid), running, process.last_error or "—")
+    logs = Table(title="Read model")
+    for column in ("log", "read up to", "log ends at", "lag"):
+        logs.add_column(column)
+    for log in found.read_model:
+        logs.add_row(log.log, str(log.read), str(log.end), str(log.lag))
+    context.console.print(processes)
+    context.console.print(logs)

@@ -10,8 +10,10 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from deploy.processes import port_is_free
+from usecases import logs
 from usecases.embedded import remove_address, temporal_address_for, write_address
 from usecases.settings import SettingsError, keep_private, load_settings
+from usecases.tracing import install
 from web.app import create_app
 from web.config import WebSettings, load_web_settings
 
@@ -51,6 +53,8 @@ def main(argv: list[str] | None = None) -> None:
         settings.temporal_tls()
     except SettingsError as error:
         raise SystemExit(str(error)) from None
+    install(settings, "palermo-web")
+    logs.configure()
     settings = settings.model_copy(update={"temporal_address": temporal_address_for(settings)})
     sock = listen(args.host or web.host, web.port if args.port is None else args.port)
     host, port = sock.getsockname()[:2]

@@ -7,6 +7,7 @@ import signal
 from concurrent.futures import ThreadPoolExecutor
 
 from temporalio.client import Client
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from activities.engagement_activities import EngagementActivities
@@ -14,8 +15,11 @@ from activities.engagements import Engagements
 from activities.participants import ParticipantDirectory
 from activities.resources import Resources
 from activities.store.opening import opened
+from usecases import logs
 from usecases.cases import connect
+from usecases.metrics import serve_metrics
 from usecases.settings import Settings, SettingsError, keep_private, load_settings
+from usecases.tracing import install
 from workflows.engagement import EngagementWorkflow
 
 # Activities are plain functions (eventsourcing is synchronous); they run on this many threads.
@@ -55,8 +59,19 @@ def build_worker(
     )
 
 
+def runtime_of(settings: Settings) -> Runtime | None:
+    """A Temporal runtime exporting the SDK's own metrics in Prometheus form, when a port is set for them."""
+    if settings.temporal_metrics_port is None:
+        return None
+    address = f"{settings.metrics_host}:{settings.temporal_metrics_port}"
+    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=address)))
+
+
 async def serve(settings: Settings, participants: ParticipantDirectory | None = None) -> None:
-    client = await connect(settings)
+    serve_metrics(settings.metrics_port, settings.metrics_host)
+    install(settings, "palermo-worker")
+    logs.configure()
+    client = await connect(settings, runtime_of(settings))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -7,6 +7,7 @@ import time
 import uuid
 
 from temporalio.client import Client
+from temporalio.runtime import Runtime
 from temporalio.service import TLSConfig
 
 from domain.commands import Command
@@ -14,8 +15,10 @@ from domain.doors import sealed
 from domain.questionnaires import CITATION
 from domain.values import Door
 from domain.views import CaseView
+from usecases.metrics import UPDATE_SECONDS
 from usecases.programme import check_citation
 from usecases.settings import Settings
+from usecases.tracing import interceptors
 from workflows import client as workflows
 from workflows.client import ServerUnavailable
 from workflows.messages import EngagementInput
@@ -34,13 +37,16 @@ def start_input(settings: Settings, state: str) -> EngagementInput:
     return workflows.start_input(route(settings), state)
 
 
-async def connect(settings: Settings) -> Client:
-    """A client of the configured Temporal server; over mutual TLS when its files are configured."""
+async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
+    """A client of the configured Temporal server; over mutual TLS when its files are configured. A worker
+    passes the `runtime` that exports the SDK's metrics."""
     files = settings.temporal_tls()
     tls = None
     if files is not None:
         tls = TLSConfig(server_root_ca_cert=files.ca, client_cert=files.cert, client_private_key=files.key)
-    return await workflows.connect(settings.temporal_address, settings.temporal_namespace, tls)
+    return await workflows.connect(
+        settings.temporal_address, settings.temporal_namespace, tls, runtime, interceptors(settings)
+    )
 
 
 async def send(
@@ -50,7 +56,8 @@ async def send(
     if command.source is not None and command.source.startswith(CITATION):
         await asyncio.to_thread(check_citation, settings, command)
     sent = sealed(command, door, settings.audit_key_bytes())
-    return await workflows.send(client, route(settings), sent, accept_within=accept_within)
+    with UPDATE_SECONDS.labels(command.kind).time():
+        return await workflows.send(client, route(settings), sent, accept_within=accept_within)
 
 
 # How long a command is sent again while the server does not answer (a restarting worker, a server coming

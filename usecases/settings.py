@@ -75,6 +75,19 @@ class Settings(BaseSettings):
     chromium: Path = Field(
         default=Path("/usr/bin/chromium"), description="The headless Chromium that prints the report as PDF"
     )
+    tracing: Literal["off", "console"] = Field(
+        default="off", description="Where OpenTelemetry spans go: off, or console (JSON on standard error)"
+    )
+    metrics_host: str = Field(default="127.0.0.1", description="Where the metrics listeners listen")
+    metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="The worker's /metrics port (none: no listener)"
+    )
+    projector_metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="The projector's /metrics port (none: no listener)"
+    )
+    temporal_metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="The worker's Temporal SDK metrics port (none: off)"
+    )
 
     @field_validator("audit_key")
     @classmethod

@@ -7,11 +7,13 @@ from datetime import datetime
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
 from domain.sessions import SESSION_LIFETIME
 from usecases.settings import Settings
+from usecases.tracing import tracing_on
 from web import (
     api_cases,
     api_forecast,
@@ -19,6 +21,7 @@ from web import (
     api_records,
     api_resources,
     errors,
+    metrics,
     pages_auth,
     pages_cases,
     pages_programme,
@@ -44,6 +47,7 @@ ROUTERS = (
     pages_records.router,
     pages_resources.router,
     pages_temporal.router,
+    metrics.router,
 )
 DESCRIPTION = """
 Engagements of States under the Palermo Convention and its Protocols. Every change goes through the State's
@@ -92,4 +96,7 @@ def create_app(
     app.add_middleware(SafetyHeaders)
     # Outermost, so an oversized body is refused before anything reads it.
     app.add_middleware(BodyLimit, limit=web.max_body)
+    app.add_middleware(metrics.RequestTiming)
+    if tracing_on(settings):
+        FastAPIInstrumentor.instrument_app(app, excluded_urls="/metrics,/static/.*")
     return app

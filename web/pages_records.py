@@ -66,7 +66,9 @@ def dashboard(
     include_demo: IncludeDemo = False,
 ) -> HTMLResponse:
     day = as_of or wired.today()
-    reading = read(wired.settings, wired.logs, day, known_at, include_demo=include_demo)
+    reading = read(
+        wired.settings, wired.logs, day, known_at, include_demo=include_demo, outreach=wired.outreach
+    )
     now = wired.now()
     late = sorted(
         (s for c in wired.book.cases() for s in open_steps(c, wired.due_days, now) if s.overdue),
@@ -108,7 +110,16 @@ def report_page(
     day, moment = as_of or wired.today(), aware(known_at)
     reviewed = reviewed_year(day, year)
     outlook = report_outlook(wired, day, moment)
-    reading = read(wired.settings, wired.logs, day, moment, outlook, year=reviewed, include_demo=include_demo)
+    reading = read(
+        wired.settings,
+        wired.logs,
+        day,
+        moment,
+        outlook,
+        year=reviewed,
+        include_demo=include_demo,
+        outreach=wired.outreach,
+    )
     bar = report_bar(day, moment, reviewed, include_demo, REPORT_DATE)
     sources = f"/report/download/sources.html?{query(day, moment, reviewed, include_demo)}"
     page = html.render(
@@ -132,7 +143,16 @@ def report_download(
     day, moment = as_of or wired.today(), aware(known_at)
     reviewed = reviewed_year(day, year)
     outlook = report_outlook(wired, day, moment)
-    reading = read(wired.settings, wired.logs, day, moment, outlook, year=reviewed, include_demo=include_demo)
+    reading = read(
+        wired.settings,
+        wired.logs,
+        day,
+        moment,
+        outlook,
+        year=reviewed,
+        include_demo=include_demo,
+        outreach=wired.outreach,
+    )
     data, media, file = download(reading.document, name, wired.settings.chromium)
     # A page opens in the browser (the report's link to its sources); the bar's links download either way.
     shown = "inline" if media.startswith("text/html") else "attachment"

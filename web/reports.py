@@ -19,6 +19,7 @@ from projections.figures import Figures, figures, stages
 from projections.report.charts import Bar, BarChart, BarGroup, svg
 from projections.report.document import ReportDocument, build, lineage
 from projections.store import FactStore
+from usecases.outreach_book import OutreachBook
 from usecases.read_models import open_store, refresh
 from usecases.reports import outreach_details, planned_after, state_names
 from usecases.settings import Settings
@@ -104,14 +105,16 @@ def read(
     *,
     year: int | None = None,
     include_demo: bool = False,
+    outreach: OutreachBook | None = None,
 ) -> Reading:
-    """The figures, the report document (as `palermo report render` writes it) and the stages."""
+    """The figures, the report document (as `palermo report render` writes it) and the stages; the
+    meetings' and activities' details from `outreach` when the app keeps one, else from the whole log."""
     moment = aware(known_at)
     with current_store(settings, logs) as store:
         result = figures(store, as_of, moment, year, include_demo)
         rows = lineage(store, result)
         by_state = stages(store, as_of, moment, include_demo)
-    meetings_known, cooperation_known = outreach_details(settings)
+    meetings_known, cooperation_known = outreach.details(rows) if outreach else outreach_details(settings)
     document = build(
         result,
         rows,

@@ -22,6 +22,7 @@ from domain.views import CaseView
 from projections.casebook import CaseBook
 from usecases.cases import connect, send
 from usecases.embedded import UI_PATH
+from usecases.outreach_book import OutreachBook
 from usecases.read_models import sources
 from usecases.settings import Settings
 from web.config import WebSettings
@@ -51,6 +52,7 @@ class Services:
     engagements: Engagements = field(init=False)
     request_keys: RequestKeys = field(init=False)
     book: CaseBook = field(init=False)
+    outreach: OutreachBook = field(init=False)
     participants: ParticipantDirectory = field(init=False)
     logs: list[EventLog] = field(init=False)
     sign_ins: SignInLimits = field(init=False)
@@ -69,6 +71,7 @@ class Services:
         self.request_keys = opened(lambda: RequestKeys(self.settings.store_env("RequestKeys")))
         self.logs = sources(self.settings)
         self.book = CaseBook(next(log for log in self.logs if log.name == "Engagements"))
+        self.outreach = OutreachBook(next(log for log in self.logs if log.name == "Outreach"))
         self.sign_ins = SignInLimits(
             per_client=self.web.sign_in_failures_per_client,
             per_user=self.web.sign_in_failures_per_user,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from temporalio.client import (
     Client,
+    Interceptor,
     RPCTimeoutOrCancelledError,
     WithStartWorkflowOperation,
     WorkflowUpdateFailedError,
@@ -16,6 +17,7 @@ from temporalio.client import (
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
+from temporalio.runtime import Runtime
 from temporalio.service import RPCError, TLSConfig
 
 from domain.commands import Command
@@ -69,10 +71,23 @@ class Route:
     due_days: Mapping[str, int] = field(default_factory=dict)
 
 
-async def connect(address: str, namespace: str, tls: TLSConfig | None = None) -> Client:
+async def connect(
+    address: str,
+    namespace: str,
+    tls: TLSConfig | None = None,
+    runtime: Runtime | None = None,
+    interceptors: Sequence[Interceptor] = (),
+) -> Client:
     """A client of the Temporal server that speaks the workflows' pydantic payloads, over mutual TLS
-    when `tls` holds a client certificate."""
-    return await Client.connect(address, namespace=namespace, data_converter=pydantic_data_converter, tls=tls)
+    when `tls` holds a client certificate (on `runtime`, else the SDK's default one)."""
+    return await Client.connect(
+        address,
+        namespace=namespace,
+        data_converter=pydantic_data_converter,
+        tls=tls,
+        runtime=runtime,
+        interceptors=interceptors,
+    )
 
 
 def update_id(command: Command) -> str:

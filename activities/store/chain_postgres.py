@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
@@ -49,6 +50,10 @@ class PostgresChainRecorder(PostgresApplicationRecorder):
             "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{} "
             "ORDER BY notification_id"
         ).format(schema, events)
+        self._events_of = SQL(
+            "SELECT originator_id, originator_version, topic, state FROM {}.{} "
+            "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+        ).format(schema, events)
         self._all_links = SQL("SELECT position, previous, hash, key_id FROM {}.{} ORDER BY position").format(
             schema, links
         )
@@ -88,6 +93,20 @@ class PostgresChainRecorder(PostgresApplicationRecorder):
             links = links_after(self.key, last, events, unchained=unchained, log=self.events_table_name)
             head.executemany(self._insert_links, [link_row(link) for link in links])
         return ids
+
+    def select_events_of(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
+        """Every event of the given aggregates, by aggregate then version: one read for a bulk import."""
+        with self.datastore.get_connection() as conn, conn.cursor() as c:
+            c.execute(self._events_of, (list(originator_ids),), prepare=True)
+            return [
+                StoredEvent(
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                for row in c.fetchall()
+            ]
 
     @contextmanager
     def snapshot(self) -> Iterator[tuple[Iterator[RawEvent], Iterator[Link]]]:

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
@@ -31,6 +32,11 @@ class SQLiteChainRecorder(SQLiteApplicationRecorder):
         )
         self._before = f"SELECT 1 FROM {self.events_table_name} WHERE rowid < ? LIMIT 1"
         self._insert_links = f"INSERT INTO {self.chain_table} VALUES (?, ?, ?, ?)"
+        self._insert_event = (
+            f"INSERT INTO {self.events_table_name} (originator_id, originator_version, topic, state) "
+            "VALUES (?, ?, ?, ?)"
+        )
+        self._last = f"SELECT MAX(rowid) FROM {self.events_table_name}"
 
     def construct_create_table_statements(self) -> list[str]:
         return [
@@ -39,11 +45,31 @@ class SQLiteChainRecorder(SQLiteApplicationRecorder):
             "previous INTEGER NOT NULL, hash BLOB NOT NULL, key_id BLOB NOT NULL)",
         ]
 
+    def _insert_many(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """The events inserted with one executemany, and their rowids.
+
+        The first insert takes the database's write lock; from then on no other connection inserts, so
+        each row takes the rowid one above the largest (SQLite's rule for a table without AUTOINCREMENT),
+        and the rowids are consecutive. The largest rowid after the inserts confirms it.
+        """
+        rows = [(_text(s.originator_id), s.originator_version, s.topic, s.state) for s in stored_events]
+        c.execute(self._insert_event, rows[0])
+        first = c.lastrowid
+        c.executemany(self._insert_event, rows[1:])
+        c.execute(self._last)
+        last = c.fetchone()[0]
+        if first is None or last != first + len(rows) - 1:
+            raise AssertionError(f"rowids {first}..{last} are not consecutive for {len(rows)} events")
+        return list(range(first, last + 1))
+
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         # The inserts take the database's write lock, so the head read after them is the latest.
-        ids = super()._insert_events(c, stored_events, **kwargs)
+        if len(stored_events) > 1:
+            ids: Sequence[int] | None = self._insert_many(c, stored_events)
+        else:
+            ids = super()._insert_events(c, stored_events, **kwargs)
         if not ids:
             return ids
         events = raw_events(ids, stored_events)
@@ -59,6 +85,29 @@ class SQLiteChainRecorder(SQLiteApplicationRecorder):
         else:
             c.executemany(self._insert_links, [link_row(link) for link in links])
         return ids
+
+    def select_events_of(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
+        """Every event of the given aggregates, by aggregate then version: one read for a bulk import."""
+        found: list[StoredEvent] = []
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(originator_ids), _IN_LIST):
+                chunk = [_text(i) for i in originator_ids[start : start + _IN_LIST]]
+                c.execute(
+                    f"SELECT originator_id, originator_version, topic, state FROM {self.events_table_name} "
+                    f"WHERE originator_id IN ({','.join('?' * len(chunk))}) "
+                    "ORDER BY originator_id, originator_version",
+                    chunk,
+                )
+                found += [
+                    StoredEvent(
+                        originator_id=self.convert_originator_id(row["originator_id"]),
+                        originator_version=row["originator_version"],
+                        topic=row["topic"],
+                        state=row["state"],
+                    )
+                    for row in c.fetchall()
+                ]
+        return found
 
     @contextmanager
     def snapshot(self) -> Iterator[tuple[Iterator[RawEvent], Iterator[Link]]]:
@@ -100,6 +149,15 @@ class SQLiteChainRecorder(SQLiteApplicationRecorder):
                 conn.rollback()
                 raise
         return adopted
+
+
+# Ids per IN (...) list: well under SQLite's limit on a statement's variables.
+_IN_LIST = 500
+
+
+def _text(originator_id: UUID | str) -> str:
+    """An originator id as eventsourcing's SQLite recorder stores it: a UUID's 32 hex digits."""
+    return originator_id.hex if isinstance(originator_id, UUID) else originator_id
 
 
 def _event(row: sqlite3.Row) -> RawEvent:

@@ -197,8 +197,8 @@ def status(s: Sources) -> Section:
     return Section(number="II", title="Status of signature and ratification", blocks=blocks)
 
 
-def _meeting_row(s: Sources, row: StoredFact) -> tuple[Inline, ...]:
-    states = sorted(s.name(p.subject) for p in s.rows("states_reached") if p.object == row.subject)
+def _meeting_row(s: Sources, row: StoredFact, reached: Mapping[str, list[str]]) -> tuple[Inline, ...]:
+    states = sorted(reached.get(row.subject, ()))
     summary = s.meetings.get(row.subject)
     if summary is None:
         return (day(row.effective_date), label(row.object), "—", ", ".join(states) or "—")
@@ -224,10 +224,16 @@ def meetings(s: Sources) -> Section:
     text += [" on the ratification of the Convention and the Protocols thereto, in which "]
     text += [*counted(s.ref("states_reached"), "State", "States"), " took part."]
     held = {row.subject: row for row in s.rows("meetings_held")}
+    # The States of each meeting, gathered once: looked up per meeting, they cost meetings times States.
+    reached: dict[str, list[str]] = {}
+    for participant in s.rows("states_reached"):
+        reached.setdefault(participant.object, []).append(s.name(participant.subject))
     table = Table(
         caption=f"Seminars and meetings in {year}",
         header=("Dates", "Meeting", "Place", "Participating States"),
-        rows=tuple(_meeting_row(s, row) for row in sorted(held.values(), key=lambda r: r.effective_date)),
+        rows=tuple(
+            _meeting_row(s, row, reached) for row in sorted(held.values(), key=lambda r: r.effective_date)
+        ),
     )
     blocks: tuple[Block, ...] = (Paragraph(parts=tuple(text)), table)
     return Section(number="III", title="Interregional, regional and subregional meetings", blocks=blocks)

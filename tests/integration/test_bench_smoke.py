@@ -19,10 +19,12 @@ TIMEOUT_S = 900
 EXPECTED = {
     "append": ["one command per transaction", "bulk: treaty import"],
     "steps": ["steps/s, 1 worker", "steps/s, 2 workers", "CPU per step, temporal", "CPU per step, worker"]
+    + ["steps/s, 1 worker, beside a no-op update", "worker CPU per step", "steps/s, Engagements.handle alone"]
     + [f"latency {p}, update sent → step in the read model" for p in ("p50", "p95", "p99")],
     "generate": ["synthetic history written"],
     "rebuild": ["read model rebuilt from scratch"],
     "asof": ["all report figures as of a random date"],
+    "web": [f"p95, {page}" for page in ("dashboard", "case list", "case page", "GET /api/report/figures")],
     "memory": ["worker peak resident memory"],
     "forecast": ["MAE of p50 parties at 12 months", "80% band held, 12 months", "Convention's entry"],
 }
@@ -58,7 +60,7 @@ def test_every_benchmark_runs_on_sqlite_and_reports_every_figure(tmp_path: Path)
 
 @pytest.mark.postgres
 def test_the_store_benchmarks_run_on_postgresql(tmp_path: Path) -> None:
-    store_benchmarks = ["append", "generate", "rebuild", "asof"]
+    store_benchmarks = ["append", "generate", "rebuild", "asof", "web"]
     figures, table = run_all(tmp_path, "--store", "postgres", "--only", ",".join(store_benchmarks))
 
     assert {f.store for f in figures} == {"postgres"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -16,7 +16,7 @@ import httpx
 from fastapi import FastAPI
 from google.protobuf.duration_pb2 import Duration
 from temporalio.api.workflowservice.v1 import RegisterNamespaceRequest
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
@@ -36,14 +36,17 @@ TEST_COST = TokenCost(n=2**10, r=8, p=1)
 CSRF = re.compile(r'<meta name="csrf" content="([^"]+)">')
 
 
-async def own_namespace(env: WorkflowEnvironment) -> Client:
+async def own_namespace(env: WorkflowEnvironment, interceptors: Sequence[Interceptor] = ()) -> Client:
     """A client on a namespace of the test's own, so no other test's workflow shares an id."""
     name = f"web-{uuid.uuid4().hex[:12]}"
     await env.client.workflow_service.register_namespace(
         RegisterNamespaceRequest(namespace=name, workflow_execution_retention_period=Duration(seconds=86_400))
     )
     return await Client.connect(
-        env.client.service_client.config.target_host, namespace=name, data_converter=pydantic_data_converter
+        env.client.service_client.config.target_host,
+        namespace=name,
+        data_converter=pydantic_data_converter,
+        interceptors=interceptors,
     )
 
 
@@ -127,12 +130,18 @@ def wrong_secret(token: str) -> str:
 
 @asynccontextmanager
 async def running_web_app(
-    env: WorkflowEnvironment, home: Path, clock: Callable[[], datetime] = utc_now, **web: Any
+    env: WorkflowEnvironment,
+    home: Path,
+    clock: Callable[[], datetime] = utc_now,
+    interceptors: Sequence[Interceptor] = (),
+    **web: Any,
 ) -> AsyncIterator[WebApp]:
-    """A worker and the web app on a namespace and task queue of their own; SQLite stores under `home`."""
-    client = await own_namespace(env)
+    """A worker and the web app on a namespace and task queue of their own; SQLite stores under `home`.
+    With `interceptors` (tracing), the client, the worker and the web app trace."""
+    client = await own_namespace(env, interceptors)
     settings = Settings(
         home=home,
+        tracing="console" if interceptors else "off",
         temporal_address=client.service_client.config.target_host,
         temporal_namespace=client.namespace,
         task_queue=f"web-{uuid.uuid4().hex[:8]}",

@@ -1,0 +1,81 @@
+"""What the web app keeps in memory between pages (its case book and outreach book) follows the logs: a step,
+a meeting, a correction or an activity recorded after a page was drawn is on the next page."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from activities.engagements import Engagements
+from activities.outreach import Outreach
+from activities.store.logs import EventLog
+from domain.commands import OpenEngagement, RecordLawSummary
+from domain.outreach import CooperationKind, MeetingDetails, MeetingKind
+from domain.values import Instrument, Step
+from projections.casebook import CaseBook
+from projections.store import StoredFact
+from usecases.outreach_book import OutreachBook
+from usecases.settings import Settings
+
+RECORDED = datetime(2002, 3, 4, tzinfo=UTC)
+
+
+def row(fact: str, subject: str, kind: str = "", day: date = date(2001, 1, 1)) -> StoredFact:
+    return StoredFact(
+        fact=fact, subject=subject, object=kind, effective_date=day, recorded_at=RECORDED,
+        superseded_at=None, application="Outreach", position=1, origin=subject, version=1, event_type="",
+    )  # fmt: skip
+
+
+def test_the_case_book_shows_each_case_as_the_log_last_left_it(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path)
+    engagements = Engagements(settings.store_env("Engagements"))
+    book = CaseBook(EventLog("Engagements", settings.store_env("Engagements")))
+    engagements.handle(
+        OpenEngagement(state="PER", effective_date=date(2001, 9, 3), instruments=(Instrument.CONVENTION,))
+    )
+    first = book.cases()
+
+    engagements.handle(RecordLawSummary(state="PER", effective_date=date(2001, 11, 5), command_id="ls"))
+    engagements.handle(
+        OpenEngagement(state="BOL", effective_date=date(2001, 9, 4), instruments=(Instrument.CONVENTION,))
+    )
+
+    assert [(c.state, c.version) for c in first] == [("PER", 1)]
+    assert [(c.state, c.version) for c in book.cases()] == [("BOL", 1), ("PER", 2)]
+    case = book.case("PER")
+    assert case is not None
+    assert Step.LAW_SUMMARY in case.completed_steps
+    assert book.case("ECU") is None
+
+
+def test_the_outreach_book_names_the_meetings_and_activities_counted_as_last_recorded(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path)
+    outreach = Outreach(settings.store_env("Outreach"))
+    book = OutreachBook(EventLog("Outreach", settings.store_env("Outreach")))
+    details = MeetingDetails(
+        title="Regional seminar", kind=MeetingKind.REGIONAL_SEMINAR, place="Quito",
+        start=date(2001, 5, 6), end=date(2001, 5, 8), participants=("ECU", "PER"),
+    )  # fmt: skip
+    meeting = outreach.record_meeting(details, actor="officer", source=None)
+    other = outreach.record_meeting(
+        details.model_copy(update={"place": "Lima", "title": "Not counted"}), actor="officer", source=None
+    )
+    held = {"meetings_held": [row("meetings_held", str(meeting.id))]}
+    assert [m.title for m in book.details(held)[0]] == ["Regional seminar"]
+
+    outreach.correct_meeting(
+        meeting.id, details.model_copy(update={"title": "Andean seminar"}), actor="m", source=None
+    )
+    outreach.record_cooperation(
+        state="HRV", kind=CooperationKind.SEMINAR, title="Seminar on organized crime",
+        effective_date=date(2001, 6, 1), actor="officer", source=None,
+    )  # fmt: skip
+    counted = held | {
+        "cooperation_activities": [row("cooperation_activities", "HRV", "seminar", date(2001, 6, 1))]
+    }
+    meetings, activities = book.details(counted)
+
+    assert [(m.id, m.title, m.place) for m in meetings] == [(str(meeting.id), "Andean seminar", "Quito")]
+    assert str(other.id) not in {m.id for m in meetings}
+    assert [(a.state, a.title) for a in activities] == [("HRV", "Seminar on organized crime")]
