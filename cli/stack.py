@@ -14,7 +14,7 @@ from deploy import stack
 from usecases.demo import run_demo
 from usecases.demo_users import add_demo_users
 from usecases.embedded import UI_PATH, WebAddress, running_address
-from usecases.seed import import_collection, run_seed
+from usecases.seed import import_collection, import_shipped, run_seed
 from usecases.settings import Settings
 
 ANNOUNCE_TIMEOUT_S = 30.0
@@ -26,7 +26,10 @@ def up(
     detach: Annotated[bool, typer.Option(help="Return once ready; stop later with `palermo down`.")] = False,
     untc: Annotated[
         Path | None,
-        typer.Option(help="With --demo: also import the Treaty Collection's status tables from this folder."),
+        typer.Option(
+            help="With --demo: import the Treaty Collection's status tables from this folder instead of the "
+            "tables shipped with Palermo (2014).",
+        ),
     ] = None,
 ) -> None:
     """Start the embedded stack: Temporal (with its UI), the worker, the projector and the web app."""
@@ -36,8 +39,11 @@ def up(
         if demo:
             settings = context.settings.model_copy(update={"temporal_address": address})
             run_seed(settings, context.console)
+            # The Collection's tables shipped with Palermo, or newer ones from a folder.
             if untc is not None:
                 import_collection(settings, untc, context.console)
+            else:
+                import_shipped(settings, context.console)
             run_demo(settings, context.console)
             add_demo_users(settings, context.console)
         announce(context.settings, context.console)
