@@ -72,6 +72,8 @@ def announce(settings: Settings, console: Console, timeout: float = ANNOUNCE_TIM
     if found is None:
         console.print(f"The web app did not start; see {settings.home_dir / 'logs' / 'web.log'}.")
         return None
-    console.print(f"  Web app           {found.url}  (sign in with a token: palermo user token NAME)")
-    console.print(f"  Temporal UI       {found.url}{UI_PATH}/  (read-only, for managers and auditors)")
+    # Each line fits 80 columns: a terminal of that width shows the banner unwrapped.
+    console.print(f"  Web app           {found.url}", highlight=False)
+    console.print(f"  Temporal UI       {found.url}{UI_PATH}/ (read-only)", highlight=False)
+    console.print("  Sign in with a token; `palermo user token NAME` issues one.", highlight=False)
     return found
