@@ -12,16 +12,26 @@ from temporalio.client import Client
 
 from domain.sessions import SESSION_LIFETIME
 from usecases.settings import Settings
-from web import api_cases, api_records, errors, pages_auth, pages_cases, pages_records, pages_temporal
+from web import (
+    api_cases,
+    api_docs,
+    api_records,
+    errors,
+    pages_auth,
+    pages_cases,
+    pages_records,
+    pages_temporal,
+)
 from web.config import WebSettings, session_secret, temporal_ui
 from web.limits import BodyLimit, SafetyHeaders
 from web.services import Services, utc_now
 from web.views import HERE, error_page
 
-# Every route of the app is in one of these (besides the OpenAPI document, its viewer and /static).
+# Every route of the app is in one of these (besides the OpenAPI document and the mounted files).
 ROUTERS = (
     api_cases.router,
     api_records.router,
+    api_docs.router,
     pages_auth.router,
     pages_cases.router,
     pages_records.router,
@@ -51,9 +61,9 @@ def create_app(
         title="Palermo",
         description=DESCRIPTION,
         version="1",
-        openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
-        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
+        openapi_url=api_docs.OPENAPI_URL,
+        # Served by api_docs from installed packages, not from a CDN.
+        docs_url=None,
         redoc_url=None,
     )
     app.state.services = Services(
@@ -62,6 +72,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    api_docs.mount_assets(app)
     errors.install(app, error_page)
     app.add_middleware(
         SessionMiddleware,

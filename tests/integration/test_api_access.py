@@ -60,6 +60,9 @@ API_ROUTES = {
     ("GET", "/api/openapi.json"),
     ("GET", "/api/docs"),
     ("GET", "/api/docs/oauth2-redirect"),
+    ("GET", "/api/redoc"),
+    ("GET", "/api/docs/assets/{path}"),
+    ("GET", "/api/redoc/assets/{path}"),
 }
 PAGE_ROUTES = {
     ("GET", "/login"),
@@ -239,8 +242,10 @@ async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(worl
     web.add_user("spare", Role.OFFICER, states=(world.s3,))
     route = ("PUT", "/api/users/{name}/scope")
     await walk.api(route, "/api/users/spare/scope", lambda w: w == MANAGER, json={"states": [world.s1]})
-    for path in ("/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect"):
+    for path in ("/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect", "/api/redoc"):
         await walk.api(("GET", path), path, lambda w: True)
+    for mount, file in (("/api/docs/assets", "swagger-ui.css"), ("/api/redoc/assets", "redoc.standalone.js")):
+        await walk.api(("GET", f"{mount}/{{path}}"), f"{mount}/{file}", lambda w: True)
 
     walk.assert_all_as_the_rules_say(API_ROUTES)
     # Every event carries the user who caused it.
