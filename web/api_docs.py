@@ -1,5 +1,5 @@
-"""The API's viewers, Swagger UI at /api/docs and ReDoc at /api/redoc, served with their scripts from installed
-packages (swagger-ui-bundle, fastapi-offline): they work with no network beyond this server."""
+"""The API's viewers, Swagger UI at /api/docs and ReDoc at /api/redoc, with their scripts served from
+installed packages (swagger-ui-bundle, fastapi-offline): they work with no network beyond this server."""
 
 from __future__ import annotations
 
