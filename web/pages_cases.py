@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -18,11 +19,12 @@ from projections.casebook import STAGES, CaseFilter, open_steps, select
 from usecases.inputs import BadOption
 from web.access import PageUser, Wired, check_act, check_read, check_role, state_code
 from web.api_models import Stage, summary
-from web.errors import ApiError, sentence
+from web.errors import ApiError, status_of_refusal
+from web.form_errors import plain
 from web.forms import command_of_form, form_of, forms_for, text
 from web.pages_temporal import may_watch
 from web.services import Services
-from web.views import BlankIsNone, check_csrf, flash, redirect, render
+from web.views import BlankIsNone, check_csrf, error_page, flash, redirect, render
 from workflows.client import CommandRefused, ServerUnavailable
 from workflows.commands import BY_NAME, COMMANDS, Row
 
@@ -41,8 +43,7 @@ def _openable(user: UserRecord, wired: Services, engaged: set[str]) -> list[tupl
     ]
 
 
-@router.get("/worklist")
-def worklist(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
+def _worklist(user: UserRecord, wired: Services) -> dict[str, Any]:
     everything = wired.book.cases()
     cases = [c for c in everything if user.role is not Role.OFFICER or user.covers(c.state)]
     now = wired.now()
@@ -50,16 +51,18 @@ def worklist(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
         (s for c in cases for s in open_steps(c, wired.due_days, now)),
         key=lambda s: (not s.overdue, s.due_at, s.state),
     )
-    return render(
-        request,
-        "worklist.html",
-        user,
-        steps=steps,
-        overdue=[s for s in steps if s.overdue],
-        openable=_openable(user, wired, {c.state for c in everything}),
-        opening=form_of(next(r for r in COMMANDS if r.opens)),
-        today=wired.today(),
-    )
+    return {
+        "steps": steps,
+        "overdue": [s for s in steps if s.overdue],
+        "openable": _openable(user, wired, {c.state for c in everything}),
+        "opening": form_of(next(r for r in COMMANDS if r.opens)),
+        "today": wired.today(),
+    }
+
+
+@router.get("/worklist")
+def worklist(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
+    return render(request, "worklist.html", user, **_worklist(user, wired))
 
 
 @router.get("/cases")
@@ -87,9 +90,7 @@ def cases_page(
     )
 
 
-@router.get("/cases/{state}")
-def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTMLResponse:
-    code = state_code(wired, state)
+def _case(user: UserRecord, wired: Services, code: str) -> dict[str, Any]:
     check_read(user, code)
     case = wired.book.case(code)
     if case is None:
@@ -99,61 +100,87 @@ def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTM
         can_act = case.status.value == "open"
     except ApiError:
         can_act = False
-    return render(
-        request,
-        "case.html",
-        user,
-        case=case,
-        region=(r.value if (r := region_of(code)) else None),
-        steps=open_steps(case, wired.due_days, wired.now()),
-        history=wired.engagements.history(code),
-        can_act=can_act,
-        forms=forms_for(case),
-        workflow_url=wired.workflow_link(code) if may_watch(wired, user) else None,
-        today=wired.today(),
-    )
+    return {
+        "case": case,
+        "region": (r.value if (r := region_of(code)) else None),
+        "steps": open_steps(case, wired.due_days, wired.now()),
+        "history": wired.engagements.history(code),
+        "can_act": can_act,
+        "forms": forms_for(case),
+        "workflow_url": wired.workflow_link(code) if may_watch(wired, user) else None,
+        "today": wired.today(),
+    }
 
 
-async def _record(request: Request, wired: Services, user: UserRecord, row: Row, state: str) -> str:
-    """Record one form's command; the sentence that says what happened (or why not) is flashed."""
+@router.get("/cases/{state}")
+def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTMLResponse:
+    return render(request, "case.html", user, **_case(user, wired, state_code(wired, state)))
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a refused form held, to draw it again as it was typed."""
+
+    form: str
+    fields: dict[str, list[str]]
+
+
+def _status(error: Exception) -> int:
+    if isinstance(error, CommandRefused):
+        return status_of_refusal(error)
+    if isinstance(error, ServerUnavailable):
+        return 503
+    return 422
+
+
+async def _record(
+    request: Request, wired: Services, user: UserRecord, row: Row, state: str
+) -> RedirectResponse | HTMLResponse:
+    """Record one form's command and go to its case, saying what happened; refused, the page it came from
+    again, with the refusal in plain sentences and every field as it was typed."""
     form = await request.form()
     check_csrf(request, form)
     try:
         if row.opens:
             named = text(form, "state") or ""
+            if not named:
+                raise BadOption("State: choose the State whose request arrived.")
             state = (await run_in_threadpool(wired.participant, named)).code
         check_act(user, state, row.senders)
         command = command_of_form(row, form, state=state, actor=user.name, today=wired.today())
         case = await wired.send(command, Door.WEB)
-    except ValidationError as error:
-        flash(request, sentence(error.errors()), error=True)
-        return state
     except EXPECTED as error:
-        flash(request, str(error), error=True)
-        return state
+        said = plain(error, row) if isinstance(error, ValidationError) else str(error)
+        kept = Kept(row.name, {k: [str(v) for v in form.getlist(k)] for k in form if k != "csrf"})
+        flashed = {"text": said, "error": True}
+        if row.opens:
+            context = _worklist(user, wired)
+            return render(request, "worklist.html", user, _status(error), flash=flashed, kept=kept, **context)
+        if wired.book.case(state) is None:
+            return error_page(request, _status(error), said)
+        context = _case(user, wired, state)
+        return render(request, "case.html", user, _status(error), flash=flashed, kept=kept, **context)
     done = row.name.replace("_", " ").capitalize()
     ended = f"nothing, the case is {case.status.value}"
     following = case.stage.value.replace("_", " ") if case.stage else ended
     flash(request, f"{done} recorded for {case.state_name}. Next: {following}.")
-    return case.state
+    return redirect(f"/cases/{case.state}" + ("" if row.opens else f"#step-{row.name}"))
 
 
-@router.post("/cases")
-async def open_case(request: Request, user: PageUser, wired: Wired) -> RedirectResponse:
+@router.post("/cases", response_model=None)
+async def open_case(request: Request, user: PageUser, wired: Wired) -> RedirectResponse | HTMLResponse:
     row = next(r for r in COMMANDS if r.opens)
     check_role(user, row.senders)
-    code = await _record(request, wired, user, row, "")
-    return redirect(f"/cases/{code}" if code else "/worklist#open")
+    return await _record(request, wired, user, row, "")
 
 
-@router.post("/cases/{state}/{kind}")
+@router.post("/cases/{state}/{kind}", response_model=None)
 async def record_step(
     request: Request, state: str, kind: str, user: PageUser, wired: Wired
-) -> RedirectResponse:
+) -> RedirectResponse | HTMLResponse:
     row = BY_NAME.get(kind)
     if row is None or row.opens:
         raise ApiError(404, f"'{kind}' is not a step of a case.")
     code = state_code(wired, state)
     check_act(user, code, row.senders)
-    await _record(request, wired, user, row, code)
-    return redirect(f"/cases/{code}#step-{kind}")
+    return await _record(request, wired, user, row, code)

@@ -151,7 +151,9 @@ async def test_a_refused_form_says_why_on_the_case_page_and_records_nothing(site
         follow_redirects=True,
     )
 
-    assert refused.status_code == 200
+    # The case page again, with the refusal's status, rather than a redirect to it.
+    assert refused.status_code == 409
+    assert too_late.status_code == 422
     assert "needs legislation first" in refused.text
     assert 'class="flash error"' in refused.text
     assert "after today" in too_late.text
