@@ -14,7 +14,7 @@ from activities.users import UserRecord
 from domain.errors import DomainError
 from domain.regions import Region, region_of
 from domain.user import Role
-from domain.values import Door, Instrument
+from domain.values import Door, Instrument, Step
 from projections.casebook import STAGES, CaseFilter, open_steps, select
 from usecases.inputs import BadOption
 from web.access import PageUser, Wired, check_act, check_read, check_role, state_code
@@ -109,6 +109,7 @@ def _case(user: UserRecord, wired: Services, code: str) -> dict[str, Any]:
         "forms": forms_for(case),
         "workflow_url": wired.workflow_link(code) if may_watch(wired, user) else None,
         "today": wired.today(),
+        "all_steps": [step.value for step in Step],
     }
 
 

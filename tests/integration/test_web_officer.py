@@ -116,3 +116,46 @@ async def test_a_refused_open_form_says_why_in_a_sentence_and_keeps_what_was_typ
     assert _value(refused.text, "effective_date") == "2001-11-05"
     assert _value(refused.text, "source") == "Note verbale 12/2001"
     assert desk.web.recorded(desk.fresh) == []
+
+
+def _visible(page: str) -> str:
+    """The page's text as a person reads it: tags and attributes left out."""
+    return re.sub(r"<[^>]+>", " ", page)
+
+
+async def test_the_case_page_reads_as_words_shows_notes_puts_the_timeline_first_and_confirms_withdrawal(
+    desk: Desk,
+) -> None:
+    state = desk.unopened
+    body = {"state": state, "instruments": ["convention"], "effective_date": "2001-10-01"}
+    body["note"] = "By letter"
+    assert (await desk.web.api("POST", "/api/cases", OFFICER, json=body)).status_code == 201
+    summary = {"document": "L/7", "note": "Draft law summary,\nsecond version"}
+    summary["effective_date"] = "2002-01-05"
+    summary["effective_date"] = "2002-01-05"
+    answer = await desk.web.api("POST", f"/api/cases/{state}/law_summary", OFFICER, json=summary)
+    assert answer.status_code == 200, answer.text
+
+    page = (await desk.officer.get(f"/cases/{state}")).text
+    unconfirmed = await desk.form(f"/cases/{state}/withdraw", reason="Asked", effective_date="2002-01-06")
+    after_refusal = desk.web.recorded(state)
+    confirmed = await desk.form(
+        f"/cases/{state}/withdraw", reason="Asked", effective_date="2002-01-06", confirm="1"
+    )
+
+    words = _visible(page)
+    assert "LawSummaryReceived" not in words
+    assert "RequestReceived" not in words
+    assert "Law summary received" in words
+    assert "Request received" in words
+    assert "By letter" in words
+    assert "Draft law summary,\nsecond version" in page
+    assert page.index('id="timeline"') < page.index('<form method="post" action="/cases/')
+    assert re.search(r'name="confirm" value="1" required', page)
+    assert re.search(r'<li class="done"[^>]*data-step="law_summary"', page)
+    assert re.search(r'<li class=" current"[^>]*data-step="focal_point"', page)
+    assert unconfirmed.status_code == 422
+    assert "tick" in _visible(unconfirmed.text)
+    assert after_refusal == ["RequestReceived", "LawSummaryReceived"]
+    assert confirmed.status_code == 303
+    assert desk.web.recorded(state)[-1] == "EngagementWithdrawn"
