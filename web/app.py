@@ -19,6 +19,7 @@ from web import (
     errors,
     pages_auth,
     pages_cases,
+    pages_manage,
     pages_records,
     pages_temporal,
 )
@@ -34,6 +35,7 @@ ROUTERS = (
     api_docs.router,
     pages_auth.router,
     pages_cases.router,
+    pages_manage.router,
     pages_records.router,
     pages_temporal.router,
 )

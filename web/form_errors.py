@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 
 from workflows.commands import Fill, Row
 
@@ -22,14 +24,14 @@ def field_label(name: str) -> str:
 
 
 def _where(row: Row | None, loc: Sequence[Any]) -> tuple[str, bool]:
-    """The label of the field a location points at, and whether the field takes several values."""
+    """The label of the field a location points at ("" for the whole form), and whether the field takes
+    several values."""
     path = ".".join(str(p) for p in loc if not isinstance(p, int))
     for item in row.inputs if row is not None else ():
         into = item.into.replace("[]", "")
         if path == into or path.startswith(f"{into}.") or into.startswith(f"{path}."):
             return field_label(item.name), item.many or item.fill in LISTS
-    head = str(loc[0]) if loc else "form"
-    return field_label(head), False
+    return (field_label(str(loc[0])) if loc else ""), False
 
 
 def _sentence(label: str, many: bool, problem: Mapping[str, Any]) -> str:
@@ -54,6 +56,9 @@ def _sentence(label: str, many: bool, problem: Mapping[str, Any]) -> str:
     if kind == "greater_than_equal":
         return f"{label} must be at least {ctx.get('ge')}."
     said = re.sub(r"^(Value|Assertion) error, ", "", str(problem.get("msg", "is not valid"))).rstrip(".")
+    if not label:
+        # A rule over several fields (a meeting's days): its message names them.
+        return f"{said[:1].upper()}{said[1:]}."
     return f"{label}: {said[:1].lower()}{said[1:]}."
 
 
@@ -65,3 +70,15 @@ def plain(error: ValidationError, row: Row | None = None) -> str:
     more = len(sentences) - NAMED
     tail = [f"And {more} more {'problem' if more == 1 else 'problems'}."] if more > 0 else []
     return " ".join(sentences[:NAMED] + tail)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a refused form held, to draw it again as it was typed (never its form token or a secret)."""
+
+    form: str
+    fields: dict[str, list[str]]
+
+
+def kept_of(name: str, form: FormData) -> Kept:
+    return Kept(name, {k: [str(v) for v in form.getlist(k)] for k in form if k not in ("csrf", "token")})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -20,7 +19,7 @@ from usecases.inputs import BadOption
 from web.access import PageUser, Wired, check_act, check_read, check_role, state_code
 from web.api_models import Stage, summary
 from web.errors import ApiError, status_of_refusal
-from web.form_errors import plain
+from web.form_errors import kept_of, plain
 from web.forms import command_of_form, form_of, forms_for, text
 from web.pages_temporal import may_watch
 from web.services import Services
@@ -118,14 +117,6 @@ def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTM
     return render(request, "case.html", user, **_case(user, wired, state_code(wired, state)))
 
 
-@dataclass(frozen=True)
-class Kept:
-    """What a refused form held, to draw it again as it was typed."""
-
-    form: str
-    fields: dict[str, list[str]]
-
-
 def _status(error: Exception) -> int:
     if isinstance(error, CommandRefused):
         return status_of_refusal(error)
@@ -152,7 +143,7 @@ async def _record(
         case = await wired.send(command, Door.WEB)
     except EXPECTED as error:
         said = plain(error, row) if isinstance(error, ValidationError) else str(error)
-        kept = Kept(row.name, {k: [str(v) for v in form.getlist(k)] for k in form if k != "csrf"})
+        kept = kept_of(row.name, form)
         flashed = {"text": said, "error": True}
         if row.opens:
             context = _worklist(user, wired)

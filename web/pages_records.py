@@ -11,11 +11,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
-from activities.outreach import Outreach
 from activities.users import UserRecord
 from domain.engagement import engagement_id
 from domain.errors import DomainError
-from domain.regions import Region
 from domain.user import Role
 from domain.values import Door
 from projections.casebook import open_steps
@@ -23,6 +21,7 @@ from projections.figures import UnknownFigure, explain
 from projections.report import html
 from web.access import PageUser, Wired, page_roles, state_code
 from web.errors import ApiError, sentence
+from web.pages_manage import seminars_context, users_context
 from web.pages_temporal import may_watch
 from web.reports import InRange, WrittenOut, aware, current_store, dashboard_charts, read
 from web.views import BlankIsNone, check_csrf, flash, redirect, render, svg
@@ -35,21 +34,31 @@ AsOf = Annotated[date | None, WrittenOut, BlankIsNone, InRange, Query()]
 KnownAt = Annotated[datetime | None, WrittenOut, BlankIsNone, InRange, Query()]
 REPORT_DATE = date(2002, 3, 4)
 # Put above the report document, which is a whole page of its own, as `palermo report render` writes it.
+REPORT_YEAR = 2001  # the year the report of 4 March 2002 reviews
 REPORT_BAR = (
-    '<nav class="palermo-bar" style="font-family:sans-serif;font-size:.9em;background:#eef3f7;'
-    'padding:.5em 1em;margin:-1em -1em 1em"><a href="/">Palermo</a> · <a href="/dashboard">Dashboard</a> · '
-    '<form method="get" action="/report" style="display:inline"><label>Report as of '
-    '<input type="date" name="as_of" value="{as_of}" required></label> <button>Show</button></form> · '
-    '<a href="/report?as_of={report_date}">as of the report of 4 March 2002</a></nav>'
+    '<nav class="palermo-bar" aria-label="Report" style="font-family:sans-serif;font-size:.9em;'
+    'background:#eef3f7;padding:.5em 1em;margin:-1em -1em 1em"><a href="/">Palermo</a> · '
+    '<a href="/dashboard?as_of={as_of}&amp;year={year}">Dashboard</a> · '
+    '<form method="get" action="/report" style="display:inline" id="report-date"><label>Report as of '
+    '<input type="date" name="as_of" value="{as_of}" required></label> <label>reviewing the year '
+    '<input type="number" name="year" value="{year}" min="1990" max="2999" style="width:5em"></label> '
+    "<button>Show</button></form> · "
+    '<a href="/report?as_of={report_date}&amp;year={report_year}">as of the report of 4 March 2002</a></nav>'
 )
+Year = Annotated[int | None, BlankIsNone, Query(description="The year whose meetings are counted")]
 
 
 @router.get("/dashboard")
 def dashboard(
-    request: Request, user: Reader, wired: Wired, as_of: AsOf = None, known_at: KnownAt = None
+    request: Request,
+    user: Reader,
+    wired: Wired,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    year: Year = None,
 ) -> HTMLResponse:
     day = as_of or wired.today()
-    reading = read(wired.settings, wired.logs, day, known_at)
+    reading = read(wired.settings, wired.logs, day, known_at, year)
     now = wired.now()
     late = sorted(
         (s for c in wired.book.cases() for s in open_steps(c, wired.due_days, now) if s.overdue),
@@ -65,14 +74,23 @@ def dashboard(
         charts={name: svg(text) for name, text in dashboard_charts(reading, known_at).items()},
         overdue=late,
         report_date=REPORT_DATE,
+        report_year=REPORT_YEAR,
+        year=reading.result.year,
     )
 
 
 @router.get("/report")
-def report_page(_user: PageUser, wired: Wired, as_of: AsOf = None, known_at: KnownAt = None) -> HTMLResponse:
-    """The report as `palermo report render` writes it, with a bar to change its date."""
-    reading = read(wired.settings, wired.logs, as_of or wired.today(), known_at)
-    bar = REPORT_BAR.format(as_of=reading.result.as_of.isoformat(), report_date=REPORT_DATE.isoformat())
+def report_page(
+    _user: PageUser, wired: Wired, as_of: AsOf = None, known_at: KnownAt = None, year: Year = None
+) -> HTMLResponse:
+    """The report as `palermo report render` writes it, with a bar to change its date and year."""
+    reading = read(wired.settings, wired.logs, as_of or wired.today(), known_at, year)
+    bar = REPORT_BAR.format(
+        as_of=reading.result.as_of.isoformat(),
+        year=reading.result.year,
+        report_date=REPORT_DATE.isoformat(),
+        report_year=REPORT_YEAR,
+    )
     return HTMLResponse(html.render(reading.document).replace("<body>", f"<body>\n{bar}", 1))
 
 
@@ -94,14 +112,12 @@ def lineage_page(
 
 @router.get("/seminars")
 def seminars_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
-    meetings = Outreach(wired.settings.store_env("Outreach"), participants=wired.participants).meetings()
-    return render(request, "seminars.html", user, meetings=list(reversed(meetings)))
+    return render(request, "seminars.html", user, **seminars_context(wired))
 
 
 @router.get("/users")
 def users_page(request: Request, user: Reader, wired: Wired) -> HTMLResponse:
-    everyone = wired.users.users()
-    return render(request, "users.html", user, users=everyone, regions=list(Region), roles=list(Role))
+    return render(request, "users.html", user, **users_context(wired))
 
 
 @router.post("/users/{name}/scope")

@@ -95,11 +95,14 @@ def read_figures(settings: Settings, logs: list[EventLog], as_of: date, known_at
         return figures(store, as_of, aware(known_at))
 
 
-def read(settings: Settings, logs: list[EventLog], as_of: date, known_at: datetime | None) -> Reading:
-    """The figures, the report document (as `palermo report render` writes it) and the stages."""
+def read(
+    settings: Settings, logs: list[EventLog], as_of: date, known_at: datetime | None, year: int | None = None
+) -> Reading:
+    """The figures (meetings and cooperation of `year`, by default that of `as_of`), the report document (as
+    `palermo report render` writes it) and the stages."""
     moment = aware(known_at)
     with current_store(settings, logs) as store:
-        result = figures(store, as_of, moment)
+        result = figures(store, as_of, moment, reviewed_year(as_of, year))
         rows = lineage(store, result)
         by_state = stages(store, as_of, moment)
     meetings_known, cooperation_known = outreach_details(settings)
@@ -149,7 +152,7 @@ def regions_chart(counts: dict[str, Counter[str]], as_of: date) -> BarChart:
 
 
 def outreach_chart(result: Figures) -> BarChart:
-    year = result.as_of.year
+    year = result.year
     names = {
         "requests_received": "Requests received",
         "meetings_held": f"Meetings in {year}",

@@ -78,14 +78,19 @@ PAGE_ROUTES = {
     ("GET", "/report"),
     ("GET", "/report/figures/{figure}"),
     ("GET", "/seminars"),
+    ("POST", "/seminars"),
     ("GET", "/users"),
+    ("POST", "/users"),
     ("POST", "/users/{name}/scope"),
+    ("POST", "/users/{name}/token"),
+    ("POST", "/users/{name}/revoke"),
     ("GET", "/audit"),
     ("GET", "/audit/cases/{state}"),
     ("GET", "/static/{path}"),
     *((method, "/temporal/{path:path}") for method in ("GET", "POST", "PUT", "PATCH", "DELETE")),
 }
 Rule = Callable[[str | None], bool]
+SEMINAR_FORM = {"title": "Seminar", "kind": "briefing", "place": "Quito", "start": "2002-05-06"}
 
 
 @dataclass(frozen=True)
@@ -324,6 +329,21 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
         regions=world.region.value,
         states=world.s3,
     )
+    manager: Rule = lambda w: w == MANAGER  # noqa: E731
+    changes: list[tuple[tuple[str, str], str, Rule, int, dict[str, str]]] = [
+        (
+            ("POST", "/seminars"),
+            "/seminars",
+            lambda w: w in (MANAGER, OFFICER_S),
+            303,
+            {**SEMINAR_FORM, "participants": world.s1},
+        ),
+        (("POST", "/users"), "/users", manager, 200, {"name": "page-added", "role": "auditor"}),
+        (("POST", "/users/{name}/token"), "/users/page-added/token", manager, 200, {}),
+        (("POST", "/users/{name}/revoke"), "/users/page-added/revoke", manager, 303, {"confirm": "1"}),
+    ]
+    for route, path, rule, success, fields in changes:
+        await visit(route, path, rule, success, **fields)
     await visit(("GET", "/static/{path}"), "/static/palermo.css", lambda w: True)
     # Managers and auditors may watch the Temporal UI (this app is given none: 404), nobody may write.
     watchers: Rule = lambda w: w in (MANAGER, AUDITOR)  # noqa: E731
