@@ -86,6 +86,10 @@ PAGE_ROUTES = {
     ("POST", "/users/{name}/revoke"),
     ("GET", "/audit"),
     ("GET", "/audit/cases/{state}"),
+    ("GET", "/audit/verify"),
+    ("GET", "/audit/seal"),
+    ("GET", "/audit/replay"),
+    ("GET", "/audit/export"),
     ("GET", "/static/{path}"),
     *((method, "/temporal/{path:path}") for method in ("GET", "POST", "PUT", "PATCH", "DELETE")),
 }
@@ -320,7 +324,8 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
     await visit(("GET", "/"), "/", signed_in, 303)
     for route in (("GET", "/dashboard"), ("GET", "/users")):
         await visit(route, route[1], lambda w: w in (MANAGER, AUDITOR))
-    await visit(("GET", "/audit"), "/audit", lambda w: w == AUDITOR)
+    for tool in ("/audit", "/audit/verify", "/audit/seal", "/audit/replay", "/audit/export"):
+        await visit(("GET", tool), tool, lambda w: w == AUDITOR)
     await visit(
         ("POST", "/users/{name}/scope"),
         f"/users/{OFFICER_R}/scope",
