@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -16,11 +17,13 @@ from domain.user import Role
 from domain.values import Door, Instrument, Step
 from projections.casebook import STAGES, CaseFilter, open_steps, select
 from usecases.inputs import BadOption
+from web import lists
 from web.access import PageUser, Wired, check_act, check_read, check_role, state_code
-from web.api_models import Stage, summary
+from web.api_models import CaseSummary, Stage, summary
 from web.errors import ApiError, status_of_refusal
 from web.form_errors import kept_of, plain
 from web.forms import command_of_form, form_of, forms_for, text
+from web.lists import Download, matches, page_of
 from web.pages_temporal import may_watch
 from web.services import Services
 from web.views import BlankIsNone, check_csrf, error_page, flash, redirect, render
@@ -64,7 +67,20 @@ def worklist(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
     return render(request, "worklist.html", user, **_worklist(user, wired))
 
 
-@router.get("/cases")
+# How the case list may be sorted, by the column's name.
+SORTS: dict[str, Callable[[CaseSummary], Any]] = {
+    "state": lambda c: c.state_name,
+    "region": lambda c: (c.region or "~", c.state_name),
+    "received": lambda c: (c.received, c.state_name),
+    "stage": lambda c: (STAGES.index(c.stage) if c.stage in STAGES else len(STAGES), c.state_name),
+    "changed": lambda c: c.modified_at,
+}
+Sort = Literal[
+    "state", "region", "received", "stage", "changed", "-state", "-region", "-received", "-stage", "-changed"
+]
+
+
+@router.get("/cases", response_model=None)
 def cases_page(
     request: Request,
     user: PageUser,
@@ -73,15 +89,44 @@ def cases_page(
     instrument: Annotated[Instrument | None, BlankIsNone, Query()] = None,
     stage: Annotated[Stage | None, BlankIsNone, Query()] = None,
     overdue: Annotated[bool | None, BlankIsNone, Query()] = None,
-) -> HTMLResponse:
+    q: Annotated[str | None, BlankIsNone, Query(max_length=200)] = None,
+    sort: Annotated[Sort, Query()] = "state",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    download: Annotated[Download | None, BlankIsNone, Query()] = None,
+) -> HTMLResponse | Response:
     wanted = CaseFilter(region=region, instrument=instrument, stage=stage, overdue=overdue)
     visible = [c for c in wired.book.cases() if user.role is not Role.OFFICER or user.covers(c.state)]
-    chosen = select(visible, wanted, wired.due_days, wired.now())
+    found = [c for c in select(visible, wanted, wired.due_days, wired.now()) if matches(c, q)]
+    rows = sorted(
+        (summary(c, wired) for c in found), key=SORTS[sort.lstrip("-")], reverse=sort.startswith("-")
+    )
+    if download is not None:
+        header = ("State", "Name", "Region", "Instruments", "Request", "Stage", "Overdue", "Last change")
+        table = [
+            (
+                c.state,
+                c.state_name,
+                c.region,
+                " ".join(c.instruments),
+                c.received,
+                c.stage,
+                c.overdue,
+                c.modified_at,
+            )
+            for c in rows
+        ]
+        return lists.download("cases", header, table, download)
+    shown = page_of(rows, page)
+    query = {k: v for k, v in request.query_params.items() if k not in ("page", "download")}
     return render(
         request,
         "cases.html",
         user,
-        cases=[summary(c, wired) for c in chosen],
+        cases=shown.rows,
+        page=shown,
+        query=query,
+        q=q or "",
+        sort=sort,
         wanted=wanted,
         regions=list(Region),
         instruments=list(Instrument),
