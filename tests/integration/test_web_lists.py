@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest_asyncio
-from openpyxl import load_workbook
+from openpyxl.reader.excel import load_workbook
 
 from activities.engagements import Engagements
 from domain.commands import DrawUpGapList, NameFocalPoint, OpenEngagement, RecordLawSummary
@@ -72,6 +72,6 @@ async def test_the_list_downloads_as_csv_and_excel_with_its_filter(manager: http
     rows = list(csv.reader(io.StringIO(as_csv.text)))
     assert rows[0][:3] == ["State", "Name", "Region"]
     assert [r[0] for r in rows[1:]] == ["PER", "CHL", "BOL"]
-    sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(as_xlsx.content)).active  # type: ignore[no-untyped-call]
     assert sheet is not None
     assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["State", "BOL", "CHL", "PER"]
