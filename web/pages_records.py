@@ -41,7 +41,8 @@ REPORT_BAR = (
     '<a href="/dashboard?as_of={as_of}&amp;year={year}">Dashboard</a> · '
     '<form method="get" action="/report" style="display:inline" id="report-date"><label>Report as of '
     '<input type="date" name="as_of" value="{as_of}" required></label> <label>reviewing the year '
-    '<input type="number" name="year" value="{year}" min="1990" max="2999" style="width:5em"></label> '
+    '<input type="number" name="year" value="{year_given}" placeholder="{year}" min="1990" max="2999" '
+    'style="width:5em"></label> '
     "<button>Show</button></form> · "
     '<a href="/report?as_of={report_date}&amp;year={report_year}">as of the report of 4 March 2002</a></nav>'
 )
@@ -76,6 +77,7 @@ def dashboard(
         report_date=REPORT_DATE,
         report_year=REPORT_YEAR,
         year=reading.result.year,
+        year_given=year,
     )
 
 
@@ -88,6 +90,7 @@ def report_page(
     bar = REPORT_BAR.format(
         as_of=reading.result.as_of.isoformat(),
         year=reading.result.year,
+        year_given="" if year is None else year,
         report_date=REPORT_DATE.isoformat(),
         report_year=REPORT_YEAR,
     )

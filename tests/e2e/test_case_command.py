@@ -253,8 +253,8 @@ def test_a_bill_keeps_the_gap_items_it_addresses_as_it_advances(palermo: Palermo
 def test_a_step_without_a_date_says_it_was_dated_today(palermo: Palermo) -> None:
     today = datetime.now(UTC).date().isoformat()
 
-    opened = _one_line(palermo, "case", "open", "PER", "--instruments", "convention")
-    summary = _one_line(palermo, "case", "advance", "PER", "law_summary", "--effective", today)
+    opened = _one_line(palermo, "case", "open", "GUY", "--instruments", "convention")
+    summary = _one_line(palermo, "case", "advance", "GUY", "law_summary", "--effective", today)
 
     assert f"dated today, {today} (no --received given)" in opened
     assert "dated today" not in summary

@@ -84,6 +84,7 @@ PAGE_ROUTES = {
     ("POST", "/users/{name}/scope"),
     ("POST", "/users/{name}/token"),
     ("POST", "/users/{name}/revoke"),
+    ("GET", "/incidents"),
     ("GET", "/audit"),
     ("GET", "/audit/cases/{state}"),
     ("GET", "/audit/verify"),
@@ -322,7 +323,7 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
     ]:
         await visit(route, path, signed_in)
     await visit(("GET", "/"), "/", signed_in, 303)
-    for route in (("GET", "/dashboard"), ("GET", "/users")):
+    for route in (("GET", "/dashboard"), ("GET", "/users"), ("GET", "/incidents")):
         await visit(route, route[1], lambda w: w in (MANAGER, AUDITOR))
     for tool in ("/audit", "/audit/verify", "/audit/seal", "/audit/replay", "/audit/export"):
         await visit(("GET", tool), tool, lambda w: w == AUDITOR)
