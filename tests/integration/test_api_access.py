@@ -20,6 +20,7 @@ from domain.user import Role
 from tests.integration.web_app import WebApp, csrf_of, running_web_app, sign_in
 from usecases.settings import Settings
 from web.app import ROUTERS, create_app
+from web.calendar import feed_key
 from web.config import WebSettings
 
 ANONYMOUS, BAD, REVOKED = None, "bad-token", "revoked"
@@ -85,6 +86,8 @@ PAGE_ROUTES = {
     ("POST", "/users/{name}/token"),
     ("POST", "/users/{name}/revoke"),
     ("GET", "/incidents"),
+    ("GET", "/calendar"),
+    ("GET", "/calendar/{name}/{key}.ics"),
     ("GET", "/audit"),
     ("GET", "/audit/cases/{state}"),
     ("GET", "/audit/verify"),
@@ -281,6 +284,13 @@ async def _page_clients(world: World) -> dict[str | None, httpx.AsyncClient]:
     return clients
 
 
+def calendar_feed(web: WebApp, name: str) -> str:
+    """The address of the user's calendar feed."""
+    user = web.users.user(name)
+    assert user is not None
+    return f"/calendar/{name}/{feed_key(web.app.state.services, user)}.ics"
+
+
 async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: World) -> None:
     web, walk = world.web, Walk(world.web)
     clients = await _page_clients(world)
@@ -320,6 +330,7 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
         (("GET", "/report"), "/report"),
         (("GET", "/report/figures/{figure}"), "/report/figures/requests_received"),
         (("GET", "/seminars"), "/seminars"),
+        (("GET", "/calendar"), "/calendar"),
     ]:
         await visit(route, path, signed_in)
     await visit(("GET", "/"), "/", signed_in, 303)
@@ -350,7 +361,12 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
     ]
     for route, path, rule, success, fields in changes:
         await visit(route, path, rule, success, **fields)
-    await visit(("GET", "/static/{path}"), "/static/palermo.css", lambda w: True)
+    # The calendar feed asks for no sign-in: its address is its secret.
+    for route, path in (
+        (("GET", "/calendar/{name}/{key}.ics"), calendar_feed(web, OFFICER_S)),
+        (("GET", "/static/{path}"), "/static/palermo.css"),
+    ):
+        await visit(route, path, lambda w: True)
     # Managers and auditors may watch the Temporal UI (this app is given none: 404), nobody may write.
     watchers: Rule = lambda w: w in (MANAGER, AUDITOR)  # noqa: E731
     await visit(("GET", "/temporal/{path:path}"), "/temporal/", watchers, 404)
