@@ -24,6 +24,7 @@ from web.errors import ApiError, status_of_refusal
 from web.form_errors import kept_of, plain
 from web.forms import command_of_form, form_of, forms_for, text
 from web.lists import Download, matches, page_of
+from web.pages_assign import held_states, holders, officers
 from web.pages_temporal import may_watch
 from web.services import Services
 from web.views import BlankIsNone, check_csrf, error_page, flash, redirect, render
@@ -45,9 +46,29 @@ def _openable(user: UserRecord, wired: Services, engaged: set[str]) -> list[tupl
     ]
 
 
-def _worklist(user: UserRecord, wired: Services) -> dict[str, Any]:
+Show = Literal["all", "mine", "team", "unassigned"]
+
+
+def _shown(user: UserRecord, state: str, show: Show, held: set[str]) -> bool:
+    """Whether the worklist's choice shows the State's case: mine (its State named in my scope), my team's
+    (one of my regions, not named), unassigned (named in no officer's scope), or all."""
+    if show == "mine":
+        return state in user.scope.states
+    if show == "team":
+        return state not in user.scope.states and user.covers(state)
+    if show == "unassigned":
+        return state not in held
+    return True
+
+
+def _worklist(user: UserRecord, wired: Services, show: Show = "all") -> dict[str, Any]:
     everything = wired.book.cases()
-    cases = [c for c in everything if user.role is not Role.OFFICER or user.covers(c.state)]
+    held = held_states(wired)
+    cases = [
+        c
+        for c in everything
+        if (user.role is not Role.OFFICER or user.covers(c.state)) and _shown(user, c.state, show, held)
+    ]
     now = wired.now()
     steps = sorted(
         (s for c in cases for s in open_steps(c, wired.due_days, now)),
@@ -59,12 +80,15 @@ def _worklist(user: UserRecord, wired: Services) -> dict[str, Any]:
         "openable": _openable(user, wired, {c.state for c in everything}),
         "opening": form_of(next(r for r in COMMANDS if r.opens)),
         "today": wired.today(),
+        "show": show,
     }
 
 
 @router.get("/worklist")
-def worklist(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
-    return render(request, "worklist.html", user, **_worklist(user, wired))
+def worklist(
+    request: Request, user: PageUser, wired: Wired, show: Annotated[Show, Query()] = "all"
+) -> HTMLResponse:
+    return render(request, "worklist.html", user, **_worklist(user, wired, show))
 
 
 # How the case list may be sorted, by the column's name.
@@ -154,6 +178,8 @@ def _case(user: UserRecord, wired: Services, code: str) -> dict[str, Any]:
         "workflow_url": wired.workflow_link(code) if may_watch(wired, user) else None,
         "today": wired.today(),
         "all_steps": [step.value for step in Step],
+        "holders": holders(wired, code),
+        "officers": officers(wired) if user.role is Role.MANAGER else [],
     }
 
 

@@ -75,6 +75,8 @@ PAGE_ROUTES = {
     ("POST", "/cases"),
     ("GET", "/cases/{state}"),
     ("POST", "/cases/{state}/{kind}"),
+    ("POST", "/cases/{state}/claim"),
+    ("POST", "/cases/{state}/assign"),
     ("GET", "/dashboard"),
     ("GET", "/report"),
     ("GET", "/report/figures/{figure}"),
@@ -356,6 +358,15 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
             {**SEMINAR_FORM, "participants": world.s1},
         ),
         (("POST", "/users"), "/users", manager, 200, {"name": "page-added", "role": "auditor"}),
+        # S1w is named in OFFICER_S's scope already: claimed and assigned again, nobody's access changes.
+        (("POST", "/cases/{state}/claim"), f"/cases/{world.s1w}/claim", lambda w: w == OFFICER_S, 303, {}),
+        (
+            ("POST", "/cases/{state}/assign"),
+            f"/cases/{world.s1w}/assign",
+            manager,
+            303,
+            {"officer": OFFICER_S},
+        ),
         (("POST", "/users/{name}/token"), "/users/page-added/token", manager, 200, {}),
         (("POST", "/users/{name}/revoke"), "/users/page-added/revoke", manager, 303, {"confirm": "1"}),
     ]
