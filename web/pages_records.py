@@ -8,19 +8,22 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from activities.users import UserRecord
 from domain.engagement import engagement_id
 from domain.errors import DomainError
+from domain.outreach import MeetingDetails
 from domain.user import Role
 from domain.values import Door
 from projections.casebook import open_steps
 from projections.figures import UnknownFigure, explain
 from projections.report import html
+from web import lists
 from web.access import PageUser, Wired, page_roles, state_code
 from web.errors import ApiError, sentence
+from web.lists import Download
 from web.pages_manage import seminars_context, users_context
 from web.pages_temporal import may_watch
 from web.reports import InRange, WrittenOut, aware, current_store, dashboard_charts, read
@@ -113,14 +116,41 @@ def lineage_page(
     )
 
 
-@router.get("/seminars")
-def seminars_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
-    return render(request, "seminars.html", user, **seminars_context(wired))
+Downloaded = Annotated[Download | None, BlankIsNone, Query()]
 
 
-@router.get("/users")
-def users_page(request: Request, user: Reader, wired: Wired) -> HTMLResponse:
-    return render(request, "users.html", user, **users_context(wired))
+def _meeting_row(d: MeetingDetails) -> tuple[object, ...]:
+    states, organizers = " ".join(d.participants), "; ".join(d.organizers)
+    return (d.start, d.end, d.kind.value, d.place, d.title, states, organizers, d.outcome)
+
+
+def _user_row(u: UserRecord) -> tuple[object, ...]:
+    states, regions, tokens = " ".join(u.scope.states), "; ".join(u.scope.regions), " ".join(u.token_ids)
+    return (u.name, u.role.value, states, regions, tokens, u.changed_at)
+
+
+@router.get("/seminars", response_model=None)
+def seminars_page(
+    request: Request, user: PageUser, wired: Wired, download: Downloaded = None
+) -> HTMLResponse | Response:
+    context = seminars_context(wired)
+    if download is not None:
+        header = ("First day", "Last day", "Kind", "Place", "Title", "States", "Organizers", "Outcome")
+        rows = [_meeting_row(m.details) for m in context["meetings"]]
+        return lists.download("seminars", header, rows, download)
+    return render(request, "seminars.html", user, **context)
+
+
+@router.get("/users", response_model=None)
+def users_page(
+    request: Request, user: Reader, wired: Wired, download: Downloaded = None
+) -> HTMLResponse | Response:
+    context = users_context(wired)
+    if download is not None:
+        header = ("Name", "Role", "States", "Regions", "Token ids", "Changed")
+        rows = [_user_row(u) for u in context["users"]]
+        return lists.download("users", header, rows, download)
+    return render(request, "users.html", user, **context)
 
 
 @router.post("/users/{name}/scope")

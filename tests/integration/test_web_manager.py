@@ -130,3 +130,16 @@ async def test_the_year_reviewed_is_chosen_on_the_page_and_kept_by_its_links(off
     assert 'href="/report?as_of=2002-03-04&amp;year=2001">as of the report of 4 March 2002' in report
     assert too_late.status_code == 422
     assert "year must be a year from 1990 to that of as_of (2002)" in too_late.text
+
+
+async def test_the_seminars_and_users_lists_download_as_csv_and_excel(office: Office) -> None:
+    seminar = {"title": "Briefing", "kind": "briefing", "place": "Vienna", "start": "2001-06-01"}
+    assert (await office.form("/seminars", **seminar)).status_code == 303
+
+    seminars = await office.manager.get("/seminars", params={"download": "csv"})
+    users = await office.manager.get("/users", params={"download": "xlsx"})
+
+    assert seminars.headers["content-disposition"] == 'attachment; filename="seminars.csv"'
+    assert seminars.text.splitlines()[1].startswith("2001-06-01,2001-06-01,briefing,Vienna,Briefing")
+    assert users.headers["content-disposition"] == 'attachment; filename="users.xlsx"'
+    assert users.content[:2] == b"PK"
