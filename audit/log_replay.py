@@ -28,7 +28,9 @@ class Replayed:
 
     aggregates: dict[UUID, Engagement] = field(default_factory=dict)
     broken: dict[UUID, str] = field(default_factory=dict)
+    # Events read from the logs, and those of the replay's scope (every one, or one engagement's).
     events: int = 0
+    replayed: int = 0
 
 
 def first_line(error: Exception) -> str:
@@ -80,6 +82,7 @@ def rebuild(
         for page in _pages(log, upto.get(log.name, 0)):
             replayed.events += len(page)
             kept = [(p, e) for p, e in page if origin is None or e.originator_id == origin]
+            replayed.replayed += len(kept)
             if log.name == ENGAGEMENTS:
                 for _, event in kept:
                     _fold(replayed, event)

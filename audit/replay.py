@@ -10,7 +10,7 @@ from pathlib import Path
 from uuid import UUID
 
 from eventsourcing.domain import EventSourcingError
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from activities.engagements import Engagements
 from activities.store.logs import EventLog
@@ -38,6 +38,21 @@ EVER = date.max
 SETTLE_ATTEMPTS = 5
 
 
+class ReplayedCase(BaseModel):
+    """One engagement as the replay rebuilt it: its stage on the replay's date, and as its events left it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    state: str
+    state_name: str
+    stage_on_date: str | None = Field(
+        description="Its stage as of the replay's date; None before its request"
+    )
+    status: str
+    completed_steps: list[str]
+    events: int = Field(description="The engagement's events replayed")
+
+
 class ReplayResult(BaseModel):
     """What a replay read and what it found."""
 
@@ -46,9 +61,11 @@ class ReplayResult(BaseModel):
     as_of: date
     state: str | None
     engagements: int
-    events: int
+    events: int = Field(description="Events replayed: every log's, or the one engagement's")
+    read: int = Field(default=0, description="Events read from the logs to find them")
     positions: dict[str, int]
     differences: list[Difference]
+    cases: list[ReplayedCase] = Field(default_factory=list)
 
 
 @dataclass
@@ -97,15 +114,29 @@ def replay(
         try:
             rebuilt = rebuild(fresh, logs, live.positions, origin, progress)
             differences = _compare(engagements, live, fresh, rebuilt, as_of, origin)
+            on_date = stages(fresh, as_of, None)
         finally:
             fresh.close()
+    cases = [
+        ReplayedCase(
+            state=view.state,
+            state_name=view.state_name,
+            stage_on_date=on_date.get(view.state),
+            status=view.status.value,
+            completed_steps=[s.value for s in view.completed_steps],
+            events=view.version,
+        )
+        for view in sorted((a.view() for a in rebuilt.aggregates.values()), key=lambda v: v.state)
+    ]
     return ReplayResult(
         as_of=as_of,
         state=code,
         engagements=len(rebuilt.aggregates) + len(rebuilt.broken),
-        events=rebuilt.events,
+        events=rebuilt.replayed,
+        read=rebuilt.events,
         positions=live.positions,
         differences=differences,
+        cases=cases,
     )
 
 

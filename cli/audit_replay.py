@@ -23,6 +23,15 @@ def render(console: Console, result: ReplayResult) -> None:
         for difference in result.differences:
             table.add_row(difference.what, difference.live, difference.replayed)
         console.print(table)
+    if result.state is not None:
+        stages = Table(title=f"As of {result.as_of}, as replayed")
+        for column in ("State", "stage on that date", "status now", "steps done", "events"):
+            stages.add_column(column)
+        for case in result.cases:
+            on_date = (case.stage_on_date or "no request yet").replace("_", " ")
+            done = ", ".join(case.completed_steps).replace("_", " ") or "—"
+            stages.add_row(f"{case.state_name} ({case.state})", on_date, case.status, done, str(case.events))
+        console.print(stages)
     scope = f"the engagement of {result.state}" if result.state else f"{result.engagements} engagements"
     found = f"{len(result.differences)} differences" if result.differences else "no differences"
     console.print(

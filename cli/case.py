@@ -36,14 +36,17 @@ SHARED = (
 )
 
 
-def _record(context: Context, command: Command, as_json: bool) -> None:
+def _record(context: Context, command: Command, as_json: bool, defaulted: str | None = None) -> None:
+    """Record `command` and say so; `defaulted` names the date option left out, so the line says the step
+    was dated today rather than leaving it unsaid."""
     case = context.run(lambda: asyncio.run(send_patiently(context.settings, command, door=Door.CLI)))
     if as_json:
         typer.echo(case.model_dump_json(indent=2, exclude={"recorded_commands"}))
     else:
         nxt = case.stage.value if case.stage else "nothing — the engagement is " + case.status.value
+        dated = f", dated today, {command.effective_date} (no --{defaulted} given)" if defaulted else ""
         context.console.print(
-            f"[bold]{case.state}[/]: {command.kind} recorded (version {case.version}). Next: {nxt}.",
+            f"[bold]{case.state}[/]: {command.kind} recorded (version {case.version}){dated}. Next: {nxt}.",
             soft_wrap=True,
         )
 
@@ -51,9 +54,8 @@ def _record(context: Context, command: Command, as_json: bool) -> None:
 def _send(context: Context, row: Row, values: dict[str, Any]) -> None:
     """Make the row's command from the options given and record it."""
     code = context.participant(values.pop("state")).code
-    effective = context.run(
-        lambda: parse_date(values.pop(row.date_option), f"--{row.date_option}", context.today())
-    )
+    given_date = values.pop(row.date_option)
+    effective = context.run(lambda: parse_date(given_date, f"--{row.date_option}", context.today()))
     command = context.run(
         lambda: command_from(
             row,
@@ -66,7 +68,7 @@ def _send(context: Context, row: Row, values: dict[str, Any]) -> None:
             label=option_label,
         )
     )
-    _record(context, command, values.pop("as_json"))
+    _record(context, command, values.pop("as_json"), None if given_date else row.date_option)
 
 
 def _common(date_option: str) -> list[inspect.Parameter]:

@@ -15,7 +15,7 @@ from deploy import stack
 from usecases.demo import run_demo
 from usecases.demo_users import add_demo_users
 from usecases.embedded import UI_PATH, WebAddress, running_address
-from usecases.seed import import_collection, run_seed
+from usecases.seed import import_collection, import_shipped, run_seed
 from usecases.settings import Settings
 from usecases.status import status as stack_status
 
@@ -28,7 +28,10 @@ def up(
     detach: Annotated[bool, typer.Option(help="Return once ready; stop later with `palermo down`.")] = False,
     untc: Annotated[
         Path | None,
-        typer.Option(help="With --demo: also import the Treaty Collection's status tables from this folder."),
+        typer.Option(
+            help="With --demo: import the Treaty Collection's status tables from this folder instead of the "
+            "tables shipped with Palermo (2014).",
+        ),
     ] = None,
 ) -> None:
     """Start the embedded stack: Temporal (with its UI), the worker, the projector and the web app."""
@@ -38,8 +41,11 @@ def up(
         if demo:
             settings = context.settings.model_copy(update={"temporal_address": address})
             run_seed(settings, context.console)
+            # The Collection's tables shipped with Palermo, or newer ones from a folder.
             if untc is not None:
                 import_collection(settings, untc, context.console)
+            else:
+                import_shipped(settings, context.console)
             run_demo(settings, context.console)
             add_demo_users(settings, context.console)
         announce(context.settings, context.console)
@@ -68,8 +74,10 @@ def announce(settings: Settings, console: Console, timeout: float = ANNOUNCE_TIM
     if found is None:
         console.print(f"The web app did not start; see {settings.home_dir / 'logs' / 'web.log'}.")
         return None
-    console.print(f"  Web app           {found.url}  (sign in with a token: palermo user token NAME)")
-    console.print(f"  Temporal UI       {found.url}{UI_PATH}/  (read-only, for managers and auditors)")
+    # Each line fits 80 columns: a terminal of that width shows the banner unwrapped.
+    console.print(f"  Web app           {found.url}", highlight=False)
+    console.print(f"  Temporal UI       {found.url}{UI_PATH}/ (read-only)", highlight=False)
+    console.print("  Sign in with a token; `palermo user token NAME` issues one.", highlight=False)
     return found
 
 

@@ -5,22 +5,27 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from datetime import UTC, date, datetime
 
 from temporalio.client import Client
 from temporalio.runtime import Runtime
 from temporalio.service import TLSConfig
 
+from activities.engagements import Engagements
 from domain.commands import Command
 from domain.doors import sealed
+from domain.errors import DomainError
+from domain.progress import check
 from domain.questionnaires import CITATION
-from domain.values import Door
-from domain.views import CaseView
+from domain.recorded import already_recorded
+from domain.values import Door, Status
+from domain.views import CaseView, progress_of
 from usecases.metrics import UPDATE_SECONDS
 from usecases.programme import check_citation
 from usecases.settings import Settings
 from usecases.tracing import interceptors
 from workflows import client as workflows
-from workflows.client import ServerUnavailable
+from workflows.client import CommandRefused, ServerUnavailable
 from workflows.messages import EngagementInput
 
 
@@ -49,6 +54,21 @@ async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
     )
 
 
+def refuse_before_sending(case: CaseView | None, command: Command, today: date) -> None:
+    """Refuse, without asking Temporal, a command that the event store's case already refuses and for which
+    no workflow runs: no case yet, or a case that ended. Sent, it would start a run that refuses it and ends
+    at once, a run left in the workflow list for nothing. An open case's workflow decides for itself, and a
+    command already recorded is answered by it as the first time."""
+    if case is not None and case.status is Status.OPEN:
+        return
+    try:
+        if case is not None and already_recorded(case.recorded_commands, command):
+            return
+        check(progress_of(case), command, today)
+    except DomainError as error:
+        raise CommandRefused(str(error), type(error).__name__) from None
+
+
 async def send(
     client: Client, settings: Settings, command: Command, *, door: Door, accept_within: float | None = None
 ) -> CaseView:
@@ -72,6 +92,9 @@ async def send_patiently(
 ) -> CaseView:
     """Send `command`, again and again under its id while the server does not answer, for `patience` s."""
     deadline = time.monotonic() + patience
+    store = Engagements(settings.store_env("Engagements"))
+    case = await asyncio.to_thread(store.case, command.state)
+    refuse_before_sending(case, command, datetime.now(UTC).date())
     while True:
         try:
             client = await connect(settings)

@@ -29,9 +29,9 @@ def add_demo_users(settings: Settings, console: Console) -> dict[str, str]:
         users.close()
     if not added:
         names = ", ".join(name for name, _, _ in DEMO_USERS)
-        console.print(f"Demo users {names}: a new token with `palermo user token NAME`.", highlight=False)
+        console.print(f"Demo users: {names}.", highlight=False)
         return added
-    console.print("Demo users (each token is shown once; `palermo user token NAME` issues a new one):")
+    console.print("Demo users (each token is shown once):", highlight=False)
     for name, token in added.items():
         console.print(f"  {name:<14} {token}", highlight=False, soft_wrap=True)
     return added

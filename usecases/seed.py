@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 from rich.console import Console
 
+from activities.collection import EDITION, shipped_folder
 from activities.outreach import Outreach
 from activities.participants import ParticipantDirectory, directory
 from activities.programme import Programme
@@ -306,7 +307,14 @@ def run_seed(settings: Settings, console: Console, actor: str = "seed") -> SeedS
     return summary
 
 
-def import_collection(settings: Settings, folder: Path, console: Console, actor: str = "seed") -> int:
+def import_shipped(settings: Settings, console: Console, actor: str = "seed") -> int:
+    """Import the Collection's tables shipped with Palermo (edition 2014); returns the events recorded."""
+    return import_collection(settings, shipped_folder(), console, actor=actor, edition=EDITION)
+
+
+def import_collection(
+    settings: Settings, folder: Path, console: Console, actor: str = "seed", edition: str | None = None
+) -> int:
     """Import the Treaty Collection's status tables found in `folder`; returns the events recorded."""
     tables = collection_tables(folder)
     if not tables:
@@ -319,7 +327,8 @@ def import_collection(settings: Settings, folder: Path, console: Console, actor:
                 read_table(path, treaties.participants, max_bytes=settings.treaty_max_bytes),
                 instrument,
                 actor=actor,
-                source=f"UN Treaty Collection status table {path.name}",
+                source=f"UN Treaty Collection status table {path.name}"
+                + (f" (as published in {edition}, shipped with Palermo)" if edition else ""),
                 door=Door.CLI,
             )
             recorded += summary.recorded + summary.corrected

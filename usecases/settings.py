@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import unquote, urlsplit
 
+import platformdirs
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -30,6 +33,23 @@ DEFAULT_DUE_DAYS: dict[str, int] = {
 TLS_FILES = ("temporal_tls_cert", "temporal_tls_key", "temporal_tls_ca")
 
 
+# What marks the root of a Palermo checkout: its project file, naming the project.
+PROJECT_NAME = re.compile(r'^name\s*=\s*"palermo"\s*$', re.MULTILINE)
+
+
+def default_home(cwd: Path | None = None) -> Path:
+    """Where Palermo keeps its data without PALERMO_HOME: `.palermo` at the root of the Palermo checkout
+    the command runs in, else the user's data folder (platformdirs: ~/.local/share/palermo on Linux), never
+    the current folder of some other project."""
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        project = folder / "pyproject.toml"
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            if project.is_file() and PROJECT_NAME.search(project.read_text(encoding="utf-8")):
+                return folder / ".palermo"
+    return Path(platformdirs.user_data_dir("palermo", appauthor=False))
+
+
 class SettingsError(Exception):
     """A PALERMO_* environment variable holds a value that cannot be used."""
 
@@ -48,7 +68,10 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="PALERMO_", frozen=True, extra="ignore")
 
-    home: Path = Field(default=Path(".palermo"), description="Data folder of the embedded stack")
+    home: Path = Field(
+        default_factory=default_home,
+        description="Data folder: default .palermo in a Palermo checkout, else the user's data folder",
+    )
     store: Literal["sqlite", "postgres"] = "sqlite"
     database_url: str | None = Field(
         default=None, description="postgresql://user:password@host:port/dbname for the postgres store"

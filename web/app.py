@@ -16,14 +16,20 @@ from usecases.settings import Settings
 from usecases.tracing import tracing_on
 from web import (
     api_cases,
+    api_docs,
     api_forecast,
     api_programme,
     api_records,
     api_resources,
+    calendar,
     errors,
     metrics,
+    pages_assign,
+    pages_audit,
     pages_auth,
     pages_cases,
+    pages_incidents,
+    pages_manage,
     pages_programme,
     pages_records,
     pages_resources,
@@ -34,15 +40,21 @@ from web.limits import BodyLimit, SafetyHeaders
 from web.services import Services, utc_now
 from web.views import HERE, error_page
 
-# Every route of the app is in one of these (besides the OpenAPI document, its viewer and /static).
+# Every route of the app is in one of these (besides the OpenAPI document and the mounted files).
 ROUTERS = (
     api_cases.router,
     api_forecast.router,
     api_records.router,
+    api_docs.router,
     api_programme.router,
     api_resources.router,
+    calendar.router,
+    pages_assign.router,
+    pages_audit.router,
     pages_auth.router,
     pages_cases.router,
+    pages_incidents.router,
+    pages_manage.router,
     pages_programme.router,
     pages_records.router,
     pages_resources.router,
@@ -73,9 +85,9 @@ def create_app(
         title="Palermo",
         description=DESCRIPTION,
         version="1",
-        openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
-        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
+        openapi_url=api_docs.OPENAPI_URL,
+        # Served by api_docs from installed packages, not from a CDN.
+        docs_url=None,
         redoc_url=None,
     )
     app.state.services = Services(
@@ -84,6 +96,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    api_docs.mount_assets(app)
     errors.install(app, error_page)
     app.add_middleware(
         SessionMiddleware,

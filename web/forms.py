@@ -17,7 +17,7 @@ from domain.values import Instrument
 from domain.views import CaseView, progress_of
 from usecases.cases import new_command_id
 from usecases.commands import Given, command_from
-from usecases.inputs import parse_date
+from usecases.inputs import BadOption, parse_date
 from workflows.commands import COMMANDS, Fill, Input, Row
 
 # What a form's command id may be: the page makes a UUID; anything else a client sends is replaced.
@@ -47,10 +47,12 @@ class Form:
     title: str
     button: str
     fields: tuple[Field, ...]
+    confirm: str | None = None
 
 
 def form_label(item: Input) -> str:
-    return item.name
+    """How a refusal names a field: by its label on the form."""
+    return _words(item.name).capitalize()
 
 
 def _words(name: str) -> str:
@@ -88,6 +90,7 @@ def form_of(row: Row, case: CaseView | None = None) -> Form:
         title=row.help.split(":")[0].rstrip("."),
         button=CLAUSE.split(row.help, maxsplit=1)[0],
         fields=tuple(_field(row, item, case) for item in row.inputs),
+        confirm=row.confirm,
     )
 
 
@@ -139,7 +142,9 @@ def text(form: FormData, name: str) -> str | None:
 
 def command_of_form(row: Row, form: FormData, *, state: str, actor: str, today: date) -> Command:
     """The row's command from a submitted form; ValidationError or BadOption says what is wrong."""
-    effective = parse_date(text(form, "effective_date"), "effective_date", today)
+    if row.confirm is not None and not text(form, "confirm"):
+        raise BadOption(f"Nothing was recorded: tick “{row.confirm}” to {row.name} the engagement.")
+    effective = parse_date(text(form, "effective_date"), "Effective date", today)
     return command_from(
         row,
         given_of(row, form),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -13,16 +14,20 @@ from activities.users import UserRecord
 from domain.errors import DomainError
 from domain.regions import Region, region_of
 from domain.user import Role
-from domain.values import Door, Instrument, Status
+from domain.values import Door, Instrument, Status, Step
 from projections.casebook import STAGES, CaseFilter, open_steps, select
 from usecases.inputs import BadOption
+from web import lists
 from web.access import PageUser, Wired, check_act, check_read, check_role, forbidden, state_code
-from web.api_models import Stage, summary
-from web.errors import ApiError, sentence
+from web.api_models import CaseSummary, Stage, summary
+from web.errors import ApiError, status_of_refusal
+from web.form_errors import kept_of, plain
 from web.forms import command_of_form, form_of, forms_for, text
+from web.lists import Download, matches, page_of
+from web.pages_assign import held_states, holders, officers
 from web.pages_temporal import may_watch
 from web.services import Services
-from web.views import BlankIsNone, check_csrf, flash, redirect, render
+from web.views import BlankIsNone, check_csrf, error_page, flash, redirect, render
 from workflows.client import CommandRefused, ServerUnavailable
 from workflows.commands import BY_NAME, COMMANDS, Row, refusal
 
@@ -42,28 +47,66 @@ def _openable(user: UserRecord, wired: Services, engaged: set[str]) -> list[tupl
     ]
 
 
-@router.get("/worklist")
-def worklist(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
+Show = Literal["all", "mine", "team", "unassigned"]
+
+
+def _shown(user: UserRecord, state: str, show: Show, held: set[str]) -> bool:
+    """Whether the worklist's choice shows the State's case: mine (its State named in my scope), my team's
+    (one of my regions, not named), unassigned (named in no officer's scope), or all."""
+    if show == "mine":
+        return state in user.scope.states
+    if show == "team":
+        return state not in user.scope.states and user.covers(state)
+    if show == "unassigned":
+        return state not in held
+    return True
+
+
+def _worklist(user: UserRecord, wired: Services, show: Show = "all") -> dict[str, Any]:
     everything = wired.book.cases()
-    cases = [c for c in everything if user.role is not Role.OFFICER or user.covers(c.state)]
+    held = held_states(wired)
+    cases = [
+        c
+        for c in everything
+        if (user.role is not Role.OFFICER or user.covers(c.state)) and _shown(user, c.state, show, held)
+    ]
     now = wired.now()
     steps = sorted(
         (s for c in cases for s in open_steps(c, wired.due_days, now)),
         key=lambda s: (not s.overdue, s.due_at, s.state),
     )
-    return render(
-        request,
-        "worklist.html",
-        user,
-        steps=steps,
-        overdue=[s for s in steps if s.overdue],
-        openable=_openable(user, wired, {c.state for c in everything if c.status is Status.OPEN}),
-        opening=form_of(next(r for r in COMMANDS if r.opens)),
-        today=wired.today(),
-    )
+    return {
+        "steps": steps,
+        "overdue": [s for s in steps if s.overdue],
+        # A State whose round is open is not offered; one whose round closed may ask again (a new round).
+        "openable": _openable(user, wired, {c.state for c in everything if c.status is Status.OPEN}),
+        "opening": form_of(next(r for r in COMMANDS if r.opens)),
+        "today": wired.today(),
+        "show": show,
+    }
 
 
-@router.get("/cases")
+@router.get("/worklist")
+def worklist(
+    request: Request, user: PageUser, wired: Wired, show: Annotated[Show, Query()] = "all"
+) -> HTMLResponse:
+    return render(request, "worklist.html", user, **_worklist(user, wired, show))
+
+
+# How the case list may be sorted, by the column's name.
+SORTS: dict[str, Callable[[CaseSummary], Any]] = {
+    "state": lambda c: c.state_name,
+    "region": lambda c: (c.region or "~", c.state_name),
+    "received": lambda c: (c.received, c.state_name),
+    "stage": lambda c: (STAGES.index(c.stage) if c.stage in STAGES else len(STAGES), c.state_name),
+    "changed": lambda c: c.modified_at,
+}
+Sort = Literal[
+    "state", "region", "received", "stage", "changed", "-state", "-region", "-received", "-stage", "-changed"
+]
+
+
+@router.get("/cases", response_model=None)
 def cases_page(
     request: Request,
     user: PageUser,
@@ -72,15 +115,44 @@ def cases_page(
     instrument: Annotated[Instrument | None, BlankIsNone, Query()] = None,
     stage: Annotated[Stage | None, BlankIsNone, Query()] = None,
     overdue: Annotated[bool | None, BlankIsNone, Query()] = None,
-) -> HTMLResponse:
+    q: Annotated[str | None, BlankIsNone, Query(max_length=200)] = None,
+    sort: Annotated[Sort, Query()] = "state",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    download: Annotated[Download | None, BlankIsNone, Query()] = None,
+) -> HTMLResponse | Response:
     wanted = CaseFilter(region=region, instrument=instrument, stage=stage, overdue=overdue)
     visible = [c for c in wired.book.cases() if user.role is not Role.OFFICER or user.covers(c.state)]
-    chosen = select(visible, wanted, wired.due_days, wired.now())
+    found = [c for c in select(visible, wanted, wired.due_days, wired.now()) if matches(c, q)]
+    rows = sorted(
+        (summary(c, wired) for c in found), key=SORTS[sort.lstrip("-")], reverse=sort.startswith("-")
+    )
+    if download is not None:
+        header = ("State", "Name", "Region", "Instruments", "Request", "Stage", "Overdue", "Last change")
+        table = [
+            (
+                c.state,
+                c.state_name,
+                c.region,
+                " ".join(c.instruments),
+                c.received,
+                c.stage,
+                c.overdue,
+                c.modified_at,
+            )
+            for c in rows
+        ]
+        return lists.download("cases", header, table, download)
+    shown = page_of(rows, page)
+    query = {k: v for k, v in request.query_params.items() if k not in ("page", "download")}
     return render(
         request,
         "cases.html",
         user,
-        cases=[summary(c, wired) for c in chosen],
+        cases=shown.rows,
+        page=shown,
+        query=query,
+        q=q or "",
+        sort=sort,
         wanted=wanted,
         regions=list(Region),
         instruments=list(Instrument),
@@ -88,9 +160,7 @@ def cases_page(
     )
 
 
-@router.get("/cases/{state}")
-def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTMLResponse:
-    code = state_code(wired, state)
+def _case(user: UserRecord, wired: Services, code: str) -> dict[str, Any]:
     check_read(user, code)
     case = wired.book.case(code)
     if case is None:
@@ -99,19 +169,19 @@ def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTM
     # assistance activity recorded unfunded).
     forms = [f for f in forms_for(case) if _may_send(user, code, BY_NAME[f.name])]
     can_act = case.status.value == "open" and bool(forms)
-    return render(
-        request,
-        "case.html",
-        user,
-        case=case,
-        region=(r.value if (r := region_of(code)) else None),
-        steps=open_steps(case, wired.due_days, wired.now()),
-        history=wired.engagements.history(code),
-        can_act=can_act,
-        forms=forms,
-        workflow_url=wired.workflow_link(code) if may_watch(wired, user) else None,
-        today=wired.today(),
-    )
+    return {
+        "case": case,
+        "region": (r.value if (r := region_of(code)) else None),
+        "steps": open_steps(case, wired.due_days, wired.now()),
+        "history": wired.engagements.history(code),
+        "can_act": can_act,
+        "forms": forms,
+        "workflow_url": wired.workflow_link(code) if may_watch(wired, user) else None,
+        "today": wired.today(),
+        "all_steps": [step.value for step in Step],
+        "holders": holders(wired, code),
+        "officers": officers(wired) if user.role is Role.MANAGER else [],
+    }
 
 
 def _may_send(user: UserRecord, state: str, row: Row) -> bool:
@@ -122,13 +192,31 @@ def _may_send(user: UserRecord, state: str, row: Row) -> bool:
     return True
 
 
-async def _record(request: Request, wired: Services, user: UserRecord, row: Row, state: str) -> str:
-    """Record one form's command; the sentence that says what happened (or why not) is flashed."""
+@router.get("/cases/{state}")
+def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTMLResponse:
+    return render(request, "case.html", user, **_case(user, wired, state_code(wired, state)))
+
+
+def _status(error: Exception) -> int:
+    if isinstance(error, CommandRefused):
+        return status_of_refusal(error)
+    if isinstance(error, ServerUnavailable):
+        return 503
+    return 422
+
+
+async def _record(
+    request: Request, wired: Services, user: UserRecord, row: Row, state: str
+) -> RedirectResponse | HTMLResponse:
+    """Record one form's command and go to its case, saying what happened; refused, the page it came from
+    again, with the refusal in plain sentences and every field as it was typed."""
     form = await request.form()
     check_csrf(request, form)
     try:
         if row.opens:
             named = text(form, "state") or ""
+            if not named:
+                raise BadOption("State: choose the State whose request arrived.")
             state = (await run_in_threadpool(wired.participant, named)).code
         check_act(user, state, row.admits)
         command = command_of_form(row, form, state=state, actor=user.name, today=wired.today())
@@ -136,35 +224,38 @@ async def _record(request: Request, wired: Services, user: UserRecord, row: Row,
         if refused is not None:
             raise forbidden(refused)
         case = await wired.send(command, Door.WEB)
-    except ValidationError as error:
-        flash(request, sentence(error.errors()), error=True)
-        return state
     except EXPECTED as error:
-        flash(request, str(error), error=True)
-        return state
+        said = plain(error, row) if isinstance(error, ValidationError) else str(error)
+        kept = kept_of(row.name, form)
+        flashed = {"text": said, "error": True}
+        if row.opens:
+            context = _worklist(user, wired)
+            return render(request, "worklist.html", user, _status(error), flash=flashed, kept=kept, **context)
+        if wired.book.case(state) is None:
+            return error_page(request, _status(error), said)
+        context = _case(user, wired, state)
+        return render(request, "case.html", user, _status(error), flash=flashed, kept=kept, **context)
     done = row.name.replace("_", " ").capitalize()
     ended = f"nothing, the case is {case.status.value}"
     following = case.stage.value.replace("_", " ") if case.stage else ended
     flash(request, f"{done} recorded for {case.state_name}. Next: {following}.")
-    return case.state
+    return redirect(f"/cases/{case.state}" + ("" if row.opens else f"#step-{row.name}"))
 
 
-@router.post("/cases")
-async def open_case(request: Request, user: PageUser, wired: Wired) -> RedirectResponse:
+@router.post("/cases", response_model=None)
+async def open_case(request: Request, user: PageUser, wired: Wired) -> RedirectResponse | HTMLResponse:
     row = next(r for r in COMMANDS if r.opens)
     check_role(user, row.senders)
-    code = await _record(request, wired, user, row, "")
-    return redirect(f"/cases/{code}" if code else "/worklist#open")
+    return await _record(request, wired, user, row, "")
 
 
-@router.post("/cases/{state}/{kind}")
+@router.post("/cases/{state}/{kind}", response_model=None)
 async def record_step(
     request: Request, state: str, kind: str, user: PageUser, wired: Wired
-) -> RedirectResponse:
+) -> RedirectResponse | HTMLResponse:
     row = BY_NAME.get(kind)
     if row is None or row.opens:
         raise ApiError(404, f"'{kind}' is not a step of a case.")
     code = state_code(wired, state)
     check_act(user, code, row.admits)
-    await _record(request, wired, user, row, code)
-    return redirect(f"/cases/{code}#step-{kind}")
+    return await _record(request, wired, user, row, code)

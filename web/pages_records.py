@@ -11,11 +11,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from activities.outreach import Outreach
 from activities.users import UserRecord
 from domain.engagement import engagement_id
 from domain.errors import DomainError
-from domain.regions import Region
+from domain.outreach import MeetingDetails
 from domain.user import Role
 from domain.values import Door
 from projections.casebook import open_steps
@@ -24,11 +23,13 @@ from projections.funds import pool_fill
 from projections.report import html
 from projections.report.blocks import DEMO_BANNER
 from projections.report.charts import DEMO_MARK
-from projections.report.sections import dates
+from web import lists
 from web.access import PageUser, Wired, page_roles, state_code
 from web.api_resources import resources
 from web.errors import ApiError, sentence
+from web.lists import Download
 from web.outlook import dashboard_outlook, report_outlook
+from web.pages_manage import seminars_context, users_context
 from web.pages_programme import calendar
 from web.pages_temporal import may_watch
 from web.report_files import download, query, report_bar
@@ -54,6 +55,8 @@ KnownAt = Annotated[datetime | None, WrittenOut, BlankIsNone, InRange, Query()]
 IncludeDemo = Annotated[bool, Query()]
 Year = Annotated[int | None, BlankIsNone, Query()]
 REPORT_DATE = date(2002, 3, 4)
+# The year the report of 4 March 2002 reviews.
+REPORT_YEAR = 2001
 
 
 @router.get("/dashboard")
@@ -64,10 +67,17 @@ def dashboard(
     as_of: AsOf = None,
     known_at: KnownAt = None,
     include_demo: IncludeDemo = False,
+    year: Year = None,
 ) -> HTMLResponse:
     day = as_of or wired.today()
     reading = read(
-        wired.settings, wired.logs, day, known_at, include_demo=include_demo, outreach=wired.outreach
+        wired.settings,
+        wired.logs,
+        day,
+        known_at,
+        year=year,
+        include_demo=include_demo,
+        outreach=wired.outreach,
     )
     now = wired.now()
     late = sorted(
@@ -93,6 +103,9 @@ def dashboard(
         demo_mark=DEMO_MARK,
         demo_banner=DEMO_BANNER,
         fills=pool_fill(e.details for e in resources(wired).experts()),
+        report_year=REPORT_YEAR,
+        year=reading.result.year,
+        year_given=year,
     )
 
 
@@ -181,16 +194,41 @@ def lineage_page(
     )
 
 
-@router.get("/seminars")
-def seminars_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
-    meetings = Outreach(wired.settings.store_env("Outreach"), participants=wired.participants).meetings()
-    return render(request, "seminars.html", user, meetings=list(reversed(meetings)), dates=dates)
+Downloaded = Annotated[Download | None, BlankIsNone, Query()]
 
 
-@router.get("/users")
-def users_page(request: Request, user: Reader, wired: Wired) -> HTMLResponse:
-    everyone = wired.users.users()
-    return render(request, "users.html", user, users=everyone, regions=list(Region), roles=list(Role))
+def _meeting_row(d: MeetingDetails) -> tuple[object, ...]:
+    states, organizers = " ".join(d.participants), "; ".join(d.organizers)
+    return (d.start, d.end, d.kind.value, d.place, d.title, states, organizers, d.outcome)
+
+
+def _user_row(u: UserRecord) -> tuple[object, ...]:
+    states, regions, tokens = " ".join(u.scope.states), "; ".join(u.scope.regions), " ".join(u.token_ids)
+    return (u.name, u.role.value, states, regions, tokens, u.changed_at)
+
+
+@router.get("/seminars", response_model=None)
+def seminars_page(
+    request: Request, user: PageUser, wired: Wired, download: Downloaded = None
+) -> HTMLResponse | Response:
+    context = seminars_context(wired)
+    if download is not None:
+        header = ("First day", "Last day", "Kind", "Place", "Title", "States", "Organizers", "Outcome")
+        rows = [_meeting_row(m.details) for m in context["meetings"]]
+        return lists.download("seminars", header, rows, download)
+    return render(request, "seminars.html", user, **context)
+
+
+@router.get("/users", response_model=None)
+def users_page(
+    request: Request, user: Reader, wired: Wired, download: Downloaded = None
+) -> HTMLResponse | Response:
+    context = users_context(wired)
+    if download is not None:
+        header = ("Name", "Role", "States", "Regions", "Token ids", "Changed")
+        rows = [_user_row(u) for u in context["users"]]
+        return lists.download("users", header, rows, download)
+    return render(request, "users.html", user, **context)
 
 
 @router.post("/users/{name}/scope")

@@ -107,11 +107,12 @@ def read(
     include_demo: bool = False,
     outreach: OutreachBook | None = None,
 ) -> Reading:
-    """The figures, the report document (as `palermo report render` writes it) and the stages; the
-    meetings' and activities' details from `outreach` when the app keeps one, else from the whole log."""
+    """The figures (meetings and cooperation of `year`, by default that of `as_of`), the report document (as
+    `palermo report render` writes it) and the stages; the meetings' and activities' details from `outreach`
+    when the app keeps one, else from the whole log."""
     moment = aware(known_at)
     with current_store(settings, logs) as store:
-        result = figures(store, as_of, moment, year, include_demo)
+        result = figures(store, as_of, moment, reviewed_year(as_of, year), include_demo)
         rows = lineage(store, result)
         by_state = stages(store, as_of, moment, include_demo)
     meetings_known, cooperation_known = outreach.details(rows) if outreach else outreach_details(settings)
@@ -188,7 +189,7 @@ def regions_chart(counts: dict[str, Counter[str]], as_of: date, marks: dict[str,
 
 
 def outreach_chart(result: Figures, marks: dict[str, bool]) -> BarChart:
-    year = result.as_of.year
+    year = result.year
     names = {
         "requests_received": "Requests received",
         "meetings_held": f"Meetings in {year}",

@@ -20,7 +20,7 @@ from domain.commands import Command
 from domain.values import Door
 from domain.views import CaseView
 from projections.casebook import CaseBook
-from usecases.cases import connect, send
+from usecases.cases import connect, refuse_before_sending, send
 from usecases.embedded import UI_PATH
 from usecases.outreach_book import OutreachBook
 from usecases.read_models import sources
@@ -117,6 +117,8 @@ class Services:
 
     async def send(self, command: Command, door: Door) -> CaseView:
         """Send the command through the State's workflow, which validates it before anything is recorded."""
+        case = await asyncio.to_thread(self.engagements.case, command.state)
+        refuse_before_sending(case, command, self.today())
         client = await self.temporal()
         sending = send(client, self.settings, command, door=door, accept_within=self.web.accept_within)
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.filters["region"] = lambda code: r.value if (r := region_of(code)) else "—"
 templates.env.filters["words"] = lambda name: str(name).replace("_", " ")
+# An event's class name as people say it: LawSummaryReceived -> Law summary received.
+templates.env.filters["event"] = lambda name: re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(name)).capitalize()
 # Each form a page shows names its command once: submitted twice (a double click, a resent form), it is
 # recorded once.
 templates.env.globals["new_command_id"] = new_command_id

@@ -95,6 +95,8 @@ class Row:
     fixed: Mapping[str, str] = field(default_factory=dict)
     # The option that sets the effective date on the command line.
     date_option: str = "effective"
+    # What a person confirms in the web form before a command that cannot be undone is sent.
+    confirm: str | None = None
 
     @property
     def admits(self) -> tuple[Role, ...]:
@@ -318,6 +320,7 @@ COMMANDS: tuple[Row, ...] = (
         "Withdraw the engagement; it takes no more steps.",
         verb="withdraw",
         inputs=(Input("reason", "reason", Fill.NOTE, "Why the engagement is withdrawn.", required=True),),
+        confirm="I confirm: the engagement ends and takes no more steps.",
     ),
 )
 

@@ -82,6 +82,10 @@ class Palermo:
     def __call__(self, *args: str, timeout: float = COMMAND_TIMEOUT_S) -> Outcome:
         return run([str(PALERMO), *args], self.env(), timeout)
 
+    def wide(self, *args: str, timeout: float = COMMAND_TIMEOUT_S) -> Outcome:
+        """Run a command on a terminal 200 columns wide: what it prints is not wrapped at 80."""
+        return run([str(PALERMO), *args], self.env() | {"COLUMNS": "200"}, timeout)
+
     def ok(self, *args: str) -> Outcome:
         """Run a command that must succeed quietly on stderr."""
         outcome = self(*args)

@@ -248,3 +248,13 @@ def test_a_bill_keeps_the_gap_items_it_addresses_as_it_advances(palermo: Palermo
     [bill] = palermo.json("case", "show", "ECU")["bills"]
 
     assert (bill["stage"], bill["addresses"]) == ("enacted", ["convention.art5"])
+
+
+def test_a_step_without_a_date_says_it_was_dated_today(palermo: Palermo) -> None:
+    today = datetime.now(UTC).date().isoformat()
+
+    opened = _one_line(palermo, "case", "open", "GUY", "--instruments", "convention")
+    summary = _one_line(palermo, "case", "advance", "GUY", "law_summary", "--effective", today)
+
+    assert f"dated today, {today} (no --received given)" in opened
+    assert "dated today" not in summary

@@ -37,3 +37,14 @@ def test_loading_the_demo_twice_records_its_fourteen_engagements_once(palermo: P
     assert {state: palermo.recorded(state) for state, _, _ in REQUESTS} == loaded
     assert {state: palermo.history(state) for state in WATCHED} == shown
     assert palermo.stack_file()["processes"] == processes
+
+
+def test_the_ready_banner_fits_eighty_columns_and_says_where_the_data_is(palermo: Palermo) -> None:
+    shown = palermo.wide("up", "--demo", "--detach", timeout=START_TIMEOUT_S)
+
+    assert shown.code == 0, shown
+    lines = shown.stdout.splitlines()
+    assert [line for line in lines if len(line) > 80] == []
+    assert f"Palermo is already running in {palermo.home}." in lines
+    assert any(line.startswith("  Web app           http://127.0.0.1:") for line in lines)
+    assert any(line.startswith("Treaty status (convention): ") for line in lines)

@@ -20,6 +20,7 @@ from domain.user import Role
 from tests.integration.web_app import WebApp, csrf_of, running_web_app, sign_in
 from usecases.settings import Settings
 from web.app import ROUTERS, create_app
+from web.calendar import feed_key
 from web.config import WebSettings
 
 ANONYMOUS, BAD, REVOKED = None, "bad-token", "revoked"
@@ -80,6 +81,9 @@ API_ROUTES = {
     ("GET", "/api/questionnaires"),
     ("POST", "/api/questionnaires/send"),
     ("POST", "/api/questionnaires/answer"),
+    ("GET", "/api/redoc"),
+    ("GET", "/api/docs/assets/{path}"),
+    ("GET", "/api/redoc/assets/{path}"),
 }
 PAGE_ROUTES = {
     ("GET", "/login"),
@@ -91,11 +95,14 @@ PAGE_ROUTES = {
     ("POST", "/cases"),
     ("GET", "/cases/{state}"),
     ("POST", "/cases/{state}/{kind}"),
+    ("POST", "/cases/{state}/claim"),
+    ("POST", "/cases/{state}/assign"),
     ("GET", "/dashboard"),
     ("GET", "/report"),
     ("GET", "/report/figures/{figure}"),
     ("GET", "/report/download/{name}"),
     ("GET", "/seminars"),
+    ("POST", "/seminars"),
     ("GET", "/plans"),
     ("POST", "/plans"),
     ("POST", "/plans/{plan}/{verb}"),
@@ -110,13 +117,24 @@ PAGE_ROUTES = {
     ("POST", "/legislation"),
     ("GET", "/legislation/export"),
     ("GET", "/users"),
+    ("POST", "/users"),
     ("POST", "/users/{name}/scope"),
+    ("POST", "/users/{name}/token"),
+    ("POST", "/users/{name}/revoke"),
+    ("GET", "/incidents"),
+    ("GET", "/calendar"),
+    ("GET", "/calendar/{name}/{key}.ics"),
     ("GET", "/audit"),
     ("GET", "/audit/cases/{state}"),
+    ("GET", "/audit/verify"),
+    ("GET", "/audit/seal"),
+    ("GET", "/audit/replay"),
+    ("GET", "/audit/export"),
     ("GET", "/static/{path}"),
     *((method, "/temporal/{path:path}") for method in ("GET", "POST", "PUT", "PATCH", "DELETE")),
 }
 Rule = Callable[[str | None], bool]
+SEMINAR_FORM = {"title": "Seminar", "kind": "briefing", "place": "Quito", "start": "2002-05-06"}
 
 
 @dataclass(frozen=True)
@@ -230,6 +248,14 @@ async def _walk_resources(world: World, walk: Walk) -> None:
     await walk.api(("POST", "/api/legislation"), "/api/legislation", law_recorders, json=law)
 
 
+async def _walk_viewers(walk: Walk) -> None:
+    """The API's document and its two viewers, with their assets, are open to anyone."""
+    for path in ("/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect", "/api/redoc"):
+        await walk.api(("GET", path), path, lambda w: True)
+    for mount, file in (("/api/docs/assets", "swagger-ui.css"), ("/api/redoc/assets", "redoc.standalone.js")):
+        await walk.api(("GET", f"{mount}/{{path}}"), f"{mount}/{file}", lambda w: True)
+
+
 async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(world: World) -> None:
     web, walk = world.web, Walk(world.web)
 
@@ -302,8 +328,7 @@ async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(worl
     web.add_user("spare", Role.OFFICER, states=(world.s3,))
     route = ("PUT", "/api/users/{name}/scope")
     await walk.api(route, "/api/users/spare/scope", lambda w: w == MANAGER, json={"states": [world.s1]})
-    for path in ("/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect"):
-        await walk.api(("GET", path), path, lambda w: True)
+    await _walk_viewers(walk)
     await _walk_programme(world, walk)
 
     walk.assert_all_as_the_rules_say(API_ROUTES)
@@ -389,6 +414,27 @@ async def _visit_resources(world: World, visit: Callable[..., Awaitable[None]]) 
     await visit(("POST", "/legislation"), "/legislation", law_recorders, 303, **law)
 
 
+def calendar_feed(web: WebApp, name: str) -> str:
+    """The address of the user's calendar feed."""
+    user = web.users.user(name)
+    assert user is not None
+    return f"/calendar/{name}/{feed_key(web.app.state.services, user)}.ics"
+
+
+async def _visit_records(world: World, visit: Callable[..., Awaitable[None]]) -> None:
+    """The programme's and the resources' forms."""
+    await _visit_programme(world, visit)
+    await _visit_resources(world, visit)
+
+
+async def _visit_readers(visit: Callable[..., Awaitable[None]]) -> None:
+    """The pages of managers and auditors, and the auditor's tools."""
+    for route in (("GET", "/dashboard"), ("GET", "/users"), ("GET", "/incidents")):
+        await visit(route, route[1], lambda w: w in (MANAGER, AUDITOR))
+    for tool in ("/audit", "/audit/verify", "/audit/seal", "/audit/replay", "/audit/export"):
+        await visit(("GET", tool), tool, lambda w: w == AUDITOR)
+
+
 async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: World) -> None:
     web, walk = world.web, Walk(world.web)
     clients = await _page_clients(world)
@@ -435,14 +481,12 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
         (("GET", "/funds"), "/funds"),
         (("GET", "/legislation"), "/legislation"),
         (("GET", "/legislation/export"), "/legislation/export"),
+        (("GET", "/calendar"), "/calendar"),
     ]:
         await visit(route, path, signed_in)
-    await _visit_programme(world, visit)
-    await _visit_resources(world, visit)
+    await _visit_records(world, visit)
     await visit(("GET", "/"), "/", signed_in, 303)
-    for route in (("GET", "/dashboard"), ("GET", "/users")):
-        await visit(route, route[1], lambda w: w in (MANAGER, AUDITOR))
-    await visit(("GET", "/audit"), "/audit", lambda w: w == AUDITOR)
+    await _visit_readers(visit)
     await visit(
         ("POST", "/users/{name}/scope"),
         f"/users/{OFFICER_R}/scope",
@@ -451,7 +495,36 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
         regions=world.region.value,
         states=world.s3,
     )
-    await visit(("GET", "/static/{path}"), "/static/palermo.css", lambda w: True)
+    manager: Rule = lambda w: w == MANAGER  # noqa: E731
+    changes: list[tuple[tuple[str, str], str, Rule, int, dict[str, str]]] = [
+        (
+            ("POST", "/seminars"),
+            "/seminars",
+            lambda w: w in (MANAGER, OFFICER_S),
+            303,
+            {**SEMINAR_FORM, "participants": world.s1},
+        ),
+        (("POST", "/users"), "/users", manager, 200, {"name": "page-added", "role": "auditor"}),
+        # S1w is named in OFFICER_S's scope already: claimed and assigned again, nobody's access changes.
+        (("POST", "/cases/{state}/claim"), f"/cases/{world.s1w}/claim", lambda w: w == OFFICER_S, 303, {}),
+        (
+            ("POST", "/cases/{state}/assign"),
+            f"/cases/{world.s1w}/assign",
+            manager,
+            303,
+            {"officer": OFFICER_S},
+        ),
+        (("POST", "/users/{name}/token"), "/users/page-added/token", manager, 200, {}),
+        (("POST", "/users/{name}/revoke"), "/users/page-added/revoke", manager, 303, {"confirm": "1"}),
+    ]
+    for route, path, rule, success, fields in changes:
+        await visit(route, path, rule, success, **fields)
+    # The calendar feed asks for no sign-in: its address is its secret.
+    for route, path in (
+        (("GET", "/calendar/{name}/{key}.ics"), calendar_feed(web, OFFICER_S)),
+        (("GET", "/static/{path}"), "/static/palermo.css"),
+    ):
+        await visit(route, path, lambda w: True)
     # Managers and auditors may watch the Temporal UI (this app is given none: 404), nobody may write.
     watchers: Rule = lambda w: w in (MANAGER, AUDITOR)  # noqa: E731
     await visit(("GET", "/temporal/{path:path}"), "/temporal/", watchers, 404)

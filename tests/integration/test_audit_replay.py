@@ -7,6 +7,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import timedelta
 from pathlib import Path
 from typing import cast
 
@@ -16,6 +17,7 @@ import typer
 from psycopg import sql as pg
 from typer.testing import CliRunner, Result
 
+from activities.engagements import Engagements
 from audit.differences import Difference
 from cli import app as cli
 from cli import audit as audit_cli
@@ -262,4 +264,23 @@ def test_replay_reports_how_many_events_it_read_to_the_progress_callback(world: 
 
     assert sum(seen) == whole.events == sum(world.ends().values())
     assert whole.differences == one.differences == []
-    assert (one.state, one.engagements, one.events) == ("THA", 1, world.ends()["Engagements"])
+    # One State's replay counts its own events, not the log position it read up to.
+    tha = len(Engagements(world.settings.store_env("Engagements")).history("THA"))
+    assert (one.state, one.engagements, one.events) == ("THA", 1, tha)
+    assert tha < world.ends()["Engagements"] == one.read
+
+
+def test_a_states_replay_as_of_a_date_shows_its_stage_on_that_date(world: World) -> None:
+    history = Engagements(world.settings.store_env("Engagements")).history("THA")
+    received = history[0].effective_date
+
+    before = run(world, "THA", "--as-of", (received - timedelta(days=1)).isoformat(), "--json")
+    on_report_day = run(world, "THA", "--as-of", REPORT_DAY.isoformat())
+
+    assert before.exit_code == 0, before.output
+    case = json.loads(before.stdout)["cases"]
+    assert [(c["state"], c["stage_on_date"], c["events"]) for c in case] == [("THA", None, len(history))]
+    lines = plain(on_report_day.stdout)
+    assert f"As of {REPORT_DAY}, as replayed" in lines
+    assert re.search(r"\(THA\)\s*│\s*training\s*│\s*completed\s*│", lines), lines
+    assert f"Replayed {len(history)} events (the engagement of THA)" in lines

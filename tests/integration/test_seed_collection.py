@@ -7,9 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
+from activities.treaties import Treaties
 from cli.app import app
+from domain.treaty import Slot, treaty_action_id
+from domain.values import Instrument
+from usecases.seed import import_shipped
+from usecases.settings import Settings
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "untc"
 
@@ -78,3 +84,25 @@ def test_paragraph_eight_comes_out_of_the_collections_tables(home: Path) -> None
         "smuggling": (97, 6),
         "firearms": (26, 0),
     }
+
+
+def test_the_shipped_tables_give_paragraph_eight_on_a_fresh_install(home: Path) -> None:
+    """The four tables ship inside the package: no folder beside the checkout is needed."""
+    console = Console(record=True, width=100)
+    recorded = import_shipped(Settings(), console)
+    again = import_shipped(Settings(), console)
+    runner = CliRunner()
+    result = json.loads(runner.invoke(app, ["report", "figures", "--as-of", "2002-02-28", "--json"]).stdout)
+    treaties = Treaties(Settings().store_env("Treaties"))
+    spain = treaties.recorder.select_events(treaty_action_id("ESP", Instrument.CONVENTION, Slot.CONSENT))
+
+    assert recorded > 400
+    assert again == 0
+    assert {k: (v["signatories"], v["parties"]) for k, v in result["instruments"].items()} == {
+        "convention": (140, 7),
+        "trafficking": (101, 5),
+        "smuggling": (97, 5),
+        "firearms": (26, 0),
+    }
+    shipped = "UN Treaty Collection status table 18-12.csv (as published in 2014, shipped with Palermo)"
+    assert [json.loads(e.state)["source"] for e in spain] == [shipped]

@@ -4,6 +4,7 @@ description, and failures nobody expected."""
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -152,7 +153,9 @@ async def test_a_refused_form_says_why_on_the_case_page_and_records_nothing(site
         follow_redirects=True,
     )
 
-    assert refused.status_code == 200
+    # The case page again, with the refusal's status, rather than a redirect to it.
+    assert refused.status_code == 409
+    assert too_late.status_code == 422
     assert "needs legislation first" in refused.text
     assert 'class="flash error"' in refused.text
     assert "after today" in too_late.text
@@ -178,11 +181,33 @@ async def test_the_openapi_document_describes_every_api_route_and_no_page(site: 
     document = (await site.web.http.get("/api/openapi.json")).json()
 
     described = {(method.upper(), path) for path, ops in document["paths"].items() for method in ops}
-    public = {("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/api/docs/oauth2-redirect")}
+    public = {
+        ("GET", "/api/openapi.json"),
+        ("GET", "/api/docs"),
+        ("GET", "/api/docs/oauth2-redirect"),
+        ("GET", "/api/redoc"),
+        ("GET", "/api/docs/assets/{path}"),
+        ("GET", "/api/redoc/assets/{path}"),
+    }
     assert described == API_ROUTES - public
     assert document["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     step = document["paths"]["/api/cases/{state}/bill"]["post"]
     assert step["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("BillBody")
+
+
+async def test_the_api_viewers_load_every_script_and_style_from_this_server(site: Site) -> None:
+    http = site.web.http
+    for page, kind in (("/api/docs", "Swagger UI"), ("/api/redoc", "ReDoc")):
+        html = (await http.get(page)).text
+        loaded = re.findall(r'(?:src|href)=["\']([^"\']+)["\']', html)
+        scripts = [url for url in loaded if url.endswith((".js", ".css"))]
+
+        assert scripts, f"{kind} loads no script"
+        assert [url for url in loaded if "//" in url] == [], f"{kind} loads from elsewhere: {loaded}"
+        for url in scripts:
+            served = await http.get(url)
+            assert served.status_code == 200, url
+            assert len(served.content) > 100_000, url
 
 
 async def test_an_unexpected_failure_is_one_sentence_for_the_api_and_a_page_for_people(

@@ -18,6 +18,7 @@ from cli.case import app as case_app
 from domain.commands import Command
 from tests.unit.engagement_steps import engagement_after, focal_point, gap_list, law_summary
 from usecases.commands import command_from
+from usecases.inputs import BadOption
 from web.app import ROUTERS
 from web.bodies import BODIES
 from web.forms import command_of_form, form_of, forms_for
@@ -136,7 +137,9 @@ def typed(row: Row) -> tuple[dict[str, Any], FormData]:
             if item.many and item.fill in (Fill.TEXT, Fill.NOTE):
                 given[item.name] = [given[item.name]]
         fields += [(item.name, s) for s in sent]
-    return given, FormData([*fields, ("effective_date", DAY.isoformat()), ("command_id", "c-1")])
+    # A command that cannot be undone is confirmed on its form, as a person ticks its box.
+    confirmed = [("confirm", "1")] if row.confirm else []
+    return given, FormData([*fields, *confirmed, ("effective_date", DAY.isoformat()), ("command_id", "c-1")])
 
 
 @pytest.mark.parametrize("row", COMMANDS, ids=lambda row: row.name)
@@ -165,3 +168,12 @@ def at(fields: Any, path: str) -> Any:
         if part.endswith("[]") and part != path.rsplit(".", maxsplit=1)[-1]:
             fields = fields[0]
     return fields
+
+
+@pytest.mark.parametrize("row", [r for r in COMMANDS if r.confirm], ids=lambda row: row.name)
+def test_a_form_that_cannot_be_undone_is_refused_unless_confirmed(row: Row) -> None:
+    _, form = typed(row)
+    unticked = FormData([(k, v) for k, v in form.multi_items() if k != "confirm"])
+
+    with pytest.raises(BadOption, match="tick"):
+        command_of_form(row, unticked, state=CASE, actor="a", today=DAY)

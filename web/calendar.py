@@ -1,0 +1,107 @@
+"""A calendar (iCalendar, RFC 5545) of due dates and meetings that people subscribe to: each user's feed is at
+a secret address, keyed by the web app's session secret and their current token, so a new or revoked token
+ends the old address."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import date, datetime, timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from activities.outreach import Outreach
+from activities.users import UserRecord
+from domain.user import Role
+from projections.casebook import open_steps
+from web.access import PageUser, Wired
+from web.config import session_secret
+from web.errors import ApiError
+from web.services import Services
+from web.views import render
+
+router = APIRouter(include_in_schema=False)
+PRODUCT = "-//Palermo//Due dates and meetings//EN"
+
+
+def feed_key(wired: Services, user: UserRecord) -> str | None:
+    """The secret part of the user's feed address; None for a user with no token."""
+    if not user.token_ids:
+        return None
+    secret = session_secret(wired.settings, wired.web).encode()
+    message = f"calendar/{user.name}/{','.join(user.token_ids)}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> list[str]:
+    """Lines of at most 75 octets, continued with a space (RFC 5545, 3.1)."""
+    data, parts = line.encode(), list[str]()
+    while len(data) > 75:
+        cut = 75 if not parts else 74
+        while (data[cut] & 0xC0) == 0x80:  # never inside a UTF-8 character
+            cut -= 1
+        parts.append(data[:cut].decode())
+        data = data[cut:]
+    parts.append(data.decode())
+    return [parts[0], *(f" {p}" for p in parts[1:])]
+
+
+def _event(
+    uid: str, start: date, end: date, summary: str, stamp: datetime, description: str = ""
+) -> list[str]:
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        f"DTSTAMP:{stamp.strftime('%Y%m%dT%H%M%SZ')}",
+        f"DTSTART;VALUE=DATE:{start.strftime('%Y%m%d')}",
+        f"DTEND;VALUE=DATE:{(end + timedelta(days=1)).strftime('%Y%m%d')}",
+        f"SUMMARY:{_escape(summary)}",
+    ]
+    if description:
+        lines.append(f"DESCRIPTION:{_escape(description)}")
+    return [*lines, "END:VEVENT"]
+
+
+def calendar_of(wired: Services, user: UserRecord) -> str:
+    """Due dates of the open steps the user may see, and every meeting recorded."""
+    now = wired.now()
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODUCT}", "X-WR-CALNAME:Palermo"]
+    for case in wired.book.cases():
+        if user.role is Role.OFFICER and not user.covers(case.state):
+            continue
+        for step in open_steps(case, wired.due_days, now):
+            due = step.due_at.date()
+            late = " (overdue)" if step.overdue else ""
+            summary = f"{case.state_name}: {step.step.value.replace('_', ' ')} due{late}"
+            uid = f"due-{case.state}-{step.step.value}-{due.isoformat()}@palermo"
+            lines += _event(uid, due, due, summary, now, f"/cases/{case.state}")
+    for meeting in Outreach(wired.settings.store_env("Outreach"), participants=wired.participants).meetings():
+        d = meeting.details
+        summary = f"{d.title} ({d.kind.value.replace('_', ' ')}), {d.place}"
+        lines += _event(
+            f"meeting-{meeting.id}@palermo", d.start, d.end, summary, now, " ".join(d.participants)
+        )
+    lines.append("END:VCALENDAR")
+    return "".join(f"{part}\r\n" for line in lines for part in _fold(line))
+
+
+@router.get("/calendar")
+def calendar_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
+    key = feed_key(wired, user)
+    address = str(request.url_for("calendar_feed", name=user.name, key=key)) if key else None
+    return render(request, "calendar.html", user, address=address)
+
+
+@router.get("/calendar/{name}/{key}.ics", name="calendar_feed")
+def calendar_feed(name: str, key: str, wired: Wired) -> Response:
+    """The feed itself, for calendar programs, which cannot sign in: its address is its secret."""
+    user = wired.users.user(name)
+    expected = feed_key(wired, user) if user is not None else None
+    if user is None or expected is None or not hmac.compare_digest(expected, key):
+        raise ApiError(404, "There is no calendar at this address; take the current one from /calendar.")
+    return Response(calendar_of(wired, user), media_type="text/calendar; charset=utf-8")
