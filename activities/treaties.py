@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from activities.recording import Recording
 from activities.untc import TableAction, TableRefused, TableRow, duplicates
+from domain.entry_into_force import Deposit, entry_into_force
 from domain.errors import UnknownParticipant
 from domain.facts import Fact
 from domain.treaty import ActionKind, Slot, TreatyAction, misdated, slot_of, treaty_action_id
@@ -48,6 +49,9 @@ class RecordedAction(BaseModel):
     effective_date: date
     recorded_at: datetime
     version: int
+    # A consent's day of entry into force for its participant (art. 38 and the Protocols' like articles), by
+    # the deposits recorded so far; None for a signature, or while the instrument awaits its fortieth.
+    entry_into_force: date | None = None
 
 
 class Treaties(Recording):
@@ -182,8 +186,25 @@ class Treaties(Recording):
             views, key=lambda v: (v.instrument.value, v.participant, v.kind is not ActionKind.SIGNATURE)
         )
 
-    def actions_of(self, participant: str) -> list[RecordedAction]:
-        """A participant's signature and consent for each instrument it acted on, instrument by instrument."""
+    def actions_of(self, participant: str, today: date | None = None) -> list[RecordedAction]:
+        """A participant's signature and consent for each instrument it acted on, instrument by instrument;
+        given `today`, each consent with its day of entry into force by the deposits recorded up to then."""
         code = participant.strip().upper()
         found = (self.find(code, instrument, slot) for instrument in Instrument for slot in Slot)
-        return [self._view(action) for action in found if action is not None]
+        views = [self._view(action) for action in found if action is not None]
+        if today is None or not any(v.kind.makes_party for v in views):
+            return views
+        days = {i: e.in_force_on.get(code) for i, e in entry_into_force(self.deposits(), today).items()}
+        return [
+            v.model_copy(update={"entry_into_force": days[v.instrument]}) if v.kind.makes_party else v
+            for v in views
+        ]
+
+    def deposits(self) -> dict[Instrument, list[Deposit]]:
+        """Every participant's consent to each instrument, as it now stands: the deposits entry into force
+        is decided from."""
+        found: dict[Instrument, list[Deposit]] = {i: [] for i in Instrument}
+        for action in self.actions():
+            if action.kind.makes_party:
+                found[action.instrument].append(Deposit(action.participant, action.effective_date))
+        return found

@@ -116,7 +116,7 @@ def show(
     """List a participant's signature and consent for each instrument, as the store holds them."""
     context: Context = ctx.obj
     code = context.run(lambda: context.participants.get(participant)).code
-    actions = context.run(lambda: _store(context).actions_of(code))
+    actions = context.run(lambda: _store(context).actions_of(code, context.today()))
     if as_json:
         typer.echo(json.dumps([a.model_dump(mode="json") for a in actions], indent=2))
         return
@@ -124,7 +124,7 @@ def show(
         context.console.print(f"{code} has no treaty actions recorded.")
         return
     table = Table(title=f"{actions[0].participant_name} ({code})")
-    for column in ("instrument", "signature", "consent to be bound"):
+    for column in ("instrument", "signature", "consent to be bound", "in force for it from"):
         table.add_column(column)
     for instrument in Instrument:
         mine = [a for a in actions if a.instrument is instrument]
@@ -132,5 +132,11 @@ def show(
             continue
         signature = next((a for a in mine if a.kind is ActionKind.SIGNATURE), None)
         consent = next((a for a in mine if a.kind.makes_party), None)
-        table.add_row(instrument.value, _describe(signature), _describe(consent))
+        in_force = consent.entry_into_force if consent else None
+        table.add_row(
+            instrument.value,
+            _describe(signature),
+            _describe(consent),
+            in_force.isoformat() if in_force else "—",
+        )
     context.console.print(table)

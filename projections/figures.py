@@ -7,21 +7,30 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.entry_into_force import FINAL_CLAUSES, Deposit, EntryIntoForce, entry_into_force
 from domain.progress import PREREQUISITES
+from domain.treaty import is_regional_organization
 from domain.values import Instrument, Step
 from projections import facts as f
 from projections.store import FactQuery, FactStore, StoredFact
 
+# The counted figures of each instrument; `entry_into_force` is a date, not a count.
+INSTRUMENT_COUNTS = ("signatories", "parties", "to_entry_into_force", "in_force_for")
 STAGES = (*(s.value for s in Step if s is not Step.REQUEST), "completed", "withdrawn")
 
 
 class InstrumentFigures(BaseModel):
-    """Paragraph 8: signatories and parties of one instrument."""
+    """Paragraph 8: signatories and parties of one instrument; and its entry into force (paragraphs 1, 2, 22):
+    the day it entered into force, if by `as_of`, the instruments still needed, and the parties it binds."""
 
     model_config = ConfigDict(frozen=True)
 
     signatories: int
     parties: int
+    # Defaults for figures written before entry into force was counted (an audit bundle's figures.json).
+    entry_into_force: date | None = None
+    to_entry_into_force: int = 0
+    in_force_for: int = 0
 
 
 class Figures(BaseModel):
@@ -75,6 +84,22 @@ def stages(store: FactStore, as_of: date, known_at: datetime | None) -> dict[str
     }
 
 
+def deposits(store: FactStore, as_of: date, known_at: datetime | None) -> dict[Instrument, list[Deposit]]:
+    """Every consent to be bound, per instrument, effective by `as_of` as known at `known_at`."""
+    return {
+        i: [
+            Deposit(r.subject, r.effective_date)
+            for r in store.facts(_query(f.PARTY, as_of, known_at, obj=i.value))
+        ]
+        for i in Instrument
+    }
+
+
+def in_force(store: FactStore, as_of: date, known_at: datetime | None) -> dict[Instrument, EntryIntoForce]:
+    """Each instrument's entry into force by the final clauses, from the consents recorded."""
+    return entry_into_force(deposits(store, as_of, known_at), as_of)
+
+
 def figures(
     store: FactStore, as_of: date, known_at: datetime | None = None, year: int | None = None
 ) -> Figures:
@@ -87,6 +112,7 @@ def figures(
     by_stage = dict.fromkeys(STAGES, 0)
     for stage in stages(store, as_of, known_at).values():
         by_stage[stage] += 1
+    force = in_force(store, as_of, known_at)
     return Figures(
         as_of=as_of,
         known_at=known_at,
@@ -95,6 +121,9 @@ def figures(
             i.value: InstrumentFigures(
                 signatories=store.count(_query(f.SIGNATURE, as_of, known_at, obj=i.value)),
                 parties=store.count(_query(f.PARTY, as_of, known_at, obj=i.value)),
+                entry_into_force=force[i].entry_into_force,
+                to_entry_into_force=force[i].to_entry_into_force,
+                in_force_for=force[i].in_force_for,
             )
             for i in Instrument
         },
@@ -108,8 +137,31 @@ def figures(
     )
 
 
+def _force_rows(
+    store: FactStore, instrument: Instrument, figure: str, as_of: date, known_at: datetime | None
+) -> list[StoredFact]:
+    """The consents behind `in_force_for` (those bound on `as_of`) or `to_entry_into_force` (those counted
+    towards the forty, until it is reached; the figure is forty less their number)."""
+    found = in_force(store, as_of, known_at)[instrument]
+    rows = store.facts(_query(f.PARTY, as_of, known_at, obj=instrument.value))
+    if figure == "in_force_for":
+        return [r for r in rows if found.in_force_on.get(r.subject, date.max) <= as_of]
+    counted = [r for r in rows if not is_regional_organization(r.subject)]
+    return [r for r in counted if r.subject not in found.not_convention_parties]
+
+
+def figure_value(figure: str, rows: list[StoredFact]) -> int:
+    """A figure's value from the rows `explain` gives for it: the States (or meetings) they name, but for the
+    instruments still needed, forty less those counted."""
+    subjects = len({r.subject for r in rows})
+    head, _, tail = figure.partition(".")
+    if tail == "to_entry_into_force" and head in {i.value for i in Instrument}:
+        return max(0, FINAL_CLAUSES[Instrument(head)].instruments - subjects)
+    return subjects
+
+
 def figure_names() -> list[str]:
-    names = [f"{i.value}.{k}" for i in Instrument for k in ("signatories", "parties")]
+    names = [f"{i.value}.{k}" for i in Instrument for k in INSTRUMENT_COUNTS]
     names += ["meetings_held", "states_reached", "cooperation_activities", "requests_received"]
     names += [f"engagements_by_stage.{s}" for s in STAGES]
     return [*names, "common_needs.<checklist item>"]
@@ -132,6 +184,8 @@ def explain(
     if head in {i.value for i in Instrument} and tail in ("signatories", "parties"):
         fact = f.SIGNATURE if tail == "signatories" else f.PARTY
         return store.facts(_query(fact, as_of, known_at, obj=head))
+    if head in {i.value for i in Instrument} and tail in INSTRUMENT_COUNTS:
+        return _force_rows(store, Instrument(head), tail, as_of, known_at)
     if head == "common_needs" and tail:
         return store.facts(_query(f.GAP_ITEM, as_of, known_at, obj=tail))
     if head == "engagements_by_stage" and tail in STAGES:

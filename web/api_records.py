@@ -20,7 +20,7 @@ from activities.users import UserRecord
 from domain.outreach import MeetingDetails
 from domain.user import Role
 from domain.values import Door, Instrument, ShortText
-from projections.figures import Figures, UnknownFigure, explain, figures
+from projections.figures import Figures, UnknownFigure, explain, figure_value, figures
 from projections.store import StoredFact
 from web.access import ApiUser, Wired, api_roles, check_read, forbidden, state_code
 from web.api_models import REFUSALS
@@ -101,14 +101,15 @@ def report_lineage(
             rows = explain(store, figure, day, moment, reviewed)
     except UnknownFigure as error:
         raise ApiError(404, str(error)) from None
-    count = len({r.subject for r in rows})
+    count = figure_value(figure, rows)
     return Lineage(figure=figure, as_of=day, known_at=moment, value=count, events=rows)
 
 
 @router.get("/treaties/{participant}", tags=["treaties"], summary="A participant's signatures and consents")
 def treaty_actions(participant: str, _user: ApiUser, wired: Wired) -> list[RecordedAction]:
     code = state_code(wired, participant)
-    return Treaties(wired.settings.store_env("Treaties"), participants=wired.participants).actions_of(code)
+    treaties = Treaties(wired.settings.store_env("Treaties"), participants=wired.participants)
+    return treaties.actions_of(code, wired.today())
 
 
 @router.post(

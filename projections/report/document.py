@@ -70,6 +70,8 @@ def figure_values(result: Figures) -> dict[str, int]:
     for key, numbers in result.instruments.items():
         values[f"{key}.signatories"] = numbers.signatories
         values[f"{key}.parties"] = numbers.parties
+        values[f"{key}.to_entry_into_force"] = numbers.to_entry_into_force
+        values[f"{key}.in_force_for"] = numbers.in_force_for
     values["meetings_held"] = result.meetings_held
     values["states_reached"] = result.states_reached
     values["cooperation_activities"] = result.cooperation_activities

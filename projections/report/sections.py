@@ -8,6 +8,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.entry_into_force import FINAL_CLAUSES
+from domain.values import Instrument
 from projections.figures import Figures
 from projections.report.blocks import Block, Chart, FigureRef, Inline, Paragraph, Section, Table
 from projections.report.charts import Bar, BarChart, BarGroup
@@ -37,6 +39,9 @@ INSTRUMENTS: dict[str, tuple[str, str, str]] = {
         "Firearms Protocol",
     ),
 }
+# The instruments each of the four needs for its entry into force (Convention art. 38 and the like articles).
+FORTY = FINAL_CLAUSES[Instrument.CONVENTION].instruments
+FORTY_WORD = "fortieth"
 # A stage is the next step due (or the end reached).
 STAGES: dict[str, str] = {
     "law_summary": "Summary of criminal law",
@@ -154,14 +159,26 @@ def status(s: Sources) -> Section:
     text: list[Inline] = ["At the time of writing of the present report, there were "]
     text += [*listing(signed, "; ", "; and "), ". There were ", *listing(parties), "."]
     table = Table(
-        caption=f"Signatories and parties as of {day(s.result.as_of)}",
-        header=("Instrument", "Signatories", "Parties"),
-        rows=tuple((instrument(k, 1), s.ref(f"{k}.signatories"), s.ref(f"{k}.parties")) for k in keys),
+        caption=f"Signatories, parties and entry into force as of {day(s.result.as_of)}",
+        header=("Instrument", "Signatories", "Parties", "Entry into force", "Still needed", "In force for"),
+        rows=tuple(
+            (
+                instrument(k, 1),
+                s.ref(f"{k}.signatories"),
+                s.ref(f"{k}.parties"),
+                _in_force_on(s.result.instruments[k].entry_into_force),
+                s.ref(f"{k}.to_entry_into_force"),
+                s.ref(f"{k}.in_force_for"),
+            )
+            for k in keys
+        ),
     )
     chart = BarChart(
         name="signature-and-ratification",
         title=f"Signatories and parties as of {day(s.result.as_of)}",
         series=("Signatories", "Parties"),
+        threshold=FORTY,
+        threshold_label=f"{FORTY} instruments: entry into force",
         groups=tuple(
             BarGroup(
                 label=instrument(k, 2),
@@ -173,8 +190,38 @@ def status(s: Sources) -> Section:
             for k in keys
         ),
     )
-    blocks: tuple[Block, ...] = (Paragraph(parts=tuple(text)), table, Chart(chart=chart))
+    force = Paragraph(parts=tuple(_entry_into_force(s, keys)))
+    blocks: tuple[Block, ...] = (Paragraph(parts=tuple(text)), force, table, Chart(chart=chart))
     return Section(number="II", title="Status of signature and ratification", blocks=blocks)
+
+
+def _in_force_on(found: date | None) -> str:
+    return day(found) if found is not None else "not yet"
+
+
+def _entry_into_force(s: Sources, keys: Sequence[str]) -> list[Inline]:
+    """Paragraphs 1, 2 and 22: since when each instrument is in force, or how many more it needs."""
+    text: list[Inline] = []
+    waiting: list[list[Inline]] = []
+    for k in keys:
+        numbers = s.result.instruments[k]
+        if numbers.entry_into_force is None:
+            waiting.append([f"{instrument(k, 0)} needs ", s.ref(f"{k}.to_entry_into_force"), " more"])
+        else:
+            name = instrument(k, 0)
+            since = (
+                f"{name[0].upper()}{name[1:]} has been in force since {day(numbers.entry_into_force)}, for "
+            )
+            text += [since, *counted(s.ref(f"{k}.in_force_for"), "party", "parties"), ". "]
+    if waiting:
+        text += [
+            f"Each instrument enters into force on the ninetieth day after the deposit of the {FORTY_WORD} "
+            "instrument of ratification, acceptance, approval or accession (not counting those of regional "
+            f"economic integration organizations). As of {day(s.result.as_of)}, ",
+            *listing(waiting, "; ", "; and "),
+            ".",
+        ]
+    return text
 
 
 def _meeting_row(s: Sources, row: StoredFact) -> tuple[Inline, ...]:

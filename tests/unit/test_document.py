@@ -405,3 +405,44 @@ def test_singular_figures_read_as_singular() -> None:
     markdown = to_markdown(build(result, sample_lineage()))
     assert "in [1](#lineage-meetings_held) seminar or meeting on" in markdown
     assert "in which [1](#lineage-states_reached) State took part" in markdown
+
+
+def test_the_status_chart_draws_a_line_at_forty_above_bars_lower_than_it() -> None:
+    result = sample_figures().model_copy(
+        update={
+            "instruments": {
+                name: InstrumentFigures(signatories=20, parties=8, to_entry_into_force=32)
+                for name in ("convention", "trafficking", "smuggling", "firearms")
+            }
+        }
+    )
+    files = build(result, sample_lineage()).chart_files()
+    root = ET.fromstring(files["report-2002-03-04-signature-and-ratification.svg"])
+    [line] = [e for e in root.iter(f"{SVG}line") if e.get("class") == "threshold"]
+    tallest = max(float(b.get("height", "0")) for b in bars(svg(chart_of(result)), "Signatories"))
+
+    assert line.get("data-value") == "40"
+    assert float(line.get("y1", "0")) == pytest.approx(66.0)  # the top of the plot: forty is the highest
+    assert tallest == pytest.approx(PLOT_HEIGHT * 20 / 40)
+
+
+def chart_of(result: Figures) -> BarChart:
+    return build(result, sample_lineage()).charts()[0]
+
+
+def test_the_report_says_how_many_instruments_each_still_needs_or_since_when_it_is_in_force() -> None:
+    numbers = {
+        "convention": InstrumentFigures(
+            signatories=147, parties=45, entry_into_force=date(2003, 9, 29), in_force_for=41
+        ),
+        "trafficking": InstrumentFigures(signatories=117, parties=37, to_entry_into_force=3),
+        "smuggling": InstrumentFigures(signatories=112, parties=35, to_entry_into_force=5),
+        "firearms": InstrumentFigures(signatories=52, parties=10, to_entry_into_force=30),
+    }
+    result = sample_figures().model_copy(update={"as_of": date(2003, 9, 29), "instruments": numbers})
+
+    text = to_markdown(build(result, sample_lineage()))
+
+    assert "As of 29 September 2003, the Trafficking in Persons Protocol needs [3]" in text
+    assert "the Firearms Protocol needs [30](#lineage-firearms.to_entry_into_force) more." in text
+    assert "The Convention has been in force since 29 September 2003, for [41]" in text
