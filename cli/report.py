@@ -197,7 +197,7 @@ def report_render(
         rows,
         meetings_known=meetings_known,
         cooperation_known=cooperation_known,
-        names=state_names(context.participants, rows),
+        names=state_names(context.participants, rows, day),
     )
     folder = out if out is not None else context.settings.home_dir / "reports"
     for path in context.run(lambda: write_report(document, folder)):

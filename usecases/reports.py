@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 
 from activities.participants import ParticipantDirectory
@@ -46,14 +47,13 @@ def outreach_details(settings: Settings) -> tuple[list[MeetingSummary], list[Coo
     return meetings, activities
 
 
-def state_names(directory: ParticipantDirectory, rows: Mapping[str, Sequence[StoredFact]]) -> dict[str, str]:
-    """The name of every State the report lists; a code the directory does not know stays a code."""
+def state_names(
+    directory: ParticipantDirectory, rows: Mapping[str, Sequence[StoredFact]], on: date
+) -> dict[str, str]:
+    """The name of every State the report lists, as the United Nations named it on `on` (the report's date);
+    a code the directory does not know stays a code."""
     codes = {row.subject for found in rows.values() for row in found if row.fact in STATE_SUBJECTS}
-    names = {}
-    for code in codes:
-        participant = directory.find(code)
-        names[code] = participant.name if participant else code
-    return names
+    return {code: directory.name_on(code, on) for code in codes}
 
 
 def _write(path: Path, text: str) -> Path:

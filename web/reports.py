@@ -108,7 +108,7 @@ def read(settings: Settings, logs: list[EventLog], as_of: date, known_at: dateti
         rows,
         meetings_known=meetings_known,
         cooperation_known=cooperation_known,
-        names=state_names(directory(), rows),
+        names=state_names(directory(), rows, as_of),
     )
     return Reading(result=result, document=document, stages=by_state)
 
