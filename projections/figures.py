@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict
 
 from domain.entry_into_force import FINAL_CLAUSES, Deposit, EntryIntoForce, entry_into_force
+from domain.groups import RegionalGroup, group_of
 from domain.progress import PREREQUISITES
 from domain.treaty import is_regional_organization
 from domain.values import Instrument, Step
@@ -48,6 +49,9 @@ class Figures(BaseModel):
     requests_received: int
     engagements_by_stage: dict[str, int]
     common_needs: dict[str, int]
+    # Per United Nations regional group (by its key, `african`, …): parties per instrument, States reached and
+    # requests, each State in its group on `as_of`. Empty in figures written before groups were counted.
+    regional_groups: dict[str, dict[str, int]] = {}
 
 
 class UnknownFigure(Exception):
@@ -134,7 +138,32 @@ def figures(
         requests_received=store.count(_query(f.REQUEST, as_of, known_at)),
         engagements_by_stage=by_stage,
         common_needs=dict(sorted(store.count_by_object(_query(f.GAP_ITEM, as_of, known_at)).items())),
+        regional_groups=_by_group(store, as_of, known_at, year),
     )
+
+
+def group_key(group: RegionalGroup) -> str:
+    return group.name.lower()
+
+
+def _group_queries(as_of: date, known_at: datetime | None, year: int) -> dict[str, FactQuery]:
+    """The figures broken down by regional group, and the rows of States each counts."""
+    found = {f"{i.value}.parties": _query(f.PARTY, as_of, known_at, obj=i.value) for i in Instrument}
+    found["states_reached"] = _query(f.MEETING_PARTICIPANT, as_of, known_at, year=year)
+    found["requests_received"] = _query(f.REQUEST, as_of, known_at)
+    return found
+
+
+def _by_group(
+    store: FactStore, as_of: date, known_at: datetime | None, year: int
+) -> dict[str, dict[str, int]]:
+    counts = {group_key(g): dict.fromkeys(_group_queries(as_of, known_at, year), 0) for g in RegionalGroup}
+    for figure, query in _group_queries(as_of, known_at, year).items():
+        for state in {subject for subject, _ in store.pairs(query)}:
+            group = group_of(state, as_of)
+            if group is not None:
+                counts[group_key(group)][figure] += 1
+    return counts
 
 
 def _force_rows(
@@ -164,7 +193,7 @@ def figure_names() -> list[str]:
     names = [f"{i.value}.{k}" for i in Instrument for k in INSTRUMENT_COUNTS]
     names += ["meetings_held", "states_reached", "cooperation_activities", "requests_received"]
     names += [f"engagements_by_stage.{s}" for s in STAGES]
-    return [*names, "common_needs.<checklist item>"]
+    return [*names, "common_needs.<checklist item>", "regional_groups.<group>.<figure>"]
 
 
 def explain(
@@ -186,6 +215,12 @@ def explain(
         return store.facts(_query(fact, as_of, known_at, obj=head))
     if head in {i.value for i in Instrument} and tail in INSTRUMENT_COUNTS:
         return _force_rows(store, Instrument(head), tail, as_of, known_at)
+    if head == "regional_groups" and tail:
+        key, _, grouped = tail.partition(".")
+        groups = {group_key(g): g for g in RegionalGroup}
+        if key in groups and grouped in _group_queries(as_of, known_at, year):
+            rows = explain(store, grouped, as_of, known_at, year)
+            return [r for r in rows if group_of(r.subject, as_of) is groups[key]]
     if head == "common_needs" and tail:
         return store.facts(_query(f.GAP_ITEM, as_of, known_at, obj=tail))
     if head == "engagements_by_stage" and tail in STAGES:

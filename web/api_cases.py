@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from activities.engagements import HistoryEntry
 from activities.users import UserRecord
 from domain.engagement import engagement_id
+from domain.groups import RegionalGroup
 from domain.regions import Region
 from domain.user import Role
 from domain.values import Door, Instrument
@@ -43,12 +44,13 @@ def list_cases(
     user: ApiUser,
     wired: Wired,
     region: Region | None = None,
+    group: RegionalGroup | None = None,
     instrument: Instrument | None = None,
     stage: Stage | None = None,
     overdue: bool | None = None,
 ) -> list[CaseSummary]:
     """Every case the user may read (an officer: their States and regions), narrowed by the filters given."""
-    wanted = CaseFilter(region=region, instrument=instrument, stage=stage, overdue=overdue)
+    wanted = CaseFilter(region=region, group=group, instrument=instrument, stage=stage, overdue=overdue)
     visible = [c for c in wired.book.cases() if user.role is not Role.OFFICER or user.covers(c.state)]
     return [summary(c, wired) for c in select(visible, wanted, wired.due_days, wired.now())]
 

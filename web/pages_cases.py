@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from activities.users import UserRecord
 from domain.errors import DomainError
+from domain.groups import RegionalGroup
 from domain.regions import Region, region_of
 from domain.user import Role
 from domain.values import Door, Instrument
@@ -68,11 +69,12 @@ def cases_page(
     user: PageUser,
     wired: Wired,
     region: Annotated[Region | None, BlankIsNone, Query()] = None,
+    group: Annotated[RegionalGroup | None, BlankIsNone, Query()] = None,
     instrument: Annotated[Instrument | None, BlankIsNone, Query()] = None,
     stage: Annotated[Stage | None, BlankIsNone, Query()] = None,
     overdue: Annotated[bool | None, BlankIsNone, Query()] = None,
 ) -> HTMLResponse:
-    wanted = CaseFilter(region=region, instrument=instrument, stage=stage, overdue=overdue)
+    wanted = CaseFilter(region=region, group=group, instrument=instrument, stage=stage, overdue=overdue)
     visible = [c for c in wired.book.cases() if user.role is not Role.OFFICER or user.covers(c.state)]
     chosen = select(visible, wanted, wired.due_days, wired.now())
     return render(
@@ -82,6 +84,7 @@ def cases_page(
         cases=[summary(c, wired) for c in chosen],
         wanted=wanted,
         regions=list(Region),
+        groups=list(RegionalGroup),
         instruments=list(Instrument),
         stages=STAGES,
     )

@@ -15,11 +15,12 @@ from activities.outreach import Outreach
 from activities.users import UserRecord
 from domain.engagement import engagement_id
 from domain.errors import DomainError
+from domain.groups import RegionalGroup
 from domain.regions import Region
 from domain.user import Role
 from domain.values import Door
 from projections.casebook import open_steps
-from projections.figures import UnknownFigure, explain
+from projections.figures import UnknownFigure, explain, group_key
 from projections.report import html
 from web.access import PageUser, Wired, page_roles, state_code
 from web.errors import ApiError, sentence
@@ -65,6 +66,7 @@ def dashboard(
         charts={name: svg(text) for name, text in dashboard_charts(reading, known_at).items()},
         overdue=late,
         report_date=REPORT_DATE,
+        groups={group_key(g): g.value for g in RegionalGroup},
     )
 
 

@@ -9,8 +9,9 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict
 
 from domain.entry_into_force import FINAL_CLAUSES
+from domain.groups import RegionalGroup, group_of
 from domain.values import Instrument
-from projections.figures import Figures
+from projections.figures import Figures, group_key
 from projections.report.blocks import Block, Chart, FigureRef, Inline, Paragraph, Section, Table
 from projections.report.charts import Bar, BarChart, BarGroup
 from projections.store import StoredFact
@@ -192,7 +193,33 @@ def status(s: Sources) -> Section:
     )
     force = Paragraph(parts=tuple(_entry_into_force(s, keys)))
     blocks: tuple[Block, ...] = (Paragraph(parts=tuple(text)), force, table, Chart(chart=chart))
+    if s.result.regional_groups:
+        blocks += (_parties_by_group(s, keys),)
     return Section(number="II", title="Status of signature and ratification", blocks=blocks)
+
+
+def _parties_by_group(s: Sources, keys: Sequence[str]) -> Table:
+    """Parties per United Nations regional group, each State in its group on the report's date."""
+    return Table(
+        caption=f"Parties by United Nations regional group as of {day(s.result.as_of)}",
+        header=("Regional group", *(instrument(k, 2) for k in keys)),
+        rows=tuple(
+            (group.value, *(s.ref(f"regional_groups.{group_key(group)}.{k}.parties") for k in keys))
+            for group in RegionalGroup
+        ),
+    )
+
+
+def _groups_reached(s: Sources) -> list[Inline]:
+    """Which regional groups the States reached belong to, and how many of each."""
+    reached: list[list[Inline]] = [
+        [s.ref(f"regional_groups.{group_key(g)}.states_reached"), f" of the {g.value}"]
+        for g in RegionalGroup
+        if s.result.regional_groups.get(group_key(g), {}).get("states_reached")
+    ]
+    if not reached:
+        return []
+    return [" By United Nations regional group, they were ", *listing(reached), "."]
 
 
 def _in_force_on(found: date | None) -> str:
@@ -225,14 +252,18 @@ def _entry_into_force(s: Sources, keys: Sequence[str]) -> list[Inline]:
 
 
 def _meeting_row(s: Sources, row: StoredFact) -> tuple[Inline, ...]:
-    states = sorted(s.name(p.subject) for p in s.rows("states_reached") if p.object == row.subject)
+    codes = [p.subject for p in s.rows("states_reached") if p.object == row.subject]
+    states = ", ".join(sorted(s.name(code) for code in codes)) or "—"
+    groups = {g for code in codes if (g := group_of(code, row.effective_date)) is not None}
+    # "States of all regions" (paragraph 15 (e)) says which: the groups of the States that took part.
+    named = ", ".join(g.value for g in RegionalGroup if g in groups) or "—"
     summary = s.meetings.get(row.subject)
     if summary is None:
-        return (day(row.effective_date), label(row.object), "—", ", ".join(states) or "—")
+        return (day(row.effective_date), label(row.object), "—", states, named)
     days = (
         day(summary.start) if summary.end == summary.start else f"{day(summary.start)} to {day(summary.end)}"
     )
-    return (days, f"{summary.title} ({label(row.object).lower()})", summary.place, ", ".join(states) or "—")
+    return (days, f"{summary.title} ({label(row.object).lower()})", summary.place, states, named)
 
 
 def _period(result: Figures) -> str:
@@ -248,10 +279,11 @@ def meetings(s: Sources) -> Section:
     text += [*counted(s.ref("meetings_held"), "seminar or meeting", "seminars and meetings")]
     text += [" on the ratification of the Convention and the Protocols thereto, in which "]
     text += [*counted(s.ref("states_reached"), "State", "States"), " took part."]
+    text += _groups_reached(s)
     held = {row.subject: row for row in s.rows("meetings_held")}
     table = Table(
         caption=f"Seminars and meetings in {year}",
-        header=("Dates", "Meeting", "Place", "Participating States"),
+        header=("Dates", "Meeting", "Place", "Participating States", "Regional groups"),
         rows=tuple(_meeting_row(s, row) for row in sorted(held.values(), key=lambda r: r.effective_date)),
     )
     blocks: tuple[Block, ...] = (Paragraph(parts=tuple(text)), table)
