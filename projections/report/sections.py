@@ -199,12 +199,18 @@ def status(s: Sources) -> Section:
 
 
 def _parties_by_group(s: Sources, keys: Sequence[str]) -> Table:
-    """Parties per United Nations regional group, each State in its group on the report's date."""
+    """Parties, States reached and requests per United Nations regional group, each State in its group on
+    the report's date."""
+    figures = [f"{k}.parties" for k in keys] + ["states_reached", "requests_received"]
+    heads = [f"Parties: {instrument(k, 2)}" for k in keys] + [
+        f"States reached in {s.result.year}",
+        "Requests",
+    ]
     return Table(
-        caption=f"Parties by United Nations regional group as of {day(s.result.as_of)}",
-        header=("Regional group", *(instrument(k, 2) for k in keys)),
+        caption=f"By United Nations regional group as of {day(s.result.as_of)}",
+        header=("Regional group", *heads),
         rows=tuple(
-            (group.value, *(s.ref(f"regional_groups.{group_key(group)}.{k}.parties") for k in keys))
+            (group.value, *(s.ref(f"regional_groups.{group_key(group)}.{f}") for f in figures))
             for group in RegionalGroup
         ),
     )

@@ -50,7 +50,7 @@ def fact(fact: str, subject: str, obj: str, position: int, application: str = "E
 
 def sample_figures(seed: int = 7) -> Figures:
     """Figures with distinct values, so a number shown under the wrong name is caught."""
-    pool = random.Random(seed).sample(range(1, 400), 30)
+    pool = random.Random(seed).sample(range(1, 400), 60)
     return Figures(
         as_of=AS_OF,
         known_at=None,
@@ -69,7 +69,29 @@ def sample_figures(seed: int = 7) -> Figures:
             "convention.art5": pool[21],
             "trafficking.art5": pool[22],
         },
+        regional_groups={
+            group: {figure: pool[30 + 6 * g + f] for f, figure in enumerate(GROUP_FIGURES)}
+            for g, group in enumerate(
+                (
+                    "african",
+                    "asia_pacific",
+                    "eastern_european",
+                    "latin_american_caribbean",
+                    "western_european_others",
+                )
+            )
+        },
     )
+
+
+GROUP_FIGURES = (
+    "convention.parties",
+    "trafficking.parties",
+    "smuggling.parties",
+    "firearms.parties",
+    "states_reached",
+    "requests_received",
+)
 
 
 def sample_lineage() -> dict[str, list[StoredFact]]:
@@ -149,7 +171,13 @@ def test_every_figure_is_shown_with_its_value_in_markdown_and_html() -> None:
     document = build(result, sample_lineage())
     markdown, page = to_markdown(document), parse(to_html(document))
     values = figure_values(result)
-    assert set(values) >= {n for n in figure_names() if not n.startswith("common_needs.")}
+    # Named by pattern (common_needs.<checklist item>, regional_groups.<group>.<figure>): checked below.
+    assert set(values) >= {n for n in figure_names() if "<" not in n}
+    assert {n for n in values if n.startswith("regional_groups.")} == {
+        f"regional_groups.{group}.{figure}"
+        for group, counts in result.regional_groups.items()
+        for figure in counts
+    }
     assert {n for n in values if n.startswith("common_needs.")} == {
         f"common_needs.{item}" for item in result.common_needs
     }
@@ -207,6 +235,9 @@ def bump(result: Figures, name: str) -> Figures:
         data["instruments"][head][tail] += 1
     elif head in ("engagements_by_stage", "common_needs"):
         data[head][tail] += 1
+    elif head == "regional_groups":
+        group, _, figure = tail.partition(".")
+        data[head][group][figure] += 1
     else:
         data[name] += 1
     return Figures.model_validate(data)
