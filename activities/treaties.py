@@ -16,6 +16,7 @@ from activities.untc import TableAction, TableRefused, TableRow, duplicates
 from domain.entry_into_force import Deposit, entry_into_force
 from domain.errors import UnknownParticipant
 from domain.facts import Fact
+from domain.successions import names_of
 from domain.treaty import ActionKind, Slot, TreatyAction, misdated, slot_of, treaty_action_id
 from domain.values import Door, Instrument
 
@@ -189,14 +190,17 @@ class Treaties(Recording):
     def actions_of(self, participant: str, today: date | None = None) -> list[RecordedAction]:
         """A participant's signature and consent for each instrument it acted on, instrument by instrument;
         given `today`, each consent with its day of entry into force by the deposits recorded up to then."""
-        code = participant.strip().upper()
-        found = (self.find(code, instrument, slot) for instrument in Instrument for slot in Slot)
+        # Every code the State has borne: Serbia's actions include those recorded for Yugoslavia.
+        codes = names_of(participant)
+        found = (self.find(c, i, slot) for i in Instrument for c in codes for slot in Slot)
         views = [self._view(action) for action in found if action is not None]
         if today is None or not any(v.kind.makes_party for v in views):
             return views
-        days = {i: e.in_force_on.get(code) for i, e in entry_into_force(self.deposits(), today).items()}
+        force = entry_into_force(self.deposits(), today)
         return [
-            v.model_copy(update={"entry_into_force": days[v.instrument]}) if v.kind.makes_party else v
+            v.model_copy(update={"entry_into_force": force[v.instrument].in_force_on.get(v.participant)})
+            if v.kind.makes_party
+            else v
             for v in views
         ]
 

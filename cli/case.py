@@ -50,7 +50,9 @@ def _record(context: Context, command: Command, as_json: bool) -> None:
 
 def _send(context: Context, row: Row, values: dict[str, Any]) -> None:
     """Make the row's command from the options given and record it."""
-    code = context.participant(values.pop("state")).code
+    named = context.participant(values.pop("state")).code
+    # A State that went on under another name (Yugoslavia, then Serbia) keeps its engagement.
+    code = context.run(lambda: _store(context).engaged_code(named))
     effective = context.run(
         lambda: parse_date(values.pop(row.date_option), f"--{row.date_option}", context.today())
     )
@@ -140,7 +142,7 @@ def _store(context: Context) -> Engagements:
 def show(ctx: typer.Context, state: State, as_json: AsJson = False) -> None:
     """Show a case as the event store holds it."""
     context: Context = ctx.obj
-    code = context.participant(state).code
+    code = _store(context).engaged_code(context.participant(state).code)
     case = _store(context).case(code)
     if case is None:
         fail(f"{code} has no engagement.")
@@ -154,7 +156,7 @@ def show(ctx: typer.Context, state: State, as_json: AsJson = False) -> None:
 def history(ctx: typer.Context, state: State, as_json: AsJson = False) -> None:
     """List the stored events of a case, in order."""
     context: Context = ctx.obj
-    code = context.participant(state).code
+    code = _store(context).engaged_code(context.participant(state).code)
     entries = _store(context).history(code)
     if not entries:
         fail(f"{code} has no engagement.")

@@ -18,7 +18,7 @@ from domain.regions import Region
 from domain.user import Role
 from domain.values import Door, Instrument
 from projections.casebook import CaseFilter, select
-from web.access import ApiUser, Wired, api_roles, check_act, check_read, check_role, state_code
+from web.access import ApiUser, Wired, api_roles, case_code, check_act, check_read, check_role
 from web.api_models import REFUSALS, CaseDetail, CaseSummary, RawEvent, Stage, detail, summary
 from web.bodies import BODIES, Body, RequestBody, command_of
 from web.errors import ApiError
@@ -31,7 +31,7 @@ router = APIRouter(prefix="/api", tags=["cases"], responses=REFUSALS)
 
 def readable(state: str, user: ApiUser, wired: Wired) -> str:
     """The case's State, once the user may read it."""
-    code = state_code(wired, state)
+    code = case_code(wired, state)
     check_read(user, code)
     return code
 
@@ -75,7 +75,7 @@ def case_history(state: Readable, wired: Wired) -> list[HistoryEntry]:
 def raw_history(
     state: str, wired: Wired, _user: Annotated[UserRecord, Depends(api_roles(Role.AUDITOR))]
 ) -> list[RawEvent]:
-    code = state_code(wired, state)
+    code = case_code(wired, state)
     stored = wired.engagements.recorder.select_events(engagement_id(code))
     if not stored:
         raise ApiError(404, f"{code} has no engagement.")
@@ -110,7 +110,7 @@ def _route(row: Row) -> None:
 
     def actionable(state: str, user: ApiUser, wired: Wired) -> str:
         """The case's State, once the user may send this command for it (before the body is looked at)."""
-        code = state_code(wired, state)
+        code = case_code(wired, state)
         check_act(user, code, row.senders)
         return code
 

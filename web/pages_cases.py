@@ -17,7 +17,7 @@ from domain.user import Role
 from domain.values import Door, Instrument
 from projections.casebook import STAGES, CaseFilter, open_steps, select
 from usecases.inputs import BadOption
-from web.access import PageUser, Wired, check_act, check_read, check_role, state_code
+from web.access import PageUser, Wired, case_code, check_act, check_read, check_role
 from web.api_models import Stage, summary
 from web.errors import ApiError, sentence
 from web.forms import command_of_form, form_of, forms_for, text
@@ -92,7 +92,7 @@ def cases_page(
 
 @router.get("/cases/{state}")
 def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTMLResponse:
-    code = state_code(wired, state)
+    code = case_code(wired, state)
     check_read(user, code)
     case = wired.book.case(code)
     if case is None:
@@ -156,7 +156,7 @@ async def record_step(
     row = BY_NAME.get(kind)
     if row is None or row.opens:
         raise ApiError(404, f"'{kind}' is not a step of a case.")
-    code = state_code(wired, state)
+    code = case_code(wired, state)
     check_act(user, code, row.senders)
     await _record(request, wired, user, row, code)
     return redirect(f"/cases/{code}#step-{kind}")

@@ -22,7 +22,7 @@ from domain.values import Door
 from projections.casebook import open_steps
 from projections.figures import UnknownFigure, explain, group_key
 from projections.report import html
-from web.access import PageUser, Wired, page_roles, state_code
+from web.access import PageUser, Wired, case_code, page_roles
 from web.errors import ApiError, sentence
 from web.pages_temporal import may_watch
 from web.reports import InRange, WrittenOut, aware, current_store, dashboard_charts, read
@@ -134,7 +134,7 @@ def audit_index(request: Request, user: Auditor, wired: Wired) -> HTMLResponse:
 
 @router.get("/audit/cases/{state}")
 def audit_case(request: Request, state: str, user: Auditor, wired: Wired) -> HTMLResponse:
-    code = state_code(wired, state)
+    code = case_code(wired, state)
     stored = wired.engagements.recorder.select_events(engagement_id(code))
     if not stored:
         raise ApiError(404, f"{code} has no engagement.")
