@@ -52,6 +52,8 @@ class Figures(BaseModel):
     # Per United Nations regional group (by its key, `african`, …): parties per instrument, States reached and
     # requests, each State in its group on `as_of`. Empty in figures written before groups were counted.
     regional_groups: dict[str, dict[str, int]] = {}
+    # States that made a reservation, declaration or objection, per `<instrument>.art<N>.<kind>`.
+    statements: dict[str, int] = {}
 
 
 class UnknownFigure(Exception):
@@ -139,6 +141,7 @@ def figures(
         engagements_by_stage=by_stage,
         common_needs=dict(sorted(store.count_by_object(_query(f.GAP_ITEM, as_of, known_at)).items())),
         regional_groups=_by_group(store, as_of, known_at, year),
+        statements=dict(sorted(store.count_by_object(_query(f.STATEMENT, as_of, known_at)).items())),
     )
 
 
@@ -193,7 +196,8 @@ def figure_names() -> list[str]:
     names = [f"{i.value}.{k}" for i in Instrument for k in INSTRUMENT_COUNTS]
     names += ["meetings_held", "states_reached", "cooperation_activities", "requests_received"]
     names += [f"engagements_by_stage.{s}" for s in STAGES]
-    return [*names, "common_needs.<checklist item>", "regional_groups.<group>.<figure>"]
+    names += ["common_needs.<checklist item>", "regional_groups.<group>.<figure>"]
+    return [*names, "statements.<instrument>.<article>.<kind>"]
 
 
 def explain(
@@ -221,6 +225,8 @@ def explain(
         if key in groups and grouped in _group_queries(as_of, known_at, year):
             rows = explain(store, grouped, as_of, known_at, year)
             return [r for r in rows if group_of(r.subject, as_of) is groups[key]]
+    if head == "statements" and tail:
+        return store.facts(_query(f.STATEMENT, as_of, known_at, obj=tail))
     if head == "common_needs" and tail:
         return store.facts(_query(f.GAP_ITEM, as_of, known_at, obj=tail))
     if head == "engagements_by_stage" and tail in STAGES:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from activities.outreach import MeetingRecord, Outreach
-from activities.treaties import ImportSummary, RecordedAction, Treaties
+from activities.treaties import ImportSummary, RecordedAction, RecordedStatement, Treaties
 from activities.untc import TableRefused
 from activities.untc_stream import TableNotText, TableTooLarge, read_stream
 from activities.users import UserRecord
@@ -110,6 +110,16 @@ def treaty_actions(participant: str, _user: ApiUser, wired: Wired) -> list[Recor
     code = state_code(wired, participant)
     treaties = Treaties(wired.settings.store_env("Treaties"), participants=wired.participants)
     return treaties.actions_of(code, wired.today())
+
+
+@router.get(
+    "/treaties/{participant}/statements",
+    tags=["treaties"],
+    summary="A participant's reservations, declarations and objections",
+)
+def treaty_statements(participant: str, _user: ApiUser, wired: Wired) -> list[RecordedStatement]:
+    code = state_code(wired, participant)
+    return Treaties(wired.settings.store_env("Treaties"), participants=wired.participants).statements_of(code)
 
 
 @router.post(

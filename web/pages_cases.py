@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from activities.treaties import Treaties
 from activities.users import UserRecord
 from domain.errors import DomainError
 from domain.groups import RegionalGroup
@@ -102,6 +103,7 @@ def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTM
         can_act = case.status.value == "open"
     except ApiError:
         can_act = False
+    treaties = Treaties(wired.settings.store_env("Treaties"), participants=wired.participants)
     return render(
         request,
         "case.html",
@@ -110,6 +112,7 @@ def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTM
         region=(r.value if (r := region_of(code)) else None),
         steps=open_steps(case, wired.due_days, wired.now()),
         history=wired.engagements.history(code),
+        statements=treaties.statements_of(code),
         can_act=can_act,
         forms=forms_for(case),
         workflow_url=wired.workflow_link(code) if may_watch(wired, user) else None,

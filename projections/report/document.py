@@ -78,6 +78,7 @@ def figure_values(result: Figures) -> dict[str, int]:
     values["requests_received"] = result.requests_received
     values |= {f"engagements_by_stage.{stage}": n for stage, n in result.engagements_by_stage.items()}
     values |= {f"common_needs.{item}": n for item, n in result.common_needs.items()}
+    values |= {f"statements.{key}": n for key, n in result.statements.items()}
     for group, counts in result.regional_groups.items():
         values |= {f"regional_groups.{group}.{figure}": n for figure, n in counts.items()}
     return values

@@ -195,6 +195,8 @@ def status(s: Sources) -> Section:
     blocks: tuple[Block, ...] = (Paragraph(parts=tuple(text)), force, table, Chart(chart=chart))
     if s.result.regional_groups:
         blocks += (_parties_by_group(s, keys),)
+    if s.result.statements:
+        blocks += (_statements(s),)
     return Section(number="II", title="Status of signature and ratification", blocks=blocks)
 
 
@@ -213,6 +215,20 @@ def _parties_by_group(s: Sources, keys: Sequence[str]) -> Table:
             (group.value, *(s.ref(f"regional_groups.{group_key(group)}.{f}") for f in figures))
             for group in RegionalGroup
         ),
+    )
+
+
+def _statements(s: Sources) -> Table:
+    """States that made reservations, declarations or objections, per instrument and article."""
+    rows: list[tuple[Inline, ...]] = []
+    for key in s.result.statements:
+        name, article, kind = key.split(".")
+        where = f"article {article.removeprefix('art')}" if article.startswith("art") else "the instrument"
+        rows.append((instrument(name, 2), where, kind.capitalize(), s.ref(f"statements.{key}")))
+    return Table(
+        caption=f"Reservations, declarations and objections as of {day(s.result.as_of)}",
+        header=("Instrument", "Article", "Kind", "States"),
+        rows=tuple(rows),
     )
 
 

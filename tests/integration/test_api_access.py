@@ -51,6 +51,7 @@ API_ROUTES = {
     ("GET", "/api/report/figures"),
     ("GET", "/api/report/figures/{figure}"),
     ("GET", "/api/treaties/{participant}"),
+    ("GET", "/api/treaties/{participant}/statements"),
     ("POST", "/api/treaties/{instrument}/import"),
     ("GET", "/api/seminars"),
     ("POST", "/api/seminars"),
