@@ -213,6 +213,7 @@ async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(worl
         (("GET", "/api/report/figures"), "/api/report/figures"),
         (("GET", "/api/report/figures/{figure}"), "/api/report/figures/requests_received"),
         (("GET", "/api/treaties/{participant}"), f"/api/treaties/{world.s1}"),
+        (("GET", "/api/treaties/{participant}/statements"), f"/api/treaties/{world.s1}/statements"),
         (("GET", "/api/seminars"), "/api/seminars"),
     ]:
         await walk.api(route, path, lambda w: w in SIGNED_IN)
