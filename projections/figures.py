@@ -94,8 +94,8 @@ def deposits(store: FactStore, as_of: date, known_at: datetime | None) -> dict[I
     """Every consent to be bound, per instrument, effective by `as_of` as known at `known_at`."""
     return {
         i: [
-            Deposit(r.subject, r.effective_date)
-            for r in store.facts(_query(f.PARTY, as_of, known_at, obj=i.value))
+            Deposit(subject, day)
+            for subject, day in store.dated(_query(f.PARTY, as_of, known_at, obj=i.value))
         ]
         for i in Instrument
     }
