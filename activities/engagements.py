@@ -20,6 +20,7 @@ from domain.engagement import Engagement, engagement_id
 from domain.errors import DomainError
 from domain.events import EngagementEvent
 from domain.progress import check
+from domain.successions import names_of
 from domain.values import Door
 from domain.views import CaseView
 
@@ -49,6 +50,9 @@ class HistoryEntry(BaseModel):
     # Demo data (domain.facts.Fact.demo): made up to show the engine.
     demo: bool = False
     data: dict[str, Any]
+    # The State's name as the United Nations used it on the event's effective date (Yugoslavia in 2001,
+    # Serbia and Montenegro in 2004, Serbia in 2006).
+    state_name: str | None = None
 
 
 class Engagements(Recording):
@@ -77,6 +81,14 @@ class Engagements(Recording):
             return cast(Engagement, self.repository.get(engagement_id(state)))
         except AggregateNotFoundError:
             return None
+
+    def engaged_code(self, state: str) -> str:
+        """The code the State's engagement was opened under, among every code the State has borne
+        (Yugoslavia's YUG for Serbia); `state` itself when none has an engagement."""
+        for code in names_of(state):
+            if self.find(code) is not None:
+                return code
+        return state.strip().upper()
 
     def case(self, state: str) -> CaseView | None:
         engagement = self.find(state)
@@ -192,6 +204,7 @@ class Engagements(Recording):
                     command_id=event.command_id,
                     demo=event.demo,
                     data=data,
+                    state_name=self.participants.name_on(state, event.effective_date),
                 )
             )
         return entries

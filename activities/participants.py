@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 from functools import cache
 from typing import Literal
 
@@ -10,6 +11,7 @@ import pycountry
 from pydantic import BaseModel, ConfigDict
 
 from domain.errors import UnknownParticipant
+from domain.names import UN_NAMES, un_name
 from domain.treaty import REGIONAL_ORGANIZATIONS
 
 ORGANIZATIONS = REGIONAL_ORGANIZATIONS
@@ -63,6 +65,16 @@ class Participant(BaseModel):
     historic: bool = False
 
 
+def _former(record: object) -> str:
+    """A former State's name: ISO 3166-3 gives some as half-names ("Yugoslavia, (Socialist) Federal Republic
+    of."), which the United Nations' name of the time replaces."""
+    name = str(getattr(record, "name", ""))
+    known = UN_NAMES.get(str(getattr(record, "alpha_3", "")), ())
+    if not known or name in {n.name for n in known}:
+        return name
+    return known[0].name
+
+
 def _key(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     words = folded.casefold().replace(",", " ").split()
@@ -77,7 +89,7 @@ class ParticipantDirectory:
         self._by_code: dict[str, Participant] = {}
         self._by_name: dict[str, str] = {}
         for record in pycountry.historic_countries:
-            self._add(Participant(code=record.alpha_3, name=record.name, historic=True), record)
+            self._add(Participant(code=record.alpha_3, name=_former(record), historic=True), record)
         for record in pycountry.countries:
             name = getattr(record, "common_name", None) or record.name
             self._add(Participant(code=record.alpha_3, name=name), record)
@@ -112,6 +124,14 @@ class ParticipantDirectory:
             return self._by_code[text.upper()]
         code = self._by_name.get(_key(text))
         return self._by_code[code] if code else None
+
+    def name_on(self, code: str, on: date) -> str:
+        """The participant's name as the United Nations used it on `on`; unknown codes stay codes."""
+        found = self._by_code.get(code.strip().upper())
+        dated = un_name(code, on)
+        if dated is not None and (found is None or found.kind == "state"):
+            return dated
+        return found.name if found else code
 
     def all(self) -> list[Participant]:
         return sorted(self._by_code.values(), key=lambda p: p.code)

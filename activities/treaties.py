@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import cast
 from uuid import UUID
@@ -13,9 +13,27 @@ from pydantic import BaseModel, ConfigDict
 
 from activities.recording import Recording
 from activities.untc import TableAction, TableRefused, TableRow, duplicates
+from domain.entry_into_force import Deposit, entry_into_force
 from domain.errors import UnknownParticipant
 from domain.facts import Fact
-from domain.treaty import ActionKind, Slot, TreatyAction, misdated, slot_of, treaty_action_id
+from domain.reservations import (
+    Statement,
+    StatementKind,
+    TreatyStatement,
+    TreatyStatementRecorded,
+    statement_id,
+)
+from domain.successions import names_of
+from domain.treaty import (
+    ActionKind,
+    Slot,
+    TreatyAction,
+    TreatyActionCorrected,
+    TreatyActionRecorded,
+    misdated,
+    slot_of,
+    treaty_action_id,
+)
 from domain.values import Door, Instrument
 
 # Another import of the same instrument may save between our reads and our write; the loser of the
@@ -34,6 +52,8 @@ class ImportSummary(BaseModel):
     recorded: int
     corrected: int
     unchanged: int
+    # Reservations, declarations and objections newly recorded from the table's fourth column.
+    statements: int = 0
 
 
 class RecordedAction(BaseModel):
@@ -48,6 +68,22 @@ class RecordedAction(BaseModel):
     effective_date: date
     recorded_at: datetime
     version: int
+    # A consent's day of entry into force for its participant (art. 38 and the Protocols' like articles), by
+    # the deposits recorded so far; None for a signature, or while the instrument awaits its fortieth.
+    entry_into_force: date | None = None
+
+
+class RecordedStatement(BaseModel):
+    """A reservation, declaration or objection as the store holds it; `article` is None if it names none."""
+
+    model_config = ConfigDict(frozen=True)
+
+    participant: str
+    instrument: Instrument
+    kind: StatementKind
+    article: str | None
+    text: str
+    effective_date: date
 
 
 class Treaties(Recording):
@@ -140,15 +176,85 @@ class Treaties(Recording):
                 )
                 changed.append(aggregate)
                 corrected += 1
-        if changed:
-            self.save(*changed)
+        new_statements = self._statements(rows, instrument, recorded_at, by)
+        if changed or new_statements:
+            self.save(*changed, *new_statements)
         return ImportSummary(
             instrument=instrument,
             rows=len(rows),
             recorded=recorded,
             corrected=corrected,
             unchanged=len(found) - recorded - corrected,
+            statements=len(new_statements),
         )
+
+    def _statements(
+        self,
+        rows: Sequence[TableRow],
+        instrument: Instrument,
+        recorded_at: datetime,
+        by: tuple[str, str | None, Door | None],
+    ) -> list[TreatyStatement]:
+        """The statements of the table not yet recorded, each dated by its participant's consent (or, without
+        one, its signature): when a reservation or declaration is made."""
+        actor, source, door = by
+        new = []
+        for row in rows:
+            day = row.consent.effective_date if row.consent else row.signature
+            for statement in row.statements:
+                if day is None or self._statement(row.participant, instrument, statement) is not None:
+                    continue
+                new.append(
+                    TreatyStatement.record(
+                        participant=row.participant,
+                        instrument=instrument,
+                        statement=statement,
+                        effective_date=day,
+                        recorded_at=recorded_at,
+                        actor=actor,
+                        source=source,
+                        door=door,
+                    )
+                )
+        return new
+
+    def _statement(
+        self, participant: str, instrument: Instrument, statement: Statement
+    ) -> TreatyStatement | None:
+        try:
+            return cast(
+                TreatyStatement, self.repository.get(statement_id(participant, instrument, statement))
+            )
+        except AggregateNotFoundError:
+            return None
+
+    def statements_of(self, participant: str) -> list[RecordedStatement]:
+        """A participant's reservations, declarations and objections, from the notification log, in order."""
+        codes = set(names_of(participant))
+        found: list[RecordedStatement] = []
+        for event in self._log_events():
+            if isinstance(event, TreatyStatementRecorded) and event.participant in codes:
+                found.append(
+                    RecordedStatement(
+                        participant=event.participant,
+                        instrument=event.instrument,
+                        kind=event.kind,
+                        article=event.article,
+                        text=event.text,
+                        effective_date=event.effective_date,
+                    )
+                )
+        return found
+
+    def _log_events(self) -> Iterator[Fact]:
+        last = 0
+        while True:
+            notes = self.recorder.select_notifications(start=last, limit=LOG_PAGE, inclusive_of_start=False)
+            for note in notes:
+                yield cast(Fact, self.mapper.to_domain_event(note))
+            if len(notes) < LOG_PAGE:
+                return
+            last = notes[-1].id
 
     def _name(self, code: str) -> str:
         try:
@@ -170,23 +276,38 @@ class Treaties(Recording):
     def actions(self, instrument: Instrument | None = None) -> list[RecordedAction]:
         """Every action as it now stands (corrections applied), read from the notification log in order."""
         current: dict[UUID, TreatyAction] = {}
-        last = 0
-        while True:
-            notes = self.recorder.select_notifications(start=last, limit=LOG_PAGE, inclusive_of_start=False)
-            for note in notes:
-                event = cast(Fact, self.mapper.to_domain_event(note))
+        for event in self._log_events():
+            # The log holds statements too (reservations, declarations, objections): not actions.
+            if isinstance(event, TreatyActionRecorded | TreatyActionCorrected):
                 folded = event.mutate(current.get(event.originator_id))
                 current[event.originator_id] = cast(TreatyAction, folded)
-            if len(notes) < LOG_PAGE:
-                break
-            last = notes[-1].id
         views = [self._view(a) for a in current.values() if instrument is None or a.instrument is instrument]
         return sorted(
             views, key=lambda v: (v.instrument.value, v.participant, v.kind is not ActionKind.SIGNATURE)
         )
 
-    def actions_of(self, participant: str) -> list[RecordedAction]:
-        """A participant's signature and consent for each instrument it acted on, instrument by instrument."""
-        code = participant.strip().upper()
-        found = (self.find(code, instrument, slot) for instrument in Instrument for slot in Slot)
-        return [self._view(action) for action in found if action is not None]
+    def actions_of(self, participant: str, today: date | None = None) -> list[RecordedAction]:
+        """A participant's signature and consent for each instrument it acted on, instrument by instrument;
+        given `today`, each consent with its day of entry into force by the deposits recorded up to then."""
+        # Every code the State has borne: Serbia's actions include those recorded for Yugoslavia.
+        codes = names_of(participant)
+        found = (self.find(c, i, slot) for i in Instrument for c in codes for slot in Slot)
+        views = [self._view(action) for action in found if action is not None]
+        if today is None or not any(v.kind.makes_party for v in views):
+            return views
+        force = entry_into_force(self.deposits(), today)
+        return [
+            v.model_copy(update={"entry_into_force": force[v.instrument].in_force_on.get(v.participant)})
+            if v.kind.makes_party
+            else v
+            for v in views
+        ]
+
+    def deposits(self) -> dict[Instrument, list[Deposit]]:
+        """Every participant's consent to each instrument, as it now stands: the deposits entry into force
+        is decided from."""
+        found: dict[Instrument, list[Deposit]] = {i: [] for i in Instrument}
+        for action in self.actions():
+            if action.kind.makes_party:
+                found[action.instrument].append(Deposit(action.participant, action.effective_date))
+        return found

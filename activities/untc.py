@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from activities.participants import ParticipantDirectory, directory
 from activities.untc_cells import clean_name, consent_in, signature_in
 from domain.errors import DomainError
+from domain.reservations import Statement, statements_in
 from domain.treaty import ActionKind
 
 PARTICIPANT, SIGNATURE = "Participant", "Signature"
@@ -22,6 +23,9 @@ CONSENT_HEADING = ", ".join(CONSENT_TERMS)
 # The Collection's longest cell is a name of 52 characters with its footnotes; past these limits a table is
 # not a status table, and reading on would cost time and memory for nothing (csv gives up at 131,072).
 MAX_CELL = 200
+# The optional fourth column, the text of a participant's reservations, declarations and objections.
+STATEMENTS = "Declarations and Reservations"
+MAX_STATEMENTS = 20_000
 MAX_LINE = 1_000
 # Past this many bad rows the rest is not read: the refusal is already certain, and long enough to act on.
 MAX_PROBLEMS = 50
@@ -54,6 +58,7 @@ class TableRow(BaseModel):
     participant: str
     signature: date | None = None
     consent: TableAction | None = None
+    statements: tuple[Statement, ...] = ()
 
     @property
     def label(self) -> str:
@@ -69,6 +74,8 @@ class TableRow(BaseModel):
 
 def _heading_ok(header: Sequence[str]) -> bool:
     cells = [cell.lstrip("\ufeff").strip() for cell in header]
+    if len(cells) == 4 and cells[3].casefold() == STATEMENTS.casefold():
+        cells = cells[:3]
     if len(cells) != 3 or cells[0].casefold() != "participant" or cells[1].casefold() != "signature":
         return False
     terms = sorted("".join(term.split()) for term in cells[2].split(","))
@@ -120,15 +127,19 @@ def _records(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
             yield reader.line_num, cells
 
 
-def _row(line: int, cells: Sequence[str], names: ParticipantDirectory) -> TableRow | str:
+def _row(line: int, cells: Sequence[str], names: ParticipantDirectory, width: int = 3) -> TableRow | str:
     """The row a record gives, or the sentence that says what is wrong with it."""
     raw = cells[0].strip()
     where = f"row {line} ({raw})" if raw and len(raw) <= MAX_CELL else f"row {line}"
-    if len(cells) != 3:
-        return f"{where}: {len(cells)} cells where the header has 3"
-    longest = max(len(cell) for cell in cells)
+    if len(cells) != width:
+        return f"{where}: {len(cells)} cells where the header has {width}"
+    longest = max(len(cell) for cell in cells[:3])
     if longest > MAX_CELL:
         return f"{where}: a cell of {longest:,} characters, more than the {MAX_CELL} a name or date may have"
+    text = cells[3] if width == 4 else ""
+    if len(text) > MAX_STATEMENTS:
+        return f"{where}: statements of {len(text):,} characters, more than the {MAX_STATEMENTS:,} read"
+    statements = statements_in(text)
     said: list[str] = []
     participant = names.find(clean_name(raw)) if raw else None
     if not raw:
@@ -143,7 +154,14 @@ def _row(line: int, cells: Sequence[str], names: ParticipantDirectory) -> TableR
     if said or participant is None:
         return f"{where}: {'; '.join(said)}"
     action = TableAction(kind=consent[0], effective_date=consent[1]) if consent else None
-    return TableRow(row=line, name=raw, participant=participant.code, signature=signature, consent=action)
+    return TableRow(
+        row=line,
+        name=raw,
+        participant=participant.code,
+        signature=signature,
+        consent=action,
+        statements=statements,
+    )
 
 
 def parse_table(text: str, participants: ParticipantDirectory | None = None) -> list[TableRow]:
@@ -165,8 +183,9 @@ def parse_lines(lines: Iterable[str], participants: ParticipantDirectory | None 
             raise TableRefused(["the table is empty"])
         if not _heading_ok(header[1]):
             raise TableRefused([_wrong_header(header[1])])
+        width = len(header[1])
         for line, cells in records:
-            read = _row(line, cells, names)
+            read = _row(line, cells, names, width)
             if isinstance(read, TableRow) and read.participant in first:
                 read = _twice(read, first[read.participant])
             if isinstance(read, TableRow):

@@ -53,7 +53,9 @@ def _record(context: Context, command: Command, as_json: bool, defaulted: str | 
 
 def _send(context: Context, row: Row, values: dict[str, Any]) -> None:
     """Make the row's command from the options given and record it."""
-    code = context.participant(values.pop("state")).code
+    named = context.participant(values.pop("state")).code
+    # A State that went on under another name (Yugoslavia, then Serbia) keeps its engagement.
+    code = context.run(lambda: _store(context).engaged_code(named))
     given_date = values.pop(row.date_option)
     effective = context.run(lambda: parse_date(given_date, f"--{row.date_option}", context.today()))
     command = context.run(
@@ -148,8 +150,8 @@ RoundOption = Annotated[
 def show(ctx: typer.Context, state: State, as_json: AsJson = False, round_number: RoundOption = None) -> None:
     """Show a case (its current round, or `--round N`) as the event store holds it."""
     context: Context = ctx.obj
-    code = context.participant(state).code
     store = _store(context)
+    code = store.engaged_code(context.participant(state).code)
     case = store.case(code) if round_number is None else store.case_of_round(code, round_number)
     if case is None and round_number is not None and store.case(code) is not None:
         fail(f"{code} has no round {round_number} of its engagement.")
@@ -165,7 +167,7 @@ def show(ctx: typer.Context, state: State, as_json: AsJson = False, round_number
 def history(ctx: typer.Context, state: State, as_json: AsJson = False) -> None:
     """List the stored events of a case, in order."""
     context: Context = ctx.obj
-    code = context.participant(state).code
+    code = _store(context).engaged_code(context.participant(state).code)
     entries = _store(context).history(code)
     if not entries:
         fail(f"{code} has no engagement.")

@@ -109,7 +109,7 @@ def render_case(console: Console, case: CaseView) -> None:
 
 def render_history(console: Console, state: str, entries: list[HistoryEntry]) -> None:
     table = Table(title=f"History of {state}")
-    for column in ("#", "round", "event", "effective", "recorded", "actor", "door", "source"):
+    for column in ("#", "round", "event", "effective", "named", "recorded", "actor", "door", "source"):
         table.add_column(column)
     for entry in entries:
         table.add_row(
@@ -117,6 +117,7 @@ def render_history(console: Console, state: str, entries: list[HistoryEntry]) ->
             str(entry.round),
             entry.type,
             entry.effective_date.isoformat(),
+            entry.state_name or "",
             entry.recorded_at.strftime("%Y-%m-%d %H:%M:%S"),
             entry.actor,
             entry.door or "",

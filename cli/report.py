@@ -132,11 +132,30 @@ def _figures_store(
 def render_figures(context: Context, result: Figures) -> None:
     console = context.console
     table = Table(title=f"Signature and ratification as of {result.as_of}")
-    for column in ("instrument", "signatories", "parties"):
+    for column in (
+        "instrument",
+        "signatories",
+        "parties",
+        "entry into force",
+        "still needed",
+        "in force for",
+    ):
         table.add_column(column)
     for name, numbers in result.instruments.items():
-        table.add_row(name, str(numbers.signatories), str(numbers.parties))
+        in_force = numbers.entry_into_force.isoformat() if numbers.entry_into_force else "not yet"
+        counts = (numbers.signatories, numbers.parties)
+        table.add_row(
+            name, *map(str, counts), in_force, str(numbers.to_entry_into_force), str(numbers.in_force_for)
+        )
     console.print(table)
+    if result.regional_groups:
+        groups = Table(title="By United Nations regional group")
+        figures_named = next(iter(result.regional_groups.values()))
+        for column in ("group", *figures_named):
+            groups.add_column(column)
+        for group, counts_of in result.regional_groups.items():
+            groups.add_row(group, *(str(n) for n in counts_of.values()))
+        console.print(groups)
     period = f"In {result.year}" + (f", up to {result.as_of}" if result.year == result.as_of.year else "")
     year = Table(title=period, show_header=False)
     year.add_row("meetings held", str(result.meetings_held))
@@ -244,7 +263,7 @@ def report_render(
         rows,
         meetings_known=meetings_known,
         cooperation_known=cooperation_known,
-        names=state_names(context.participants, rows),
+        names=state_names(context.participants, rows, day),
         plans_known=context.run(lambda: planned_after(context.settings, day)),
         outlook=outlook,
     )

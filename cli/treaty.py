@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from activities.treaties import ImportSummary, RecordedAction, Treaties
+from activities.treaties import ImportSummary, RecordedAction, RecordedStatement, Treaties
 from activities.untc import TableRefused
 from activities.untc_stream import read_table
 from cli.console import Context, errors, fail
@@ -93,7 +93,8 @@ def import_table(
         return
     context.console.print(
         f"[bold]{instrument.value}[/]: [cyan]{summary.recorded}[/] recorded, [cyan]{summary.corrected}[/] "
-        f"corrected, [cyan]{summary.unchanged}[/] unchanged ({summary.rows} rows of {escape(file.name)}).",
+        f"corrected, [cyan]{summary.unchanged}[/] unchanged ({summary.rows} rows of {escape(file.name)})"
+        + (f"; [cyan]{summary.statements}[/] statements recorded." if summary.statements else "."),
         soft_wrap=True,
         highlight=False,
     )
@@ -116,7 +117,7 @@ def show(
     """List a participant's signature and consent for each instrument, as the store holds them."""
     context: Context = ctx.obj
     code = context.run(lambda: context.participants.get(participant)).code
-    actions = context.run(lambda: _store(context).actions_of(code))
+    actions = context.run(lambda: _store(context).actions_of(code, context.today()))
     if as_json:
         typer.echo(json.dumps([a.model_dump(mode="json") for a in actions], indent=2))
         return
@@ -124,7 +125,7 @@ def show(
         context.console.print(f"{code} has no treaty actions recorded.")
         return
     table = Table(title=f"{actions[0].participant_name} ({code})")
-    for column in ("instrument", "signature", "consent to be bound"):
+    for column in ("instrument", "signature", "consent to be bound", "in force for it from"):
         table.add_column(column)
     for instrument in Instrument:
         mine = [a for a in actions if a.instrument is instrument]
@@ -132,5 +133,43 @@ def show(
             continue
         signature = next((a for a in mine if a.kind is ActionKind.SIGNATURE), None)
         consent = next((a for a in mine if a.kind.makes_party), None)
-        table.add_row(instrument.value, _describe(signature), _describe(consent))
+        in_force = consent.entry_into_force if consent else None
+        table.add_row(
+            instrument.value,
+            _describe(signature),
+            _describe(consent),
+            in_force.isoformat() if in_force else "—",
+        )
     context.console.print(table)
+    _print_statements(context, context.run(lambda: _store(context).statements_of(code)))
+
+
+def _print_statements(context: Context, said: list[RecordedStatement]) -> None:
+    if not said:
+        return
+    table = Table(title="Reservations, declarations and objections")
+    for column in ("instrument", "article", "kind", "dated", "text"):
+        table.add_column(column)
+    for s in said:
+        table.add_row(
+            s.instrument.value, s.article or "—", s.kind.value, s.effective_date.isoformat(), s.text
+        )
+    context.console.print(table)
+
+
+@app.command()
+def statements(
+    ctx: typer.Context,
+    participant: Annotated[str, typer.Argument(help="ISO 3166 alpha-3 code of the State, or EUU.")],
+    as_json: AsJson = False,
+) -> None:
+    """List a participant's reservations, declarations and objections, with the article each concerns."""
+    context: Context = ctx.obj
+    code = context.run(lambda: context.participants.get(participant)).code
+    said = context.run(lambda: _store(context).statements_of(code))
+    if as_json:
+        typer.echo(json.dumps([s.model_dump(mode="json") for s in said], indent=2))
+    elif not said:
+        context.console.print(f"{code} has no reservations, declarations or objections recorded.")
+    else:
+        _print_statements(context, said)

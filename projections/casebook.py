@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.engagement import Engagement
 from domain.events import EngagementEvent
+from domain.groups import RegionalGroup, group_of
 from domain.regions import Region, region_of
 from domain.values import Instrument, Status, Step
 from domain.views import CaseView
@@ -49,6 +50,7 @@ class CaseFilter(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     region: Region | None = None
+    group: RegionalGroup | None = None
     instrument: Instrument | None = None
     stage: str | None = None
     overdue: bool | None = None
@@ -136,6 +138,8 @@ def select(
     chosen = []
     for case in cases:
         if wanted.region is not None and region_of(case.state) is not wanted.region:
+            continue
+        if wanted.group is not None and group_of(case.state) is not wanted.group:
             continue
         if wanted.instrument is not None and wanted.instrument not in case.instruments:
             continue

@@ -11,6 +11,7 @@ from domain import events as ev
 from domain.facts import Fact
 from domain.outreach import CooperationActivityRecorded, MeetingCorrected, MeetingDetails, MeetingHeld
 from domain.questionnaires import Answer, QuestionnaireSent, Sending
+from domain.reservations import TreatyStatementRecorded
 from domain.treaty import ActionKind, TreatyActionCorrected, TreatyActionRecorded
 from domain.values import BillStage, Step
 
@@ -25,6 +26,8 @@ SENDING, QUESTIONNAIRE_SENT, QUESTIONNAIRE_REPLY = (
     "questionnaire_sent",
     "questionnaire_reply",
 )
+# A reservation, declaration or objection: its object is `<instrument>.art<N>.<kind>` (`general` for none).
+STATEMENT = "statement"
 # The rows a later event may supersede: only treaty actions and meetings are corrected (see `project`).
 CORRECTABLE = (SIGNATURE, PARTY, MEETING, MEETING_PARTICIPANT)
 
@@ -199,6 +202,12 @@ def _treaty_row(participant: str, instrument: str, kind: ActionKind) -> Triple:
     return (PARTY if kind.makes_party else SIGNATURE), participant, instrument
 
 
+def statement_key(event: TreatyStatementRecorded) -> str:
+    """What a statement is counted under: its instrument, its article and its kind."""
+    article = f"art{event.article}" if event.article else "general"
+    return f"{event.instrument.value}.{article}.{event.kind.value}"
+
+
 def _rule_of(kind: type[Fact]) -> tuple[bool, Rule]:
     """Whether events of `kind` supersede, and their rows' rule: chosen once per type, since isinstance
     tests against pydantic's (ABCMeta) classes for every event, and frozen dataclasses, made `project`
@@ -213,6 +222,8 @@ def _rule_of(kind: type[Fact]) -> tuple[bool, Rule]:
         return issubclass(kind, MeetingCorrected), lambda event, origin: tuple(
             _meeting_rows(origin, event.details)
         )
+    if issubclass(kind, TreatyStatementRecorded):
+        return False, lambda event, origin: ((STATEMENT, event.participant, statement_key(event)),)
     if issubclass(kind, CooperationActivityRecorded):
         return False, lambda event, origin: ((COOPERATION, event.state, event.kind.value),)
     if issubclass(kind, Sending):

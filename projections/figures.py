@@ -7,9 +7,12 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.entry_into_force import FINAL_CLAUSES, Deposit, EntryIntoForce, entry_into_force
+from domain.groups import RegionalGroup, group_of
 from domain.progress import PREREQUISITES
 from domain.questionnaires import Questionnaire
 from domain.regions import Region, region_of
+from domain.treaty import is_regional_organization
 from domain.values import Instrument, Step
 from projections import facts as f
 from projections.store import FactQuery, FactStore, StoredFact
@@ -20,16 +23,23 @@ QUESTIONNAIRE_FIGURES = {
     "sent": f.QUESTIONNAIRE_SENT,
     "replies": f.QUESTIONNAIRE_REPLY,
 }
+# The counted figures of each instrument; `entry_into_force` is a date, not a count.
+INSTRUMENT_COUNTS = ("signatories", "parties", "to_entry_into_force", "in_force_for")
 STAGES = (*(s.value for s in Step if s is not Step.REQUEST), "completed", "withdrawn")
 
 
 class InstrumentFigures(BaseModel):
-    """Paragraph 8: signatories and parties of one instrument."""
+    """Paragraph 8: signatories and parties of one instrument; and its entry into force (paragraphs 1, 2, 22):
+    the day it entered into force, if by `as_of`, the instruments still needed, and the parties it binds."""
 
     model_config = ConfigDict(frozen=True)
 
     signatories: int
     parties: int
+    # Defaults for figures written before entry into force was counted (an audit bundle's figures.json).
+    entry_into_force: date | None = None
+    to_entry_into_force: int = 0
+    in_force_for: int = 0
 
 
 class Replies(BaseModel):
@@ -67,6 +77,11 @@ class Figures(BaseModel):
     engagements_by_stage: dict[str, int]
     common_needs: dict[str, int]
     questionnaires: dict[str, QuestionnaireFigures] = {}
+    # Per United Nations regional group (by its key, `african`, …): parties per instrument, States reached and
+    # requests, each State in its group on `as_of`. Empty in figures written before groups were counted.
+    regional_groups: dict[str, dict[str, int]] = {}
+    # States that made a reservation, declaration or objection, per `<instrument>.art<N>.<kind>`.
+    statements: dict[str, int] = {}
 
 
 class UnknownFigure(Exception):
@@ -118,6 +133,22 @@ def stages(
     }
 
 
+def deposits(store: FactStore, as_of: date, known_at: datetime | None) -> dict[Instrument, list[Deposit]]:
+    """Every consent to be bound, per instrument, effective by `as_of` as known at `known_at`."""
+    return {
+        i: [
+            Deposit(subject, day)
+            for subject, day in store.dated(_query(f.PARTY, as_of, known_at, obj=i.value))
+        ]
+        for i in Instrument
+    }
+
+
+def in_force(store: FactStore, as_of: date, known_at: datetime | None) -> dict[Instrument, EntryIntoForce]:
+    """Each instrument's entry into force by the final clauses, from the consents recorded."""
+    return entry_into_force(deposits(store, as_of, known_at), as_of)
+
+
 def figures(
     store: FactStore,
     as_of: date,
@@ -136,6 +167,7 @@ def figures(
     by_stage = dict.fromkeys(STAGES, 0)
     for stage in stages(store, as_of, known_at, demo).values():
         by_stage[stage] += 1
+    force = in_force(store, as_of, known_at)
     return Figures(
         as_of=as_of,
         known_at=known_at,
@@ -145,6 +177,9 @@ def figures(
             i.value: InstrumentFigures(
                 signatories=store.count(_query(f.SIGNATURE, as_of, known_at, obj=i.value, demo=demo)),
                 parties=store.count(_query(f.PARTY, as_of, known_at, obj=i.value, demo=demo)),
+                entry_into_force=force[i].entry_into_force,
+                to_entry_into_force=force[i].to_entry_into_force,
+                in_force_for=force[i].in_force_for,
             )
             for i in Instrument
         },
@@ -159,6 +194,8 @@ def figures(
         common_needs=dict(
             sorted(store.count_by_object(_query(f.GAP_ITEM, as_of, known_at, demo=demo)).items())
         ),
+        regional_groups=_by_group(store, as_of, known_at, year),
+        statements=dict(sorted(store.count_by_object(_query(f.STATEMENT, as_of, known_at)).items())),
         questionnaires={
             q.value: _questionnaire(store, q.value, as_of, known_at, demo) for q in Questionnaire
         },
@@ -183,8 +220,55 @@ def _questionnaire(
     )
 
 
+def group_key(group: RegionalGroup) -> str:
+    return group.name.lower()
+
+
+def _group_queries(as_of: date, known_at: datetime | None, year: int) -> dict[str, FactQuery]:
+    """The figures broken down by regional group, and the rows of States each counts."""
+    found = {f"{i.value}.parties": _query(f.PARTY, as_of, known_at, obj=i.value) for i in Instrument}
+    found["states_reached"] = _query(f.MEETING_PARTICIPANT, as_of, known_at, year=year)
+    found["requests_received"] = _query(f.REQUEST, as_of, known_at)
+    return found
+
+
+def _by_group(
+    store: FactStore, as_of: date, known_at: datetime | None, year: int
+) -> dict[str, dict[str, int]]:
+    counts = {group_key(g): dict.fromkeys(_group_queries(as_of, known_at, year), 0) for g in RegionalGroup}
+    for figure, query in _group_queries(as_of, known_at, year).items():
+        for state in {subject for subject, _ in store.pairs(query)}:
+            group = group_of(state, as_of)
+            if group is not None:
+                counts[group_key(group)][figure] += 1
+    return counts
+
+
+def _force_rows(
+    store: FactStore, instrument: Instrument, figure: str, as_of: date, known_at: datetime | None
+) -> list[StoredFact]:
+    """The consents behind `in_force_for` (those bound on `as_of`) or `to_entry_into_force` (those counted
+    towards the forty, until it is reached; the figure is forty less their number)."""
+    found = in_force(store, as_of, known_at)[instrument]
+    rows = store.facts(_query(f.PARTY, as_of, known_at, obj=instrument.value))
+    if figure == "in_force_for":
+        return [r for r in rows if found.in_force_on.get(r.subject, date.max) <= as_of]
+    counted = [r for r in rows if not is_regional_organization(r.subject)]
+    return [r for r in counted if r.subject not in found.not_convention_parties]
+
+
+def figure_value(figure: str, rows: list[StoredFact]) -> int:
+    """A figure's value from the rows `explain` gives for it: the States (or meetings) they name, but for the
+    instruments still needed, forty less those counted."""
+    subjects = len({r.subject for r in rows})
+    head, _, tail = figure.partition(".")
+    if tail == "to_entry_into_force" and head in {i.value for i in Instrument}:
+        return max(0, FINAL_CLAUSES[Instrument(head)].instruments - subjects)
+    return subjects
+
+
 def figure_names() -> list[str]:
-    names = [f"{i.value}.{k}" for i in Instrument for k in ("signatories", "parties")]
+    names = [f"{i.value}.{k}" for i in Instrument for k in INSTRUMENT_COUNTS]
     names += ["meetings_held", "states_reached", "cooperation_activities", "requests_received"]
     names += ["requesting_states"]
     names += [f"engagements_by_stage.{s}" for s in STAGES]
@@ -193,7 +277,8 @@ def figure_names() -> list[str]:
     names += [
         f"questionnaires.{q.value}.{k}.{r.value}" for q in Questionnaire for k in by_region for r in Region
     ]
-    return [*names, "common_needs.<checklist item>"]
+    names += ["common_needs.<checklist item>", "regional_groups.<group>.<figure>"]
+    return [*names, "statements.<instrument>.<article>.<kind>"]
 
 
 def explain(
@@ -220,6 +305,8 @@ def explain(
     if head in {i.value for i in Instrument} and tail in ("signatories", "parties"):
         fact = f.SIGNATURE if tail == "signatories" else f.PARTY
         return store.facts(_query(fact, as_of, known_at, obj=head, demo=demo))
+    if head in {i.value for i in Instrument} and tail in INSTRUMENT_COUNTS:
+        return _force_rows(store, Instrument(head), tail, as_of, known_at)
     if head == "questionnaires":
         name, what, *region = tail.split(".")
         known = name in {q.value for q in Questionnaire} and what in QUESTIONNAIRE_FIGURES
@@ -228,6 +315,14 @@ def explain(
         if known and what != "sendings" and len(region) == 1 and region[0] in {r.value for r in Region}:
             rows = store.facts(_query(QUESTIONNAIRE_FIGURES[what], as_of, known_at, obj=name, demo=demo))
             return [row for row in rows if (found := region_of(row.subject)) and found.value == region[0]]
+    if head == "regional_groups" and tail:
+        key, _, grouped = tail.partition(".")
+        groups = {group_key(g): g for g in RegionalGroup}
+        if key in groups and grouped in _group_queries(as_of, known_at, year):
+            rows = explain(store, grouped, as_of, known_at, year, include_demo=demo)
+            return [r for r in rows if group_of(r.subject, as_of) is groups[key]]
+    if head == "statements" and tail:
+        return store.facts(_query(f.STATEMENT, as_of, known_at, obj=tail))
     if head == "common_needs" and tail:
         return store.facts(_query(f.GAP_ITEM, as_of, known_at, obj=tail, demo=demo))
     if head == "engagements_by_stage" and tail in STAGES:

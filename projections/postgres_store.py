@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import LiteralString
 
 import psycopg
@@ -184,6 +185,14 @@ class PostgresFactStore:
                 pg.SQL("SELECT subject, object FROM {} WHERE {}").format(self._facts, where), params
             ).fetchall()
         return [(str(subject), str(obj)) for subject, obj in rows]
+
+    def dated(self, query: FactQuery) -> list[tuple[str, date]]:
+        where, params = self._where(query)
+        with self._db.transaction():
+            rows = self._db.execute(
+                pg.SQL("SELECT subject, effective_date FROM {} WHERE {}").format(self._facts, where), params
+            ).fetchall()
+        return [(str(subject), date.fromisoformat(day)) for subject, day in rows]
 
     def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:
         where, params = self._where(query)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from datetime import date
 from itertools import chain
 from pathlib import Path
 
@@ -162,6 +163,13 @@ class SqliteFactStore:
         clauses, params = sql.filters(query, "?")
         rows = self._db.execute(f"SELECT subject, object FROM facts WHERE {' AND '.join(clauses)}", params)
         return [(str(subject), str(obj)) for subject, obj in rows]
+
+    def dated(self, query: FactQuery) -> list[tuple[str, date]]:
+        clauses, params = sql.filters(query, "?")
+        rows = self._db.execute(
+            f"SELECT subject, effective_date FROM facts WHERE {' AND '.join(clauses)}", params
+        )
+        return [(str(subject), date.fromisoformat(day)) for subject, day in rows]
 
     def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:
         clauses, params = sql.filters(query, "?")

@@ -73,6 +73,11 @@ class FactStore(Protocol):
         """Distinct subjects per object (query.object is ignored)."""
         ...
 
+    def dated(self, query: FactQuery) -> list[tuple[str, date]]:
+        """(subject, effective date) of every row the query selects, in no order: entry into force needs the
+        days of the deposits, and making a StoredFact of each row took a third of the figures' time."""
+        ...
+
     def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:
         """The rows behind a figure, oldest effective first."""
         ...

@@ -80,14 +80,13 @@ def planned_after(settings: Settings, as_of: date) -> list[PlanSummary]:
     ]
 
 
-def state_names(directory: ParticipantDirectory, rows: Mapping[str, Sequence[StoredFact]]) -> dict[str, str]:
-    """The name of every State the report lists; a code the directory does not know stays a code."""
+def state_names(
+    directory: ParticipantDirectory, rows: Mapping[str, Sequence[StoredFact]], on: date
+) -> dict[str, str]:
+    """The name of every State the report lists, as the United Nations named it on `on` (the report's date);
+    a code the directory does not know stays a code."""
     codes = {row.subject for found in rows.values() for row in found if row.fact in STATE_SUBJECTS}
-    names = {}
-    for code in codes:
-        participant = directory.find(code)
-        names[code] = participant.name if participant else code
-    return names
+    return {code: directory.name_on(code, on) for code in codes}
 
 
 # The formats `report render` writes, and the web report offers: Markdown and HTML (each with its sources

@@ -98,6 +98,12 @@ def state_code(wired: Services, state: str) -> str:
         raise ApiError(404, str(error)) from None
 
 
+def case_code(wired: Services, state: str) -> str:
+    """The code a State's engagement is kept under: a State that went on under another name (Yugoslavia,
+    then Serbia) keeps its engagement; 404 when the path names no State."""
+    return wired.engagements.engaged_code(state_code(wired, state))
+
+
 def api_roles(*roles: Role) -> Callable[..., UserRecord]:
     def dependency(user: Annotated[UserRecord, Depends(api_user)]) -> UserRecord:
         check_role(user, roles)

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from activities.engagements import HistoryEntry
 from activities.users import UserRecord
 from domain.engagement import engagement_id
+from domain.groups import RegionalGroup
 from domain.regions import Region
 from domain.user import Role
 from domain.values import Door, Instrument
@@ -21,11 +22,11 @@ from web.access import (
     ApiUser,
     Wired,
     api_roles,
+    case_code,
     check_act,
     check_read,
     check_role,
     forbidden,
-    state_code,
 )
 from web.api_models import REFUSALS, CaseDetail, CaseSummary, RawEvent, Stage, detail, summary
 from web.bodies import BODIES, Body, RequestBody, command_of
@@ -39,7 +40,7 @@ router = APIRouter(prefix="/api", tags=["cases"], responses=REFUSALS)
 
 def readable(state: str, user: ApiUser, wired: Wired) -> str:
     """The case's State, once the user may read it."""
-    code = state_code(wired, state)
+    code = case_code(wired, state)
     check_read(user, code)
     return code
 
@@ -52,12 +53,13 @@ def list_cases(
     user: ApiUser,
     wired: Wired,
     region: Region | None = None,
+    group: RegionalGroup | None = None,
     instrument: Instrument | None = None,
     stage: Stage | None = None,
     overdue: bool | None = None,
 ) -> list[CaseSummary]:
     """Every case the user may read (an officer: their States and regions), narrowed by the filters given."""
-    wanted = CaseFilter(region=region, instrument=instrument, stage=stage, overdue=overdue)
+    wanted = CaseFilter(region=region, group=group, instrument=instrument, stage=stage, overdue=overdue)
     visible = [c for c in wired.book.cases() if user.role is not Role.OFFICER or user.covers(c.state)]
     return [summary(c, wired) for c in select(visible, wanted, wired.due_days, wired.now())]
 
@@ -90,7 +92,7 @@ def case_history(state: Readable, wired: Wired) -> list[HistoryEntry]:
 def raw_history(
     state: str, wired: Wired, _user: Annotated[UserRecord, Depends(api_roles(Role.AUDITOR))]
 ) -> list[RawEvent]:
-    code = state_code(wired, state)
+    code = case_code(wired, state)
     stored = wired.engagements.recorder.select_events(engagement_id(code))
     if not stored:
         raise ApiError(404, f"{code} has no engagement.")
@@ -128,7 +130,7 @@ def _route(row: Row) -> None:
 
     def actionable(state: str, user: ApiUser, wired: Wired) -> str:
         """The case's State, once the user may send this command for it (before the body is looked at)."""
-        code = state_code(wired, state)
+        code = case_code(wired, state)
         check_act(user, code, row.admits)
         return code
 

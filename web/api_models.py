@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.groups import group_of
 from domain.regions import region_of
 from domain.values import Instrument, Status
 from domain.views import CaseView
@@ -43,6 +44,8 @@ class CaseSummary(Answer):
     state: str
     state_name: str
     region: str | None
+    # The United Nations regional group (African States, …), beside the M49 region.
+    group: str | None = None
     status: Status
     stage: str
     instruments: tuple[Instrument, ...]
@@ -101,6 +104,7 @@ def summary(case: CaseView, wired: Services) -> CaseSummary:
         state=case.state,
         state_name=case.state_name,
         region=region.value if region else None,
+        group=group.value if (group := group_of(case.state)) else None,
         status=case.status,
         stage=stage_of(case),
         instruments=case.instruments,

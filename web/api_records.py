@@ -13,14 +13,14 @@ from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from activities.outreach import MeetingRecord, Outreach
-from activities.treaties import ImportSummary, RecordedAction, Treaties
+from activities.treaties import ImportSummary, RecordedAction, RecordedStatement, Treaties
 from activities.untc import TableRefused
 from activities.untc_stream import TableNotText, TableTooLarge, read_stream
 from activities.users import UserRecord
 from domain.outreach import MeetingDetails
 from domain.user import Role
 from domain.values import Door, Instrument, ShortText
-from projections.figures import Figures, UnknownFigure, explain, figures
+from projections.figures import Figures, UnknownFigure, explain, figure_value, figures
 from projections.store import StoredFact
 from web.access import ApiUser, Wired, api_roles, check_read, forbidden, state_code
 from web.api_models import REFUSALS
@@ -106,14 +106,25 @@ def report_lineage(
             rows = explain(store, figure, day, moment, reviewed, include_demo)
     except UnknownFigure as error:
         raise ApiError(404, str(error)) from None
-    count = len({r.subject for r in rows})
+    count = figure_value(figure, rows)
     return Lineage(figure=figure, as_of=day, known_at=moment, value=count, events=rows)
 
 
 @router.get("/treaties/{participant}", tags=["treaties"], summary="A participant's signatures and consents")
 def treaty_actions(participant: str, _user: ApiUser, wired: Wired) -> list[RecordedAction]:
     code = state_code(wired, participant)
-    return Treaties(wired.settings.store_env("Treaties"), participants=wired.participants).actions_of(code)
+    treaties = Treaties(wired.settings.store_env("Treaties"), participants=wired.participants)
+    return treaties.actions_of(code, wired.today())
+
+
+@router.get(
+    "/treaties/{participant}/statements",
+    tags=["treaties"],
+    summary="A participant's reservations, declarations and objections",
+)
+def treaty_statements(participant: str, _user: ApiUser, wired: Wired) -> list[RecordedStatement]:
+    code = state_code(wired, participant)
+    return Treaties(wired.settings.store_env("Treaties"), participants=wired.participants).statements_of(code)
 
 
 @router.post(

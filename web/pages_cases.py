@@ -10,15 +10,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from activities.treaties import Treaties
 from activities.users import UserRecord
 from domain.errors import DomainError
+from domain.groups import RegionalGroup
 from domain.regions import Region, region_of
 from domain.user import Role
 from domain.values import Door, Instrument, Status, Step
 from projections.casebook import STAGES, CaseFilter, open_steps, select
 from usecases.inputs import BadOption
 from web import lists
-from web.access import PageUser, Wired, check_act, check_read, check_role, forbidden, state_code
+from web.access import PageUser, Wired, case_code, check_act, check_read, check_role, forbidden
 from web.api_models import CaseSummary, Stage, summary
 from web.errors import ApiError, status_of_refusal
 from web.form_errors import kept_of, plain
@@ -112,6 +114,7 @@ def cases_page(
     user: PageUser,
     wired: Wired,
     region: Annotated[Region | None, BlankIsNone, Query()] = None,
+    group: Annotated[RegionalGroup | None, BlankIsNone, Query()] = None,
     instrument: Annotated[Instrument | None, BlankIsNone, Query()] = None,
     stage: Annotated[Stage | None, BlankIsNone, Query()] = None,
     overdue: Annotated[bool | None, BlankIsNone, Query()] = None,
@@ -121,6 +124,7 @@ def cases_page(
     download: Annotated[Download | None, BlankIsNone, Query()] = None,
 ) -> HTMLResponse | Response:
     wanted = CaseFilter(region=region, instrument=instrument, stage=stage, overdue=overdue)
+    wanted = CaseFilter(region=region, group=group, instrument=instrument, stage=stage, overdue=overdue)
     visible = [c for c in wired.book.cases() if user.role is not Role.OFFICER or user.covers(c.state)]
     found = [c for c in select(visible, wanted, wired.due_days, wired.now()) if matches(c, q)]
     rows = sorted(
@@ -155,6 +159,7 @@ def cases_page(
         sort=sort,
         wanted=wanted,
         regions=list(Region),
+        groups=list(RegionalGroup),
         instruments=list(Instrument),
         stages=STAGES,
     )
@@ -168,12 +173,14 @@ def _case(user: UserRecord, wired: Services, code: str) -> dict[str, Any]:
     # An officer of the State sees every form; a manager, those of the commands a manager may send (an
     # assistance activity recorded unfunded).
     forms = [f for f in forms_for(case) if _may_send(user, code, BY_NAME[f.name])]
+    treaties = Treaties(wired.settings.store_env("Treaties"), participants=wired.participants)
     can_act = case.status.value == "open" and bool(forms)
     return {
         "case": case,
         "region": (r.value if (r := region_of(code)) else None),
         "steps": open_steps(case, wired.due_days, wired.now()),
         "history": wired.engagements.history(code),
+        "statements": treaties.statements_of(code),
         "can_act": can_act,
         "forms": forms,
         "workflow_url": wired.workflow_link(code) if may_watch(wired, user) else None,
@@ -194,7 +201,7 @@ def _may_send(user: UserRecord, state: str, row: Row) -> bool:
 
 @router.get("/cases/{state}")
 def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTMLResponse:
-    return render(request, "case.html", user, **_case(user, wired, state_code(wired, state)))
+    return render(request, "case.html", user, **_case(user, wired, case_code(wired, state)))
 
 
 def _status(error: Exception) -> int:
@@ -256,6 +263,6 @@ async def record_step(
     row = BY_NAME.get(kind)
     if row is None or row.opens:
         raise ApiError(404, f"'{kind}' is not a step of a case.")
-    code = state_code(wired, state)
+    code = case_code(wired, state)
     check_act(user, code, row.admits)
     return await _record(request, wired, user, row, code)

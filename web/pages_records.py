@@ -14,17 +14,18 @@ from pydantic import ValidationError
 from activities.users import UserRecord
 from domain.engagement import engagement_id
 from domain.errors import DomainError
+from domain.groups import RegionalGroup
 from domain.outreach import MeetingDetails
 from domain.user import Role
 from domain.values import Door
 from projections.casebook import open_steps
-from projections.figures import UnknownFigure, explain
+from projections.figures import UnknownFigure, explain, group_key
 from projections.funds import pool_fill
 from projections.report import html
 from projections.report.blocks import DEMO_BANNER
 from projections.report.charts import DEMO_MARK
 from web import lists
-from web.access import PageUser, Wired, page_roles, state_code
+from web.access import PageUser, Wired, case_code, page_roles
 from web.api_resources import resources
 from web.errors import ApiError, sentence
 from web.lists import Download
@@ -106,6 +107,7 @@ def dashboard(
         report_year=REPORT_YEAR,
         year=reading.result.year,
         year_given=year,
+        groups={group_key(g): g.value for g in RegionalGroup},
     )
 
 
@@ -259,7 +261,7 @@ def audit_index(request: Request, user: Auditor, wired: Wired) -> HTMLResponse:
 
 @router.get("/audit/cases/{state}")
 def audit_case(request: Request, state: str, user: Auditor, wired: Wired) -> HTMLResponse:
-    code = state_code(wired, state)
+    code = case_code(wired, state)
     stored = wired.engagements.recorder.select_events(engagement_id(code))
     if not stored:
         raise ApiError(404, f"{code} has no engagement.")

@@ -121,7 +121,7 @@ def read(
         rows,
         meetings_known=meetings_known,
         cooperation_known=cooperation_known,
-        names=state_names(directory(), rows),
+        names=state_names(directory(), rows, as_of),
         plans_known=planned_after(settings, as_of),
         outlook=outlook,
     )

@@ -45,6 +45,9 @@ class BarChart(BaseModel):
     title: str
     series: tuple[str, ...]
     groups: tuple[BarGroup, ...]
+    # A level drawn across the plot, dashed, with its label: the forty instruments of entry into force.
+    threshold: int | None = None
+    threshold_label: str = ""
 
 
 def _lines(label: str) -> list[str]:
@@ -75,6 +78,7 @@ def svg(chart: BarChart, link: Callable[[str], str] | None = None) -> str:
     slot = (width - 2 * SIDE) / max(1, len(chart.groups))
     bar_width = slot * 0.8 / max(1, len(chart.series))
     highest = max((bar.value for group in chart.groups for bar in group.bars), default=0)
+    highest = max(highest, chart.threshold or 0)
     colour = {name: COLOURS[i % len(COLOURS)] for i, name in enumerate(chart.series)}
     # A group, not an image: its bars are links, which an image's role would hide from assistive technology.
     parts = [
@@ -89,6 +93,13 @@ def svg(chart: BarChart, link: Callable[[str], str] | None = None) -> str:
         parts.append(f'<rect x="{x:.2f}" y="30" width="10" height="10" fill="{colour[name]}"/>')
         parts.append(_text(x + 14, 39, name, "legend", "start"))
     parts.append(f'<line x1="{SIDE}" y1="{base}" x2="{width - SIDE:.2f}" y2="{base}" stroke="#444"/>')
+    if chart.threshold is not None:
+        y = base - bar_height(chart.threshold, highest)
+        parts.append(
+            f'<line class="threshold" x1="{SIDE}" y1="{y:.2f}" x2="{width - SIDE:.2f}" y2="{y:.2f}" '
+            f'stroke="#b22" stroke-dasharray="6 4" data-value="{chart.threshold}"/>'
+        )
+        parts.append(_text(width - SIDE, y - 4, chart.threshold_label, "legend", "end"))
     for g, group in enumerate(chart.groups):
         left = SIDE + g * slot + slot * 0.1
         for b, bar in enumerate(group.bars):

@@ -89,6 +89,8 @@ def figure_values(result: Figures) -> dict[str, int]:
     for key, numbers in result.instruments.items():
         values[f"{key}.signatories"] = numbers.signatories
         values[f"{key}.parties"] = numbers.parties
+        values[f"{key}.to_entry_into_force"] = numbers.to_entry_into_force
+        values[f"{key}.in_force_for"] = numbers.in_force_for
     values["meetings_held"] = result.meetings_held
     values["states_reached"] = result.states_reached
     values["cooperation_activities"] = result.cooperation_activities
@@ -98,9 +100,12 @@ def figure_values(result: Figures) -> dict[str, int]:
     values |= {f"common_needs.{item}": n for item, n in result.common_needs.items()}
     for name, asked in result.questionnaires.items():
         values |= {f"questionnaires.{name}.{k}": getattr(asked, k) for k in ("sendings", "sent", "replies")}
-        for region, counts in asked.by_region.items():
-            values[f"questionnaires.{name}.sent.{region}"] = counts.sent
-            values[f"questionnaires.{name}.replies.{region}"] = counts.replies
+        for region, replies in asked.by_region.items():
+            values[f"questionnaires.{name}.sent.{region}"] = replies.sent
+            values[f"questionnaires.{name}.replies.{region}"] = replies.replies
+    values |= {f"statements.{key}": n for key, n in result.statements.items()}
+    for group, counts in result.regional_groups.items():
+        values |= {f"regional_groups.{group}.{figure}": n for figure, n in counts.items()}
     return values
 
 

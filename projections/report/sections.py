@@ -8,8 +8,10 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.values import DatePrecision
-from projections.figures import Figures
+from domain.entry_into_force import FINAL_CLAUSES
+from domain.groups import RegionalGroup, group_of
+from domain.values import DatePrecision, Instrument
+from projections.figures import Figures, group_key
 from projections.report.blocks import Block, Chart, FigureRef, Inline, Paragraph, Section, Table
 from projections.report.charts import Bar, BarChart, BarGroup
 from projections.store import StoredFact
@@ -38,6 +40,9 @@ INSTRUMENTS: dict[str, tuple[str, str, str]] = {
         "Firearms Protocol",
     ),
 }
+# The instruments each of the four needs for its entry into force (Convention art. 38 and the like articles).
+FORTY = FINAL_CLAUSES[Instrument.CONVENTION].instruments
+FORTY_WORD = "fortieth"
 # A stage is the next step due (or the end reached).
 STAGES: dict[str, str] = {
     "law_summary": "Summary of criminal law",
@@ -177,14 +182,26 @@ def status(s: Sources) -> Section:
     text: list[Inline] = [f"At the time of writing of the present report, there {first} "]
     text += [*listing(signed, "; ", "; and "), f". There {then} ", *listing(parties), "."]
     table = Table(
-        caption=f"Signatories and parties as of {day(s.result.as_of)}",
-        header=("Instrument", "Signatories", "Parties"),
-        rows=tuple((instrument(k, 1), s.ref(f"{k}.signatories"), s.ref(f"{k}.parties")) for k in keys),
+        caption=f"Signatories, parties and entry into force as of {day(s.result.as_of)}",
+        header=("Instrument", "Signatories", "Parties", "Entry into force", "Still needed", "In force for"),
+        rows=tuple(
+            (
+                instrument(k, 1),
+                s.ref(f"{k}.signatories"),
+                s.ref(f"{k}.parties"),
+                _in_force_on(s.result.instruments[k].entry_into_force),
+                s.ref(f"{k}.to_entry_into_force"),
+                s.ref(f"{k}.in_force_for"),
+            )
+            for k in keys
+        ),
     )
     chart = BarChart(
         name="signature-and-ratification",
         title=f"Signatories and parties as of {day(s.result.as_of)}",
         series=("Signatories", "Parties"),
+        threshold=FORTY,
+        threshold_label=f"{FORTY} instruments: entry into force",
         groups=tuple(
             BarGroup(
                 label=instrument(k, 2),
@@ -193,20 +210,103 @@ def status(s: Sources) -> Section:
             for k in keys
         ),
     )
-    blocks: tuple[Block, ...] = (Paragraph(parts=tuple(text)), table, Chart(chart=chart))
+    force = Paragraph(parts=tuple(_entry_into_force(s, keys)))
+    blocks: tuple[Block, ...] = (Paragraph(parts=tuple(text)), force, table, Chart(chart=chart))
+    if s.result.regional_groups:
+        blocks += (_parties_by_group(s, keys),)
+    if s.result.statements:
+        blocks += (_statements(s),)
     return Section(number="II", title="Status of signature and ratification", blocks=blocks)
 
 
+def _parties_by_group(s: Sources, keys: Sequence[str]) -> Table:
+    """Parties, States reached and requests per United Nations regional group, each State in its group on
+    the report's date."""
+    figures = [f"{k}.parties" for k in keys] + ["states_reached", "requests_received"]
+    heads = [f"Parties: {instrument(k, 2)}" for k in keys] + [
+        f"States reached in {s.result.year}",
+        "Requests",
+    ]
+    return Table(
+        caption=f"By United Nations regional group as of {day(s.result.as_of)}",
+        header=("Regional group", *heads),
+        rows=tuple(
+            (group.value, *(s.ref(f"regional_groups.{group_key(group)}.{f}") for f in figures))
+            for group in RegionalGroup
+        ),
+    )
+
+
+def _statements(s: Sources) -> Table:
+    """States that made reservations, declarations or objections, per instrument and article."""
+    rows: list[tuple[Inline, ...]] = []
+    for key in s.result.statements:
+        name, article, kind = key.split(".")
+        where = f"article {article.removeprefix('art')}" if article.startswith("art") else "the instrument"
+        rows.append((instrument(name, 2), where, kind.capitalize(), s.ref(f"statements.{key}")))
+    return Table(
+        caption=f"Reservations, declarations and objections as of {day(s.result.as_of)}",
+        header=("Instrument", "Article", "Kind", "States"),
+        rows=tuple(rows),
+    )
+
+
+def _groups_reached(s: Sources) -> list[Inline]:
+    """Which regional groups the States reached belong to, and how many of each."""
+    reached: list[list[Inline]] = [
+        [s.ref(f"regional_groups.{group_key(g)}.states_reached"), f" of the {g.value}"]
+        for g in RegionalGroup
+        if s.result.regional_groups.get(group_key(g), {}).get("states_reached")
+    ]
+    if not reached:
+        return []
+    return [" By United Nations regional group, they were ", *listing(reached), "."]
+
+
+def _in_force_on(found: date | None) -> str:
+    return day(found) if found is not None else "not yet"
+
+
+def _entry_into_force(s: Sources, keys: Sequence[str]) -> list[Inline]:
+    """Paragraphs 1, 2 and 22: since when each instrument is in force, or how many more it needs."""
+    text: list[Inline] = []
+    waiting: list[list[Inline]] = []
+    for k in keys:
+        numbers = s.result.instruments[k]
+        if numbers.entry_into_force is None:
+            waiting.append([f"{instrument(k, 0)} needs ", s.ref(f"{k}.to_entry_into_force"), " more"])
+        else:
+            name = instrument(k, 0)
+            since = (
+                f"{name[0].upper()}{name[1:]} has been in force since {day(numbers.entry_into_force)}, for "
+            )
+            text += [since, *counted(s.ref(f"{k}.in_force_for"), "party", "parties"), ". "]
+    if waiting:
+        text += [
+            f"Each instrument enters into force on the ninetieth day after the deposit of the {FORTY_WORD} "
+            "instrument of ratification, acceptance, approval or accession (not counting those of regional "
+            f"economic integration organizations). As of {day(s.result.as_of)}, ",
+            *listing(waiting, "; ", "; and "),
+            ".",
+        ]
+    return text
+
+
 def _meeting_row(s: Sources, row: StoredFact, reached: Mapping[str, list[str]]) -> tuple[Inline, ...]:
-    states = sorted(reached.get(row.subject, ()))
+    codes = reached.get(row.subject, [])
+    states = ", ".join(sorted(s.name(code) for code in codes)) or "—"
+    groups = {g for code in codes if (g := group_of(code, row.effective_date)) is not None}
+    # "States of all regions" (paragraph 15 (e)) says which: the groups of the States that took part.
+    named = ", ".join(g.value for g in RegionalGroup if g in groups) or "—"
     summary = s.meetings.get(row.subject)
     if summary is None:
-        return (day(row.effective_date), label(row.object), "—", ", ".join(states) or "—")
+        return (day(row.effective_date), label(row.object), "—", states, named)
     return (
         dates(summary.start, summary.end, summary.dated_to),
         f"{summary.title} ({label(row.object).lower()})",
         summary.place,
-        ", ".join(states) or "—",
+        states,
+        named,
     )
 
 
@@ -223,14 +323,15 @@ def meetings(s: Sources) -> Section:
     text += [*counted(s.ref("meetings_held"), "seminar or meeting", "seminars and meetings")]
     text += [" on the ratification of the Convention and the Protocols thereto, in which "]
     text += [*counted(s.ref("states_reached"), "State", "States"), " took part."]
+    text += _groups_reached(s)
     held = {row.subject: row for row in s.rows("meetings_held")}
-    # The States of each meeting, gathered once: looked up per meeting, they cost meetings times States.
+    # The States (codes) of each meeting, gathered once rather than looked up for every meeting.
     reached: dict[str, list[str]] = {}
     for participant in s.rows("states_reached"):
-        reached.setdefault(participant.object, []).append(s.name(participant.subject))
+        reached.setdefault(participant.object, []).append(participant.subject)
     table = Table(
         caption=f"Seminars and meetings in {year}",
-        header=("Dates", "Meeting", "Place", "Participating States"),
+        header=("Dates", "Meeting", "Place", "Participating States", "Regional groups"),
         rows=tuple(
             _meeting_row(s, row, reached) for row in sorted(held.values(), key=lambda r: r.effective_date)
         ),

@@ -126,6 +126,9 @@ def test_every_figure_matches_the_rows_explaining_it(world: World, store: FactSt
     for day in (REPORT_DAY, date(2002, 12, 31)):
         rows = explain(store, name, day)
         counted = len(rows) if name == "cooperation_activities" else len({row.subject for row in rows})
+        if name.endswith(".to_entry_into_force"):
+            # Explained by the instruments counted towards the forty; the figure is those still needed.
+            counted = max(0, 40 - counted)
         assert counted == figure_value(store, name, day)
         for row in rows:
             assert row.effective_date <= day

@@ -172,6 +172,9 @@ class Rivalled:
     def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:
         return self.store.facts(query, subjects)
 
+    def dated(self, query: FactQuery) -> list[tuple[str, date]]:
+        return self.store.dated(query)
+
     def pairs(self, query: FactQuery) -> list[tuple[str, str]]:
         return self.store.pairs(query)
 

@@ -14,6 +14,7 @@ import httpx
 import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
+from domain.groups import RegionalGroup, group_of
 from domain.regions import REGION_OF
 from domain.user import Role
 from tests.integration.test_api_access import API_ROUTES
@@ -113,6 +114,24 @@ async def test_blank_fields_of_the_filter_and_date_forms_mean_not_given(site: Si
     assert bad.status_code == 422
     assert "region" in bad.text
     await officer.aclose()
+    await manager.aclose()
+
+
+async def test_cases_are_filtered_by_united_nations_regional_group(site: Site) -> None:
+    manager = await site.web.browser(MANAGER)
+
+    for group in RegionalGroup:
+        listed = await site.web.api("GET", "/api/cases", MANAGER, params={"group": group.value})
+        page = (await manager.get("/cases", params={"group": group.value})).text
+        members = {state for state in (site.late, site.on_time) if group_of(state) is group}
+        assert {c["state"] for c in listed.json()} == members
+        assert {c["group"] for c in listed.json()} <= {group.value}
+        assert {s for s in (site.late, site.on_time) if f'data-state="{s}"' in page} == members
+    bad = await site.web.api("GET", "/api/cases", MANAGER, params={"group": "Nordic"})
+    dashboard = (await manager.get("/dashboard", params={"as_of": "2002-03-04"})).text
+
+    assert bad.status_code == 422
+    assert all(f'data-group="{g.name.lower()}"' in dashboard for g in RegionalGroup)
     await manager.aclose()
 
 

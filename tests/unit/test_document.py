@@ -60,7 +60,7 @@ def fact(fact: str, subject: str, obj: str, position: int, application: str = "E
 
 def sample_figures(seed: int = 7) -> Figures:
     """Figures with distinct values, so a number shown under the wrong name is caught."""
-    pool = random.Random(seed).sample(range(1, 400), 60)
+    pool = random.Random(seed).sample(range(1, 400), 80)
     return Figures(
         as_of=AS_OF,
         known_at=None,
@@ -92,7 +92,29 @@ def sample_figures(seed: int = 7) -> Figures:
             )
             for i, name in enumerate(("advisory_council", "prosecutors"))
         },
+        regional_groups={
+            group: {figure: pool[50 + 6 * g + f] for f, figure in enumerate(GROUP_FIGURES)}
+            for g, group in enumerate(
+                (
+                    "african",
+                    "asia_pacific",
+                    "eastern_european",
+                    "latin_american_caribbean",
+                    "western_european_others",
+                )
+            )
+        },
     )
+
+
+GROUP_FIGURES = (
+    "convention.parties",
+    "trafficking.parties",
+    "smuggling.parties",
+    "firearms.parties",
+    "states_reached",
+    "requests_received",
+)
 
 
 def sample_lineage() -> dict[str, list[StoredFact]]:
@@ -174,7 +196,13 @@ def test_every_figure_is_shown_with_its_value_in_markdown_and_html() -> None:
     markdown, page = to_markdown(document), parse(to_html(document))
     sources = to_sources_markdown(document)
     values = figure_values(result)
-    assert set(values) >= {n for n in figure_names() if not n.startswith("common_needs.")}
+    # Named by pattern (common_needs.<checklist item>, regional_groups.<group>.<figure>): checked below.
+    assert set(values) >= {n for n in figure_names() if "<" not in n}
+    assert {n for n in values if n.startswith("regional_groups.")} == {
+        f"regional_groups.{group}.{figure}"
+        for group, counts in result.regional_groups.items()
+        for figure in counts
+    }
     assert {n for n in values if n.startswith("common_needs.")} == {
         f"common_needs.{item}" for item in result.common_needs
     }
@@ -242,6 +270,9 @@ def bump(result: Figures, name: str) -> Figures:
         questionnaire, what, *region = tail.split(".")
         counts = data[head][questionnaire]
         (counts["by_region"][region[0]] if region else counts)[what] += 1
+    elif head == "regional_groups":
+        group, _, figure = tail.partition(".")
+        data[head][group][figure] += 1
     else:
         data[name] += 1
     return Figures.model_validate(data)
@@ -445,3 +476,47 @@ def test_singular_figures_read_as_singular() -> None:
     markdown = to_markdown(build(result, sample_lineage()))
     assert "in [1](report-2002-03-04-sources.md#lineage-meetings_held) seminar or meeting on" in markdown
     assert "in which [1](report-2002-03-04-sources.md#lineage-states_reached) State took part" in markdown
+
+
+def test_the_status_chart_draws_a_line_at_forty_above_bars_lower_than_it() -> None:
+    result = sample_figures().model_copy(
+        update={
+            "instruments": {
+                name: InstrumentFigures(signatories=20, parties=8, to_entry_into_force=32)
+                for name in ("convention", "trafficking", "smuggling", "firearms")
+            }
+        }
+    )
+    files = build(result, sample_lineage()).chart_files()
+    root = ET.fromstring(files["report-2002-03-04-signature-and-ratification.svg"])
+    [line] = [e for e in root.iter(f"{SVG}line") if e.get("class") == "threshold"]
+    tallest = max(float(b.get("height", "0")) for b in bars(svg(chart_of(result)), "Signatories"))
+
+    assert line.get("data-value") == "40"
+    assert float(line.get("y1", "0")) == pytest.approx(66.0)  # the top of the plot: forty is the highest
+    assert tallest == pytest.approx(PLOT_HEIGHT * 20 / 40)
+
+
+def chart_of(result: Figures) -> BarChart:
+    return build(result, sample_lineage()).charts()[0]
+
+
+def test_the_report_says_how_many_instruments_each_still_needs_or_since_when_it_is_in_force() -> None:
+    numbers = {
+        "convention": InstrumentFigures(
+            signatories=147, parties=45, entry_into_force=date(2003, 9, 29), in_force_for=41
+        ),
+        "trafficking": InstrumentFigures(signatories=117, parties=37, to_entry_into_force=3),
+        "smuggling": InstrumentFigures(signatories=112, parties=35, to_entry_into_force=5),
+        "firearms": InstrumentFigures(signatories=52, parties=10, to_entry_into_force=30),
+    }
+    result = sample_figures().model_copy(update={"as_of": date(2003, 9, 29), "instruments": numbers})
+
+    text = to_markdown(build(result, sample_lineage()))
+
+    assert "As of 29 September 2003, the Trafficking in Persons Protocol needs [3]" in text
+    assert (
+        "the Firearms Protocol needs "
+        "[30](report-2002-03-04-sources.md#lineage-firearms.to_entry_into_force) more." in text
+    )
+    assert "The Convention has been in force since 29 September 2003, for [41]" in text

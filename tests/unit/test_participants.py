@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from activities.participants import directory
 from domain.errors import UnknownParticipant
+from domain.names import changed_names
 
 
 @pytest.mark.parametrize(
@@ -92,3 +95,43 @@ def test_every_participant_has_a_distinct_three_letter_code() -> None:
     assert len(codes) == len(set(codes))
     assert all(len(c) == 3 and c.isalpha() and c.isupper() for c in codes)
     assert len(everyone) > 249
+
+
+@pytest.mark.parametrize(
+    ("code", "on", "name"),
+    [
+        ("YUG", date(2002, 3, 4), "Yugoslavia"),
+        ("SRB", date(2001, 9, 6), "Yugoslavia"),
+        ("YUG", date(2003, 2, 4), "Serbia and Montenegro"),
+        ("SCG", date(2006, 6, 2), "Serbia and Montenegro"),
+        ("SRB", date(2006, 6, 3), "Serbia"),
+        ("MNE", date(2006, 6, 3), "Montenegro"),
+        ("SWZ", date(2002, 3, 4), "Swaziland"),
+        ("SWZ", date(2018, 4, 19), "Eswatini"),
+        ("TUR", date(2022, 5, 31), "Turkey"),
+        ("TUR", date(2022, 6, 1), "Türkiye"),
+        ("MKD", date(2002, 3, 4), "The former Yugoslav Republic of Macedonia"),
+        ("MKD", date(2019, 2, 14), "North Macedonia"),
+        ("CZE", date(2002, 3, 4), "Czech Republic"),
+        ("BOL", date(2002, 3, 4), "Bolivia (Plurinational State of)"),
+        ("PER", date(2002, 3, 4), "Peru"),
+        ("EUU", date(2002, 3, 4), "European Union"),
+        ("XYZ", date(2002, 3, 4), "XYZ"),
+    ],
+)
+def test_a_state_is_named_as_the_united_nations_named_it_on_the_date(code: str, on: date, name: str) -> None:
+    assert directory().name_on(code, on) == name
+
+
+def test_former_states_have_whole_names_not_iso_half_names() -> None:
+    assert directory().get("YUG").name == "Yugoslavia"
+    assert directory().get("CSK").name == "Czechoslovakia"
+    assert directory().get("SCG").name == "Serbia and Montenegro"
+
+
+def test_the_names_changed_since_a_date_are_those_of_the_table() -> None:
+    changed = changed_names(date(2002, 3, 4))
+
+    assert changed["SWZ"] == "Swaziland"
+    assert changed["YUG"] == "Yugoslavia"
+    assert "BOL" not in changed
