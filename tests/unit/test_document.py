@@ -517,6 +517,6 @@ def test_the_report_says_how_many_instruments_each_still_needs_or_since_when_it_
     assert "As of 29 September 2003, the Trafficking in Persons Protocol needs [3]" in text
     assert (
         "the Firearms Protocol needs "
-        "[30](report-2002-03-04-sources.md#lineage-firearms.to_entry_into_force) more." in text
+        "[30](report-2003-09-29-sources.md#lineage-firearms.to_entry_into_force) more." in text
     )
     assert "The Convention has been in force since 29 September 2003, for [41]" in text
