@@ -3,19 +3,17 @@ on them (paragraphs 21 and 22), idempotently."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
 from activities.recording import Recording
 from domain import commands as c
-from domain.errors import EffectiveDateInFuture
 from domain.experts import (
     Expert,
     ExpertDetails,
@@ -37,10 +35,6 @@ from domain.funds import (
 )
 from domain.regions import region_of
 from domain.values import AssistanceActivity, Door, Instrument
-
-T = TypeVar("T")
-PAGE = 1000
-CONFLICT_RETRIES = 5
 
 
 class ExpertRecord(BaseModel):
@@ -92,7 +86,7 @@ class Resources(Recording):
         door: Door | None = None,
     ) -> ExpertRecord:
         """Add an expert to the pools; the same name again records their new details (or nothing)."""
-        now = self._now(effective_date, f"the registration of {details.name}")
+        now = self._dated_now(effective_date, f"the registration of {details.name}")
 
         def once() -> UUID:
             try:
@@ -168,7 +162,7 @@ class Resources(Recording):
         door: Door | None = None,
     ) -> ContributionRecord:
         """Record a pledge; the same terms under the same reference again record nothing."""
-        now = self._now(effective_date, f"the pledge {pledge.reference}")
+        now = self._dated_now(effective_date, f"the pledge {pledge.reference}")
 
         def once() -> Contribution:
             try:
@@ -204,7 +198,7 @@ class Resources(Recording):
         door: Door | None = None,
     ) -> ContributionRecord:
         """Record a payment towards a pledge."""
-        now = self._now(effective_date, f"the payment to {reference}")
+        now = self._dated_now(effective_date, f"the payment to {reference}")
 
         def once() -> Contribution:
             contribution = self.contribution(reference)
@@ -317,37 +311,10 @@ class Resources(Recording):
 
     # Shared.
 
-    def _now(self, effective_date: date, concerning: str) -> datetime:
-        now = self.clock()
-        if effective_date > now.date():
-            raise EffectiveDateInFuture(
-                f"The effective date {effective_date} of {concerning} is after today ({now.date()})."
-            )
-        return now
-
-    def _retrying(self, action: Callable[[], T]) -> T:
-        # A concurrent writer of the same record meets us at the unique key: reload, then decide again.
-        for _ in range(CONFLICT_RETRIES):
-            try:
-                return action()
-            except IntegrityError:
-                continue
-        return action()
-
     def facts(self) -> Iterator[Fact]:
         """Every stored event, in the order recorded."""
         for event in self._events():
             yield cast(Fact, event)
-
-    def _events(self) -> Iterator[object]:
-        after = 0
-        while True:
-            notes = self.recorder.select_notifications(start=after, limit=PAGE, inclusive_of_start=False)
-            for note in notes:
-                yield self.mapper.to_domain_event(note)
-            if len(notes) < PAGE:
-                return
-            after = notes[-1].id
 
 
 def record_of(contribution: Contribution) -> ContributionRecord:
