@@ -17,6 +17,7 @@ from activities.store.chain import AuditKeyError, key_from
 from activities.store.mapper import project
 from activities.store.recorders import ChainedApplication
 from domain.errors import EffectiveDateInFuture
+from domain.facts import Stamp, Told, stamp_of
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
@@ -80,6 +81,10 @@ class Recording(ChainedApplication):
 
     def _dated_now(self, effective_date: date, concerning: str) -> datetime:
         return not_after_today(self.clock, effective_date, concerning)
+
+    def _stamp(self, told: Told, concerning: str) -> Stamp:
+        """What a command told, stamped now, once its effective date is found not to be after today."""
+        return stamp_of(told, self._dated_now(told["effective_date"], concerning))
 
     @staticmethod
     def _retrying(action: Callable[[], T]) -> T:

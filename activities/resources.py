@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, Unpack, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -22,7 +22,7 @@ from domain.experts import (
     UnknownExpert,
     expert_id,
 )
-from domain.facts import Fact
+from domain.facts import Fact, Told
 from domain.funds import (
     Contribution,
     ContributionAlreadyPledged,
@@ -79,36 +79,18 @@ class Resources(Recording):
     def register_expert(
         self,
         details: ExpertDetails,
-        *,
-        effective_date: date,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **told: Unpack[Told],
     ) -> ExpertRecord:
         """Add an expert to the pools; the same name again records their new details (or nothing)."""
-        now = self._dated_now(effective_date, f"the registration of {details.name}")
+        stamp = self._stamp(told, f"the registration of {details.name}")
 
         def once() -> UUID:
             try:
                 expert = cast(Expert, self.repository.get(expert_id(details.name)))
             except AggregateNotFoundError:
-                expert = Expert.register(
-                    details,
-                    effective_date=effective_date,
-                    recorded_at=now,
-                    actor=actor,
-                    source=source,
-                    door=door,
-                )
+                expert = Expert.register(details, **stamp)
             else:
-                expert.change(
-                    details,
-                    effective_date=effective_date,
-                    recorded_at=now,
-                    actor=actor,
-                    source=source,
-                    door=door,
-                )
+                expert.change(details, **stamp)
             if expert.pending_events:
                 self.save(expert)
             return expert.id
@@ -155,30 +137,19 @@ class Resources(Recording):
     def pledge(
         self,
         pledge: Pledge,
-        *,
-        effective_date: date,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **told: Unpack[Told],
     ) -> ContributionRecord:
         """Record a pledge; the same terms under the same reference again record nothing."""
-        now = self._dated_now(effective_date, f"the pledge {pledge.reference}")
+        stamp = self._stamp(told, f"the pledge {pledge.reference}")
 
         def once() -> Contribution:
             try:
                 known = self.contribution(pledge.reference)
             except UnknownContribution:
-                made = Contribution.promise(
-                    pledge,
-                    effective_date=effective_date,
-                    recorded_at=now,
-                    actor=actor,
-                    source=source,
-                    door=door,
-                )
+                made = Contribution.promise(pledge, **stamp)
                 self.save(made)
                 return made
-            if known.pledge != pledge or known.pledged_on != effective_date:
+            if known.pledge != pledge or known.pledged_on != stamp["effective_date"]:
                 raise ContributionAlreadyPledged(
                     f"A contribution is already pledged under the reference '{pledge.reference}' "
                     f"(by {known.pledge.donor} on {known.pledged_on}, other terms); choose another reference."
@@ -191,20 +162,14 @@ class Resources(Recording):
         self,
         reference: str,
         amount: Decimal,
-        *,
-        effective_date: date,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **told: Unpack[Told],
     ) -> ContributionRecord:
         """Record a payment towards a pledge."""
-        now = self._dated_now(effective_date, f"the payment to {reference}")
+        stamp = self._stamp(told, f"the payment to {reference}")
 
         def once() -> Contribution:
             contribution = self.contribution(reference)
-            contribution.receive(
-                amount, effective_date=effective_date, recorded_at=now, actor=actor, source=source, door=door
-            )
+            contribution.receive(amount, **stamp)
             self.save(contribution)
             return contribution
 

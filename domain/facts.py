@@ -28,6 +28,27 @@ class Stamp(Recorded):
     effective_date: date
 
 
+class Told(TypedDict):
+    """What a command tells of itself: who, from what source, through which door, and the day it took effect
+    (the time it is recorded at is the recorder's)."""
+
+    effective_date: date
+    actor: str
+    source: str | None
+    door: NotRequired[Door | None]
+
+
+def stamp_of(told: Told, recorded_at: datetime) -> Stamp:
+    """What a command told, recorded at `recorded_at`."""
+    return Stamp(
+        effective_date=told["effective_date"],
+        recorded_at=recorded_at,
+        actor=told["actor"],
+        source=told["source"],
+        door=told.get("door"),
+    )
+
+
 def event_fields(recorded: Recorded, effective_date: date) -> dict[str, Any]:
     """The fields of a `Fact` that say who recorded it, when, from what source, through which door, and the
     day it took effect."""
