@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
 from activities.recording import Recording
 from domain.errors import EffectiveDateInFuture
 from domain.legislation import Enactment, EnactmentCorrected, EnactmentRecorded, LawOnRecord, enactment_id
 from domain.values import Door
-
-PAGE = 1000
-CONFLICT_RETRIES = 5
 
 
 class EnactmentRecord(BaseModel):
@@ -73,12 +68,7 @@ class Legislation(Recording):
             if law.pending_events:
                 self.save(law)
 
-        for _ in range(CONFLICT_RETRIES):
-            try:
-                once()
-                break
-            except IntegrityError:
-                continue
+        self._retrying(once)
         return next(r for r in self.laws() if r.id == key)
 
     def laws(self) -> list[EnactmentRecord]:
@@ -100,13 +90,3 @@ class Legislation(Recording):
             found.values(),
             key=lambda r: (r.enactment.checklist_item, r.enactment.state, r.enactment.law.casefold()),
         )
-
-    def _events(self) -> Iterator[object]:
-        after = 0
-        while True:
-            notes = self.recorder.select_notifications(start=after, limit=PAGE, inclusive_of_start=False)
-            for note in notes:
-                yield self.mapper.to_domain_event(note)
-            if len(notes) < PAGE:
-                return
-            after = notes[-1].id

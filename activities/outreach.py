@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import TypeVar, cast
+from typing import cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
-from activities.engagements import CONFLICT_RETRIES
 from activities.recording import Recording
-from domain.errors import EffectiveDateInFuture
 from domain.outreach import (
     CooperationActivity,
     CooperationActivityRecorded,
@@ -28,11 +25,8 @@ from domain.outreach import (
 )
 from domain.values import DatePrecision, Door
 
-T = TypeVar("T")
 # Asked before a meeting is changed, with the meeting as it stands; raises to refuse the change.
 MayChange = Callable[["MeetingRecord"], None]
-# The notification log's default page is 10; read-backs read it in large pages.
-PAGE = 1000
 
 
 class MeetingRecord(BaseModel):
@@ -117,7 +111,7 @@ class Outreach(Recording):
             found = self.meeting_at(checked.place, checked.start)
             if found is not None:
                 return self._correct(found.id, checked, actor, source, door, may_change, known_on)
-            now = self._now(checked.start, f"the meeting at {checked.place}")
+            now = self._dated_now(checked.start, f"the meeting at {checked.place}")
             meeting = Meeting.record(
                 checked,
                 recorded_at=now,
@@ -169,7 +163,7 @@ class Outreach(Recording):
             raise UnknownMeeting(f"No meeting is recorded under the id {meeting}.") from None
         if may_change is not None and aggregate.details != details:
             may_change(self._read_back(meeting))
-        now = self._now(details.start, f"the meeting at {details.place}")
+        now = self._dated_now(details.start, f"the meeting at {details.place}")
         aggregate.correct(details, recorded_at=now, actor=actor, source=source, door=door, known_on=known_on)
         if aggregate.pending_events:
             self.save(aggregate)
@@ -208,7 +202,7 @@ class Outreach(Recording):
             found = self.activity(code, kind, effective_date)
             if found is not None:
                 return found
-            now = self._now(effective_date, f"the {kind.value} activity of {code}")
+            now = self._dated_now(effective_date, f"the {kind.value} activity of {code}")
             activity = CooperationActivity.record(
                 state=code,
                 kind=kind,
@@ -226,23 +220,6 @@ class Outreach(Recording):
             return activity
 
         return self._retrying(once)
-
-    def _now(self, effective_date: date, concerning: str) -> datetime:
-        now = self.clock()
-        if effective_date > now.date():
-            raise EffectiveDateInFuture(
-                f"The effective date {effective_date} of {concerning} is after today ({now.date()})."
-            )
-        return now
-
-    def _retrying(self, action: Callable[[], T]) -> T:
-        # A concurrent writer of the same record meets us at the unique key: reload, then decide again.
-        for _ in range(CONFLICT_RETRIES):
-            try:
-                return action()
-            except IntegrityError:
-                continue
-        return action()
 
     def meetings(self) -> list[MeetingRecord]:
         """Every meeting with its latest details, by first day then place."""
@@ -296,13 +273,3 @@ class Outreach(Recording):
             if isinstance(event, CooperationActivityRecorded)
         ]
         return sorted(found, key=lambda a: (a.effective_date, a.state, a.kind.value))
-
-    def _events(self) -> Iterator[object]:
-        after = 0
-        while True:
-            notes = self.recorder.select_notifications(start=after, limit=PAGE, inclusive_of_start=False)
-            for note in notes:
-                yield self.mapper.to_domain_event(note)
-            if len(notes) < PAGE:
-                return
-            after = notes[-1].id

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from typing import TypeVar, cast
+from typing import cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
-from activities.engagements import CONFLICT_RETRIES
-from activities.outreach import PAGE, MeetingRecord, Outreach
+from activities.outreach import MeetingRecord, Outreach
+from activities.recording import events_of, not_after_today, retrying
 from domain.checklist import CHECKLIST_BY_ID
-from domain.errors import EffectiveDateInFuture, UnknownChecklistItem, UnknownRecord
+from domain.errors import UnknownChecklistItem, UnknownRecord
 from domain.facts import Fact
 from domain.plans import (
     PLAN_EVENTS,
@@ -47,8 +46,6 @@ from domain.questionnaires import (
     reply_id,
 )
 from domain.values import Door
-
-T = TypeVar("T")
 
 
 class PlanRecord(PlanView):
@@ -142,7 +139,7 @@ class Programme:
                 raise PlanExists(
                     f"{details.opening()} is already recorded (id {standing[0].id}): move it or cancel it."
                 )
-            now = self._now(command.effective_date, details.describe())
+            now = self._dated_now(command.effective_date, details.describe())
             plan = Plan.make(command, details, plan=self._free_id(details), recorded_at=now)
             self.outreach.save(plan)
             return plan.id
@@ -175,7 +172,7 @@ class Programme:
                 plan = cast(Plan, self.outreach.repository.get(plan_id_))
             except AggregateNotFoundError:
                 raise UnknownRecord(f"No plan is recorded under the id {plan_id_}.") from None
-            change(plan, self._now(day, plan.details.describe()))
+            change(plan, self._dated_now(day, plan.details.describe()))
             if plan.pending_events:
                 self.outreach.save(plan)
             return plan.id
@@ -295,7 +292,7 @@ class Programme:
 
         def once() -> UUID:
             what = f"the sending of the {sent.questionnaire.value} questionnaire"
-            now = self._now(sent.effective_date, what)
+            now = self._dated_now(sent.effective_date, what)
             try:
                 dispatch = cast(Dispatch, self.outreach.repository.get(key))
             except AggregateNotFoundError:
@@ -333,7 +330,7 @@ class Programme:
         answered = command
 
         def once() -> None:
-            now = self._now(answered.effective_date, f"the reply of {code}")
+            now = self._dated_now(answered.effective_date, f"the reply of {code}")
             try:
                 reply = cast(Reply, self.outreach.repository.get(reply_id(answered.questionnaire, code)))
             except AggregateNotFoundError:
@@ -361,34 +358,13 @@ class Programme:
             raise UnknownRecord(f"No meeting is recorded under the id {meeting}.")
         return found
 
-    def _now(self, effective_date: date, concerning: str) -> datetime:
-        now = self.outreach.clock()
-        if effective_date > now.date():
-            raise EffectiveDateInFuture(
-                f"The effective date {effective_date} of {concerning} is after today ({now.date()})."
-            )
-        return now
+    def _dated_now(self, effective_date: date, concerning: str) -> datetime:
+        return not_after_today(self.outreach.clock, effective_date, concerning)
 
-    @staticmethod
-    def _retrying(action: Callable[[], T]) -> T:
-        # A concurrent writer of the same record meets us at the unique key: reload, then decide again.
-        for _ in range(CONFLICT_RETRIES):
-            try:
-                return action()
-            except IntegrityError:
-                continue
-        return action()
+    _retrying = staticmethod(retrying)
 
     def _events(self) -> Iterator[object]:
-        recorder, mapper = self.outreach.recorder, self.outreach.mapper
-        after = 0
-        while True:
-            notes = recorder.select_notifications(start=after, limit=PAGE, inclusive_of_start=False)
-            for note in notes:
-                yield mapper.to_domain_event(note)
-            if len(notes) < PAGE:
-                return
-            after = notes[-1].id
+        return events_of(self.outreach.recorder, self.outreach.mapper)
 
 
 def _same_slot(a: PlanDetails, b: PlanDetails) -> bool:

@@ -3,24 +3,64 @@ the participants directory that names States."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Mapper
 
 from activities.participants import ParticipantDirectory, directory
 from activities.store.chain import AuditKeyError, key_from
 from activities.store.mapper import project
 from activities.store.recorders import ChainedApplication
+from domain.errors import EffectiveDateInFuture
+from domain.facts import Stamp, Told, stamp_of
 
+T = TypeVar("T")
 Clock = Callable[[], datetime]
+CONFLICT_RETRIES = 5
+# The notification log's default page is 10; read-backs read it in large pages.
+PAGE = 1000
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def retrying(action: Callable[[], T]) -> T:
+    """`action`, again while a concurrent writer of the same record meets it at the unique key (each time it
+    reloads, then decides again); the last try's error is the caller's."""
+    for _ in range(CONFLICT_RETRIES):
+        try:
+            return action()
+        except IntegrityError:
+            continue
+    return action()
+
+
+def not_after_today(clock: Clock, effective_date: date, concerning: str) -> datetime:
+    """Now by `clock`, once `effective_date` (of what `concerning` names) is found not to be after today."""
+    now = clock()
+    if effective_date > now.date():
+        raise EffectiveDateInFuture(
+            f"The effective date {effective_date} of {concerning} is after today ({now.date()})."
+        )
+    return now
+
+
+def events_of(recorder: ApplicationRecorder, mapper: Mapper[UUID]) -> Iterator[object]:
+    """Every event of an application's log, in the order recorded, read in large pages."""
+    after = 0
+    while True:
+        notes = recorder.select_notifications(start=after, limit=PAGE, inclusive_of_start=False)
+        for note in notes:
+            yield mapper.to_domain_event(note)
+        if len(notes) < PAGE:
+            return
+        after = notes[-1].id
 
 
 class Recording(ChainedApplication):
@@ -38,6 +78,20 @@ class Recording(ChainedApplication):
         self.clock = clock
 
     _audit_key: bytes | None = None
+
+    def _dated_now(self, effective_date: date, concerning: str) -> datetime:
+        return not_after_today(self.clock, effective_date, concerning)
+
+    def _stamp(self, told: Told, concerning: str) -> Stamp:
+        """What a command told, stamped now, once its effective date is found not to be after today."""
+        return stamp_of(told, self._dated_now(told["effective_date"], concerning))
+
+    @staticmethod
+    def _retrying(action: Callable[[], T]) -> T:
+        return retrying(action)
+
+    def _events(self) -> Iterator[object]:
+        return events_of(self.recorder, self.mapper)
 
     @property
     def audit_key(self) -> bytes | None:

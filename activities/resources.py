@@ -3,19 +3,17 @@ on them (paragraphs 21 and 22), idempotently."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, Unpack, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
 from activities.recording import Recording
 from domain import commands as c
-from domain.errors import EffectiveDateInFuture
 from domain.experts import (
     Expert,
     ExpertDetails,
@@ -24,7 +22,7 @@ from domain.experts import (
     UnknownExpert,
     expert_id,
 )
-from domain.facts import Fact
+from domain.facts import Fact, Told
 from domain.funds import (
     Contribution,
     ContributionAlreadyPledged,
@@ -37,10 +35,6 @@ from domain.funds import (
 )
 from domain.regions import region_of
 from domain.values import AssistanceActivity, Door, Instrument
-
-T = TypeVar("T")
-PAGE = 1000
-CONFLICT_RETRIES = 5
 
 
 class ExpertRecord(BaseModel):
@@ -85,36 +79,18 @@ class Resources(Recording):
     def register_expert(
         self,
         details: ExpertDetails,
-        *,
-        effective_date: date,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **told: Unpack[Told],
     ) -> ExpertRecord:
         """Add an expert to the pools; the same name again records their new details (or nothing)."""
-        now = self._now(effective_date, f"the registration of {details.name}")
+        stamp = self._stamp(told, f"the registration of {details.name}")
 
         def once() -> UUID:
             try:
                 expert = cast(Expert, self.repository.get(expert_id(details.name)))
             except AggregateNotFoundError:
-                expert = Expert.register(
-                    details,
-                    effective_date=effective_date,
-                    recorded_at=now,
-                    actor=actor,
-                    source=source,
-                    door=door,
-                )
+                expert = Expert.register(details, **stamp)
             else:
-                expert.change(
-                    details,
-                    effective_date=effective_date,
-                    recorded_at=now,
-                    actor=actor,
-                    source=source,
-                    door=door,
-                )
+                expert.change(details, **stamp)
             if expert.pending_events:
                 self.save(expert)
             return expert.id
@@ -161,30 +137,19 @@ class Resources(Recording):
     def pledge(
         self,
         pledge: Pledge,
-        *,
-        effective_date: date,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **told: Unpack[Told],
     ) -> ContributionRecord:
         """Record a pledge; the same terms under the same reference again record nothing."""
-        now = self._now(effective_date, f"the pledge {pledge.reference}")
+        stamp = self._stamp(told, f"the pledge {pledge.reference}")
 
         def once() -> Contribution:
             try:
                 known = self.contribution(pledge.reference)
             except UnknownContribution:
-                made = Contribution.promise(
-                    pledge,
-                    effective_date=effective_date,
-                    recorded_at=now,
-                    actor=actor,
-                    source=source,
-                    door=door,
-                )
+                made = Contribution.promise(pledge, **stamp)
                 self.save(made)
                 return made
-            if known.pledge != pledge or known.pledged_on != effective_date:
+            if known.pledge != pledge or known.pledged_on != stamp["effective_date"]:
                 raise ContributionAlreadyPledged(
                     f"A contribution is already pledged under the reference '{pledge.reference}' "
                     f"(by {known.pledge.donor} on {known.pledged_on}, other terms); choose another reference."
@@ -197,20 +162,14 @@ class Resources(Recording):
         self,
         reference: str,
         amount: Decimal,
-        *,
-        effective_date: date,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **told: Unpack[Told],
     ) -> ContributionRecord:
         """Record a payment towards a pledge."""
-        now = self._now(effective_date, f"the payment to {reference}")
+        stamp = self._stamp(told, f"the payment to {reference}")
 
         def once() -> Contribution:
             contribution = self.contribution(reference)
-            contribution.receive(
-                amount, effective_date=effective_date, recorded_at=now, actor=actor, source=source, door=door
-            )
+            contribution.receive(amount, **stamp)
             self.save(contribution)
             return contribution
 
@@ -317,37 +276,10 @@ class Resources(Recording):
 
     # Shared.
 
-    def _now(self, effective_date: date, concerning: str) -> datetime:
-        now = self.clock()
-        if effective_date > now.date():
-            raise EffectiveDateInFuture(
-                f"The effective date {effective_date} of {concerning} is after today ({now.date()})."
-            )
-        return now
-
-    def _retrying(self, action: Callable[[], T]) -> T:
-        # A concurrent writer of the same record meets us at the unique key: reload, then decide again.
-        for _ in range(CONFLICT_RETRIES):
-            try:
-                return action()
-            except IntegrityError:
-                continue
-        return action()
-
     def facts(self) -> Iterator[Fact]:
         """Every stored event, in the order recorded."""
         for event in self._events():
             yield cast(Fact, event)
-
-    def _events(self) -> Iterator[object]:
-        after = 0
-        while True:
-            notes = self.recorder.select_notifications(start=after, limit=PAGE, inclusive_of_start=False)
-            for note in notes:
-                yield self.mapper.to_domain_event(note)
-            if len(notes) < PAGE:
-                return
-            after = notes[-1].id
 
 
 def record_of(contribution: Contribution) -> ContributionRecord:

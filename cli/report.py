@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -56,6 +59,50 @@ IncludeDemo = Annotated[
         "that counts it.",
     ),
 ]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """Which report a command is asked for: --as-of, --known-at, --year and --include-demo as given."""
+
+    as_of: str | None
+    known_at: str | None
+    year: int | None
+    include_demo: bool
+
+
+ASKED_OPTIONS = [
+    inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default, annotation=option)
+    for name, option, default in (
+        ("as_of", AsOf, None),
+        ("known_at", KnownAt, None),
+        ("year", Year, None),
+        ("include_demo", IncludeDemo, False),
+    )
+]
+
+
+def asking(command: Callable[..., None]) -> Callable[..., None]:
+    """`command` with the four options that say which report is asked for in place of its `asked: Asked`
+    parameter (in that place, so that --help lists them as before), handed to it as one `Asked`."""
+    signature = inspect.signature(command, eval_str=True)
+    params = list(signature.parameters.values())
+    at = [p.name for p in params].index("asked")
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asked = Asked(**{option.name: kwargs.pop(option.name) for option in ASKED_OPTIONS})
+        command(*args, asked=asked, **kwargs)
+
+    # What Typer reads to build the command's options: the signature, and the annotations as objects.
+    shown = signature.replace(parameters=[*params[:at], *ASKED_OPTIONS, *params[at + 1 :]])
+    typed: Any = run
+    typed.__signature__ = shown
+    typed.__annotations__ = {p.name: p.annotation for p in shown.parameters.values()}
+    typed.__annotations__["return"] = shown.return_annotation
+    return run
+
+
 Formats = Annotated[
     list[str] | None,
     typer.Option(
@@ -108,20 +155,16 @@ def _year(as_of: date, year: int | None) -> int:
     return year
 
 
-def _when(
-    context: Context, as_of: str | None, known_at: str | None, year: int | None
-) -> tuple[date, datetime | None, int]:
+def _when(context: Context, asked: Asked) -> tuple[date, datetime | None, int]:
     """The figures' effective date, the moment they are known at (or now), and the year reviewed."""
-    day = _as_of(context, as_of)
-    return day, _known_at(context, known_at), _year(day, year)
+    day = _as_of(context, asked.as_of)
+    return day, _known_at(context, asked.known_at), _year(day, asked.year)
 
 
 @contextmanager
-def _figures_store(
-    context: Context, as_of: str | None, known_at: str | None, year: int | None
-) -> Iterator[tuple[FactStore, date, datetime | None, int]]:
+def _figures_store(context: Context, asked: Asked) -> Iterator[tuple[FactStore, date, datetime | None, int]]:
     """The read model, caught up, and the date, known-at moment and year the figures are asked for."""
-    day, moment, reviewed = _when(context, as_of, known_at, year)
+    day, moment, reviewed = _when(context, asked)
     store = current_store(context)
     try:
         yield store, day, moment, reviewed
@@ -173,17 +216,11 @@ def render_figures(context: Context, result: Figures) -> None:
 
 
 @report.command("figures")
-def report_figures(
-    ctx: typer.Context,
-    as_of: AsOf = None,
-    known_at: KnownAt = None,
-    year: Year = None,
-    include_demo: IncludeDemo = False,
-    as_json: AsJson = False,
-) -> None:
+@asking
+def report_figures(ctx: typer.Context, asked: Asked, as_json: AsJson = False) -> None:
     """Every figure of the report as of a date (and as known at a time)."""
-    with _figures_store(ctx.obj, as_of, known_at, year) as (store, day, moment, reviewed):
-        result = figures(store, day, moment, reviewed, include_demo)
+    with _figures_store(ctx.obj, asked) as (store, day, moment, reviewed):
+        result = figures(store, day, moment, reviewed, asked.include_demo)
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
     else:
@@ -191,20 +228,19 @@ def report_figures(
 
 
 @report.command("explain")
+@asking
 def report_explain(
     ctx: typer.Context,
     figure: Annotated[
         str, typer.Argument(help="e.g. convention.parties, meetings_held, common_needs.convention.art5")
     ],
-    as_of: AsOf = None,
-    known_at: KnownAt = None,
-    year: Year = None,
-    include_demo: IncludeDemo = False,
+    asked: Asked,
     as_json: AsJson = False,
 ) -> None:
     """List the events behind one figure."""
     context: Context = ctx.obj
-    with _figures_store(context, as_of, known_at, year) as (store, day, moment, reviewed):
+    include_demo = asked.include_demo
+    with _figures_store(context, asked) as (store, day, moment, reviewed):
         try:
             rows = explain(store, figure, day, moment, reviewed, include_demo)
             value = figure_values(figures(store, day, moment, reviewed, include_demo)).get(figure, 0)
@@ -233,15 +269,8 @@ def report_explain(
 
 
 @report.command("render")
-def report_render(
-    ctx: typer.Context,
-    as_of: AsOf = None,
-    known_at: KnownAt = None,
-    year: Year = None,
-    include_demo: IncludeDemo = False,
-    formats: Formats = None,
-    out: OutDir = None,
-) -> None:
+@asking
+def report_render(ctx: typer.Context, asked: Asked, formats: Formats = None, out: OutDir = None) -> None:
     """Write the report as Markdown, HTML, PDF and Word, its tables as CSV and Excel, and its sources; every
     figure links to the events it counts."""
     context: Context = ctx.obj
@@ -249,7 +278,8 @@ def report_render(
     if unknown:
         fail(f"--format must be one of {', '.join(FORMATS)}, not '{unknown[0]}'.")
     chosen = tuple(dict.fromkeys(formats)) if formats else FORMATS
-    day, moment, reviewed = _when(context, as_of, known_at, year)
+    day, moment, reviewed = _when(context, asked)
+    include_demo = asked.include_demo
     store = current_store(context)
     try:
         result = figures(store, day, moment, reviewed, include_demo)

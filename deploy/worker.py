@@ -48,6 +48,13 @@ def build_worker(
             )
         )
     )
+    return engagement_worker(client, settings, executor, activities)
+
+
+def engagement_worker(
+    client: Client, settings: Settings, executor: ThreadPoolExecutor, activities: EngagementActivities
+) -> Worker:
+    """The worker of the engagement workflow on the configured task queue, with these activities."""
     return Worker(
         client,
         task_queue=settings.task_queue,

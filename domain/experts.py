@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Unpack
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
 from pydantic import Field, field_validator
 
 from domain.errors import DomainError
-from domain.facts import Fact
+from domain.facts import Fact, Stamp, event_fields
 from domain.regions import Region
-from domain.values import Door, ShortText, Value
+from domain.values import ShortText, Value
 
 # Fixed forever: expert and contribution ids derive from it, so a retried registration finds its own.
 RESOURCES_NAMESPACE = UUID("3c1d9f5e-2a7b-4c6e-8d0f-7b5a9e1c2d43")
@@ -107,43 +106,25 @@ class Expert(BaseAggregate[UUID]):
     def register(
         cls,
         details: ExpertDetails,
-        *,
-        effective_date: date,
-        recorded_at: datetime,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **stamp: Unpack[Stamp],
     ) -> Expert:
         return cls._create(
             ExpertRegistered,
             id=expert_id(details.name),
-            timestamp=recorded_at,
-            actor=actor,
-            door=door,
-            effective_date=effective_date,
-            source=source,
+            **event_fields(stamp, stamp["effective_date"]),
             details=details,
         )
 
     def change(
         self,
         details: ExpertDetails,
-        *,
-        effective_date: date,
-        recorded_at: datetime,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **stamp: Unpack[Stamp],
     ) -> None:
         """Record the new details if they differ; the same details record nothing."""
         if details == self.details:
             return
         self.trigger_event(
             ExpertDetailsChanged,
-            timestamp=recorded_at,
-            actor=actor,
-            door=door,
-            effective_date=effective_date,
-            source=source,
+            **event_fields(stamp, stamp["effective_date"]),
             details=details,
         )

@@ -3,13 +3,62 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar, NotRequired, TypedDict
 from uuid import UUID
 
 from eventsourcing.domain import CanMutateAggregate
 from pydantic import BaseModel, ConfigDict
 
 from domain.values import Door
+
+
+class Recorded(TypedDict):
+    """Who recorded a fact, when, from what source and through which door: the keyword arguments of every
+    method that records one (`**recorded: Unpack[Recorded]`)."""
+
+    recorded_at: datetime
+    actor: str
+    source: str | None
+    door: NotRequired[Door | None]
+
+
+class Stamp(Recorded):
+    """`Recorded`, and the day the fact took effect."""
+
+    effective_date: date
+
+
+class Told(TypedDict):
+    """What a command tells of itself: who, from what source, through which door, and the day it took effect
+    (the time it is recorded at is the recorder's)."""
+
+    effective_date: date
+    actor: str
+    source: str | None
+    door: NotRequired[Door | None]
+
+
+def stamp_of(told: Told, recorded_at: datetime) -> Stamp:
+    """What a command told, recorded at `recorded_at`."""
+    return Stamp(
+        effective_date=told["effective_date"],
+        recorded_at=recorded_at,
+        actor=told["actor"],
+        source=told["source"],
+        door=told.get("door"),
+    )
+
+
+def event_fields(recorded: Recorded, effective_date: date) -> dict[str, Any]:
+    """The fields of a `Fact` that say who recorded it, when, from what source, through which door, and the
+    day it took effect."""
+    return {
+        "timestamp": recorded["recorded_at"],
+        "actor": recorded["actor"],
+        "door": recorded.get("door"),
+        "effective_date": effective_date,
+        "source": recorded["source"],
+    }
 
 
 class Fact(BaseModel, CanMutateAggregate[UUID]):

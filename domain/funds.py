@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Unpack
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
@@ -12,9 +12,9 @@ from pydantic import Field
 
 from domain.errors import DomainError
 from domain.experts import RESOURCES_NAMESPACE
-from domain.facts import Fact
+from domain.facts import Fact, Stamp, event_fields
 from domain.regions import Region
-from domain.values import AssistanceKind, Door, Instrument, ShortText, Text, Value
+from domain.values import AssistanceKind, Instrument, ShortText, Text, Value
 
 # US dollars, to the cent, as the UN's accounts keep them.
 Amount = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
@@ -134,21 +134,12 @@ class Contribution(BaseAggregate[UUID]):
     def promise(
         cls,
         pledge: Pledge,
-        *,
-        effective_date: date,
-        recorded_at: datetime,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **stamp: Unpack[Stamp],
     ) -> Contribution:
         return cls._create(
             ContributionPledged,
             id=contribution_id(pledge.reference),
-            timestamp=recorded_at,
-            actor=actor,
-            door=door,
-            effective_date=effective_date,
-            source=source,
+            **event_fields(stamp, stamp["effective_date"]),
             pledge=pledge,
         )
 
@@ -164,17 +155,13 @@ class Contribution(BaseAggregate[UUID]):
     def receive(
         self,
         amount: Decimal,
-        *,
-        effective_date: date,
-        recorded_at: datetime,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **stamp: Unpack[Stamp],
     ) -> None:
         name = f"contribution {self.pledge.reference} of {self.pledge.donor}"
-        if effective_date < self.pledged_on:
+        paid = stamp["effective_date"]
+        if paid < self.pledged_on:
             raise ReceiptBeforePledge(
-                f"The payment of {effective_date} to {name} is dated before its pledge of {self.pledged_on}."
+                f"The payment of {paid} to {name} is dated before its pledge of {self.pledged_on}."
             )
         if self.received + amount > self.pledge.amount:
             raise ReceiptOverPledge(
@@ -183,11 +170,7 @@ class Contribution(BaseAggregate[UUID]):
             )
         self.trigger_event(
             ContributionReceived,
-            timestamp=recorded_at,
-            actor=actor,
-            door=door,
-            effective_date=effective_date,
-            source=source,
+            **event_fields(stamp, stamp["effective_date"]),
             amount=amount,
         )
 
@@ -233,22 +216,14 @@ class Contribution(BaseAggregate[UUID]):
         state: str,
         kind: AssistanceKind,
         cost: Decimal,
-        effective_date: date,
-        recorded_at: datetime,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **stamp: Unpack[Stamp],
     ) -> None:
         """Record a charge already checked (`check_charge`); the same key again records nothing."""
         if key in self.charges:
             return
         self.trigger_event(
             CostCharged,
-            timestamp=recorded_at,
-            actor=actor,
-            door=door,
-            effective_date=effective_date,
-            source=source,
+            **event_fields(stamp, stamp["effective_date"]),
             key=key,
             state=state,
             kind=kind,
@@ -259,23 +234,14 @@ class Contribution(BaseAggregate[UUID]):
         self,
         state: str,
         keys: tuple[str, ...],
-        *,
-        effective_date: date,
-        recorded_at: datetime,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **stamp: Unpack[Stamp],
     ) -> None:
         """Mark what was charged for `state` under `keys` as spent; keys spent before are left out."""
         fresh = tuple(k for k in keys if k in self.charges and k not in self.spent_keys)
         if fresh:
             self.trigger_event(
                 ChargesSpent,
-                timestamp=recorded_at,
-                actor=actor,
-                door=door,
-                effective_date=effective_date,
-                source=source,
+                **event_fields(stamp, stamp["effective_date"]),
                 state=state,
                 keys=fresh,
             )
@@ -310,20 +276,12 @@ class UnfundedActivity(BaseAggregate[UUID]):
         state: str,
         kind: AssistanceKind,
         cost: Decimal,
-        effective_date: date,
-        recorded_at: datetime,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **stamp: Unpack[Stamp],
     ) -> UnfundedActivity:
         return cls._create(
             UnfundedActivityRecorded,
             id=unfunded_id(key),
-            timestamp=recorded_at,
-            actor=actor,
-            door=door,
-            effective_date=effective_date,
-            source=source,
+            **event_fields(stamp, stamp["effective_date"]),
             key=key,
             state=state,
             kind=kind,

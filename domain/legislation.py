@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import date
+from typing import Any, Unpack
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
@@ -11,8 +11,8 @@ from pydantic import field_validator
 
 from domain.checklist import CHECKLIST_BY_ID
 from domain.commands import StateCode
-from domain.facts import Fact
-from domain.values import Door, ShortText, Text, Value
+from domain.facts import Fact, Recorded, event_fields
+from domain.values import ShortText, Text, Value
 
 # Fixed forever: the ids of laws on record derive from it, so recording one again finds it.
 LEGISLATION_NAMESPACE = UUID("6f2e8b1a-9c4d-4a7e-b3f5-0d8c2e6a1b97")
@@ -79,19 +79,12 @@ class LawOnRecord(BaseAggregate[UUID]):
         enactment: Enactment,
         *,
         enacted: date,
-        recorded_at: datetime,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **recorded: Unpack[Recorded],
     ) -> LawOnRecord:
         return cls._create(
             EnactmentRecorded,
             id=enactment_id(enactment.state, enactment.checklist_item, enactment.law),
-            timestamp=recorded_at,
-            actor=actor,
-            door=door,
-            effective_date=enacted,
-            source=source,
+            **event_fields(recorded, enacted),
             enactment=enactment,
         )
 
@@ -100,20 +93,13 @@ class LawOnRecord(BaseAggregate[UUID]):
         enactment: Enactment,
         *,
         enacted: date,
-        recorded_at: datetime,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **recorded: Unpack[Recorded],
     ) -> None:
         """Record the new details if they differ; the same details record nothing."""
         if (enactment, enacted) == (self.enactment, self.enacted):
             return
         self.trigger_event(
             EnactmentCorrected,
-            timestamp=recorded_at,
-            actor=actor,
-            door=door,
-            effective_date=enacted,
-            source=source,
+            **event_fields(recorded, enacted),
             enactment=enactment,
         )

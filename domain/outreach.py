@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Unpack
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
 from pydantic import Field, model_validator
 
 from domain.errors import DomainError
-from domain.facts import Fact
-from domain.values import DatePrecision, Door, Instrument, ShortText, Text, Value
+from domain.facts import Fact, Recorded, Stamp, event_fields
+from domain.values import DatePrecision, Instrument, ShortText, Text, Value
 
 OUTREACH_NAMESPACE = UUID("9a3e1c2d-6b7f-4e58-a1d0-5c2b8e4f7a63")
 
@@ -96,23 +96,16 @@ class Meeting(BaseAggregate[UUID]):
         cls,
         details: MeetingDetails,
         *,
-        recorded_at: datetime,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
         meeting: UUID | None = None,
         known_on: date | None = None,
+        **recorded: Unpack[Recorded],
     ) -> Meeting:
         """A meeting first recorded, under `meeting` (default: the id of its place and first day)."""
         return cls._create(
             MeetingHeld,
             id=meeting or meeting_id(details.place, details.start),
-            timestamp=recorded_at,
-            actor=actor,
-            door=door,
+            **event_fields(recorded, details.start),
             known_on=known_on,
-            effective_date=details.start,
-            source=source,
             details=details,
         )
 
@@ -120,23 +113,16 @@ class Meeting(BaseAggregate[UUID]):
         self,
         details: MeetingDetails,
         *,
-        recorded_at: datetime,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
         known_on: date | None = None,
+        **recorded: Unpack[Recorded],
     ) -> None:
         """Record the new details if they differ; the same details record nothing."""
         if details == self.details:
             return
         self.trigger_event(
             MeetingCorrected,
-            timestamp=recorded_at,
-            actor=actor,
-            door=door,
+            **event_fields(recorded, details.start),
             known_on=known_on,
-            effective_date=details.start,
-            source=source,
             details=details,
         )
 
@@ -190,23 +176,15 @@ class CooperationActivity(BaseAggregate[UUID]):
         kind: CooperationKind,
         title: str,
         partners: tuple[str, ...],
-        effective_date: date,
-        recorded_at: datetime,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
         dated_to: DatePrecision = DatePrecision.DAY,
         known_on: date | None = None,
+        **stamp: Unpack[Stamp],
     ) -> CooperationActivity:
         return cls._create(
             CooperationActivityRecorded,
-            id=cooperation_id(state, kind, effective_date),
-            timestamp=recorded_at,
-            actor=actor,
-            door=door,
+            id=cooperation_id(state, kind, stamp["effective_date"]),
+            **event_fields(stamp, stamp["effective_date"]),
             known_on=known_on,
-            effective_date=effective_date,
-            source=source,
             state=state,
             kind=kind,
             title=title,

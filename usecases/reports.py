@@ -93,17 +93,16 @@ def state_names(
 # file; Markdown with the charts as SVG files), PDF, Word, every table as CSV, the tables as an Excel
 # workbook.
 FORMATS = ("md", "html", "pdf", "docx", "csv", "xlsx")
-# What a headless Chromium needs on a machine with no display, no network to reach and no profile of its own.
-CHROMIUM_FLAGS = (
-    "--headless",
+# What Chromium needs on a machine with no display, no network to reach and no profile of its own.
+CHROMIUM_QUIET = (
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--no-pdf-header-footer",
 )
+CHROMIUM_FLAGS = ("--headless", *CHROMIUM_QUIET, "--no-pdf-header-footer")
 PRINT_WITHIN_S = 120
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
@@ -74,40 +75,46 @@ def me(user: ApiUser) -> UserRecord:
     return user
 
 
-@router.get("/report/figures", tags=["report"], summary="Every figure of the report as of a date")
-def report_figures(
+@dataclass(frozen=True)
+class FiguresAsked:
+    """What a request asks the figures for: a day, a moment known at, a reviewed year, demo data or not."""
+
+    day: date
+    moment: datetime | None
+    reviewed: int
+    include_demo: bool
+
+
+def figures_asked(
     _user: ApiUser,
     wired: Wired,
     as_of: ReportDay = None,
     known_at: ReportMoment = None,
     year: ReportYear = None,
     include_demo: IncludeDemo = False,
-) -> Figures:
+) -> FiguresAsked:
     day = as_of or wired.today()
-    reviewed = reviewed_year(day, year)
+    return FiguresAsked(day, aware(known_at), reviewed_year(day, year), include_demo)
+
+
+Asked = Annotated[FiguresAsked, Depends(figures_asked)]
+
+
+@router.get("/report/figures", tags=["report"], summary="Every figure of the report as of a date")
+def report_figures(asked: Asked, wired: Wired) -> Figures:
     with current_store(wired.settings, wired.logs) as store:
-        return figures(store, day, aware(known_at), reviewed, include_demo)
+        return figures(store, asked.day, asked.moment, asked.reviewed, asked.include_demo)
 
 
 @router.get("/report/figures/{figure}", tags=["report"], summary="The events behind one figure")
-def report_lineage(
-    figure: str,
-    _user: ApiUser,
-    wired: Wired,
-    as_of: ReportDay = None,
-    known_at: ReportMoment = None,
-    year: ReportYear = None,
-    include_demo: IncludeDemo = False,
-) -> Lineage:
-    day, moment = as_of or wired.today(), aware(known_at)
-    reviewed = reviewed_year(day, year)
+def report_lineage(figure: str, asked: Asked, wired: Wired) -> Lineage:
     try:
         with current_store(wired.settings, wired.logs) as store:
-            rows = explain(store, figure, day, moment, reviewed, include_demo)
+            rows = explain(store, figure, asked.day, asked.moment, asked.reviewed, asked.include_demo)
     except UnknownFigure as error:
         raise ApiError(404, str(error)) from None
     count = figure_value(figure, rows)
-    return Lineage(figure=figure, as_of=day, known_at=moment, value=count, events=rows)
+    return Lineage(figure=figure, as_of=asked.day, known_at=asked.moment, value=count, events=rows)
 
 
 @router.get("/treaties/{participant}", tags=["treaties"], summary="A participant's signatures and consents")

@@ -8,6 +8,7 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from web.errors import BodyTooLarge
+from web.middleware import HttpMiddleware
 
 
 async def _refuse(send: Send, status: int, sentence: str) -> None:
@@ -17,17 +18,14 @@ async def _refuse(send: Send, status: int, sentence: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class BodyLimit:
+class BodyLimit(HttpMiddleware):
     """Refuses a declared Content-Length over the limit at once, and a streamed body as it passes it."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.limit = limit
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
             if not declared.isdigit():
@@ -68,19 +66,13 @@ PAGE_POLICY = (
 )
 
 
-class SafetyHeaders:
+class SafetyHeaders(HttpMiddleware):
     """Adds no-framing, no-sniffing and (outside /api) a content security policy to every response.
 
     A response that brings its own policy keeps it: the Temporal UI's pages need their scripts.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         page = not str(scope.get("path", "")).startswith("/api")
 
         async def with_headers(message: Message) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 
 from fastapi import APIRouter, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from usecases.metrics import CONTENT_TYPE_LATEST, HTTP_SECONDS, exposition
+from web.middleware import HttpMiddleware
 
 router = APIRouter()
 
@@ -25,16 +26,10 @@ def _route_of(scope: Scope) -> str:
     return path if isinstance(path, str) else "other"
 
 
-class RequestTiming:
+class RequestTiming(HttpMiddleware):
     """Observes each HTTP request's seconds, from its first byte in to its answer's start."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         status = 500
 

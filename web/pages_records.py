@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
 
@@ -36,6 +37,7 @@ from web.pages_temporal import may_watch
 from web.report_files import download, query, report_bar
 from web.reports import (
     InRange,
+    Reading,
     WrittenOut,
     aware,
     current_store,
@@ -111,64 +113,66 @@ def dashboard(
     )
 
 
-@router.get("/report")
-def report_page(
+@dataclass(frozen=True)
+class AskedReport:
+    """The report as a page's query asks for it (a day, a moment known at, a reviewed year, demo data or
+    not), read."""
+
+    day: date
+    moment: datetime | None
+    reviewed: int
+    include_demo: bool
+    reading: Reading
+
+
+def asked_report(
     _user: PageUser,
     wired: Wired,
     as_of: AsOf = None,
     known_at: KnownAt = None,
     year: Year = None,
     include_demo: IncludeDemo = False,
-) -> HTMLResponse:
-    """The report as `palermo report render` writes it, with a bar to change what it is asked for and to
-    download it in every format."""
+) -> AskedReport:
+    """The report a signed-in user asks for, read with the outlook it shows: what `/report` and its downloads
+    both serve."""
     day, moment = as_of or wired.today(), aware(known_at)
     reviewed = reviewed_year(day, year)
-    outlook = report_outlook(wired, day, moment)
     reading = read(
         wired.settings,
         wired.logs,
         day,
         moment,
-        outlook,
+        report_outlook(wired, day, moment),
         year=reviewed,
         include_demo=include_demo,
         outreach=wired.outreach,
     )
+    return AskedReport(day, moment, reviewed, include_demo, reading)
+
+
+Asked = Annotated[AskedReport, Depends(asked_report)]
+
+
+@router.get("/report")
+def report_page(asked: Asked) -> HTMLResponse:
+    """The report as `palermo report render` writes it, with a bar to change what it is asked for and to
+    download it in every format."""
+    day, moment, reviewed, include_demo = asked.day, asked.moment, asked.reviewed, asked.include_demo
     bar = report_bar(day, moment, reviewed, include_demo, REPORT_DATE)
     sources = f"/report/download/sources.html?{query(day, moment, reviewed, include_demo)}"
     page = html.render(
-        reading.document, link=lambda figure: figure_link(figure, day, moment, include_demo), sources=sources
+        asked.reading.document,
+        link=lambda figure: figure_link(figure, day, moment, include_demo),
+        sources=sources,
     )
     return HTMLResponse(page.replace("<body>", f"<body>\n{bar}", 1))
 
 
 @router.get("/report/download/{name}")
-def report_download(
-    name: str,
-    _user: PageUser,
-    wired: Wired,
-    as_of: AsOf = None,
-    known_at: KnownAt = None,
-    year: Year = None,
-    include_demo: IncludeDemo = False,
-) -> Response:
+def report_download(name: str, asked: Asked, wired: Wired) -> Response:
     """One file of the report, as `palermo report render` writes it: PDF, Word, HTML, Markdown, the sources,
     the tables as Excel or as zipped CSV."""
-    day, moment = as_of or wired.today(), aware(known_at)
-    reviewed = reviewed_year(day, year)
-    outlook = report_outlook(wired, day, moment)
-    reading = read(
-        wired.settings,
-        wired.logs,
-        day,
-        moment,
-        outlook,
-        year=reviewed,
-        include_demo=include_demo,
-        outreach=wired.outreach,
-    )
-    data, media, file = download(reading.document, name, wired.settings.chromium)
+    data, media, file = download(asked.reading.document, name, wired.settings.chromium)
     # A page opens in the browser (the report's link to its sources); the bar's links download either way.
     shown = "inline" if media.startswith("text/html") else "attachment"
     return Response(data, media_type=media, headers={"Content-Disposition": f'{shown}; filename="{file}"'})

@@ -16,17 +16,11 @@ from activities.users import UserRecord, Users
 from domain.user import Role, Scope
 from tests.e2e.conftest import REPO, Palermo
 from usecases.embedded import running_address
+from usecases.reports import CHROMIUM_QUIET
 from usecases.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = list(CHROMIUM_QUIET)
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 ACTION_TIMEOUT_MS = 15_000
 

@@ -15,12 +15,11 @@ from temporalio.worker import Worker
 
 from activities.engagement_activities import CaseCommand, EngagementActivities
 from activities.engagements import Engagements
-from deploy.worker import ACTIVITY_THREADS
+from deploy.worker import engagement_worker
 from domain.values import Step
 from domain.views import CaseView
 from tests.workflows.engine import Engine, running_engine
 from usecases.settings import Settings
-from workflows.engagement import EngagementWorkflow
 
 FAIL_AFTER_SAVING = frozenset({"open", "law_summary"})
 
@@ -54,14 +53,7 @@ async def lossy_engine(
     def worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
         activities = LostReplyActivities(Engagements(settings.store_env("Engagements")))
         built.append(activities)
-        return Worker(
-            client,
-            task_queue=settings.task_queue,
-            workflows=[EngagementWorkflow],
-            activities=[activities.record_command, activities.load_case],
-            activity_executor=executor,
-            max_concurrent_activities=ACTIVITY_THREADS,
-        )
+        return engagement_worker(client, settings, executor, activities)
 
     async with running_engine(temporal_env_time_skipping, tmp_path, worker=worker) as running:
         yield running, built[0]
