@@ -87,6 +87,8 @@ API_ROUTES = {
     ("GET", "/api/redoc/assets/{path}"),
 }
 PAGE_ROUTES = {
+    # Scraped by Prometheus: open to anyone who reaches the web app, as the README says.
+    ("GET", "/metrics"),
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/logout"),
@@ -430,7 +432,8 @@ async def _visit_records(world: World, visit: Callable[..., Awaitable[None]]) ->
 
 
 async def _visit_readers(visit: Callable[..., Awaitable[None]]) -> None:
-    """The pages of managers and auditors, and the auditor's tools."""
+    """The pages of managers and auditors, the auditor's tools, and the metrics anyone may scrape."""
+    await visit(("GET", "/metrics"), "/metrics", lambda w: True)
     for route in (("GET", "/dashboard"), ("GET", "/users"), ("GET", "/incidents")):
         await visit(route, route[1], lambda w: w in (MANAGER, AUDITOR))
     for tool in ("/audit", "/audit/verify", "/audit/seal", "/audit/replay", "/audit/export"):

@@ -190,6 +190,8 @@ def test_render_writes_markdown_html_and_charts_whose_numbers_are_the_figures(
     markdown = (out / "report-2002-03-04.md").read_text()
     shown = linked(html)
     for name, value in figure_values(expected).items():
+        if name.startswith("questionnaires.") and not value:
+            continue  # a questionnaire not sent by the report's date is not mentioned
         assert shown.get(anchor(name)) == {str(value)}, name
         assert f"[{value}](report-2002-03-04-sources.md#{anchor(name)})" in markdown, name
     # Details come from the Outreach application and the participant directory; 2001's meeting is not 2002's.
@@ -235,12 +237,12 @@ def test_render_writes_under_palermo_home_by_default(home: Path) -> None:
         "report-2002-03-04-signature-and-ratification.svg",
         "report-2002-03-04-sources.html",
         "report-2002-03-04-sources.md",
-        "report-2002-03-04-table-1-signatories-and-parties-as-of-4-march-2002.csv",
-        "report-2002-03-04-table-2-seminars-and-meetings-in-2002.csv",
-        "report-2002-03-04-table-3-technical-cooperation-activities-in-2002.csv",
-        "report-2002-03-04-table-4-engagements-by-stage-the-next-step-due-or-the-end-reached.csv",
-        "report-2002-03-04-table-5-common-needs-by-checklist-item.csv",
-        "report-2002-03-04-table-6-states-the-questionnaires-were-sent-to-and-replies-by-region.csv",
+        "report-2002-03-04-table-1-signatories-parties-and-entry-into-force-as-of-4-march-2002.csv",
+        "report-2002-03-04-table-2-by-united-nations-regional-group-as-of-4-march-2002.csv",
+        "report-2002-03-04-table-3-seminars-and-meetings-in-2002.csv",
+        "report-2002-03-04-table-4-technical-cooperation-activities-in-2002.csv",
+        "report-2002-03-04-table-5-engagements-by-stage-the-next-step-due-or-the-end-reached.csv",
+        "report-2002-03-04-table-6-common-needs-by-checklist-item.csv",
         "report-2002-03-04-tables.xlsx",
         "report-2002-03-04.docx",
         "report-2002-03-04.html",
@@ -260,6 +262,8 @@ def test_a_report_as_known_at_an_earlier_time_shows_the_figures_known_then(
     html = (out / "report-2002-03-04.html").read_text()
     shown = linked(html)
     for name, value in figure_values(then).items():
+        if name.startswith("questionnaires.") and not value:
+            continue  # a questionnaire not sent by the report's date is not mentioned
         assert shown.get(anchor(name)) == {str(value)}, name
     assert "as known at 2002-02-01T00:00+00:00" in html
     sources = (out / "report-2002-03-04-sources.html").read_text()

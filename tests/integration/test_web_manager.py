@@ -127,7 +127,7 @@ async def test_the_year_reviewed_is_chosen_on_the_page_and_kept_by_its_links(off
     assert 'href="/report?as_of=2002-03-04&amp;year=2001"' in reviewed
     assert 'name="year" value="2001"' in reviewed
     assert 'name="year" value="2001"' in report
-    assert 'href="/report?as_of=2002-03-04&amp;year=2001">as of the report of 4 March 2002' in report
+    assert 'href="/report?as_of=2002-03-04&amp;year=2001">the report of 4 March 2002' in report
     assert too_late.status_code == 422
     assert "year must be a year from 1990 to that of as_of (2002)" in too_late.text
 
