@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from cli.console import Context, fail
 from cli.report import AsJson, AsOf, KnownAt, _as_of, _known_at, current_store
-from projections.forecast.backtest import Backtest, backtest
-from projections.forecast.history import read_history
-from projections.forecast.outlook import Forecast, forecast
-from projections.forecast.survival import TooLittleHistory
+
+if TYPE_CHECKING:  # imported when a forecast is asked for: the statistics libraries are slow to load
+    from projections.forecast.backtest import Backtest
+    from projections.forecast.outlook import Forecast
 
 Months = Annotated[
     int, typer.Option("--months", min=1, max=120, help="How many months ahead to project (1-120).")
@@ -82,6 +82,11 @@ def report_forecast(
     as_json: AsJson = False,
 ) -> None:
     """Projected parties and entry into force of each instrument, and completion of open engagements."""
+    from projections.forecast.backtest import Backtest, backtest  # noqa: PLC0415
+    from projections.forecast.history import read_history  # noqa: PLC0415
+    from projections.forecast.outlook import forecast  # noqa: PLC0415
+    from projections.forecast.survival import TooLittleHistory  # noqa: PLC0415
+
     context: Context = ctx.obj
     day, moment = _as_of(context, as_of), _known_at(context, known_at)
     store = current_store(context)

@@ -17,7 +17,6 @@ from rich.table import Table
 
 from cli.console import Context, errors, fail, progress_bar
 from projections.figures import Figures, UnknownFigure, explain, figures
-from projections.forecast.outlook import report_outlook
 from projections.report.document import build, figure_values, lineage
 from projections.runner import backlog
 from projections.store import FactStore
@@ -284,6 +283,9 @@ def report_render(ctx: typer.Context, asked: Asked, formats: Formats = None, out
     try:
         result = figures(store, day, moment, reviewed, include_demo)
         rows = lineage(store, result)
+        # Imported when asked for: the statistics libraries take seconds and a hundred megabytes to load.
+        from projections.forecast.outlook import report_outlook  # noqa: PLC0415
+
         outlook = report_outlook(store, day, moment)
     finally:
         store.close()
