@@ -15,10 +15,10 @@ from activities.recording import Recording
 from activities.untc import TableAction, TableRefused, TableRow, duplicates
 from domain.entry_into_force import Deposit, entry_into_force
 from domain.errors import UnknownParticipant
-from domain.facts import Fact
+from domain.facts import Fact, Recorded
 from domain.reservations import (
+    RecordedStatement,
     Statement,
-    StatementKind,
     TreatyStatement,
     TreatyStatementRecorded,
     statement_id,
@@ -71,19 +71,6 @@ class RecordedAction(BaseModel):
     # A consent's day of entry into force for its participant (art. 38 and the Protocols' like articles), by
     # the deposits recorded so far; None for a signature, or while the instrument awaits its fortieth.
     entry_into_force: date | None = None
-
-
-class RecordedStatement(BaseModel):
-    """A reservation, declaration or objection as the store holds it; `article` is None if it names none."""
-
-    model_config = ConfigDict(frozen=True)
-
-    participant: str
-    instrument: Instrument
-    kind: StatementKind
-    article: str | None
-    text: str
-    effective_date: date
 
 
 class Treaties(Recording):
@@ -149,6 +136,7 @@ class Treaties(Recording):
             raise TableRefused(misread)
         changed: list[TreatyAction] = []
         recorded = corrected = 0
+        stamped: Recorded = {"recorded_at": recorded_at, "actor": actor, "source": source, "door": door}
         for row, action, aggregate in found:
             if aggregate is None:
                 changed.append(
@@ -158,22 +146,12 @@ class Treaties(Recording):
                         instrument=instrument,
                         kind=action.kind,
                         effective_date=action.effective_date,
-                        recorded_at=recorded_at,
-                        actor=actor,
-                        source=source,
-                        door=door,
+                        **stamped,
                     )
                 )
                 recorded += 1
             elif not aggregate.agrees_with(action.kind, action.effective_date):
-                aggregate.correct(
-                    kind=action.kind,
-                    effective_date=action.effective_date,
-                    recorded_at=recorded_at,
-                    actor=actor,
-                    source=source,
-                    door=door,
-                )
+                aggregate.correct(kind=action.kind, effective_date=action.effective_date, **stamped)
                 changed.append(aggregate)
                 corrected += 1
         new_statements = self._statements(rows, instrument, recorded_at, by)
@@ -234,16 +212,7 @@ class Treaties(Recording):
         found: list[RecordedStatement] = []
         for event in self._log_events():
             if isinstance(event, TreatyStatementRecorded) and event.participant in codes:
-                found.append(
-                    RecordedStatement(
-                        participant=event.participant,
-                        instrument=event.instrument,
-                        kind=event.kind,
-                        article=event.article,
-                        text=event.text,
-                        effective_date=event.effective_date,
-                    )
-                )
+                found.append(event.said())
         return found
 
     def _log_events(self) -> Iterator[Fact]:

@@ -12,10 +12,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from activities.treaties import ImportSummary, RecordedAction, RecordedStatement, Treaties
+from activities.treaties import ImportSummary, RecordedAction, Treaties
 from activities.untc import TableRefused
 from activities.untc_stream import read_table
 from cli.console import Context, errors, fail
+from domain.reservations import RecordedStatement
 from domain.treaty import ActionKind
 from domain.values import Door, Instrument
 
@@ -108,15 +109,18 @@ def _describe(action: RecordedAction | None) -> str:
     return f"{kind}{action.effective_date.isoformat()}{corrected}"
 
 
+Participant = Annotated[str, typer.Argument(help="ISO 3166 alpha-3 code of the State, or EUU.")]
+
+
+def _code(context: Context, participant: str) -> str:
+    return context.run(lambda: context.participants.get(participant)).code
+
+
 @app.command()
-def show(
-    ctx: typer.Context,
-    participant: Annotated[str, typer.Argument(help="ISO 3166 alpha-3 code of the State, or EUU.")],
-    as_json: AsJson = False,
-) -> None:
+def show(ctx: typer.Context, participant: Participant, as_json: AsJson = False) -> None:
     """List a participant's signature and consent for each instrument, as the store holds them."""
     context: Context = ctx.obj
-    code = context.run(lambda: context.participants.get(participant)).code
+    code = _code(context, participant)
     actions = context.run(lambda: _store(context).actions_of(code, context.today()))
     if as_json:
         typer.echo(json.dumps([a.model_dump(mode="json") for a in actions], indent=2))
@@ -158,14 +162,10 @@ def _print_statements(context: Context, said: list[RecordedStatement]) -> None:
 
 
 @app.command()
-def statements(
-    ctx: typer.Context,
-    participant: Annotated[str, typer.Argument(help="ISO 3166 alpha-3 code of the State, or EUU.")],
-    as_json: AsJson = False,
-) -> None:
+def statements(ctx: typer.Context, participant: Participant, as_json: AsJson = False) -> None:
     """List a participant's reservations, declarations and objections, with the article each concerns."""
     context: Context = ctx.obj
-    code = context.run(lambda: context.participants.get(participant)).code
+    code = _code(context, participant)
     said = context.run(lambda: _store(context).statements_of(code))
     if as_json:
         typer.echo(json.dumps([s.model_dump(mode="json") for s in said], indent=2))

@@ -49,6 +49,12 @@ def stamp_of(told: Told, recorded_at: datetime) -> Stamp:
     )
 
 
+def copy_onto(aggregate: Any, event: BaseModel, *names: str) -> None:
+    """Set the aggregate's attributes `names` to the event's fields of the same names (an event's `apply`)."""
+    for name in names:
+        setattr(aggregate, name, getattr(event, name))
+
+
 def event_fields(recorded: Recorded, effective_date: date) -> dict[str, Any]:
     """The fields of a `Fact` that say who recorded it, when, from what source, through which door, and the
     day it took effect."""

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Unpack
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
 from pydantic import BaseModel, ConfigDict
 
-from domain.facts import Fact
+from domain.facts import Fact, Recorded, event_fields
 from domain.treaty import TREATY_NAMESPACE
-from domain.values import Door, Instrument
+from domain.values import Instrument
 
 
 class StatementKind(StrEnum):
@@ -69,6 +69,19 @@ def statement_id(participant: str, instrument: Instrument, statement: Statement)
     )
 
 
+class RecordedStatement(BaseModel):
+    """A reservation, declaration or objection as the store holds it; `article` is None if it names none."""
+
+    model_config = ConfigDict(frozen=True)
+
+    participant: str
+    instrument: Instrument
+    kind: StatementKind
+    article: str | None
+    text: str
+    effective_date: date
+
+
 class TreatyStatementRecorded(Fact, CanInitAggregate[UUID]):
     """A participant's reservation, declaration or objection to an instrument, as its table gives it."""
 
@@ -79,24 +92,18 @@ class TreatyStatementRecorded(Fact, CanInitAggregate[UUID]):
     article: str | None
     text: str
 
+    def said(self) -> RecordedStatement:
+        """The statement this event records, as the store holds it."""
+        return RecordedStatement.model_validate(self, from_attributes=True)
+
     def apply(self, aggregate: Any) -> None:
-        aggregate.participant = self.participant
-        aggregate.instrument = self.instrument
-        aggregate.kind = self.kind
-        aggregate.article = self.article
-        aggregate.text = self.text
-        aggregate.effective_date = self.effective_date
+        aggregate.said = self.said()
 
 
 class TreatyStatement(BaseAggregate[UUID]):
     """One statement of one participant on one instrument."""
 
-    participant: str
-    instrument: Instrument
-    kind: StatementKind
-    article: str | None
-    text: str
-    effective_date: date
+    said: RecordedStatement
 
     def __init__(self) -> None:
         """State is set by the event's apply method, on creation and replay."""
@@ -109,19 +116,12 @@ class TreatyStatement(BaseAggregate[UUID]):
         instrument: Instrument,
         statement: Statement,
         effective_date: date,
-        recorded_at: datetime,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **recorded: Unpack[Recorded],
     ) -> TreatyStatement:
         return cls._create(
             TreatyStatementRecorded,
             id=statement_id(participant, instrument, statement),
-            timestamp=recorded_at,
-            actor=actor,
-            door=door,
-            effective_date=effective_date,
-            source=source,
+            **event_fields(recorded, effective_date),
             participant=participant,
             instrument=instrument,
             kind=statement.kind,

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Unpack
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
 
-from domain.facts import Fact
-from domain.values import Door, Instrument
+from domain.facts import Fact, Recorded, copy_onto, event_fields
+from domain.values import Instrument
 
 # Fixed forever: treaty action ids derive from it, so a re-imported table finds the same aggregates.
 TREATY_NAMESPACE = UUID("0e5b7a0c-4a84-4f0f-8f7e-3c3f0c7a9b21")
@@ -104,10 +104,7 @@ class TreatyActionRecorded(Fact, CanInitAggregate[UUID]):
     kind: ActionKind
 
     def apply(self, aggregate: Any) -> None:
-        aggregate.participant = self.participant
-        aggregate.instrument = self.instrument
-        aggregate.kind = self.kind
-        aggregate.effective_date = self.effective_date
+        copy_onto(aggregate, self, "participant", "instrument", "kind", "effective_date")
 
 
 class TreatyActionCorrected(Fact):
@@ -120,8 +117,7 @@ class TreatyActionCorrected(Fact):
     previous_date: date
 
     def apply(self, aggregate: Any) -> None:
-        aggregate.kind = self.kind
-        aggregate.effective_date = self.effective_date
+        copy_onto(aggregate, self, "kind", "effective_date")
 
 
 class TreatyAction(BaseAggregate[UUID]):
@@ -144,19 +140,12 @@ class TreatyAction(BaseAggregate[UUID]):
         instrument: Instrument,
         kind: ActionKind,
         effective_date: date,
-        recorded_at: datetime,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **recorded: Unpack[Recorded],
     ) -> TreatyAction:
         return cls._create(
             TreatyActionRecorded,
             id=treaty_action_id(participant, instrument, slot_of(kind)),
-            timestamp=recorded_at,
-            actor=actor,
-            door=door,
-            effective_date=effective_date,
-            source=source,
+            **event_fields(recorded, effective_date),
             participant=participant,
             participant_name=participant_name,
             instrument=instrument,
@@ -171,21 +160,14 @@ class TreatyAction(BaseAggregate[UUID]):
         *,
         kind: ActionKind,
         effective_date: date,
-        recorded_at: datetime,
-        actor: str,
-        source: str | None,
-        door: Door | None = None,
+        **recorded: Unpack[Recorded],
     ) -> None:
         """Record a correction when the new reading differs; the same reading records nothing."""
         if self.agrees_with(kind, effective_date):
             return
         self.trigger_event(
             TreatyActionCorrected,
-            timestamp=recorded_at,
-            actor=actor,
-            door=door,
-            effective_date=effective_date,
-            source=source,
+            **event_fields(recorded, effective_date),
             participant=self.participant,
             instrument=self.instrument,
             kind=kind,

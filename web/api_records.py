@@ -14,11 +14,12 @@ from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from activities.outreach import MeetingRecord, Outreach
-from activities.treaties import ImportSummary, RecordedAction, RecordedStatement, Treaties
+from activities.treaties import ImportSummary, RecordedAction, Treaties
 from activities.untc import TableRefused
 from activities.untc_stream import TableNotText, TableTooLarge, read_stream
 from activities.users import UserRecord
 from domain.outreach import MeetingDetails
+from domain.reservations import RecordedStatement
 from domain.user import Role
 from domain.values import Door, Instrument, ShortText
 from projections.figures import Figures, UnknownFigure, explain, figure_value, figures
