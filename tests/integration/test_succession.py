@@ -92,5 +92,10 @@ def test_the_figures_count_the_state_once_under_the_name_of_their_date(home: Pat
     out = home / "reports"
     assert runner.invoke(app, ["report", "render", "--as-of", "2006-12-31", "--out", str(out)]).exit_code == 0
     text = (out / "report-2006-12-31.md").read_text(encoding="utf-8")
-    assert "requests from [1](#lineage-requests_received) State: Serbia." in text
+    sources = "report-2006-12-31-sources.md"
+    asked = (
+        f"[1]({sources}#lineage-requests_received) request from "
+        f"[1]({sources}#lineage-requesting_states) State"
+    )
+    assert f"{asked}: Serbia." in text
     assert "Yugoslavia" not in text.split("## Where the figures come from")[0]
