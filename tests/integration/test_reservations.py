@@ -84,6 +84,6 @@ def test_the_report_counts_statements_per_article(imported: Path, tmp_path: Path
     text = (tmp_path / "out" / "report-2004-01-01.md").read_text(encoding="utf-8")
 
     assert (
-        "| Convention | article 35 | Reservation | [2](#lineage-statements.convention.art35.reservation) |"
-        in text
+        "| Convention | article 35 | Reservation "
+        "| [2](report-2004-01-01-sources.md#lineage-statements.convention.art35.reservation) |" in text
     )
