@@ -188,7 +188,8 @@ async def test_the_case_page_offers_the_instruments_form_and_a_closed_states_off
         f"/cases/{state}/instruments", data={"csrf": await csrf_of(officer), "add": "firearms"}
     )
     withdrawn = await officer.post(
-        f"/cases/{state}/withdraw", data={"csrf": await csrf_of(officer), "reason": "Elections"}
+        f"/cases/{state}/withdraw",
+        data={"csrf": await csrf_of(officer), "reason": "Elections", "confirm": "1"},  # the box ticked
     )
     listed = (await officer.get("/worklist")).text
     again = await officer.post(

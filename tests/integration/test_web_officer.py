@@ -153,7 +153,7 @@ async def test_the_case_page_reads_as_words_shows_notes_puts_the_timeline_first_
     assert page.index('id="timeline"') < page.index('<form method="post" action="/cases/')
     assert re.search(r'name="confirm" value="1" required', page)
     assert re.search(r'<li class="done"[^>]*data-step="law_summary"', page)
-    assert re.search(r'<li class=" current"[^>]*data-step="focal_point"', page)
+    assert re.search(r'<li class="[^"]*\bcurrent\b[^"]*"[^>]*data-step="focal_point"', page)
     assert unconfirmed.status_code == 422
     assert "tick" in _visible(unconfirmed.text)
     assert after_refusal == ["RequestReceived", "LawSummaryReceived"]
