@@ -132,7 +132,7 @@ def treaty_actions(participant: str, _user: ApiUser, wired: Wired) -> list[Recor
 )
 def treaty_statements(participant: str, _user: ApiUser, wired: Wired) -> list[RecordedStatement]:
     code = state_code(wired, participant)
-    return Treaties(wired.settings.store_env("Treaties"), participants=wired.participants).statements_of(code)
+    return wired.treaties.statements_of(code)
 
 
 @router.post(

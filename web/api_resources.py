@@ -76,7 +76,7 @@ class EnactmentBody(Enactment):
 
 
 def resources(wired: Services) -> Resources:
-    return Resources(wired.settings.store_env("Resources"), participants=wired.participants)
+    return wired.resources
 
 
 @router.get("/experts", tags=["resources"], summary="The experts of the pools")

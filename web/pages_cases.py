@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from activities.treaties import Treaties
 from activities.users import UserRecord
 from domain.errors import DomainError
 from domain.groups import RegionalGroup
@@ -173,7 +172,7 @@ def _case(user: UserRecord, wired: Services, code: str) -> dict[str, Any]:
     # An officer of the State sees every form; a manager, those of the commands a manager may send (an
     # assistance activity recorded unfunded).
     forms = [f for f in forms_for(case) if _may_send(user, code, BY_NAME[f.name])]
-    treaties = Treaties(wired.settings.store_env("Treaties"), participants=wired.participants)
+    treaties = wired.treaties
     can_act = case.status.value == "open" and bool(forms)
     return {
         "case": case,

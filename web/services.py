@@ -13,8 +13,10 @@ from temporalio.client import Client
 from activities.engagements import Engagements
 from activities.participants import Participant, ParticipantDirectory, directory
 from activities.request_keys import RequestKeys
+from activities.resources import Resources
 from activities.store.logs import EventLog
 from activities.store.opening import opened
+from activities.treaties import Treaties
 from activities.users import Users
 from domain.commands import Command
 from domain.values import Door
@@ -51,6 +53,9 @@ class Services:
     users: Users = field(init=False)
     engagements: Engagements = field(init=False)
     request_keys: RequestKeys = field(init=False)
+    # Opened once, as the others: an application per request would open a connection pool per request.
+    resources: Resources = field(init=False)
+    treaties: Treaties = field(init=False)
     book: CaseBook = field(init=False)
     outreach: OutreachBook = field(init=False)
     participants: ParticipantDirectory = field(init=False)
@@ -69,6 +74,12 @@ class Services:
             lambda: Engagements(self.settings.store_env("Engagements"), participants=self.participants)
         )
         self.request_keys = opened(lambda: RequestKeys(self.settings.store_env("RequestKeys")))
+        self.resources = opened(
+            lambda: Resources(self.settings.store_env("Resources"), participants=self.participants)
+        )
+        self.treaties = opened(
+            lambda: Treaties(self.settings.store_env("Treaties"), participants=self.participants)
+        )
         self.logs = sources(self.settings)
         self.book = CaseBook(next(log for log in self.logs if log.name == "Engagements"))
         self.outreach = OutreachBook(next(log for log in self.logs if log.name == "Outreach"))

@@ -72,10 +72,10 @@ def test_status_without_a_stack_still_reports_the_read_model(tmp_path: Path) -> 
     found = run(tmp_path / "home")
 
     assert (found["stack"], found["processes"]) == (False, [])
-    assert {row["log"] for row in found["read_model"]} == {
+    assert {row["log"] for row in found["read_model"]} == {  # type: ignore[attr-defined]
         "Engagements",
         "Treaties",
         "Outreach",
         "Resources",
         "Legislation",
-    }  # type: ignore[attr-defined]
+    }
