@@ -13,8 +13,8 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
-from activities.outreach import MeetingRecord, Outreach
-from activities.treaties import ImportSummary, RecordedAction, Treaties
+from activities.outreach import MeetingRecord
+from activities.treaties import ImportSummary, RecordedAction
 from activities.untc import TableRefused
 from activities.untc_stream import TableNotText, TableTooLarge, read_stream
 from activities.users import UserRecord
@@ -121,7 +121,7 @@ def report_lineage(figure: str, asked: Asked, wired: Wired) -> Lineage:
 @router.get("/treaties/{participant}", tags=["treaties"], summary="A participant's signatures and consents")
 def treaty_actions(participant: str, _user: ApiUser, wired: Wired) -> list[RecordedAction]:
     code = state_code(wired, participant)
-    treaties = Treaties(wired.settings.store_env("Treaties"), participants=wired.participants)
+    treaties = wired.treaties
     return treaties.actions_of(code, wired.today())
 
 
@@ -148,7 +148,7 @@ async def import_treaty_table(
 
     def record(body: bytes) -> ImportSummary:
         rows = read_stream(io.BytesIO(body), wired.participants, max_bytes=limit)
-        store = Treaties(wired.settings.store_env("Treaties"), participants=wired.participants)
+        store = wired.treaties
         reference = source or f"UN Treaty Collection status table ({instrument.value}), imported by API"
         return store.import_table(rows, instrument, actor=user.name, source=reference, door=Door.API)
 
@@ -185,7 +185,7 @@ async def _table_body(request: Request, limit: int) -> bytes:
 def seminars(
     _user: ApiUser, wired: Wired, year: Annotated[int | None, Query(ge=1900, le=2999)] = None
 ) -> list[MeetingRecord]:
-    outreach = Outreach(wired.settings.store_env("Outreach"), participants=wired.participants)
+    outreach = wired.outreach_store
     return [m for m in outreach.meetings() if year is None or m.details.start.year == year]
 
 
@@ -220,7 +220,7 @@ def record_seminar(body: Annotated[MeetingBody, Body()], user: Recorder, wired: 
     """Managers record any meeting; an officer, one whose participating States are all theirs. A meeting
     already held at the place from the first day is corrected, as `PUT /api/seminars/{meeting}` would."""
     details = _details(body, user, wired)
-    outreach = Outreach(wired.settings.store_env("Outreach"), participants=wired.participants)
+    outreach = wired.outreach_store
     return outreach.record_meeting(
         details, actor=user.name, source=body.source, door=Door.API, may_change=may_change(user)
     )
@@ -233,7 +233,7 @@ def correct_seminar(
     """The meeting's details from now on (its place and first day too) under the id it keeps. Managers
     correct any meeting; an officer, one they recorded or whose participating States are all theirs."""
     details = _details(body, user, wired)
-    outreach = Outreach(wired.settings.store_env("Outreach"), participants=wired.participants)
+    outreach = wired.outreach_store
     return outreach.correct_meeting(
         meeting, details, actor=user.name, source=body.source, door=Door.API, may_change=may_change(user)
     )

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from activities.legislation import EnactmentRecord, Legislation
+from activities.legislation import EnactmentRecord
 from activities.resources import ContributionRecord, ExpertRecord, Resources
 from activities.users import UserRecord
 from domain.experts import ExpertDetails
@@ -184,7 +184,7 @@ def record_law(body: Annotated[EnactmentBody, Body()], user: Recorder, wired: Wi
     if user.role is Role.OFFICER:
         check_act(user, code)
     enactment = Enactment.model_validate(body.model_dump(exclude={"enacted", "source"}) | {"state": code})
-    store = Legislation(wired.settings.store_env("Legislation"), participants=wired.participants)
+    store = wired.legislation
     return store.record(
         enactment, enacted=body.enacted or wired.today(), actor=user.name, source=body.source, door=Door.API
     )

@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from activities.outreach import Outreach
 from activities.users import UserRecord
 from domain.user import Role
 from projections.casebook import open_steps
@@ -80,7 +79,7 @@ def calendar_of(wired: Services, user: UserRecord) -> str:
             summary = f"{case.state_name}: {step.step.value.replace('_', ' ')} due{late}"
             uid = f"due-{case.state}-{step.step.value}-{due.isoformat()}@palermo"
             lines += _event(uid, due, due, summary, now, f"/cases/{case.state}")
-    for meeting in Outreach(wired.settings.store_env("Outreach"), participants=wired.participants).meetings():
+    for meeting in wired.outreach_store.meetings():
         d = meeting.details
         summary = f"{d.title} ({d.kind.value.replace('_', ' ')}), {d.place}"
         lines += _event(

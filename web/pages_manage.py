@@ -12,7 +12,6 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from activities.outreach import Outreach
 from activities.users import UserRecord
 from domain.errors import DomainError
 from domain.outreach import MeetingDetails, MeetingKind
@@ -44,7 +43,7 @@ def _one(form: FormData, name: str) -> str | None:
 
 
 def seminars_context(wired: Services) -> dict[str, Any]:
-    meetings = Outreach(wired.settings.store_env("Outreach"), participants=wired.participants).meetings()
+    meetings = wired.outreach_store.meetings()
     return {"meetings": list(reversed(meetings)), "kinds": list(MeetingKind), "dates": dates}
 
 
@@ -67,7 +66,7 @@ def _meeting(form: FormData, user: UserRecord, wired: Services) -> MeetingDetail
 async def record_seminar(request: Request, user: Recorder, wired: Wired) -> RedirectResponse | HTMLResponse:
     form = await request.form()
     check_csrf(request, form)
-    outreach = Outreach(wired.settings.store_env("Outreach"), participants=wired.participants)
+    outreach = wired.outreach_store
     try:
         details = await run_in_threadpool(_meeting, form, user, wired)
         record = await run_in_threadpool(

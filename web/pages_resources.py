@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from activities.legislation import Legislation
 from activities.users import UserRecord
 from domain.errors import DomainError
 from domain.experts import ExpertDetails, PoolGroup
@@ -212,7 +211,7 @@ async def record_law(request: Request, user: Recorder, wired: Wired) -> Redirect
             how=_text(form, "how"),
         )
         day = parse_date(_text(form, "enacted"), "enacted", wired.today())
-        store = Legislation(wired.settings.store_env("Legislation"), participants=wired.participants)
+        store = wired.legislation
         record = store.record(
             enactment, enacted=day, actor=user.name, source=_text(form, "source"), door=Door.WEB
         )

@@ -11,6 +11,8 @@ import httpx
 from temporalio.client import Client
 
 from activities.engagements import Engagements
+from activities.legislation import Legislation
+from activities.outreach import Outreach
 from activities.participants import Participant, ParticipantDirectory, directory
 from activities.request_keys import RequestKeys
 from activities.resources import Resources
@@ -56,6 +58,8 @@ class Services:
     # Opened once, as the others: an application per request would open a connection pool per request.
     resources: Resources = field(init=False)
     treaties: Treaties = field(init=False)
+    outreach_store: Outreach = field(init=False)
+    legislation: Legislation = field(init=False)
     book: CaseBook = field(init=False)
     outreach: OutreachBook = field(init=False)
     participants: ParticipantDirectory = field(init=False)
@@ -79,6 +83,12 @@ class Services:
         )
         self.treaties = opened(
             lambda: Treaties(self.settings.store_env("Treaties"), participants=self.participants)
+        )
+        self.outreach_store = opened(
+            lambda: Outreach(self.settings.store_env("Outreach"), participants=self.participants)
+        )
+        self.legislation = opened(
+            lambda: Legislation(self.settings.store_env("Legislation"), participants=self.participants)
         )
         self.logs = sources(self.settings)
         self.book = CaseBook(next(log for log in self.logs if log.name == "Engagements"))
