@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import cast
 from uuid import UUID
@@ -15,7 +15,7 @@ from activities.recording import Recording
 from activities.untc import TableAction, TableRefused, TableRow, duplicates
 from domain.entry_into_force import Deposit, entry_into_force
 from domain.errors import UnknownParticipant
-from domain.facts import Fact, Recorded
+from domain.facts import Recorded
 from domain.reservations import (
     RecordedStatement,
     Statement,
@@ -39,7 +39,6 @@ from domain.values import Door, Instrument
 # Another import of the same instrument may save between our reads and our write; the loser of the
 # unique key reads again and records only what the winner did not.
 CONFLICT_RETRIES = 5
-LOG_PAGE = 1000
 
 
 class ImportSummary(BaseModel):
@@ -210,20 +209,10 @@ class Treaties(Recording):
         """A participant's reservations, declarations and objections, from the notification log, in order."""
         codes = set(names_of(participant))
         found: list[RecordedStatement] = []
-        for event in self._log_events():
+        for event in self._events():
             if isinstance(event, TreatyStatementRecorded) and event.participant in codes:
                 found.append(event.said())
         return found
-
-    def _log_events(self) -> Iterator[Fact]:
-        last = 0
-        while True:
-            notes = self.recorder.select_notifications(start=last, limit=LOG_PAGE, inclusive_of_start=False)
-            for note in notes:
-                yield cast(Fact, self.mapper.to_domain_event(note))
-            if len(notes) < LOG_PAGE:
-                return
-            last = notes[-1].id
 
     def _name(self, code: str) -> str:
         try:
@@ -245,7 +234,7 @@ class Treaties(Recording):
     def actions(self, instrument: Instrument | None = None) -> list[RecordedAction]:
         """Every action as it now stands (corrections applied), read from the notification log in order."""
         current: dict[UUID, TreatyAction] = {}
-        for event in self._log_events():
+        for event in self._events():
             # The log holds statements too (reservations, declarations, objections): not actions.
             if isinstance(event, TreatyActionRecorded | TreatyActionCorrected):
                 folded = event.mutate(current.get(event.originator_id))
