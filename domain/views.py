@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from pydantic import Field
 
 from domain import values as v
 from domain.progress import Progress
+
+# Counted from the day a step became awaited in the world, a step entered late is overdue at once; its
+# reminder waits this long after the step was recorded as awaited (CaseView.reminder_at).
+LATE_ENTRY_GRACE = timedelta(days=1)
 
 
 class DatedActivity(v.Value):
@@ -72,6 +76,13 @@ class CaseView(v.Value):
         if effective is None:
             return recorded
         return min(recorded, datetime.combine(effective, recorded.timetz()))
+
+    def reminder_at(self, step: v.Step, period: timedelta) -> datetime:
+        """When the reminder about `step` is due, for a due period of `period`: when the step falls due, but
+        no sooner than LATE_ENTRY_GRACE after it was recorded as awaited, so that an officer bringing a case
+        up to date is not reminded of the steps they are about to enter. Escalation is a period later."""
+        recorded = self.awaited_since.get(step, self.modified_at)
+        return max(self.awaited_at(step) + period, recorded + LATE_ENTRY_GRACE)
 
 
 def progress_of(case: CaseView | None) -> Progress | None:

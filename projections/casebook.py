@@ -27,8 +27,9 @@ class OpenStep(BaseModel):
     """A step a case awaits: since when, when it falls due, and what the workflow did about it.
 
     `since` and `due_at` count from the day the step became awaited in the world, so a case entered late
-    is overdue at once; the workflow's reminder goes out a due period after the step was recorded as
-    awaited (`reminder_at`), so that nobody is chased for a step the day they record it.
+    is overdue at once; the workflow's reminder goes out when the step falls due, but no sooner than a
+    day after it was recorded as awaited (`reminder_at`), so that nobody is chased for the steps they are
+    entering.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -67,8 +68,10 @@ def open_steps(case: CaseView, due_days: dict[str, int], now: datetime) -> list[
         period = timedelta(days=due_days.get(step.value, 60))
         since = case.awaited_at(step)
         due_at = since + period
-        reminder_at = case.awaited_since.get(step, case.modified_at) + period
-        dates = {due_at.date(), reminder_at.date()}
+        reminder_at = case.reminder_at(step, period)
+        # Runs older than due periods counted in the world dated their reminders from the recorded time.
+        recorded_due = case.awaited_since.get(step, case.modified_at) + period
+        dates = {due_at.date(), recorded_due.date()}
         notices = [r for r in case.reminders if r.step is step and r.due_date in dates]
         found.append(
             OpenStep(

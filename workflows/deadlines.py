@@ -17,21 +17,26 @@ def refreshed(
     deadlines: tuple[Deadline, ...],
     case: CaseView | None,
     due_days: dict[Step, int],
+    *,
+    in_the_world: bool = False,
 ) -> tuple[Deadline, ...]:
     """The deadlines of the steps the case awaits, derived from the case itself.
 
-    A step falls due one period after it became awaited (a time the event store keeps), and a
-    reminder or escalation the store holds for that due date is not sent again; so a new run that
-    loads the case from the store keeps the clock where it was. Flags already raised in this run
-    (their commands still queued) are kept.
+    A step falls due one period after it became awaited: `in_the_world`, after the day it became
+    awaited in the world (CaseView.awaited_at), reminded at CaseView.reminder_at; otherwise (runs older
+    than that rule) after it was recorded as awaited, and reminded then. Both
+    are times the event store keeps, and a reminder or escalation the store holds for that due date is
+    not sent again; so a new run that loads the case from the store keeps the clock where it was. Flags
+    already raised in this run (their commands still queued) are kept.
     """
     if case is None:
         return ()
     raised = {(d.step, d.due_at): d for d in deadlines}
     kept = []
     for step in case.awaiting:
-        since = case.awaited_since.get(step, case.modified_at)
-        due_at = since + timedelta(days=due_days[step])
+        period = timedelta(days=due_days[step])
+        recorded = case.awaited_since.get(step, case.modified_at)
+        due_at = (case.awaited_at(step) if in_the_world else recorded) + period
         sent = {r.escalated for r in case.reminders if r.step is step and r.due_date == due_at.date()}
         earlier = raised.get((step, due_at))
         kept.append(
@@ -40,17 +45,19 @@ def refreshed(
                 due_at=due_at,
                 reminded=bool(sent) or (earlier is not None and earlier.reminded),
                 escalated=True in sent or (earlier is not None and earlier.escalated),
+                remind_at=case.reminder_at(step, period) if in_the_world else None,
             )
         )
     return tuple(kept)
 
 
 def _alarm(deadline: Deadline, due_days: dict[Step, int]) -> datetime | None:
+    remind_at = deadline.due_at if deadline.remind_at is None else deadline.remind_at
     if not deadline.reminded:
-        return deadline.due_at
+        return remind_at
     if not deadline.escalated:
         # Escalation comes one more due period after the reminder.
-        return deadline.due_at + timedelta(days=due_days[deadline.step])
+        return remind_at + timedelta(days=due_days[deadline.step])
     return None
 
 

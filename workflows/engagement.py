@@ -30,6 +30,9 @@ with workflow.unsafe.imports_passed_through():
 # this many events of the limit, so that a run resting between steps stays under it.
 HEADROOM_PATCH = "continue-within-headroom"
 HISTORY_HEADROOM = 10
+# Runs that reach this marker count a step's due period from the day it became awaited in the world, not
+# from when that was recorded (workflows.deadlines.refreshed).
+EFFECTIVE_DUES_PATCH = "due-from-effective-date"
 UNOPENED_LIFETIME = timedelta(hours=1)
 KEPT_REFUSALS = 20
 
@@ -214,7 +217,12 @@ class EngagementWorkflow:
     def _settle(self, after: Queued | None = None) -> None:
         """Recompute what the queue will lead to, and the deadlines of the steps now awaited."""
         self.admission.settle(self.case, after)
-        self.deadlines = deadlines.refreshed(self.deadlines, self.case, self.start.due_days)
+        self.deadlines = deadlines.refreshed(
+            self.deadlines,
+            self.case,
+            self.start.due_days,
+            in_the_world=workflow.patched(EFFECTIVE_DUES_PATCH),
+        )
 
     def _raise_alarms(self) -> None:
         if self.case is None:

@@ -41,6 +41,9 @@ class Deadline(BaseModel):
     due_at: datetime
     reminded: bool = False
     escalated: bool = False
+    # When its reminder goes out (CaseView.reminder_at: no sooner than a day after a step entered late
+    # was recorded as awaited); None in runs that count due periods from the recorded time alone.
+    remind_at: datetime | None = None
 
 
 class Refusal(BaseModel):

@@ -13,7 +13,7 @@ from domain.commands import ChangeInstruments, SendReminder
 from domain.engagement import Engagement
 from domain.progress import anticipate, check
 from domain.values import Instrument, Status, Step
-from domain.views import progress_of
+from domain.views import LATE_ENTRY_GRACE, progress_of
 from projections.casebook import open_steps
 from tests.unit.engagement_steps import (
     RECEIVED,
@@ -197,8 +197,8 @@ def test_a_case_entered_late_with_past_dates_shows_its_overdue_steps_at_once() -
     assert step.since.date() == RECEIVED
     assert step.due_at.date() == RECEIVED + timedelta(days=60)
     assert step.overdue
-    # The workflow reminds a due period after the step was recorded as awaited.
-    assert step.reminder_at == RECORDED_AT + timedelta(days=60)
+    # Due long before it was entered, it is reminded a day after it was recorded as awaited.
+    assert step.reminder_at == RECORDED_AT + LATE_ENTRY_GRACE == RECORDED_AT + timedelta(days=1)
 
 
 def test_a_step_recorded_the_day_it_happened_falls_due_a_period_after_it_was_recorded() -> None:

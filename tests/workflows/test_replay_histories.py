@@ -7,6 +7,7 @@ A change to the workflow that running cases could not follow fails here; guard i
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -19,11 +20,12 @@ from temporalio.worker import Replayer
 
 from tests.fixtures.record_histories import FOLDER, SCENARIOS
 from tests.workflows.changed_engagement import RELOAD_PATCH, GuardedChange, UnguardedChange
-from workflows.engagement import EngagementWorkflow
+from workflows.engagement import EFFECTIVE_DUES_PATCH, HEADROOM_PATCH, EngagementWorkflow
 
 RECORDED = sorted(FOLDER.glob("*.json"))
 # The marker the SDK records for each local activity's result (patches record "core_patch").
 LOCAL_ACTIVITY_MARKER = "core_local_activity"
+PATCH_MARKER = "core_patch"
 
 
 def history(path: Path) -> WorkflowHistory:
@@ -41,6 +43,17 @@ def replayer(workflow_class: type) -> Replayer:
 
 def event_types(path: Path) -> set[EventType.ValueType]:
     return {event.event_type for event in history(path).events}
+
+
+def patches(path: Path) -> set[str]:
+    """The ids of the `workflow.patched` markers a history holds."""
+    found = set()
+    for event in history(path).events:
+        marker = event.marker_recorded_event_attributes
+        if marker.marker_name == PATCH_MARKER:
+            (payload,) = marker.details["patch-data"].payloads
+            found.add(json.loads(payload.data)["id"])
+    return found
 
 
 def ran_a_command(path: Path) -> bool:
@@ -101,7 +114,19 @@ async def test_the_same_change_behind_workflow_patched_passes_the_gate() -> None
     results = await replayer(GuardedChange).replay_workflows(every_history(), raise_on_replay_failure=False)
 
     assert results.replay_failures == {}
-    assert RELOAD_PATCH not in "".join(path.read_text() for path in RECORDED)
+    assert all(RELOAD_PATCH not in patches(path) for path in RECORDED)
+    assert HEADROOM_PATCH in patches(FOLDER / "whole_case-BOL-run1.json")
+
+
+def test_the_gate_holds_reminder_histories_from_before_and_after_due_periods_counted_in_the_world() -> None:
+    before = FOLDER / "reminders-THA-run1.before-effective-dues.json"
+    since = FOLDER / "reminders-THA-run1.json"
+
+    assert EFFECTIVE_DUES_PATCH not in patches(before)
+    assert EFFECTIVE_DUES_PATCH in patches(since)
+    # Both runs reminded and escalated by their timers.
+    for path in (before, since):
+        assert {EventType.EVENT_TYPE_TIMER_FIRED} <= event_types(path)
 
 
 def test_a_case_recorded_since_local_activities_takes_one_workflow_task_per_step_and_one_timer() -> None:
