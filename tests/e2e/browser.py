@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, ViewportSize, async_playwright
 
 from activities.users import UserRecord, Users
 from domain.user import Role, Scope
@@ -23,6 +23,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = list(CHROMIUM_QUIET)
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 ACTION_TIMEOUT_MS = 15_000
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def chromium_or_skip() -> Path:
@@ -72,7 +74,7 @@ class Site:
 
     async def page(self, token: str | None) -> Page:
         """A new browser context (its own cookies), signed in with `token` unless it is None."""
-        context = await self.browser.new_context(viewport={"width": 1280, "height": 900}, base_url=self.url)
+        context = await self.browser.new_context(viewport=DESKTOP, base_url=self.url)
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         page = await context.new_page()
         if token is not None:
@@ -86,6 +88,18 @@ class Site:
         path = self.shots / f"web-{name}.png"
         await page.screenshot(path=str(path), full_page=True)
         return path
+
+    async def both_widths(self, page: Page, name: str) -> tuple[Path, Path]:
+        """The page at a desktop's width and at a phone's, where it must not scroll sideways."""
+        desktop = await self.shot(page, name)
+        await page.set_viewport_size(PHONE)
+        try:
+            overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{page.url} is {overflow} pixels wider than a phone"
+            phone = await self.shot(page, f"{name}-phone")
+        finally:
+            await page.set_viewport_size(DESKTOP)
+        return desktop, phone
 
     def api(self, token: str) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=60)

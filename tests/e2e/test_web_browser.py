@@ -4,8 +4,11 @@ case from request to training through the forms, a manager's figures, an auditor
 from __future__ import annotations
 
 import random
+import re
+import zipfile
 from collections.abc import AsyncIterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -15,10 +18,10 @@ from activities.engagements import Engagements
 from domain.regions import REGION_OF
 from domain.user import Role
 from tests.e2e.browser import Site, chromium, fresh_screenshots, web_url
-from tests.e2e.conftest import START_TIMEOUT_S, Palermo
+from tests.e2e.conftest import REPO, START_TIMEOUT_S, Palermo
 
 # A State per test: the stack belongs to this module, so no other test touches these cases.
-STATES = random.sample(sorted(c for c in REGION_OF if len(c) == 3), 8)
+STATES = random.sample(sorted(c for c in REGION_OF if len(c) == 3), 10)
 WHOLE_CASE = [
     "RequestReceived",
     "LawSummaryReceived",
@@ -314,3 +317,116 @@ async def test_an_auditor_watches_a_case_in_the_temporal_ui_without_its_write_ac
     )
     assert refused.status == 403
     assert "read-only" in (await refused.json())["error"]
+
+
+async def test_a_manager_records_a_seminar_adds_and_assigns_an_officer_and_reads_the_forecast(
+    site: Site, palermo: Palermo
+) -> None:
+    state = STATES[8]
+    opener = site.add_user(f"opener-{state.lower()}", Role.OFFICER, states=(state,))
+    async with site.api(opener) as api:
+        opened = await api.post("/api/cases", json={"state": state, "instruments": ["trafficking"]})
+    assert opened.status_code == 201, opened.text
+    table = REPO / "activities" / "collection" / "18-12.csv"
+    imported = palermo("treaty", "import", str(table), "--instrument", "convention")
+    assert imported.code == 0, imported
+    manager = await site.page(site.add_user(f"manager-{state.lower()}", Role.MANAGER))
+
+    await manager.goto("/seminars")
+    title = f"Subregional seminar with {state}"
+    await manager.click("details.record summary")
+    await manager.fill("#record-seminar input[name=title]", title)
+    await manager.fill("#record-seminar input[name=place]", "Dakar")
+    await manager.fill("#record-seminar input[name=start]", "2002-02-11")
+    await manager.fill("#record-seminar textarea[name=participants]", state)
+    await submit(manager, "#record-seminar")
+    await expect(manager.locator("p.flash.ok")).to_contain_text("at Dakar on 2002-02-11 is recorded")
+    await expect(manager.locator("table.seminars tbody tr").filter(has_text=title)).to_contain_text(state)
+    await site.both_widths(manager, "manager-05-seminar-recorded")
+
+    newcomer = f"newcomer-{state.lower()}"
+    await manager.goto("/users")
+    await manager.click("details.record summary")
+    await manager.fill("#add-user input[name=name]", newcomer)
+    await manager.select_option("#add-user select[name=role]", "officer")
+    await manager.fill("#add-user input[name=states]", state)
+    await submit(manager, "#add-user")
+    await expect(manager.locator("p.flash.ok")).to_have_text(f"{newcomer} is added as an officer.")
+    token = (await manager.locator("#issued code.token").inner_text()).strip()
+    added = site.user(newcomer)
+    assert added is not None
+    assert added.scope.states == (state,)
+    await site.both_widths(manager, "manager-06-user-added")
+
+    await manager.goto(f"/cases/{state}")
+    await expect(manager.locator("#assigned strong")).to_have_text("nobody")
+    await manager.select_option("#assigned select[name=officer]", newcomer)
+    await submit(manager, "#assigned form")
+    await expect(manager.locator("#assigned strong")).to_have_text(newcomer)
+    await site.both_widths(manager, "manager-07-case-assigned")
+    # The new officer signs in with the token shown once, and finds the case among theirs.
+    officer = await site.page(token)
+    await officer.goto("/worklist?show=mine")
+    await expect(officer.locator("main")).to_contain_text(state)
+
+    await manager.goto("/dashboard?as_of=2002-03-04")
+    caption = manager.locator("#fan-convention figcaption")
+    await expect(caption).to_have_text(
+        re.compile(r"convention: \d+ parties projected \(\d+-\d+\) on 2003-03-04")
+    )
+    low, high = (int(n) for n in re.findall(r"\((\d+)-(\d+)\)", await caption.inner_text())[0])
+    # Eight parties were known on 4 March 2002; the band cannot fall below them.
+    assert 8 <= low <= high
+    await site.both_widths(manager, "manager-08-forecast")
+
+
+async def test_an_auditor_verifies_the_chains_replays_a_state_as_of_a_date_and_exports_a_bundle(
+    site: Site, palermo: Palermo, tmp_path: Path
+) -> None:
+    state = STATES[9]
+    token = site.add_user(f"officer-{state.lower()}", Role.OFFICER, states=(state,))
+    async with site.api(token) as api:
+        opened = await api.post(
+            "/api/cases", json={"state": state, "instruments": ["convention"], "effective_date": "2002-01-10"}
+        )
+        summary = await api.post(
+            f"/api/cases/{state}/law_summary", json={"document": "L/1", "effective_date": "2002-02-20"}
+        )
+    assert [opened.status_code, summary.status_code] == [201, 200], summary.text
+    auditor = await site.page(site.add_user(f"auditor-{state.lower()}-journey", Role.AUDITOR))
+
+    await auditor.goto("/audit")
+    async with auditor.expect_navigation():
+        await auditor.click("#verify")
+    await expect(auditor.locator("#verdict")).to_contain_text("Every log matches its chain")
+    await site.both_widths(auditor, "auditor-04-verified")
+
+    async def replayed_on(day: str) -> str:
+        await auditor.goto("/audit")
+        await auditor.fill("#replay input[name=state]", state)
+        await auditor.fill("#replay input[name=as_of]", day)
+        await submit(auditor, "#replay")
+        await expect(auditor.locator("#verdict")).to_have_text(
+            re.compile(rf"Replayed \d+ events \(the engagement of {state}\): no differences\.")
+        )
+        return await auditor.locator(f"#replayed tr[data-state='{state}'] td").nth(1).inner_text()
+
+    assert await replayed_on("2002-01-05") == "no request yet"
+    assert await replayed_on("2002-02-01") == "law summary"
+    await site.both_widths(auditor, "auditor-05-replayed-as-of")
+
+    await auditor.goto("/audit")
+    await auditor.fill("#export input[name=state]", state)
+    async with auditor.expect_download() as downloading:
+        await auditor.click("#export button[type=submit]")
+    download = await downloading.value
+    assert re.fullmatch(rf"bundle-{state}-\d{{4}}-\d{{2}}-\d{{2}}\.zip", download.suggested_filename)
+    saved = tmp_path / download.suggested_filename
+    await download.save_as(saved)
+    with zipfile.ZipFile(saved) as bundle:
+        assert {"events.jsonl", "seal.json", "figures.json", "manifest.json"} <= set(bundle.namelist())
+        events = bundle.read("events.jsonl").decode().splitlines()
+    assert len(events) >= 2
+    # The bundle checks out on its own, as an auditor on another machine would check it.
+    checked = palermo("audit", "verify", "--bundle", str(saved))
+    assert checked.code == 0, checked
