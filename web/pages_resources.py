@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from activities.users import UserRecord
 from domain.errors import DomainError
 from domain.experts import ExpertDetails, PoolGroup
+from domain.facts import Told
 from domain.funds import Earmark, Pledge
 from domain.legislation import Enactment
 from domain.regions import Region
@@ -46,6 +47,16 @@ def _words(form: FormData, name: str) -> tuple[str, ...]:
 def _choice(form: FormData, name: str, kind: type[E]) -> E | None:
     value = text(form, name)
     return None if value is None else kind(value)
+
+
+def _told(form: FormData, day: str, user: UserRecord, wired: Services) -> Told:
+    """Who records through a page, from what source, on the day its field `day` gives (default today)."""
+    return Told(
+        effective_date=parse_date(text(form, day), day, wired.today()),
+        actor=user.name,
+        source=text(form, "source"),
+        door=Door.WEB,
+    )
 
 
 async def _submit(request: Request, done: Callable[[FormData], str], back: str) -> RedirectResponse:
@@ -86,10 +97,7 @@ async def add_expert(request: Request, user: Manager, wired: Wired) -> RedirectR
             fields=_words(form, "fields"),
             groups=tuple(str(g) for g in form.getlist("groups")),
         )
-        joined = parse_date(text(form, "joined"), "joined", wired.today())
-        record = resources(wired).register_expert(
-            details, effective_date=joined, actor=user.name, source=text(form, "source"), door=Door.WEB
-        )
+        record = resources(wired).register_expert(details, **_told(form, "joined", user, wired))
         return f"{record.details.name} is in the pools ({', '.join(record.details.groups)})."
 
     return await _submit(request, done, "/experts")
@@ -123,10 +131,7 @@ async def pledge(request: Request, user: Manager, wired: Wired) -> RedirectRespo
             ),
             note=text(form, "note"),
         )
-        day = parse_date(text(form, "pledged"), "pledged", wired.today())
-        record = resources(wired).pledge(
-            made, effective_date=day, actor=user.name, source=text(form, "source"), door=Door.WEB
-        )
+        record = resources(wired).pledge(made, **_told(form, "pledged", user, wired))
         return f"Contribution {record.pledge.reference} of {record.pledge.donor} is pledged."
 
     return await _submit(request, done, "/funds")
@@ -138,15 +143,7 @@ async def receive(request: Request, reference: str, user: Manager, wired: Wired)
         amount: Decimal = parse_amount(text(form, "amount") or "", "amount")
         if amount <= 0:
             raise BadOption("amount must be more than zero.")
-        day = parse_date(text(form, "received"), "received", wired.today())
-        record = resources(wired).receive(
-            reference,
-            amount,
-            effective_date=day,
-            actor=user.name,
-            source=text(form, "source"),
-            door=Door.WEB,
-        )
+        record = resources(wired).receive(reference, amount, **_told(form, "received", user, wired))
         return f"Payment recorded for {record.pledge.reference}: {record.left:,.2f} left."
 
     return await _submit(request, done, "/funds")
