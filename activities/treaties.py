@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
@@ -78,10 +77,7 @@ class Treaties(Recording):
     name = "Treaties"
 
     def find(self, participant: str, instrument: Instrument, slot: Slot) -> TreatyAction | None:
-        try:
-            return cast(TreatyAction, self.repository.get(treaty_action_id(participant, instrument, slot)))
-        except AggregateNotFoundError:
-            return None
+        return self.stored(TreatyAction, treaty_action_id(participant, instrument, slot))
 
     def import_table(
         self,
@@ -198,12 +194,7 @@ class Treaties(Recording):
     def _statement(
         self, participant: str, instrument: Instrument, statement: Statement
     ) -> TreatyStatement | None:
-        try:
-            return cast(
-                TreatyStatement, self.repository.get(statement_id(participant, instrument, statement))
-            )
-        except AggregateNotFoundError:
-            return None
+        return self.stored(TreatyStatement, statement_id(participant, instrument, statement))
 
     def statements_of(self, participant: str) -> list[RecordedStatement]:
         """A participant's reservations, declarations and objections, from the notification log, in order."""
