@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import cast
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
 from activities.recording import Recording
@@ -34,10 +33,6 @@ from domain.treaty import (
     treaty_action_id,
 )
 from domain.values import Door, Instrument
-
-# Another import of the same instrument may save between our reads and our write; the loser of the
-# unique key reads again and records only what the winner did not.
-CONFLICT_RETRIES = 5
 
 
 class ImportSummary(BaseModel):
@@ -94,12 +89,9 @@ class Treaties(Recording):
         problems = duplicates(rows)
         if problems:
             raise TableRefused(problems)
-        for _ in range(CONFLICT_RETRIES):
-            try:
-                return self._import_once(rows, instrument, (actor, source, door), progress)
-            except IntegrityError:
-                continue
-        return self._import_once(rows, instrument, (actor, source, door), progress)
+        # Another import of the same instrument may save between our reads and our write; the loser of the
+        # unique key reads again and records only what the winner did not.
+        return self._retrying(lambda: self._import_once(rows, instrument, (actor, source, door), progress))
 
     def _import_once(
         self,
