@@ -342,8 +342,7 @@ class Programme:
 
     def _code(self, state: str) -> str:
         """The code of a State named by its code or by the Treaty Collection's name for it."""
-        found = self.outreach.participants.find(state)
-        return found.code if found is not None else self.outreach.participants.get(state).code
+        return self.outreach.participants.named(state).code
 
     def _meeting(self, meeting: UUID) -> MeetingRecord:
         found = self.outreach.meeting(meeting)

@@ -71,8 +71,7 @@ class Users(ChainedApplication):
         return Scope(states=tuple(dict.fromkeys(codes)), regions=tuple(dict.fromkeys(named)))
 
     def _participant(self, state: str) -> str:
-        found = self.participants.find(state)
-        return found.code if found is not None else self.participants.get(state).code
+        return self.participants.named(state).code
 
     def _get(self, name: str) -> User:
         try:

@@ -65,8 +65,7 @@ class Context:
 
     def participant(self, state: str) -> Participant:
         """The participant a code or a name (ISO 3166 or Treaty Collection wording) stands for."""
-        found = self.participants.find(state)
-        return found if found is not None else self.run(lambda: self.participants.get(state))
+        return self.run(lambda: self.participants.named(state))
 
     def today(self) -> date:
         return date.today()
