@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, cast
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
@@ -77,10 +76,7 @@ class Engagements(Recording):
         self.cases = CaseCache()
 
     def find(self, state: str) -> Engagement | None:
-        try:
-            return cast(Engagement, self.repository.get(engagement_id(state)))
-        except AggregateNotFoundError:
-            return None
+        return self.stored(Engagement, engagement_id(state))
 
     def engaged_code(self, state: str) -> str:
         """The code the State's engagement was opened under, among every code the State has borne

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel, ConfigDict
 
 from activities.recording import Recording
 from domain.errors import EffectiveDateInFuture
+from domain.facts import Recorded
 from domain.legislation import Enactment, EnactmentCorrected, EnactmentRecorded, LawOnRecord, enactment_id
 from domain.values import Door
 
@@ -53,20 +52,15 @@ class Legislation(Recording):
                 f"The enactment date {enacted} of '{enactment.law}' of {code} is after today ({now.date()})."
             )
         key = enactment_id(code, enactment.checklist_item, enactment.law)
+        by = Recorded(recorded_at=now, actor=actor, source=source, door=door)
 
         def once() -> None:
-            try:
-                law = cast(LawOnRecord, self.repository.get(key))
-            except AggregateNotFoundError:
-                law = LawOnRecord.record(
-                    enactment, enacted=enacted, recorded_at=now, actor=actor, source=source, door=door
-                )
-            else:
-                law.correct(
-                    enactment, enacted=enacted, recorded_at=now, actor=actor, source=source, door=door
-                )
-            if law.pending_events:
-                self.save(law)
+            self.make_or_change(
+                LawOnRecord,
+                key,
+                lambda: LawOnRecord.record(enactment, enacted=enacted, **by),
+                lambda law: law.correct(enactment, enacted=enacted, **by),
+            )
 
         self._retrying(once)
         return next(r for r in self.laws() if r.id == key)

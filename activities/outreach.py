@@ -86,10 +86,7 @@ class Outreach(Recording):
         return next(found, None)
 
     def activity(self, state: str, kind: CooperationKind, effective_date: date) -> CooperationActivity | None:
-        try:
-            return cast(CooperationActivity, self.repository.get(cooperation_id(state, kind, effective_date)))
-        except AggregateNotFoundError:
-            return None
+        return self.stored(CooperationActivity, cooperation_id(state, kind, effective_date))
 
     def record_meeting(
         self,

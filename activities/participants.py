@@ -125,6 +125,12 @@ class ParticipantDirectory:
         code = self._by_name.get(_key(text))
         return self._by_code[code] if code else None
 
+    def named(self, code_or_name: str) -> Participant:
+        """The participant a code or a name (ISO 3166 or Treaty Collection wording) stands for;
+        UnknownParticipant names the code otherwise."""
+        found = self.find(code_or_name)
+        return found if found is not None else self.get(code_or_name)
+
     def name_on(self, code: str, on: date) -> str:
         """The participant's name as the United Nations used it on `on`; unknown codes stay codes."""
         found = self._by_code.get(code.strip().upper())

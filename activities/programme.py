@@ -293,14 +293,9 @@ class Programme:
         def once() -> UUID:
             what = f"the sending of the {sent.questionnaire.value} questionnaire"
             now = self._dated_now(sent.effective_date, what)
-            try:
-                dispatch = cast(Dispatch, self.outreach.repository.get(key))
-            except AggregateNotFoundError:
-                dispatch = Dispatch.send(sent, recorded_at=now)
-            else:
-                dispatch.send_again(sent, now)
-            if dispatch.pending_events:
-                self.outreach.save(dispatch)
+            dispatch = self.outreach.make_or_change(
+                Dispatch, key, lambda: Dispatch.send(sent, recorded_at=now), lambda d: d.send_again(sent, now)
+            )
             return dispatch.id
 
         self._retrying(once)
@@ -331,14 +326,12 @@ class Programme:
 
         def once() -> None:
             now = self._dated_now(answered.effective_date, f"the reply of {code}")
-            try:
-                reply = cast(Reply, self.outreach.repository.get(reply_id(answered.questionnaire, code)))
-            except AggregateNotFoundError:
-                reply = Reply.answer(answered, recorded_at=now)
-            else:
-                reply.answer_again(answered, now)
-            if reply.pending_events:
-                self.outreach.save(reply)
+            self.outreach.make_or_change(
+                Reply,
+                reply_id(answered.questionnaire, code),
+                lambda: Reply.answer(answered, recorded_at=now),
+                lambda r: r.answer_again(answered, now),
+            )
 
         self._retrying(once)
         found = self.reply(answered.questionnaire, code)
@@ -349,8 +342,7 @@ class Programme:
 
     def _code(self, state: str) -> str:
         """The code of a State named by its code or by the Treaty Collection's name for it."""
-        found = self.outreach.participants.find(state)
-        return found.code if found is not None else self.outreach.participants.get(state).code
+        return self.outreach.participants.named(state).code
 
     def _meeting(self, meeting: UUID) -> MeetingRecord:
         found = self.outreach.meeting(meeting)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.domain import BaseAggregate, DomainEventProtocol
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Mapper
 
 from activities.participants import ParticipantDirectory, directory
@@ -20,6 +20,7 @@ from domain.errors import EffectiveDateInFuture
 from domain.facts import Stamp, Told, stamp_of
 
 T = TypeVar("T")
+A = TypeVar("A", bound=BaseAggregate[UUID])
 Clock = Callable[[], datetime]
 CONFLICT_RETRIES = 5
 # The notification log's default page is 10; read-backs read it in large pages.
@@ -92,6 +93,27 @@ class Recording(ChainedApplication):
 
     def _events(self) -> Iterator[object]:
         return events_of(self.recorder, self.mapper)
+
+    def stored(self, kind: type[A], aggregate_id: UUID) -> A | None:
+        """The `kind` aggregate stored under `aggregate_id`; None if the store holds none."""
+        try:
+            return cast(A, self.repository.get(aggregate_id))
+        except AggregateNotFoundError:
+            return None
+
+    def make_or_change(
+        self, kind: type[A], aggregate_id: UUID, make: Callable[[], A], change: Callable[[A], None]
+    ) -> A:
+        """The aggregate stored under `aggregate_id` changed by `change`, or made by `make` if there is none;
+        saved when either recorded an event (the same details again record nothing)."""
+        aggregate = self.stored(kind, aggregate_id)
+        if aggregate is None:
+            aggregate = make()
+        else:
+            change(aggregate)
+        if aggregate.pending_events:
+            self.save(aggregate)
+        return aggregate
 
     @property
     def audit_key(self) -> bytes | None:

@@ -85,14 +85,12 @@ class Resources(Recording):
         stamp = self._stamp(told, f"the registration of {details.name}")
 
         def once() -> UUID:
-            try:
-                expert = cast(Expert, self.repository.get(expert_id(details.name)))
-            except AggregateNotFoundError:
-                expert = Expert.register(details, **stamp)
-            else:
-                expert.change(details, **stamp)
-            if expert.pending_events:
-                self.save(expert)
+            expert = self.make_or_change(
+                Expert,
+                expert_id(details.name),
+                lambda: Expert.register(details, **stamp),
+                lambda known: known.change(details, **stamp),
+            )
             return expert.id
 
         found = self._retrying(once)

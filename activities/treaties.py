@@ -7,8 +7,6 @@ from datetime import date, datetime
 from typing import cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
 from activities.recording import Recording
@@ -35,10 +33,6 @@ from domain.treaty import (
     treaty_action_id,
 )
 from domain.values import Door, Instrument
-
-# Another import of the same instrument may save between our reads and our write; the loser of the
-# unique key reads again and records only what the winner did not.
-CONFLICT_RETRIES = 5
 
 
 class ImportSummary(BaseModel):
@@ -78,10 +72,7 @@ class Treaties(Recording):
     name = "Treaties"
 
     def find(self, participant: str, instrument: Instrument, slot: Slot) -> TreatyAction | None:
-        try:
-            return cast(TreatyAction, self.repository.get(treaty_action_id(participant, instrument, slot)))
-        except AggregateNotFoundError:
-            return None
+        return self.stored(TreatyAction, treaty_action_id(participant, instrument, slot))
 
     def import_table(
         self,
@@ -98,12 +89,9 @@ class Treaties(Recording):
         problems = duplicates(rows)
         if problems:
             raise TableRefused(problems)
-        for _ in range(CONFLICT_RETRIES):
-            try:
-                return self._import_once(rows, instrument, (actor, source, door), progress)
-            except IntegrityError:
-                continue
-        return self._import_once(rows, instrument, (actor, source, door), progress)
+        # Another import of the same instrument may save between our reads and our write; the loser of the
+        # unique key reads again and records only what the winner did not.
+        return self._retrying(lambda: self._import_once(rows, instrument, (actor, source, door), progress))
 
     def _import_once(
         self,
@@ -198,12 +186,7 @@ class Treaties(Recording):
     def _statement(
         self, participant: str, instrument: Instrument, statement: Statement
     ) -> TreatyStatement | None:
-        try:
-            return cast(
-                TreatyStatement, self.repository.get(statement_id(participant, instrument, statement))
-            )
-        except AggregateNotFoundError:
-            return None
+        return self.stored(TreatyStatement, statement_id(participant, instrument, statement))
 
     def statements_of(self, participant: str) -> list[RecordedStatement]:
         """A participant's reservations, declarations and objections, from the notification log, in order."""

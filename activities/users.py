@@ -10,11 +10,10 @@ from datetime import datetime
 from typing import TypeVar, cast
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
 
 from activities.known_users import KnownUsers, UserRecord, record_of
 from activities.participants import ParticipantDirectory, directory
-from activities.recording import Clock, utc_now
+from activities.recording import Clock, retrying, utc_now
 from activities.store.recorders import ChainedApplication
 from activities.tokens import TokenCost, matches, new_token, stand_in
 from domain.regions import parse_region
@@ -35,9 +34,6 @@ __all__ = ["UserRecord", "Users"]
 # What an accepted secret's digest is compared with before any was accepted: the same length, so the
 # comparison takes as long.
 UNSEEN = bytes(32)
-# Two web servers changing one user at once (two sign-ins, say): the later save meets the store's unique
-# key, and is made again on the user as now stored.
-CONFLICT_RETRIES = 5
 T = TypeVar("T")
 
 
@@ -75,8 +71,7 @@ class Users(ChainedApplication):
         return Scope(states=tuple(dict.fromkeys(codes)), regions=tuple(dict.fromkeys(named)))
 
     def _participant(self, state: str) -> str:
-        found = self.participants.find(state)
-        return found.code if found is not None else self.participants.get(state).code
+        return self.participants.named(state).code
 
     def _get(self, name: str) -> User:
         try:
@@ -104,12 +99,9 @@ class Users(ChainedApplication):
     def _change(self, name: str, change: Callable[[User, datetime], T]) -> T:
         """Apply `change` to the user as stored and save what it records, again if another process
         saved the same user meanwhile."""
-        for _ in range(CONFLICT_RETRIES):
-            try:
-                return self._change_once(name, change)
-            except IntegrityError:
-                continue
-        return self._change_once(name, change)
+        # Two web servers changing one user at once (two sign-ins, say): the later save meets the store's
+        # unique key, and is made again on the user as now stored.
+        return retrying(lambda: self._change_once(name, change))
 
     def _change_once(self, name: str, change: Callable[[User, datetime], T]) -> T:
         user = self._get(name)

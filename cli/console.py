@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NoReturn, TypeVar
+from typing import NoReturn, Protocol, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -25,6 +25,13 @@ from usecases.settings import Settings, SettingsError
 from workflows.client import CommandRefused, ServerUnavailable
 
 T = TypeVar("T")
+
+
+class Closing(Protocol):
+    def close(self) -> None: ...
+
+
+S = TypeVar("S", bound=Closing)
 EXPECTED_ERRORS = (DomainError, BadOption, CommandRefused, ServerUnavailable, SettingsError)
 errors = Console(stderr=True)
 # Below this many events a walk over the logs takes about a second, and a bar would only flicker.
@@ -58,8 +65,7 @@ class Context:
 
     def participant(self, state: str) -> Participant:
         """The participant a code or a name (ISO 3166 or Treaty Collection wording) stands for."""
-        found = self.participants.find(state)
-        return found if found is not None else self.run(lambda: self.participants.get(state))
+        return self.run(lambda: self.participants.named(state))
 
     def today(self) -> date:
         return date.today()
@@ -74,6 +80,15 @@ class Context:
             fail(str(error))
         except (ConnectionError, OSError) as error:
             fail(f"Could not reach a service: {error}.")
+
+    def using(self, opening: Callable[[], S], action: Callable[[S], T]) -> T:
+        """Run `action` on the store `opening` opens, closed after; a refusal is one sentence and records
+        nothing."""
+        store = self.run(opening)
+        try:
+            return self.run(lambda: action(store))
+        finally:
+            store.close()
 
 
 def default_actor(settings: Settings) -> str:

@@ -1,5 +1,5 @@
-"""`palermo expert …`: the pools of experts (paragraph 21); and the options `palermo fund` and
-`palermo legislation` share (choices, regions, amounts, the Resources store)."""
+"""`palermo expert …`: the pools of experts (paragraph 21); and the options `palermo fund`, `palermo meeting`
+and `palermo legislation` share (choices, regions, amounts, the Resources store)."""
 
 from __future__ import annotations
 
@@ -57,11 +57,7 @@ def amount(value: str, option: str = "--amount") -> Decimal:
 def with_resources(ctx: typer.Context, action: Callable[[Resources], T]) -> T:
     """Run `action` on the Resources store; a refusal is one sentence and records nothing."""
     context: Context = ctx.obj
-    store = context.run(lambda: Resources(context.settings.store_env("Resources")))
-    try:
-        return context.run(lambda: action(store))
-    finally:
-        store.close()
+    return context.using(lambda: Resources(context.settings.store_env("Resources")), action)
 
 
 @expert.command("add")

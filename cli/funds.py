@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -15,7 +14,7 @@ from cli.experts import AsJson, Source, amount, choice, region, with_resources
 from domain.funds import Earmark, Pledge, money
 from domain.values import Door, Instrument
 from projections.funds import FundFigures, funds
-from usecases.inputs import BadOption, parse_date
+from usecases.inputs import parse_date, parse_moment
 
 fund = typer.Typer(
     help="Donors' contributions: pledges, payments, and the funds as of a date.", no_args_is_help=True
@@ -129,22 +128,12 @@ def figures(
     """Funds pledged, received, committed, spent and left, by donor, region and instrument, as of a date."""
     context: Context = ctx.obj
     day = context.run(lambda: parse_date(as_of, "--as-of", context.today()))
-    moment = context.run(lambda: _moment(known_at))
+    moment = context.run(lambda: parse_moment(known_at))
     result = with_resources(ctx, lambda store: funds(store.facts(), day, moment))
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
         return
     _print_figures(context, result)
-
-
-def _moment(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise BadOption(f"--known-at must be a date-time like 2002-04-01T12:00, not '{value}'.") from None
-    return moment if moment.tzinfo else moment.astimezone()
 
 
 def _print_figures(context: Context, result: FundFigures) -> None:

@@ -49,18 +49,15 @@ def record(
         lambda: Enactment(state=code, checklist_item=item.strip(), law=law, provision=provision, how=how)
     )
 
-    def run() -> str:
-        store = Legislation(context.settings.store_env("Legislation"))
-        try:
-            after = store.record(checked, enacted=day, actor=context.actor, source=source, door=Door.CLI)
-        finally:
-            store.close()
+    def run(store: Legislation) -> str:
+        after = store.record(checked, enacted=day, actor=context.actor, source=source, door=Door.CLI)
         said = "recorded" if after.version == 1 else f"corrected (version {after.version})"
         return (
             f"Law {said}: {code}, {after.enactment.checklist_item}, {after.enactment.law} ({after.enacted})."
         )
 
-    context.console.print(context.run(run), highlight=False)
+    sentence = context.using(lambda: Legislation(context.settings.store_env("Legislation")), run)
+    context.console.print(sentence, highlight=False)
 
 
 def _search(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 from uuid import UUID
@@ -15,6 +14,7 @@ from rich.table import Table
 from activities.outreach import Outreach
 from activities.programme import Programme
 from cli.console import Context
+from cli.experts import AsJson, Repeated, Source, choice
 from domain.outreach import CooperationKind, MeetingDetails, MeetingKind
 from domain.values import DatePrecision, Door, Instrument
 from projections.report.sections import dates
@@ -23,15 +23,11 @@ from usecases.seed import SeedSummary, import_collection
 from usecases.seed import seed as seed_history
 from usecases.seed_programme import seed_programme
 
-E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 
 meeting = typer.Typer(help="Record and list seminars, meetings and briefings.", no_args_is_help=True)
 cooperation = typer.Typer(help="Record and list technical cooperation activities.", no_args_is_help=True)
 
-Repeated = list[str] | None
-Source = Annotated[str | None, typer.Option(help="Where the fact comes from (a document, a note).")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 DatedTo = Annotated[
     str,
     typer.Option(
@@ -40,14 +36,6 @@ DatedTo = Annotated[
         'is given, and it is shown as "in March 2001" or "in 2001").',
     ),
 ]
-
-
-def _choice(value: str, kind: type[E], option: str) -> E:
-    try:
-        return kind(value.strip().lower())
-    except ValueError:
-        known = ", ".join(k.value for k in kind)
-        raise BadOption(f"{option} must be one of {known}, not '{value}'.") from None
 
 
 def _year(value: str | None) -> int | None:
@@ -72,11 +60,7 @@ def _meeting_id(value: str | None) -> UUID | None:
 def _with_store(ctx: typer.Context, action: Callable[[Outreach], T]) -> T:
     """Run `action` on the Outreach store of the settings; a refusal is one sentence and records nothing."""
     context: Context = ctx.obj
-    outreach = context.run(lambda: Outreach(context.settings.store_env("Outreach")))
-    try:
-        return context.run(lambda: action(outreach))
-    finally:
-        outreach.close()
+    return context.using(lambda: Outreach(context.settings.store_env("Outreach")), action)
 
 
 @meeting.command("record")
@@ -119,7 +103,7 @@ def record_meeting(
             raise BadOption(f"--end ({last}) is before --start ({first}): a meeting ends after it begins.")
         return MeetingDetails(
             title=title,
-            kind=_choice(kind, MeetingKind, "--kind"),
+            kind=choice(kind, MeetingKind, "--kind"),
             place=place,
             start=first,
             end=last,
@@ -127,10 +111,10 @@ def record_meeting(
             partners=tuple(partner or ()),
             participants=tuple(context.participants.get(code).code for code in participant or ()),
             observers=tuple(observer or ()),
-            instruments=tuple(_choice(i, Instrument, "--instrument") for i in instrument or ()),
+            instruments=tuple(choice(i, Instrument, "--instrument") for i in instrument or ()),
             topics=tuple(topic or ()),
             outcome=outcome,
-            dated_to=_choice(dated_to, DatePrecision, "--dated-to"),
+            dated_to=choice(dated_to, DatePrecision, "--dated-to"),
         )
 
     checked = context.run(details)
@@ -206,9 +190,9 @@ def record_cooperation(
     """Record a technical cooperation activity; the same State, kind and date again records nothing."""
     context: Context = ctx.obj
     code = context.run(lambda: context.participants.get(state)).code
-    chosen = context.run(lambda: _choice(kind, CooperationKind, "--kind"))
+    chosen = context.run(lambda: choice(kind, CooperationKind, "--kind"))
     day = context.run(lambda: parse_date(effective, "--effective", context.today()))
-    precision = context.run(lambda: _choice(dated_to, DatePrecision, "--dated-to"))
+    precision = context.run(lambda: choice(dated_to, DatePrecision, "--dated-to"))
 
     def record(outreach: Outreach) -> str:
         if outreach.activity(code, chosen, day) is not None:

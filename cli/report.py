@@ -20,7 +20,7 @@ from projections.figures import Figures, UnknownFigure, explain, figures
 from projections.report.document import build, figure_values, lineage
 from projections.runner import backlog
 from projections.store import FactStore
-from usecases.inputs import BadOption, parse_date
+from usecases.inputs import parse_date, parse_moment
 from usecases.read_models import open_store, rebuild, refresh, sources, total_events
 from usecases.reports import (
     FORMATS,
@@ -129,17 +129,7 @@ def current_store(context: Context) -> FactStore:
 
 
 def _known_at(context: Context, value: str | None) -> datetime | None:
-    if value is None:
-        return None
-
-    def parse() -> datetime:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            raise BadOption(f"--known-at must be a date-time like 2002-04-01T12:00, not '{value}'.") from None
-        return moment if moment.tzinfo else moment.astimezone()
-
-    return context.run(parse)
+    return context.run(lambda: parse_moment(value))
 
 
 def _as_of(context: Context, value: str | None) -> date:

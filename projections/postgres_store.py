@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import LiteralString
+from typing import Any, LiteralString
 
 import psycopg
 from psycopg import sql as pg
@@ -163,35 +163,29 @@ class PostgresFactStore:
             for row in rows:
                 copy.write_row(row)
 
-    def count(self, query: FactQuery) -> int:
+    def _selected(self, statement: LiteralString, query: FactQuery) -> list[tuple[Any, ...]]:
+        """The rows of `statement`, whose two places are the facts table and the query's conditions."""
         where, params = self._where(query)
         with self._db.transaction():
-            row = self._db.execute(
-                pg.SQL("SELECT COUNT(DISTINCT subject) FROM {} WHERE {}").format(self._facts, where), params
-            ).fetchone()
-        return int(row[0]) if row else 0
+            return self._db.execute(pg.SQL(statement).format(self._facts, where), params).fetchall()
+
+    def count(self, query: FactQuery) -> int:
+        rows = self._selected("SELECT COUNT(DISTINCT subject) FROM {} WHERE {}", query)
+        return int(rows[0][0]) if rows else 0
 
     def count_by_object(self, query: FactQuery) -> dict[str, int]:
-        where, params = self._where(query.model_copy(update={"object": None}))
-        statement = pg.SQL("SELECT object, COUNT(DISTINCT subject) FROM {} WHERE {} GROUP BY object")
-        with self._db.transaction():
-            rows = self._db.execute(statement.format(self._facts, where), params).fetchall()
+        rows = self._selected(
+            "SELECT object, COUNT(DISTINCT subject) FROM {} WHERE {} GROUP BY object",
+            query.model_copy(update={"object": None}),
+        )
         return {str(obj): int(n) for obj, n in rows}
 
     def pairs(self, query: FactQuery) -> list[tuple[str, str]]:
-        where, params = self._where(query)
-        with self._db.transaction():
-            rows = self._db.execute(
-                pg.SQL("SELECT subject, object FROM {} WHERE {}").format(self._facts, where), params
-            ).fetchall()
+        rows = self._selected("SELECT subject, object FROM {} WHERE {}", query)
         return [(str(subject), str(obj)) for subject, obj in rows]
 
     def dated(self, query: FactQuery) -> list[tuple[str, date]]:
-        where, params = self._where(query)
-        with self._db.transaction():
-            rows = self._db.execute(
-                pg.SQL("SELECT subject, effective_date FROM {} WHERE {}").format(self._facts, where), params
-            ).fetchall()
+        rows = self._selected("SELECT subject, effective_date FROM {} WHERE {}", query)
         return [(str(subject), date.fromisoformat(day)) for subject, day in rows]
 
     def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:

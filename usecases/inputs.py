@@ -5,7 +5,7 @@ Each refusal names where the value was typed: an option of the command line (`--
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from pydantic import ValidationError
@@ -25,6 +25,17 @@ def parse_date(value: str | None, option: str, today: date) -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise BadOption(f"{option} must be a date like 2002-03-04, not '{value}'.") from None
+
+
+def parse_moment(value: str | None, option: str = "--known-at") -> datetime | None:
+    """A date-time; one typed without a zone is read as local time."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadOption(f"{option} must be a date-time like 2002-04-01T12:00, not '{value}'.") from None
+    return moment if moment.tzinfo else moment.astimezone()
 
 
 def parse_instruments(value: str, option: str = "--instruments") -> tuple[Instrument, ...]:

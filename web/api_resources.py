@@ -14,6 +14,7 @@ from activities.legislation import EnactmentRecord
 from activities.resources import ContributionRecord, ExpertRecord, Resources
 from activities.users import UserRecord
 from domain.experts import ExpertDetails
+from domain.facts import Told
 from domain.funds import Amount, Pledge
 from domain.legislation import Enactment
 from domain.regions import Region
@@ -79,6 +80,11 @@ def resources(wired: Services) -> Resources:
     return wired.resources
 
 
+def _told(day: date | None, source: str | None, user: UserRecord, wired: Services) -> Told:
+    """Who records through the API, from what source, on the day the body gives (default today)."""
+    return Told(effective_date=day or wired.today(), actor=user.name, source=source, door=Door.API)
+
+
 @router.get("/experts", tags=["resources"], summary="The experts of the pools")
 def list_experts(_user: ApiUser, wired: Wired) -> list[ExpertRecord]:
     return resources(wired).experts()
@@ -87,13 +93,7 @@ def list_experts(_user: ApiUser, wired: Wired) -> list[ExpertRecord]:
 @router.post("/experts", tags=["resources"], summary="Add an expert to the pools, or change one (managers)")
 def add_expert(body: Annotated[ExpertBody, Body()], user: Manager, wired: Wired) -> ExpertRecord:
     details = ExpertDetails.model_validate(body.model_dump(exclude={"joined", "source"}))
-    return resources(wired).register_expert(
-        details,
-        effective_date=body.joined or wired.today(),
-        actor=user.name,
-        source=body.source,
-        door=Door.API,
-    )
+    return resources(wired).register_expert(details, **_told(body.joined, body.source, user, wired))
 
 
 @router.get("/pools", tags=["resources"], summary="Each group's fill, by region, against its target")
@@ -109,9 +109,7 @@ def list_contributions(_user: ApiUser, wired: Wired) -> list[ContributionRecord]
 @router.post("/contributions", tags=["resources"], summary="Record a donor's pledge (managers)")
 def pledge(body: Annotated[PledgeBody, Body()], user: Manager, wired: Wired) -> ContributionRecord:
     made = Pledge.model_validate(body.model_dump(exclude={"pledged", "source"}))
-    return resources(wired).pledge(
-        made, effective_date=body.pledged or wired.today(), actor=user.name, source=body.source, door=Door.API
-    )
+    return resources(wired).pledge(made, **_told(body.pledged, body.source, user, wired))
 
 
 @router.post(
@@ -123,14 +121,7 @@ def receive(
     reference: str, body: Annotated[ReceiptBody, Body()], user: Manager, wired: Wired
 ) -> ContributionRecord:
     amount: Decimal = body.amount
-    return resources(wired).receive(
-        reference,
-        amount,
-        effective_date=body.received or wired.today(),
-        actor=user.name,
-        source=body.source,
-        door=Door.API,
-    )
+    return resources(wired).receive(reference, amount, **_told(body.received, body.source, user, wired))
 
 
 @router.get("/funds", tags=["resources"], summary="Funds by donor, region and instrument as of a date")

@@ -4,6 +4,7 @@ command line's options."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -125,16 +126,20 @@ def given_of(row: Row, form: FormData) -> Given:
             given[item.name] = bool(values)
         elif item.many or item.fill is Fill.INSTRUMENTS:
             # Checkboxes (instruments, checklist items) send a value each; a text area, words to split.
-            split = item.fill in (Fill.TEXT, Fill.NOTE)
-            given[item.name] = [
-                w.strip() for v in values for w in (WORDS.split(v) if split else [v]) if w.strip()
-            ]
+            given[item.name] = listed(values, split=item.fill in (Fill.TEXT, Fill.NOTE))
         else:
             given[item.name] = values[0] if values else None
     return given
 
 
+def listed(values: Iterable[str], *, split: bool = True) -> list[str]:
+    """The words a field's values give, blanks left out: each value cut at new lines, commas and semicolons
+    when `split` (a text area), else kept whole (a checkbox's value)."""
+    return [w.strip() for v in values for w in (WORDS.split(v) if split else [v]) if w.strip()]
+
+
 def text(form: FormData, name: str) -> str | None:
+    """A field's text, stripped; None when the field is blank or missing."""
     value = form.get(name)
     found = value.strip() if isinstance(value, str) else ""
     return found or None

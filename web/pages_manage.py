@@ -3,7 +3,6 @@ users added, given a new token or revoked. Each refusal comes back on the page w
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -23,18 +22,18 @@ from web.access import Wired, check_read, page_roles
 from web.api_records import may_change
 from web.errors import ApiError
 from web.form_errors import kept_of, plain
+from web.forms import listed
 from web.services import Services
 from web.views import check_csrf, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 Recorder = Annotated[UserRecord, Depends(page_roles(Role.MANAGER, Role.OFFICER))]
 Manager = Annotated[UserRecord, Depends(page_roles(Role.MANAGER))]
-SPLIT = re.compile(r"[\n,;]")
 MEETING_LISTS = ("organizers", "partners", "participants", "observers", "topics")
 
 
 def _words(form: FormData, name: str) -> list[str]:
-    return [w.strip() for v in form.getlist(name) for w in SPLIT.split(str(v)) if w.strip()]
+    return listed(str(v) for v in form.getlist(name))
 
 
 def _one(form: FormData, name: str) -> str | None:

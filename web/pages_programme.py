@@ -3,7 +3,6 @@ programme's command table (managers plan; managers and officers send questionnai
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,12 +25,11 @@ from usecases.programme import BY_NAME, Ask, Entry, command_of, open_programme, 
 from usecases.settings import Settings
 from web.access import PageUser, Wired, check_read, check_role
 from web.errors import ApiError, sentence
-from web.forms import Field, Form
+from web.forms import Field, Form, listed, text
 from web.services import Services
 from web.views import check_csrf, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
-WORDS = re.compile(r"[\n,;]")
 
 
 def _field(ask: Ask, meetings: list[MeetingRecord]) -> Field:
@@ -59,18 +57,10 @@ def _given(entry: Entry, form: FormData) -> dict[str, Any]:
     for ask in entry.asks:
         values = [v for v in form.getlist(ask.name) if isinstance(v, str) and v.strip()]
         if ask.many:
-            split = not ask.choices
-            given[ask.name] = [
-                w.strip() for v in values for w in (WORDS.split(v) if split else [v]) if w.strip()
-            ]
+            given[ask.name] = listed(values, split=not ask.choices)
         else:
             given[ask.name] = values[0] if values else None
     return given
-
-
-def _text(form: FormData, name: str) -> str | None:
-    value = form.get(name)
-    return value.strip() or None if isinstance(value, str) else None
 
 
 async def _record(
@@ -84,13 +74,13 @@ async def _record(
     if entry.target is not None:
         given[entry.target] = target
     try:
-        effective = parse_date(_text(form, "effective_date"), "effective_date", wired.today())
+        effective = parse_date(text(form, "effective_date"), "effective_date", wired.today())
         command = command_of(
             entry,
             given,
             actor=user.name,
             effective=effective,
-            source=_text(form, "source"),
+            source=text(form, "source"),
             door=Door.WEB,
             label=lambda ask: ask.name,
         )

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from activities.users import UserRecord
 from domain.errors import DomainError
 from domain.experts import ExpertDetails, PoolGroup
+from domain.facts import Told
 from domain.funds import Earmark, Pledge
 from domain.legislation import Enactment
 from domain.regions import Region
@@ -26,6 +27,7 @@ from usecases.legislation import ExportFormat, Search, export, laws_known, searc
 from web.access import PageUser, Wired, check_act, page_roles
 from web.api_resources import resources
 from web.errors import ApiError, sentence
+from web.forms import text
 from web.reports import InRange, WrittenOut
 from web.services import Services
 from web.views import BlankIsNone, check_csrf, flash, redirect, render
@@ -38,19 +40,23 @@ Blank = Annotated[str | None, BlankIsNone, Query(max_length=200)]
 E = TypeVar("E", Region, Instrument)
 
 
-def _text(form: FormData, name: str) -> str | None:
-    value = form.get(name)
-    found = value.strip() if isinstance(value, str) else ""
-    return found or None
-
-
 def _words(form: FormData, name: str) -> tuple[str, ...]:
     return tuple(w.strip() for w in str(form.get(name) or "").replace("\n", ",").split(",") if w.strip())
 
 
 def _choice(form: FormData, name: str, kind: type[E]) -> E | None:
-    value = _text(form, name)
+    value = text(form, name)
     return None if value is None else kind(value)
+
+
+def _told(form: FormData, day: str, user: UserRecord, wired: Services) -> Told:
+    """Who records through a page, from what source, on the day its field `day` gives (default today)."""
+    return Told(
+        effective_date=parse_date(text(form, day), day, wired.today()),
+        actor=user.name,
+        source=text(form, "source"),
+        door=Door.WEB,
+    )
 
 
 async def _submit(request: Request, done: Callable[[FormData], str], back: str) -> RedirectResponse:
@@ -85,16 +91,13 @@ def experts_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse
 async def add_expert(request: Request, user: Manager, wired: Wired) -> RedirectResponse:
     def done(form: FormData) -> str:
         details = ExpertDetails(
-            name=_text(form, "name") or "",
-            region=_text(form, "region") or "",
+            name=text(form, "name") or "",
+            region=text(form, "region") or "",
             languages=_words(form, "languages"),
             fields=_words(form, "fields"),
             groups=tuple(str(g) for g in form.getlist("groups")),
         )
-        joined = parse_date(_text(form, "joined"), "joined", wired.today())
-        record = resources(wired).register_expert(
-            details, effective_date=joined, actor=user.name, source=_text(form, "source"), door=Door.WEB
-        )
+        record = resources(wired).register_expert(details, **_told(form, "joined", user, wired))
         return f"{record.details.name} is in the pools ({', '.join(record.details.groups)})."
 
     return await _submit(request, done, "/experts")
@@ -120,18 +123,15 @@ def funds_page(request: Request, user: PageUser, wired: Wired, as_of: AsOf = Non
 async def pledge(request: Request, user: Manager, wired: Wired) -> RedirectResponse:
     def done(form: FormData) -> str:
         made = Pledge(
-            reference=_text(form, "reference") or "",
-            donor=_text(form, "donor") or "",
-            amount=parse_amount(_text(form, "amount") or "", "amount"),
+            reference=text(form, "reference") or "",
+            donor=text(form, "donor") or "",
+            amount=parse_amount(text(form, "amount") or "", "amount"),
             earmark=Earmark(
                 instrument=_choice(form, "instrument", Instrument), region=_choice(form, "region", Region)
             ),
-            note=_text(form, "note"),
+            note=text(form, "note"),
         )
-        day = parse_date(_text(form, "pledged"), "pledged", wired.today())
-        record = resources(wired).pledge(
-            made, effective_date=day, actor=user.name, source=_text(form, "source"), door=Door.WEB
-        )
+        record = resources(wired).pledge(made, **_told(form, "pledged", user, wired))
         return f"Contribution {record.pledge.reference} of {record.pledge.donor} is pledged."
 
     return await _submit(request, done, "/funds")
@@ -140,18 +140,10 @@ async def pledge(request: Request, user: Manager, wired: Wired) -> RedirectRespo
 @router.post("/funds/{reference}/receipts")
 async def receive(request: Request, reference: str, user: Manager, wired: Wired) -> RedirectResponse:
     def done(form: FormData) -> str:
-        amount: Decimal = parse_amount(_text(form, "amount") or "", "amount")
+        amount: Decimal = parse_amount(text(form, "amount") or "", "amount")
         if amount <= 0:
             raise BadOption("amount must be more than zero.")
-        day = parse_date(_text(form, "received"), "received", wired.today())
-        record = resources(wired).receive(
-            reference,
-            amount,
-            effective_date=day,
-            actor=user.name,
-            source=_text(form, "source"),
-            door=Door.WEB,
-        )
+        record = resources(wired).receive(reference, amount, **_told(form, "received", user, wired))
         return f"Payment recorded for {record.pledge.reference}: {record.left:,.2f} left."
 
     return await _submit(request, done, "/funds")
@@ -200,20 +192,20 @@ def legislation_export(
 @router.post("/legislation")
 async def record_law(request: Request, user: Recorder, wired: Wired) -> RedirectResponse:
     def done(form: FormData) -> str:
-        code = wired.participant(_text(form, "state") or "").code
+        code = wired.participant(text(form, "state") or "").code
         if user.role is Role.OFFICER:
             check_act(user, code)
         enactment = Enactment(
             state=code,
-            checklist_item=_text(form, "checklist_item") or "",
-            law=_text(form, "law") or "",
-            provision=_text(form, "provision"),
-            how=_text(form, "how"),
+            checklist_item=text(form, "checklist_item") or "",
+            law=text(form, "law") or "",
+            provision=text(form, "provision"),
+            how=text(form, "how"),
         )
-        day = parse_date(_text(form, "enacted"), "enacted", wired.today())
+        day = parse_date(text(form, "enacted"), "enacted", wired.today())
         store = wired.legislation
         record = store.record(
-            enactment, enacted=day, actor=user.name, source=_text(form, "source"), door=Door.WEB
+            enactment, enacted=day, actor=user.name, source=text(form, "source"), door=Door.WEB
         )
         return f"Law recorded: {code}, {record.enactment.checklist_item}, {record.enactment.law}."
 

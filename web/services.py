@@ -116,8 +116,7 @@ class Services:
 
     def participant(self, code_or_name: str) -> Participant:
         """The participant a code or name stands for; UnknownParticipant (a domain error) otherwise."""
-        found = self.participants.find(code_or_name)
-        return found if found is not None else self.participants.get(code_or_name)
+        return self.participants.named(code_or_name)
 
     def workflow_link(self, state: str) -> str:
         """Where this app shows the State's workflow in the Temporal UI (a path on this app)."""
