@@ -56,11 +56,13 @@ class Site:
     def settings(self) -> Settings:
         return Settings(home=self.palermo.home)
 
-    def add_user(self, name: str, role: Role, states: tuple[str, ...] = ()) -> str:
+    def add_user(
+        self, name: str, role: Role, states: tuple[str, ...] = (), regions: tuple[str, ...] = ()
+    ) -> str:
         """What `palermo user add` does, on the stack's Users store; returns the token shown once."""
         users = Users(self.settings.store_env("Users"))
         try:
-            _, token = users.add(name, role, Scope(states=states), actor="test-admin")
+            _, token = users.add(name, role, Scope(states=states, regions=regions), actor="test-admin")
         finally:
             users.close()
         return token

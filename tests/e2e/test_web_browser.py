@@ -319,19 +319,8 @@ async def test_an_auditor_watches_a_case_in_the_temporal_ui_without_its_write_ac
     assert "read-only" in (await refused.json())["error"]
 
 
-async def test_a_manager_records_a_seminar_adds_and_assigns_an_officer_and_reads_the_forecast(
-    site: Site, palermo: Palermo
-) -> None:
-    state = STATES[8]
-    opener = site.add_user(f"opener-{state.lower()}", Role.OFFICER, states=(state,))
-    async with site.api(opener) as api:
-        opened = await api.post("/api/cases", json={"state": state, "instruments": ["trafficking"]})
-    assert opened.status_code == 201, opened.text
-    table = REPO / "activities" / "collection" / "18-12.csv"
-    imported = palermo("treaty", "import", str(table), "--instrument", "convention")
-    assert imported.code == 0, imported
-    manager = await site.page(site.add_user(f"manager-{state.lower()}", Role.MANAGER))
-
+async def record_a_seminar(site: Site, manager: Page, state: str) -> None:
+    """A seminar with `state` recorded through the manager's form, and listed."""
     await manager.goto("/seminars")
     title = f"Subregional seminar with {state}"
     await manager.click("details.record summary")
@@ -344,18 +333,36 @@ async def test_a_manager_records_a_seminar_adds_and_assigns_an_officer_and_reads
     await expect(manager.locator("table.seminars tbody tr").filter(has_text=title)).to_contain_text(state)
     await site.both_widths(manager, "manager-05-seminar-recorded")
 
+
+async def test_a_manager_records_a_seminar_adds_and_assigns_an_officer_and_reads_the_forecast(
+    site: Site, palermo: Palermo
+) -> None:
+    state = STATES[8]
+    region = REGION_OF[state].value
+    # Officers of the State's region may open its case; none has it assigned yet.
+    opener = site.add_user(f"opener-{state.lower()}", Role.OFFICER, regions=(region,))
+    async with site.api(opener) as api:
+        opened = await api.post("/api/cases", json={"state": state, "instruments": ["trafficking"]})
+    assert opened.status_code == 201, opened.text
+    table = REPO / "activities" / "collection" / "18-12.csv"
+    imported = palermo("treaty", "import", str(table), "--instrument", "convention")
+    assert imported.code == 0, imported
+    manager = await site.page(site.add_user(f"manager-{state.lower()}", Role.MANAGER))
+
+    await record_a_seminar(site, manager, state)
+
     newcomer = f"newcomer-{state.lower()}"
     await manager.goto("/users")
     await manager.click("details.record summary")
     await manager.fill("#add-user input[name=name]", newcomer)
     await manager.select_option("#add-user select[name=role]", "officer")
-    await manager.fill("#add-user input[name=states]", state)
+    await manager.check(f"#add-user input[name=regions][value='{region}']")
     await submit(manager, "#add-user")
     await expect(manager.locator("p.flash.ok")).to_have_text(f"{newcomer} is added as an officer.")
     token = (await manager.locator("#issued code.token").inner_text()).strip()
     added = site.user(newcomer)
     assert added is not None
-    assert added.scope.states == (state,)
+    assert (added.scope.states, added.scope.regions) == ((), (region,))
     await site.both_widths(manager, "manager-06-user-added")
 
     await manager.goto(f"/cases/{state}")
@@ -363,6 +370,9 @@ async def test_a_manager_records_a_seminar_adds_and_assigns_an_officer_and_reads
     await manager.select_option("#assigned select[name=officer]", newcomer)
     await submit(manager, "#assigned form")
     await expect(manager.locator("#assigned strong")).to_have_text(newcomer)
+    assigned = site.user(newcomer)
+    assert assigned is not None
+    assert assigned.scope.states == (state,)
     await site.both_widths(manager, "manager-07-case-assigned")
     # The new officer signs in with the token shown once, and finds the case among theirs.
     officer = await site.page(token)
