@@ -12,15 +12,16 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 from pydantic import BaseModel, ConfigDict
 
+from domain.contact import MailPreference
 from domain.facts import Fact
-from domain.regions import region_of
 from domain.user import IssuedToken, Role, Scope, User, user_id
 
 PAGE = 1000
 
 
 class UserRecord(BaseModel):
-    """A user as the web app sees them: name, role, scope and the id of their token, if any."""
+    """A user as the web app sees them: name, role, scope, the id of their token, if any, and how they are
+    reached by mail."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -29,13 +30,12 @@ class UserRecord(BaseModel):
     scope: Scope
     token_ids: tuple[str, ...]
     changed_at: datetime
+    email: str | None = None
+    mail: MailPreference = MailPreference.EACH
 
     def covers(self, state: str) -> bool:
         """Whether `state` lies in this user's scope (a State assigned, or one of a region assigned)."""
-        if state in self.scope.states:
-            return True
-        region = region_of(state)
-        return region is not None and region.value in self.scope.regions
+        return self.scope.covers(state)
 
 
 def record_of(user: User) -> UserRecord:
@@ -45,6 +45,8 @@ def record_of(user: User) -> UserRecord:
         scope=user.scope,
         token_ids=tuple(sorted(user.tokens)),
         changed_at=user.modified_on,
+        email=user.email,
+        mail=user.mail,
     )
 
 

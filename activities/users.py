@@ -16,6 +16,7 @@ from activities.participants import ParticipantDirectory, directory
 from activities.recording import Clock, retrying, utc_now
 from activities.store.recorders import ChainedApplication
 from activities.tokens import TokenCost, matches, new_token, stand_in
+from domain.contact import MailPreference
 from domain.regions import parse_region
 from domain.sessions import SessionEnd, session_key
 from domain.user import (
@@ -133,6 +134,24 @@ class Users(ChainedApplication):
             return record_of(user)
 
         return self._change(name, reassign)
+
+    def change_contact(
+        self,
+        name: str,
+        *,
+        email: str | None = None,
+        mail: MailPreference | None = None,
+        actor: str,
+        door: Door | None = None,
+    ) -> UserRecord:
+        """Set the user's address (an empty one removes it) and choice of mail; what is not given stays."""
+
+        def change(user: User, now: datetime) -> UserRecord:
+            address = user.email if email is None else (email.strip() or None)
+            user.change_contact(address, mail or user.mail, recorded_at=now, actor=actor, door=door)
+            return record_of(user)
+
+        return self._change(name, change)
 
     def start_session(self, name: str, token_id: str) -> str:
         """Start a session of the user signed in with `token_id` (on the web app's sign-in page); its secret,

@@ -16,6 +16,7 @@ from cli import experts as experts_cli
 from cli import forecast as forecast_cli
 from cli import funds as funds_cli
 from cli import legislation as legislation_cli
+from cli import mail as mail_cli
 from cli import meeting as outreach_cli
 from cli import programme as programme_cli
 from cli import report as report_cli
@@ -36,6 +37,7 @@ app.add_typer(case_cli.app, name="case")
 app.add_typer(treaty_cli.app, name="treaty")
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(user_cli.app, name="user")
+app.add_typer(mail_cli.app, name="mail")
 app.add_typer(outreach_cli.meeting, name="meeting")
 app.add_typer(outreach_cli.cooperation, name="cooperation")
 app.command("seed")(outreach_cli.seed)

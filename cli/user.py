@@ -1,4 +1,5 @@
-"""`palermo user …`: add users of the web app and API, issue their tokens, assign officers' scopes."""
+"""`palermo user …`: add users of the web app and API, issue their tokens, assign officers' scopes, and say
+where and how they are told of overdue steps."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rich.table import Table
 
 from activities.users import UserRecord, Users
 from cli.console import Context
+from domain.contact import MailPreference
 from domain.user import Role
 from domain.values import Door
 
@@ -90,6 +92,33 @@ def assign(
     context.console.print(said, highlight=False)
 
 
+def _mail_text(record: UserRecord) -> str:
+    return f"{record.email} ({record.mail.value})" if record.email else "no address"
+
+
+@app.command()
+def contact(
+    ctx: typer.Context,
+    name: Name,
+    email: Annotated[str | None, typer.Option(help="Their e-mail address (an empty one removes it).")] = None,
+    mail: Annotated[
+        MailPreference | None,
+        typer.Option(help="each reminder and escalation, a daily digest, or none."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Set where a user is told of overdue steps, and how; what is not given stays as it was."""
+    context: Context = ctx.obj
+    users = _users(context)
+    record = context.run(
+        lambda: users.change_contact(name, email=email, mail=mail, actor=context.actor, door=Door.CLI)
+    )
+    if as_json:
+        typer.echo(record.model_dump_json(indent=2))
+        return
+    context.console.print(f"{record.name} is told by mail: {_mail_text(record)}.", highlight=False)
+
+
 @app.command("list")
 def list_users(
     ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
@@ -101,9 +130,10 @@ def list_users(
         typer.echo(json.dumps([r.model_dump(mode="json") for r in records], indent=2))
         return
     table = Table(title=f"Users: {len(records)}")
-    for column in ("name", "role", "acts on", "token", "changed"):
+    for column in ("name", "role", "acts on", "token", "mail", "changed"):
         table.add_column(column)
     for r in records:
         changed = r.changed_at.strftime("%Y-%m-%d %H:%M")
-        table.add_row(r.name, r.role.value, _scope_text(r), ", ".join(r.token_ids) or "revoked", changed)
+        token_ids = ", ".join(r.token_ids) or "revoked"
+        table.add_row(r.name, r.role.value, _scope_text(r), token_ids, _mail_text(r), changed)
     context.console.print(table)

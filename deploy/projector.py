@@ -1,4 +1,5 @@
-"""The projector process: keeps the read model caught up with every application's log."""
+"""The projector process: keeps the read model caught up with every application's log, and, when mail is
+configured, tells people of reminders and escalations beside it (usecases.notifier)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 
 from activities.store.logs import EventLog
 from projections.store import FactStore
-from usecases import logs
+from usecases import logs, notifier
 from usecases.metrics import PROJECTOR_LAG, READ_MODEL_AGE, serve_metrics
 from usecases.read_models import current_generation, open_store, refresh, sources
 from usecases.settings import Settings, keep_private, load_settings
@@ -71,7 +72,17 @@ def main() -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    serve(settings, stop)
+    mail = None
+    if settings.smtp_host is not None:
+        # On a thread of its own: a slow mail server never holds up the read model.
+        mail = threading.Thread(target=notifier.serve, args=(settings, stop), name="notifier")
+        mail.start()
+    try:
+        serve(settings, stop)
+    finally:
+        stop.set()
+        if mail is not None:
+            mail.join()
 
 
 if __name__ == "__main__":

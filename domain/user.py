@@ -1,5 +1,5 @@
-"""Users of the web app and API: their role, the States or regions an officer acts on, their tokens and
-their sessions."""
+"""Users of the web app and API: their role, the States or regions an officer acts on, their tokens, their
+sessions, and how they are reached by mail."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
 
+from domain.contact import ContactChanged, MailPreference, check_address
 from domain.errors import DomainError
 from domain.facts import Fact
+from domain.regions import region_of
 from domain.sessions import OpenSession, SessionEnd, SessionEnded, SessionStarted, TokenNotHeld
 from domain.values import Door, Value
 
@@ -66,6 +68,13 @@ class Scope(Value):
     @property
     def empty(self) -> bool:
         return not self.states and not self.regions
+
+    def covers(self, state: str) -> bool:
+        """Whether `state` lies in this scope (a State named, or one of a region named)."""
+        if state in self.states:
+            return True
+        region = region_of(state)
+        return region is not None and region.value in self.regions
 
 
 class IssuedToken(Value):
@@ -156,6 +165,9 @@ class User(BaseAggregate[UUID]):
     scope: Scope
     tokens: dict[str, IssuedToken]
     sessions: dict[str, OpenSession]
+    # Users added before addresses were kept have none until a ContactChanged gives them one.
+    email: str | None = None
+    mail: MailPreference = MailPreference.EACH
 
     def __init__(self) -> None:
         """State is set by the events' apply methods, on creation and replay."""
@@ -267,3 +279,28 @@ class User(BaseAggregate[UUID]):
                 session=session,
                 reason=reason,
             )
+
+    def change_contact(
+        self,
+        email: str | None,
+        mail: MailPreference,
+        *,
+        recorded_at: datetime,
+        actor: str,
+        door: Door | None = None,
+    ) -> None:
+        """Give the user an address (None: none) and a choice of mail; the same again records nothing."""
+        address = check_address(email) if email is not None else None
+        if address == self.email and mail is self.mail:
+            return
+        self.trigger_event(
+            ContactChanged,
+            timestamp=recorded_at,
+            actor=actor,
+            door=door,
+            effective_date=recorded_at.date(),
+            email=address,
+            mail=mail,
+            previous_email=self.email,
+            previous_mail=self.mail,
+        )

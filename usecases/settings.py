@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from activities.store.chain import KEY_FILE_SETTING, KEY_SETTING, key_from, parse_key
 from activities.untc_stream import DEFAULT_MAX_BYTES
+from domain.contact import check_address
+from domain.errors import DomainError
 
 # Days an officer may wait for each step before a reminder; escalation follows after as long again.
 DEFAULT_DUE_DAYS: dict[str, int] = {
@@ -111,6 +113,21 @@ class Settings(BaseSettings):
     temporal_metrics_port: int | None = Field(
         default=None, ge=1, le=65535, description="The worker's Temporal SDK metrics port (none: off)"
     )
+    smtp_host: str | None = Field(
+        default=None,
+        description="The SMTP server reminders and escalations are mailed through (none: no mail)",
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="Its port")
+    smtp_sender: str = Field(default="palermo@localhost.localdomain", description="The From address of mail")
+    smtp_user: str | None = Field(default=None, description="Who signs in to the SMTP server (with STARTTLS)")
+    smtp_password: SecretStr | None = Field(default=None, description="Their password")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection to TLS first")
+    public_url: str | None = Field(
+        default=None, description="The web app's address as people reach it, for the links in mail"
+    )
+    mail_digest_hour: int = Field(
+        default=7, ge=0, le=23, description="The hour (UTC) from which the daily digest goes out"
+    )
 
     @field_validator("audit_key")
     @classmethod
@@ -138,6 +155,39 @@ class Settings(BaseSettings):
         if any(days <= 0 for days in value.values()):
             raise ValueError("due periods must be whole days greater than zero")
         return {**DEFAULT_DUE_DAYS, **value}
+
+    @field_validator("smtp_host", "smtp_user", "smtp_password", "public_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        # An empty variable (as `${PALERMO_SMTP_HOST:-}` passes one through) means none.
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("smtp_sender")
+    @classmethod
+    def _mailbox(cls, value: str) -> str:
+        try:
+            return check_address(value)
+        except DomainError:
+            raise ValueError("must be one mailbox, such as palermo@example.org") from None
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and (
+            urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc
+        ):
+            raise ValueError("must be the web app's address, such as https://palermo.example.org")
+        return value.rstrip("/") if value is not None else None
+
+    @model_validator(mode="after")
+    def _sign_in_over_tls(self) -> Settings:
+        if (self.smtp_user is None) != (self.smtp_password is None):
+            raise ValueError("PALERMO_SMTP_USER and PALERMO_SMTP_PASSWORD are given together, or neither")
+        if self.smtp_user is not None and not self.smtp_starttls:
+            raise ValueError(
+                "PALERMO_SMTP_USER needs PALERMO_SMTP_STARTTLS=true: a password is never sent in clear"
+            )
+        return self
 
     @field_validator("database_url")
     @classmethod

@@ -1,6 +1,6 @@
 """A calendar (iCalendar, RFC 5545) of due dates and meetings that people subscribe to: each user's feed is at
 a secret address, keyed by the web app's session secret and their current token, so a new or revoked token
-ends the old address."""
+ends the old address. On the same page, each user chooses how overdue steps reach them by mail."""
 
 from __future__ import annotations
 
@@ -9,16 +9,20 @@ import hmac
 from datetime import date, datetime, timedelta
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from activities.users import UserRecord
+from domain.contact import MailPreference, parse_preference
+from domain.errors import DomainError
 from domain.user import Role
+from domain.values import Door
 from projections.casebook import open_steps
 from web.access import PageUser, Wired
 from web.config import session_secret
 from web.errors import ApiError
 from web.services import Services
-from web.views import render
+from web.views import check_csrf, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 PRODUCT = "-//Palermo//Due dates and meetings//EN"
@@ -89,11 +93,35 @@ def calendar_of(wired: Services, user: UserRecord) -> str:
     return "".join(f"{part}\r\n" for line in lines for part in _fold(line))
 
 
-@router.get("/calendar")
-def calendar_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
+def _page(
+    request: Request, user: UserRecord, wired: Services, status: int = 200, **more: object
+) -> HTMLResponse:
     key = feed_key(wired, user)
     address = str(request.url_for("calendar_feed", name=user.name, key=key)) if key else None
-    return render(request, "calendar.html", user, address=address)
+    return render(
+        request, "calendar.html", user, status, address=address, preferences=list(MailPreference), **more
+    )
+
+
+@router.get("/calendar")
+def calendar_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
+    return _page(request, user, wired)
+
+
+@router.post("/calendar/mail", response_model=None)
+async def choose_mail(request: Request, user: PageUser, wired: Wired) -> HTMLResponse | RedirectResponse:
+    """The signed-in user's own choice: each overdue step by mail, a daily digest, or none."""
+    form = await request.form()
+    check_csrf(request, form)
+    try:
+        mail = parse_preference(str(form.get("mail") or ""))
+    except DomainError as error:
+        return _page(request, user, wired, 422, flash={"text": str(error), "error": True})
+    await run_in_threadpool(
+        lambda: wired.users.change_contact(user.name, mail=mail, actor=user.name, door=Door.WEB)
+    )
+    flash(request, f"Overdue steps reach you by mail: {mail.value}.")
+    return redirect("/calendar")
 
 
 @router.get("/calendar/{name}/{key}.ics", name="calendar_feed")

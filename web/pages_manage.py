@@ -1,5 +1,6 @@
 """What managers (and, for their own States' meetings, officers) change in the web app: seminars recorded and
-users added, given a new token or revoked. Each refusal comes back on the page with what was typed."""
+users added, given a new token, an address to be told at, or revoked. Each refusal comes back on the page with
+what was typed."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from activities.users import UserRecord
+from domain.contact import MailPreference, parse_preference
 from domain.errors import DomainError
 from domain.outreach import MeetingDetails, MeetingKind
 from domain.regions import Region
@@ -47,7 +49,12 @@ def seminars_context(wired: Services) -> dict[str, Any]:
 
 
 def users_context(wired: Services) -> dict[str, Any]:
-    return {"users": wired.users.users(), "regions": list(Region), "roles": list(Role)}
+    return {
+        "users": wired.users.users(),
+        "regions": list(Region),
+        "roles": list(Role),
+        "preferences": list(MailPreference),
+    }
 
 
 def _meeting(form: FormData, user: UserRecord, wired: Services) -> MeetingDetails:
@@ -136,4 +143,27 @@ async def revoke(request: Request, name: str, user: Manager, wired: Wired) -> Re
         return redirect("/users")
     count = await run_in_threadpool(wired.users.revoke, name, actor=user.name, door=Door.WEB)
     flash(request, f"{name}'s tokens are revoked ({count}); their sessions have ended.")
+    return redirect("/users")
+
+
+@router.post("/users/{name}/contact", response_model=None)
+async def contact(
+    request: Request, name: str, user: Manager, wired: Wired
+) -> HTMLResponse | RedirectResponse:
+    """Where a user is told of overdue steps, and how; an empty address removes theirs."""
+    form = await request.form()
+    check_csrf(request, form)
+    try:
+        mail = parse_preference(str(form.get("mail") or ""))
+        record = await run_in_threadpool(
+            lambda: wired.users.change_contact(
+                name, email=str(form.get("email") or ""), mail=mail, actor=user.name, door=Door.WEB
+            )
+        )
+    except DomainError as error:
+        flashed = {"text": str(error), "error": True}
+        kept = kept_of(f"contact:{name}", form)
+        return render(request, "users.html", user, 422, flash=flashed, kept=kept, **users_context(wired))
+    told = f"at {record.email} ({record.mail.value})" if record.email else "nowhere: no address"
+    flash(request, f"{record.name} is told of overdue steps {told}.")
     return redirect("/users")

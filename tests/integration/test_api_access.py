@@ -124,8 +124,10 @@ PAGE_ROUTES = {
     ("POST", "/users/{name}/scope"),
     ("POST", "/users/{name}/token"),
     ("POST", "/users/{name}/revoke"),
+    ("POST", "/users/{name}/contact"),
     ("GET", "/incidents"),
     ("GET", "/calendar"),
+    ("POST", "/calendar/mail"),
     ("GET", "/calendar/{name}/{key}.ics"),
     ("GET", "/audit"),
     ("GET", "/audit/cases/{state}"),
@@ -520,6 +522,15 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
             {"officer": OFFICER_S},
         ),
         (("POST", "/users/{name}/token"), "/users/page-added/token", manager, 200, {}),
+        (
+            ("POST", "/users/{name}/contact"),
+            "/users/page-added/contact",
+            manager,
+            303,
+            {"email": "page-added@un.example.org", "mail": "each"},
+        ),
+        # Each signed-in user chooses how overdue steps reach them by mail.
+        (("POST", "/calendar/mail"), "/calendar/mail", signed_in, 303, {"mail": "digest"}),
         (("POST", "/users/{name}/revoke"), "/users/page-added/revoke", manager, 303, {"confirm": "1"}),
     ]
     for route, path, rule, success, fields in changes:

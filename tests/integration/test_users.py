@@ -1,7 +1,9 @@
-"""`palermo user …` and the Users log: tokens shown once and stored hashed, access changes audited."""
+"""`palermo user …` and the Users log: tokens shown once and stored hashed, access changes audited, and the
+address and choice of mail a user is told of overdue steps by."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import cast
 
@@ -105,6 +107,7 @@ def _log(users: Users) -> list[tuple[int, Fact]]:
         (("add", "no spaces", "--role", "auditor"), "is not a user name"),
         (("token", "nobody"), "No user is named 'nobody'"),
         (("assign", "nobody", "--state", "BOL"), "No user is named 'nobody'"),
+        (("contact", "nobody", "--email", "nobody@un.example.org"), "No user is named 'nobody'"),
     ],
 )
 def test_refused_user_commands_say_why_in_one_sentence_and_record_nothing(
@@ -127,3 +130,42 @@ def test_adding_a_user_twice_is_refused(cli: Cli) -> None:
     assert code == 1
     assert "already exists" in err
     assert [type(e).__name__ for _, e in _log(cli.users())] == ["UserAdded", "TokenIssued"]
+
+
+def test_a_users_address_and_choice_of_mail_are_an_event_naming_who_set_them(cli: Cli) -> None:
+    cli("add", "a.quispe", "--role", "officer", "--region", "Americas", actor="admin")
+
+    code, out, err = cli("contact", "a.quispe", "--email", " AQ@un.example.org ", "--json", actor="chief")
+    again = cli("contact", "a.quispe", "--mail", "each", actor="chief")
+    digest = cli("contact", "a.quispe", "--mail", "digest", actor="a.quispe")
+
+    assert (code, err) == (0, "")
+    assert (json.loads(out)["email"], json.loads(out)["mail"]) == ("AQ@un.example.org", "each")
+    assert again[1] == "a.quispe is told by mail: AQ@un.example.org (each).\n"
+    assert digest[1] == "a.quispe is told by mail: AQ@un.example.org (digest).\n"
+    changes = [(type(e).__name__, e.actor, e.door) for _, e in _log(cli.users())][2:]
+    assert changes == [("ContactChanged", "chief", "cli"), ("ContactChanged", "a.quispe", "cli")]
+    [listed] = json.loads(cli("list", "--json")[1])
+    assert (listed["email"], listed["mail"]) == ("AQ@un.example.org", "digest")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "a.quispe at un.example.org",
+        "a.quispe@un",
+        "a@un.example.org, b@un.example.org",
+        "A. Quispe <a.quispe@un.example.org>",
+        "a@un.example.org\nBcc: x@evil.example",
+    ],
+)
+def test_a_bad_address_is_refused_in_one_sentence_and_records_nothing(cli: Cli, address: str) -> None:
+    cli("add", "a.quispe", "--role", "officer", "--region", "Americas")
+    before = _log(cli.users())
+
+    code, out, err = cli("contact", "a.quispe", "--email", address)
+
+    assert (code, out) == (1, "")
+    assert len(err.strip().splitlines()) == 1, err
+    assert "is not an e-mail address: write one mailbox, as name@example.org." in err
+    assert _log(cli.users()) == before
