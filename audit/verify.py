@@ -11,13 +11,18 @@ from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from activities.documents import DocumentFolder
+from activities.engagements import Engagements
 from activities.store.chain import GENESIS, key_id
 from activities.store.chain_store import AdoptionRefused
 from activities.store.logs import EventLog
 from activities.store.recorders import ChainedRecorder
 from audit.chain import ChainBroken, Entry, Reason, walk
+from audit.documents import DocumentCheck
 
 SEAL_FORMAT = "palermo-audit-seal/1"
+# The log whose events carry documents.
+WITH_DOCUMENTS = Engagements.name
 Progress = Callable[[int], None]
 
 
@@ -64,6 +69,8 @@ class Verified(BaseModel):
 
     events: int
     applications: dict[str, Head]
+    # How many documents named by events were checked against their hashes.
+    documents: int = 0
 
 
 class AuditFailed(Exception):
@@ -160,21 +167,36 @@ def check_log(
 
 
 def verify(
-    logs: Sequence[EventLog], key: bytes, seal: Seal | None = None, progress: Progress | None = None
+    logs: Sequence[EventLog],
+    key: bytes,
+    seal: Seal | None = None,
+    progress: Progress | None = None,
+    documents: DocumentFolder | None = None,
 ) -> Verified:
-    """Check every log (and the seal's heads); AuditFailed names the first broken position of each."""
+    """Check every log (and the seal's heads), and with `documents`, every document an engagement event
+    names; AuditFailed names the first broken position of each log, and each document not as recorded."""
     heads: dict[str, Head] = {}
     failures: list[Failure] = []
+    checked = 0
     for log in logs:
         sealed = seal.applications.get(log.name) if seal is not None else None
+        check = DocumentCheck(documents) if documents is not None and log.name == WITH_DOCUMENTS else None
         try:
-            heads[log.name] = check_log(key, log, sealed, progress=progress)
+            heads[log.name] = check_log(
+                key, log, sealed, visit=check.visit if check else None, progress=progress
+            )
         except ChainBroken as broken:
             failures.append(Failure(application=log.name, position=broken.position,
                                     reason=broken.reason.value, detail=broken.detail))  # fmt: skip
+        if check is not None:
+            checked += check.checked
+            failures += [
+                Failure(application=log.name, position=p.position, reason=p.reason.value, detail=p.detail)
+                for p in check.problems
+            ]
     if failures:
         raise AuditFailed(failures)
-    return Verified(events=sum(h.events for h in heads.values()), applications=heads)
+    return Verified(events=sum(h.events for h in heads.values()), applications=heads, documents=checked)
 
 
 def make_seal(logs: Sequence[EventLog], key: bytes, progress: Progress | None = None) -> Seal:

@@ -97,8 +97,10 @@ def verify_command(
         sealed = guarded(lambda: read_seal(seal.read_text(), key))
     result = _walked(context, "Verifying", lambda advance: verify(context.settings, key, sealed, advance))
     against = f" against the seal of {sealed.sealed_at:%Y-%m-%d %H:%M:%S} UTC" if sealed else ""
+    documents = f" and {_in(result.documents, 'document')}" if result.documents else ""
     typer.echo(
-        f"verified {_in(result.events, 'event')} in {_in(len(result.applications), 'application')}{against}"
+        f"verified {_in(result.events, 'event')} in {_in(len(result.applications), 'application')}"
+        f"{documents}{against}"
     )
 
 

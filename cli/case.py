@@ -7,6 +7,7 @@ import asyncio
 import inspect
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -18,6 +19,7 @@ from domain.commands import Command
 from domain.values import Door, Step
 from usecases.cases import new_command_id, send_patiently
 from usecases.commands import command_from, given_inputs, option_label
+from usecases.documents import attach_files
 from usecases.inputs import parse_date
 from workflows.commands import BY_STEP, COMMANDS, Row
 
@@ -34,6 +36,14 @@ SHARED = (
     ("source", "Where the fact comes from (a document, a note)."),
     ("command_id", "Name this command, to send it again safely: the same id and command are recorded once."),
 )
+Attach = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--attach",
+        help="A file to attach to the step (repeat): kept by its SHA-256 in PALERMO_HOME/documents, "
+        "the event records its name, size and hash.",
+    ),
+]
 
 
 def _record(context: Context, command: Command, as_json: bool, defaulted: str | None = None) -> None:
@@ -58,6 +68,9 @@ def _send(context: Context, row: Row, values: dict[str, Any]) -> None:
     code = context.run(lambda: _store(context).engaged_code(named))
     given_date = values.pop(row.date_option)
     effective = context.run(lambda: parse_date(given_date, f"--{row.date_option}", context.today()))
+    # Stored before the command is sent, which names them by their hashes.
+    files = values.pop("attach") or []
+    documents = context.run(lambda: attach_files(context.settings, files))
     command = context.run(
         lambda: command_from(
             row,
@@ -68,6 +81,7 @@ def _send(context: Context, row: Row, values: dict[str, Any]) -> None:
             source=values.pop("source"),
             command_id=values.pop("command_id") or new_command_id(),
             label=option_label,
+            documents=documents,
         )
     )
     _record(context, command, values.pop("as_json"), None if given_date else row.date_option)
@@ -83,6 +97,7 @@ def _common(date_option: str) -> list[inspect.Parameter]:
     ]
     return [
         *shared,
+        inspect.Parameter("attach", keyword, default=None, annotation=Attach),
         inspect.Parameter("as_json", keyword, default=False, annotation=AsJson),
     ]
 

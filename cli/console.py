@@ -18,6 +18,7 @@ from rich.table import Table
 
 from activities.engagements import HistoryEntry
 from activities.participants import Participant, ParticipantDirectory, directory
+from domain.attachments import Attachment
 from domain.errors import DomainError
 from domain.views import CaseView
 from usecases.inputs import BadOption
@@ -118,15 +119,22 @@ def render_case(console: Console, case: CaseView) -> None:
         )
     if case.withdrawal_reason:
         table.add_row("withdrawn", case.withdrawal_reason)
+    if case.documents:
+        listed = [f"{d.step.value if d.step else d.event}: {d.described()}" for d in case.documents]
+        table.add_row("documents", "\n".join(listed))
     table.add_row("version", str(case.version))
     console.print(table)
 
 
 def render_history(console: Console, state: str, entries: list[HistoryEntry]) -> None:
     table = Table(title=f"History of {state}")
-    for column in ("#", "round", "event", "effective", "named", "recorded", "actor", "door", "source"):
+    # A column for documents only when a case has some: the table is wide enough as it is.
+    attached = [[Attachment.model_validate(d) for d in e.data.get("documents", ())] for e in entries]
+    shown = any(attached)
+    columns = ("#", "round", "event", "effective", "named", "recorded", "actor", "door", "source")
+    for column in (*columns, "documents") if shown else columns:
         table.add_column(column)
-    for entry in entries:
+    for entry, documents in zip(entries, attached, strict=True):
         table.add_row(
             str(entry.version),
             str(entry.round),
@@ -137,6 +145,7 @@ def render_history(console: Console, state: str, entries: list[HistoryEntry]) ->
             entry.actor,
             entry.door or "",
             entry.source or "",
+            *(["\n".join(d.described() for d in documents)] if shown else []),
         )
     console.print(table)
 

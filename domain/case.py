@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from domain.attachments import CaseDocument
 from domain.progress import PREREQUISITES, Progress
 from domain.recorded import UNKNOWN_DIGEST
 from domain.values import AssistanceActivity, FocalPoint, GapItem, Instrument, LegislationOutcome, Step
@@ -35,6 +36,8 @@ class CaseState:
     awaited_from: dict[Step, date]
     # The effective date of each step of the round done so far.
     completed_on: dict[Step, date]
+    # The documents attached to the round's events, in the order they were recorded.
+    documents: tuple[CaseDocument, ...]
 
     def start(
         self,
@@ -68,6 +71,7 @@ class CaseState:
         self.officials_trained = None
         self.reminders = ()
         self.withdrawal_reason = None
+        self.documents = ()
         self.completed_on = {Step.REQUEST: progress.received}
         self.awaited_since = dict.fromkeys(self.progress.awaiting(), at)
         self.awaited_from = dict.fromkeys(self.progress.awaiting(), progress.received)

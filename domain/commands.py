@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, StrictBool, StrictInt, StringConstraints, field_validator
 
+from domain.attachments import Documents
 from domain.values import (
     AssistanceActivity,
     Bill,
@@ -32,8 +33,9 @@ StateCode = Annotated[str, BeforeValidator(_upper), StringConstraints(pattern=r"
 
 # What names a command and how it came, not what it asks: its digest leaves these out.
 UNASKED = frozenset({"command_id", "door", "door_seal", "demo"})
-# What a sender fills in for every command, besides what the command asks.
-ENVELOPE = frozenset({"kind", "state", "actor", "effective_date", "source", *UNASKED})
+# What every command may carry besides what its own kind asks: who sends it and when, on what evidence,
+# with what documents attached.
+ENVELOPE = frozenset({"kind", "state", "actor", "effective_date", "source", "documents", *UNASKED})
 
 
 class Command(Value):
@@ -53,6 +55,9 @@ class Command(Value):
     door_seal: ShortText | None = None
     # Demo data (domain.facts.Fact.demo): set by the demo loader alone; no body, form or option carries it.
     demo: bool = False
+    # Documents attached to the step (domain.attachments): their names, sizes and hashes, never their bytes,
+    # which are stored by their hash before the command is sent.
+    documents: Documents = ()
 
     def digest(self) -> str:
         """What the command asks, whatever its id: two sendings under one id must agree on it.

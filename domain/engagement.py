@@ -100,6 +100,7 @@ class Engagement(BaseAggregate[UUID], CaseState):
             awaited_since={s: t for s, t in self.awaited_since.items() if s in awaiting},
             awaited_from={s: d for s, d in self.awaited_from.items() if s in awaiting},
             recorded_commands=self.command_digests(),
+            documents=self.documents,
         )
 
 
@@ -108,7 +109,8 @@ EventChoice = tuple[type[ev.EngagementEvent], Fields]
 
 
 def _provenance(command: c.Command, recorded_at: datetime, *, demo: bool = False) -> Fields:
-    """What every event keeps of the command that recorded it: who, when (both times), on what evidence.
+    """What every event keeps of the command that recorded it: who, when (both times), on what evidence,
+    with what documents.
 
     Every event of a demo case is demo data, the engine's reminders on it too (`demo`).
     """
@@ -121,6 +123,7 @@ def _provenance(command: c.Command, recorded_at: datetime, *, demo: bool = False
         "command_id": command.command_id,
         "command_digest": command.digest(),
         "door": command.door,
+        "documents": command.documents,
     }
 
 

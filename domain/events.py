@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import CanInitAggregate
 
+from domain.attachments import CaseDocument, Documents
 from domain.case import CaseState
 from domain.facts import Fact
 from domain.identity import state_of_engagement
@@ -37,10 +38,16 @@ class EngagementEvent(Fact):
     # Version 3: every event names its round (engagements come in rounds); earlier events are of round 1.
     class_version: ClassVar[int] = 3
 
+    # The step whose record the event is (None for a change of instruments, a withdrawal, a reminder): the
+    # step that the documents it carries are attached to.
+    attached_to: ClassVar[Step | None] = None
+
     state: str
     round: int = 1
     command_id: str | None = None
     command_digest: str | None = None
+    # The documents attached, by name, size and hash; events recorded before documents were kept carry none.
+    documents: Documents = ()
 
     @staticmethod
     def upcast_v1_v2(stored: dict[str, Any]) -> dict[str, Any]:
@@ -58,6 +65,16 @@ class EngagementEvent(Fact):
     def apply(self, aggregate: Any) -> None:
         aggregate.remember(self.command_id, self.command_digest, self.originator_version)
         self.apply_to(aggregate)
+        if self.documents:
+            # After apply_to: a new round's request starts the round's documents afresh, then adds its own.
+            aggregate.documents += tuple(self._filed())
+
+    def _filed(self) -> list[CaseDocument]:
+        """The documents the event carries, as the case lists them."""
+        kept = {"step": self.attached_to, "event": type(self).__name__, "version": self.originator_version}
+        return [
+            CaseDocument(**d.model_dump(), **kept, effective_date=self.effective_date) for d in self.documents
+        ]
 
     def apply_to(self, engagement: CaseState) -> None:
         """Change the engagement's state; runs again on every replay, so it decides nothing."""
@@ -65,6 +82,8 @@ class EngagementEvent(Fact):
 
 class RequestReceived(EngagementEvent, CanInitAggregate[UUID]):
     """A State asked for pre-ratification assistance: the engagement is opened."""
+
+    attached_to = Step.REQUEST
 
     originator_topic: str
     state_name: str
@@ -87,6 +106,8 @@ class RequestReceived(EngagementEvent, CanInitAggregate[UUID]):
 
 class RoundOpened(EngagementEvent):
     """A State whose engagement was completed or withdrawn asked again: its next round is opened."""
+
+    attached_to = Step.REQUEST
 
     instruments: tuple[Instrument, ...]
     partners: tuple[ShortText, ...] = ()
@@ -113,6 +134,8 @@ class InstrumentsChanged(EngagementEvent):
 class LawSummaryReceived(EngagementEvent):
     """The State sent its summary of criminal law, legislation and case law."""
 
+    attached_to = Step.LAW_SUMMARY
+
     document: ShortText | None = None
     note: Text | None = None
 
@@ -124,6 +147,8 @@ class LawSummaryReceived(EngagementEvent):
 class FocalPointNamed(EngagementEvent):
     """The State named its focal point."""
 
+    attached_to = Step.FOCAL_POINT
+
     focal_point: FocalPoint | None = None
 
     def apply_to(self, engagement: CaseState) -> None:
@@ -133,6 +158,8 @@ class FocalPointNamed(EngagementEvent):
 
 class GapListDrawnUp(EngagementEvent):
     """The provisions and needs to bring into conformity were listed."""
+
+    attached_to = Step.GAP_LIST
 
     items: tuple[GapItem, ...] = ()
     note: Text | None = None
@@ -145,6 +172,8 @@ class GapListDrawnUp(EngagementEvent):
 class AssistanceActivityRecorded(EngagementEvent):
     """One assistance activity took place."""
 
+    attached_to = Step.ASSISTANCE
+
     activity: AssistanceActivity
 
     def apply_to(self, engagement: CaseState) -> None:
@@ -153,6 +182,8 @@ class AssistanceActivityRecorded(EngagementEvent):
 
 class AssistanceConcluded(EngagementEvent):
     """Assistance ended, or was not requested."""
+
+    attached_to = Step.ASSISTANCE
 
     activities: tuple[AssistanceActivity, ...] = ()
     requested: bool = True
@@ -167,6 +198,8 @@ class AssistanceConcluded(EngagementEvent):
 class BillAdvanced(EngagementEvent):
     """A bill was drafted, submitted to parliament, or enacted."""
 
+    attached_to = Step.LEGISLATION
+
     bill: Bill
 
     def apply_to(self, engagement: CaseState) -> None:
@@ -175,6 +208,8 @@ class BillAdvanced(EngagementEvent):
 
 class LegislationConcluded(EngagementEvent):
     """The legislation step ended: bills enacted, or no legislation needed."""
+
+    attached_to = Step.LEGISLATION
 
     outcome: LegislationOutcome
     bills: tuple[Bill, ...] = ()
@@ -188,6 +223,8 @@ class LegislationConcluded(EngagementEvent):
 
 class TrainingHeld(EngagementEvent):
     """Officials were trained in the instruments and the new law; the engagement is completed."""
+
+    attached_to = Step.TRAINING
 
     officials_trained: int = 0
     note: Text | None = None

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from pydantic import Field
 
 from domain import values as v
+from domain.attachments import CaseDocument
 from domain.progress import Progress
 
 # Counted from the day a step became awaited in the world, a step entered late is overdue at once; its
@@ -65,6 +66,9 @@ class CaseView(v.Value):
     # The id of every command recorded, with its digest: the workflow tells a retry from a new command
     # by them. A view that an older history carries has none.
     recorded_commands: dict[str, str] = Field(default_factory=dict)
+    # The documents attached to the round's steps, with the event that recorded each (names, sizes and
+    # hashes; the bytes are kept apart). A view that an older history carries has none.
+    documents: tuple[CaseDocument, ...] = ()
 
     def awaited_at(self, step: v.Step) -> datetime:
         """When `step` became awaited, as its due period counts it: the day it became awaited in the world, at

@@ -22,6 +22,7 @@ from audit.bundle import ExportOptions, Manifest
 from audit.log_replay import ENGAGEMENTS
 from audit.replay import ReplayResult
 from audit.verify import Progress, Seal, Verified, seal_of
+from usecases.documents import document_folder
 from usecases.read_models import open_store
 from usecases.settings import Settings
 
@@ -55,9 +56,10 @@ def logs(settings: Settings, names: Sequence[str] = AUDITED) -> Iterator[list[Ev
 def verify(
     settings: Settings, key: bytes, seal: Seal | None = None, progress: Progress | None = None
 ) -> Verified:
-    """Check every log (and the seal's heads); AuditFailed names the first broken position of each."""
+    """Check every log (and the seal's heads) and the documents events name; AuditFailed names the first
+    broken position of each log, and each document not as its event recorded it."""
     with logs(settings) as opened_logs:
-        return chains.verify(opened_logs, key, seal, progress)
+        return chains.verify(opened_logs, key, seal, progress, document_folder(settings))
 
 
 def make_seal(settings: Settings, key: bytes, progress: Progress | None = None) -> Seal:

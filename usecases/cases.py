@@ -20,6 +20,7 @@ from domain.questionnaires import CITATION
 from domain.recorded import already_recorded
 from domain.values import Door, Status
 from domain.views import CaseView, progress_of
+from usecases.documents import check_attached
 from usecases.metrics import UPDATE_SECONDS
 from usecases.programme import check_citation
 from usecases.settings import Settings
@@ -72,9 +73,13 @@ def refuse_before_sending(case: CaseView | None, command: Command, today: date) 
 async def send(
     client: Client, settings: Settings, command: Command, *, door: Door, accept_within: float | None = None
 ) -> CaseView:
-    """Send `command` through its State's workflow (see workflows.client.send), sealed as sent by `door`."""
+    """Send `command` through its State's workflow (see workflows.client.send), sealed as sent by `door`.
+
+    The documents it names must be stored, as it names them: the workflow records their hashes only."""
     if command.source is not None and command.source.startswith(CITATION):
         await asyncio.to_thread(check_citation, settings, command)
+    if command.documents:
+        await asyncio.to_thread(check_attached, settings, command.documents)
     sent = sealed(command, door, settings.audit_key_bytes())
     with UPDATE_SECONDS.labels(command.kind).time():
         return await workflows.send(client, route(settings), sent, accept_within=accept_within)

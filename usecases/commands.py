@@ -8,6 +8,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
+from domain.attachments import Attachment
 from domain.commands import Command
 from usecases.inputs import gap_items, parse_amount, parse_count, parse_instruments
 from workflows.commands import EFFECTIVE, Fill, Input, Row
@@ -32,8 +33,10 @@ def command_from(
     source: str | None,
     command_id: str,
     label: Label = option_label,
+    documents: Sequence[Attachment] = (),
 ) -> Command:
-    """The row's command with what was given; pydantic's ValidationError, or BadOption, says what is wrong."""
+    """The row's command with what was given, and the documents attached (stored already); pydantic's
+    ValidationError, or BadOption, says what is wrong."""
     fields = payload_of(row, given, effective, label)
     fields |= {
         "state": state,
@@ -41,6 +44,7 @@ def command_from(
         "effective_date": effective,
         "source": source,
         "command_id": command_id,
+        "documents": tuple(documents),
     }
     return row.model.model_validate(fields)
 

@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     treaty_max_bytes: int = Field(
         default=DEFAULT_MAX_BYTES, ge=1024, description="Largest treaty status table read, in bytes"
     )
+    document_max_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1024, description="Largest document attached to a step, in bytes"
+    )
     chromium: Path = Field(
         default=Path("/usr/bin/chromium"), description="The headless Chromium that prints the report as PDF"
     )
@@ -231,6 +234,11 @@ class Settings(BaseSettings):
     @property
     def home_dir(self) -> Path:
         return self.home.expanduser().resolve()
+
+    @property
+    def documents_dir(self) -> Path:
+        """Where documents attached to steps are kept, by their SHA-256 (activities.documents)."""
+        return self.home_dir / "documents"
 
     @property
     def audit_key_file(self) -> Path:

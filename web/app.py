@@ -17,6 +17,7 @@ from usecases.tracing import tracing_on
 from web import (
     api_cases,
     api_docs,
+    api_documents,
     api_forecast,
     api_programme,
     api_records,
@@ -43,6 +44,8 @@ from web.views import HERE, error_page
 # Every route of the app is in one of these (besides the OpenAPI document and the mounted files).
 ROUTERS = (
     api_cases.router,
+    api_documents.router,
+    api_documents.pages,
     api_forecast.router,
     api_records.router,
     api_docs.router,
@@ -108,7 +111,13 @@ def create_app(
     )
     app.add_middleware(SafetyHeaders)
     # Outermost, so an oversized body is refused before anything reads it.
-    app.add_middleware(BodyLimit, limit=web.max_body)
+    app.add_middleware(
+        BodyLimit,
+        limit=web.max_body,
+        # A form's or an upload's files together up to one document's limit, besides the form itself.
+        upload_limit=web.max_body + settings.document_max_bytes,
+        uploads=api_documents.UPLOADS,
+    )
     app.add_middleware(metrics.RequestTiming)
     if tracing_on(settings):
         FastAPIInstrumentor.instrument_app(app, excluded_urls="/metrics,/static/.*")

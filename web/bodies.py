@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from domain.attachments import Documents
 from domain.commands import ENVELOPE, Command
 from domain.values import ShortText
 from workflows.commands import COMMANDS, Row
@@ -22,6 +23,11 @@ class Body(BaseModel):
 
     effective_date: date | None = Field(default=None, description="When it happened; default today")
     source: ShortText | None = Field(default=None, description="The document or note it comes from")
+    documents: Documents = Field(
+        default=(),
+        description="Documents attached to the step, each as `POST /api/documents` answered for it (stored "
+        "first, then named by its SHA-256)",
+    )
 
 
 class RequestBody(Body):

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.status import HTTP_413_CONTENT_TOO_LARGE
 
+from domain.attachments import DocumentTooLarge
 from domain.errors import DomainError
 from domain.funds import UnknownContribution
 from domain.outreach import UnknownMeeting
@@ -126,6 +127,8 @@ def _status_and_sentence(request: Request, error: Exception) -> tuple[int, str, 
         return 503, said, {"Retry-After": "1"}
     if isinstance(error, UnknownUser | UnknownMeeting | UnknownContribution):
         return 404, str(error), None
+    if isinstance(error, DocumentTooLarge):
+        return HTTP_413_CONTENT_TOO_LARGE, str(error), None
     if isinstance(error, UserAlreadyExists) or type(error).__name__ in CONFLICTS:
         return 409, str(error), None
     if isinstance(error, DomainError):

@@ -81,4 +81,8 @@ class Kept:
 
 
 def kept_of(name: str, form: FormData) -> Kept:
-    return Kept(name, {k: [str(v) for v in form.getlist(k)] for k in form if k not in ("csrf", "token")})
+    """What the form held, less its token and its files (a file field cannot be filled in again)."""
+    fields = {
+        k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form if k not in ("csrf", "token")
+    }
+    return Kept(name, {k: v for k, v in fields.items() if v})

@@ -10,8 +10,9 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
+from domain.attachments import Attachment
 from domain.checklist import CHECKLIST
 from domain.commands import Command
 from domain.values import Instrument
@@ -26,6 +27,8 @@ COMMAND_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 WORDS = re.compile(r"[\n,;]")
 # A row's help up to its first pause names what its form's button does ("Withdraw the engagement").
 CLAUSE = re.compile(r"[.,:;]| while ")
+# The field of a form's files.
+DOCUMENTS = "documents"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class Form:
     button: str
     fields: tuple[Field, ...]
     confirm: str | None = None
+    # Whether files may be attached (`documents`, sent as multipart/form-data): a case's commands take them.
+    documents: bool = False
 
 
 def form_label(item: Input) -> str:
@@ -92,6 +97,7 @@ def form_of(row: Row, case: CaseView | None = None) -> Form:
         button=CLAUSE.split(row.help, maxsplit=1)[0],
         fields=tuple(_field(row, item, case) for item in row.inputs),
         confirm=row.confirm,
+        documents=True,
     )
 
 
@@ -145,8 +151,22 @@ def text(form: FormData, name: str) -> str | None:
     return found or None
 
 
-def command_of_form(row: Row, form: FormData, *, state: str, actor: str, today: date) -> Command:
-    """The row's command from a submitted form; ValidationError or BadOption says what is wrong."""
+def uploads_of(form: FormData) -> list[UploadFile]:
+    """The files a form's `documents` field carries; a field left empty sends a part with no file name."""
+    return [f for f in form.getlist(DOCUMENTS) if isinstance(f, UploadFile) and f.filename]
+
+
+def command_of_form(
+    row: Row,
+    form: FormData,
+    *,
+    state: str,
+    actor: str,
+    today: date,
+    documents: tuple[Attachment, ...] = (),
+) -> Command:
+    """The row's command from a submitted form, with the documents its files were stored as; ValidationError
+    or BadOption says what is wrong."""
     if row.confirm is not None and not text(form, "confirm"):
         raise BadOption(f"Nothing was recorded: tick “{row.confirm}” to {row.name} the engagement.")
     effective = parse_date(text(form, "effective_date"), "Effective date", today)
@@ -159,4 +179,5 @@ def command_of_form(row: Row, form: FormData, *, state: str, actor: str, today: 
         source=text(form, "source"),
         command_id=form_command_id(form),
         label=form_label,
+        documents=documents,
     )

@@ -4,6 +4,7 @@ headers that keep pages from being framed or sniffed."""
 from __future__ import annotations
 
 import json
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -19,20 +20,36 @@ async def _refuse(send: Send, status: int, sentence: str) -> None:
 
 
 class BodyLimit(HttpMiddleware):
-    """Refuses a declared Content-Length over the limit at once, and a streamed body as it passes it."""
+    """Refuses a declared Content-Length over the limit at once, and a streamed body as it passes it.
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    Files sent as multipart/form-data to the paths `uploads` matches (the documents attached to steps) may
+    take up to `upload_limit`; each document's own limit is checked as it is stored.
+    """
+
+    def __init__(
+        self, app: ASGIApp, limit: int, upload_limit: int = 0, uploads: re.Pattern[str] | None = None
+    ) -> None:
         super().__init__(app)
-        self.limit = limit
+        self.default = limit
+        self.upload_limit = max(limit, upload_limit)
+        self.uploads = uploads
+
+    def limit_of(self, scope: Scope) -> int:
+        headers = dict(scope["headers"])
+        multipart = headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
+        if multipart and self.uploads is not None and self.uploads.fullmatch(str(scope.get("path", ""))):
+            return self.upload_limit
+        return self.default
 
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limit = self.limit_of(scope)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
             if not declared.isdigit():
                 await _refuse(send, 400, "The Content-Length header is not a number.")
                 return
-            if int(declared) > self.limit:
-                await _refuse(send, 413, str(BodyTooLarge(self.limit).detail))
+            if int(declared) > limit:
+                await _refuse(send, 413, str(BodyTooLarge(limit).detail))
                 return
         seen = 0
         started = False
@@ -42,8 +59,8 @@ class BodyLimit(HttpMiddleware):
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise BodyTooLarge(self.limit)
+                if seen > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         async def watched(message: Message) -> None:

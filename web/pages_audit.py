@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from activities.store.chain import AuditKeyError
 from activities.users import UserRecord
+from audit.documents import DocumentReason
 from audit.log_replay import UnreadableLog
 from audit.verify import AuditFailed
 from domain.errors import DomainError
@@ -45,7 +46,12 @@ async def verify_page(request: Request, user: Auditor, wired: Wired) -> HTMLResp
         verified = await run_in_threadpool(verify, wired.settings, key)
     except AuditFailed as failed:
         sentences = [f.sentence() for f in failed.failures]
-        return render(request, "audit_verify.html", user, 409, verified=None, failures=sentences)
+        documents = [f for f in failed.failures if f.reason in set(DocumentReason)]
+        chain = len(documents) < len(failed.failures)
+        return render(
+            request, "audit_verify.html", user, 409, verified=None, failures=sentences, chain=chain,
+            documents=bool(documents),
+        )  # fmt: skip
     return render(request, "audit_verify.html", user, verified=verified, failures=[])
 
 

@@ -9,21 +9,24 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from activities.users import UserRecord
+from domain.attachments import Attachment, DocumentTooLarge
 from domain.errors import DomainError
 from domain.groups import RegionalGroup
 from domain.regions import Region, region_of
 from domain.user import Role
 from domain.values import Door, Instrument, Status, Step
 from projections.casebook import STAGES, CaseFilter, open_steps, select
+from usecases.documents import store_upload
 from usecases.inputs import BadOption
 from web import lists
 from web.access import PageUser, Wired, case_code, check_act, check_read, check_role, forbidden
 from web.api_models import CaseSummary, Stage, summary
 from web.errors import ApiError, status_of_refusal
 from web.form_errors import kept_of, plain
-from web.forms import command_of_form, form_of, forms_for, text
+from web.forms import command_of_form, form_of, forms_for, text, uploads_of
 from web.lists import Download, matches, page_of
 from web.pages_assign import held_states, holders, officers
 from web.pages_temporal import may_watch
@@ -203,9 +206,15 @@ def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTM
     return render(request, "case.html", user, **_case(user, wired, case_code(wired, state)))
 
 
+def _stored(wired: Services, uploads: list[UploadFile]) -> tuple[Attachment, ...]:
+    return tuple(store_upload(wired.documents, f.file, f.filename, f.content_type) for f in uploads)
+
+
 def _status(error: Exception) -> int:
     if isinstance(error, CommandRefused):
         return status_of_refusal(error)
+    if isinstance(error, DocumentTooLarge):
+        return 413
     if isinstance(error, ServerUnavailable):
         return 503
     return 422
@@ -225,7 +234,11 @@ async def _record(
                 raise BadOption("State: choose the State whose request arrived.")
             state = (await run_in_threadpool(wired.participant, named)).code
         check_act(user, state, row.admits)
-        command = command_of_form(row, form, state=state, actor=user.name, today=wired.today())
+        # The files are stored before the command that names them by their hashes is sent.
+        documents = await run_in_threadpool(_stored, wired, uploads_of(form))
+        command = command_of_form(
+            row, form, state=state, actor=user.name, today=wired.today(), documents=documents
+        )
         refused = refusal(row, command, user.role)
         if refused is not None:
             raise forbidden(refused)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 import httpx
 from temporalio.client import Client
 
+from activities.documents import DocumentFolder
 from activities.engagements import Engagements
 from activities.legislation import Legislation
 from activities.outreach import Outreach
@@ -25,6 +26,7 @@ from domain.values import Door
 from domain.views import CaseView
 from projections.casebook import CaseBook
 from usecases.cases import connect, refuse_before_sending, send
+from usecases.documents import document_folder
 from usecases.embedded import UI_PATH
 from usecases.outreach_book import OutreachBook
 from usecases.read_models import sources
@@ -65,6 +67,7 @@ class Services:
     participants: ParticipantDirectory = field(init=False)
     logs: list[EventLog] = field(init=False)
     sign_ins: SignInLimits = field(init=False)
+    documents: DocumentFolder = field(init=False)
     ui_client: httpx.AsyncClient | None = field(init=False, default=None)
     _connecting: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
 
@@ -93,6 +96,7 @@ class Services:
         self.logs = sources(self.settings)
         self.book = CaseBook(next(log for log in self.logs if log.name == "Engagements"))
         self.outreach = OutreachBook(next(log for log in self.logs if log.name == "Outreach"))
+        self.documents = document_folder(self.settings)
         self.sign_ins = SignInLimits(
             per_client=self.web.sign_in_failures_per_client,
             per_user=self.web.sign_in_failures_per_user,

@@ -15,6 +15,7 @@ from pydantic import BeforeValidator
 from starlette.datastructures import FormData
 
 from activities.users import UserRecord
+from domain.attachments import size_text
 from domain.regions import region_of
 from usecases.cases import new_command_id
 from usecases.embedded import UI_PATH
@@ -27,6 +28,7 @@ templates.env.filters["region"] = lambda code: r.value if (r := region_of(code))
 templates.env.filters["words"] = lambda name: str(name).replace("_", " ")
 # An event's class name as people say it: LawSummaryReceived -> Law summary received.
 templates.env.filters["event"] = lambda name: re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(name)).capitalize()
+templates.env.filters["size"] = size_text
 # Each form a page shows names its command once: submitted twice (a double click, a resent form), it is
 # recorded once.
 templates.env.globals["new_command_id"] = new_command_id

@@ -17,8 +17,8 @@ COMMON_FIELDS = ENVELOPE
 def payload_table() -> str:
     """The README's table of update and signal payloads, one line per row, from the commands' models."""
     lines = [
-        "| name | payload (besides `state`, `effective_date`, optional `actor`, `source`, `command_id`, "
-        "`door`, `door_seal`, `demo`) |",
+        "| name | payload (besides `state`, `effective_date`, optional `actor`, `source`, `documents`, "
+        "`command_id`, `door`, `door_seal`, `demo`) |",
         "|---|---|",
     ]
     for row in COMMANDS:

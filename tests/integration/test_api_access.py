@@ -46,6 +46,8 @@ API_ROUTES = {
     ("GET", "/api/cases"),
     ("GET", "/api/cases/{state}"),
     ("GET", "/api/cases/{state}/history"),
+    ("GET", "/api/cases/{state}/documents/{sha256}"),
+    ("POST", "/api/documents"),
     ("GET", "/api/audit/cases/{state}"),
     *(
         ("POST", f"/api/cases/{{state}}/{kind}")
@@ -97,6 +99,7 @@ PAGE_ROUTES = {
     ("GET", "/cases"),
     ("POST", "/cases"),
     ("GET", "/cases/{state}"),
+    ("GET", "/cases/{state}/documents/{sha256}"),
     ("POST", "/cases/{state}/{kind}"),
     ("POST", "/cases/{state}/claim"),
     ("POST", "/cases/{state}/assign"),
@@ -140,6 +143,15 @@ PAGE_ROUTES = {
 }
 Rule = Callable[[str | None], bool]
 SEMINAR_FORM = {"title": "Seminar", "kind": "briefing", "place": "Quito", "start": "2002-05-06"}
+LETTER = ("letter.txt", b"Note verbale of 10 January 2002", "text/plain")
+# Routes that answer a signed-in user who may not see what they serve 404, not 403: to that user it does not
+# exist (a document's hash tells nobody whether the document is kept).
+HIDDEN = {("GET", "/cases/{state}/documents/{sha256}"), ("GET", "/api/cases/{state}/documents/{sha256}")}
+
+
+def refused(route: tuple[str, str]) -> int:
+    """How a route refuses a signed-in user outside its rule."""
+    return 404 if route in HIDDEN else 403
 
 
 @dataclass(frozen=True)
@@ -227,7 +239,7 @@ class Walk:
                 assert self.web.recorded(unchanged) == before, f"a refused {method} {path} recorded an event"
             answer = await self.web.api(method, path, who, **kw)
             anonymous = who in (ANONYMOUS, BAD, REVOKED)
-            expected = success if allowed(who) else 401 if anonymous else 403
+            expected = success if allowed(who) else 401 if anonymous else refused(route)
             self.check(f"{method} {path}", who, answer.status_code, expected, answer.text)
             if answer.status_code >= 400:
                 assert set(answer.json()) == {"error"}, answer.text
@@ -235,6 +247,27 @@ class Walk:
     def assert_all_as_the_rules_say(self, declared: set[tuple[str, str]]) -> None:
         assert self.found == [], "\n".join(self.found)
         assert self.routes == declared
+
+
+async def _walk_upload(walk: Walk) -> dict[str, Any]:
+    """Those who record steps store documents to attach to them; what the store answered."""
+    recorders: Rule = lambda w: w in (OFFICER_S, OFFICER_R, MANAGER)  # noqa: E731
+    await walk.api(("POST", "/api/documents"), "/api/documents", recorders, 201, files={"file": LETTER})
+    answer = await walk.web.api("POST", "/api/documents", MANAGER, files={"file": LETTER})
+    return cast(dict[str, Any], answer.json())
+
+
+async def _walk_steps(world: World, walk: Walk, state: str, letter: dict[str, Any]) -> None:
+    """Every step of the State's case by its officers, a document attached to the law summary; then the
+    document, read by those who may read the case."""
+    mine = world.officers_of(state)
+    for kind, body in STEPS:
+        route = ("POST", f"/api/cases/{{state}}/{kind}")
+        attached = body | {"documents": [letter]} if kind == "law_summary" else body
+        await walk.api(route, f"/api/cases/{state}/{kind}", mine, unchanged=state, json=attached)
+    assert walk.web.recorded(state)[-1] == "TrainingHeld"
+    route = ("GET", "/api/cases/{state}/documents/{sha256}")
+    await walk.api(route, f"/api/cases/{state}/documents/{letter['sha256']}", world.readers_of(state))
 
 
 async def _walk_resources(world: World, walk: Walk) -> None:
@@ -275,12 +308,9 @@ async def test_every_api_route_answers_each_role_and_scope_as_the_rules_say(worl
         await walk.api(
             ("GET", "/api/audit/cases/{state}"), f"/api/audit/cases/{state}", lambda w: w == AUDITOR
         )
+    letter = await _walk_upload(walk)
     for state in (world.s1, world.s2):
-        for kind, body in STEPS:
-            route = ("POST", f"/api/cases/{{state}}/{kind}")
-            mine = world.officers_of(state)
-            await walk.api(route, f"/api/cases/{state}/{kind}", mine, unchanged=state, json=body)
-        assert web.recorded(state)[-1] == "TrainingHeld"
+        await _walk_steps(world, walk, state, letter)
     for state in (world.s1w, world.s2w):
         reason = {"reason": "The Government withdrew its request."}
         mine = world.officers_of(state)
@@ -420,6 +450,18 @@ async def _visit_resources(world: World, visit: Callable[..., Awaitable[None]]) 
     await visit(("POST", "/legislation"), "/legislation", law_recorders, 303, **law)
 
 
+async def _visit_reads(world: World, visit: Callable[..., Awaitable[None]], state: str) -> None:
+    """The case's full history (auditors), and a document attached to it (those who may read the case)."""
+    await visit(("GET", "/audit/cases/{state}"), f"/audit/cases/{state}", lambda w: w == AUDITOR)
+    officer = OFFICER_S if state == world.s1 else OFFICER_R
+    letter = (await world.web.api("POST", "/api/documents", officer, files={"file": LETTER})).json()
+    named = {"focal_point": {"name": "A. Quispe"}, "documents": [letter]}
+    answer = await world.web.api("POST", f"/api/cases/{state}/focal_point", officer, json=named)
+    assert answer.status_code == 200, answer.text
+    route = ("GET", "/cases/{state}/documents/{sha256}")
+    await visit(route, f"/cases/{state}/documents/{letter['sha256']}", world.readers_of(state))
+
+
 def calendar_feed(web: WebApp, name: str) -> str:
     """The address of the user's calendar feed."""
     user = web.users.user(name)
@@ -456,7 +498,7 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
             data = {"csrf": tokens[who], **form} if method == "POST" else None
             answer = await client.request(method, path, data=data)
             signed_out = who in (ANONYMOUS, REVOKED)
-            expected = success if allowed(who) else 303 if signed_out else 403
+            expected = success if allowed(who) else 303 if signed_out else refused(route)
             walk.check(f"{method} {path}", who, answer.status_code, expected, answer.text)
             if not allowed(who) and signed_out:
                 assert answer.headers["location"].startswith("/login"), answer.headers
@@ -474,7 +516,7 @@ async def test_every_page_answers_each_role_and_scope_as_the_rules_say(world: Wo
         route = ("POST", "/cases/{state}/{kind}")
         await visit(route, f"/cases/{state}/law_summary", mine, 303, document="LAW/1")
         assert web.recorded(state) == ["RequestReceived", "LawSummaryReceived"]
-        await visit(("GET", "/audit/cases/{state}"), f"/audit/cases/{state}", lambda w: w == AUDITOR)
+        await _visit_reads(world, visit, state)
     for route, path in [
         (("GET", "/worklist"), "/worklist"),
         (("GET", "/cases"), "/cases"),

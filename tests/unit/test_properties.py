@@ -89,6 +89,17 @@ FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "reason": TEXT,
     "step": st.sampled_from(Step),
     "due_date": DATES,
+    "documents": st.lists(
+        st.fixed_dictionaries(
+            {
+                "name": st.sampled_from(["law.pdf", "Ley 1768.docx", "قانون.pdf"]),
+                "size": st.integers(min_value=0, max_value=20 * 1024 * 1024),
+                "sha256": st.text("0123456789abcdef", min_size=64, max_size=64),
+            },
+            optional={"media_type": st.sampled_from(["application/pdf", "text/plain"])},
+        ),
+        max_size=2,
+    ),
 }
 # What goes wrong in a request: a value of the wrong type, a text too long or empty, a date that is no
 # date, a field that is not the command's, a kind that does not exist, a required field left out.
