@@ -246,7 +246,14 @@ def test_the_helm_chart_renders_to_valid_kubernetes_objects() -> None:
     objects = documents(Chart(CHART).render("palermo"))
 
     kinds = sorted(o["kind"] for o in objects)
-    assert kinds == ["ConfigMap", "Deployment", "Deployment", "Deployment", "Service"]
+    assert kinds == [
+        "ConfigMap",
+        "Deployment",
+        "Deployment",
+        "Deployment",
+        "PersistentVolumeClaim",
+        "Service",
+    ]
     for manifest in objects:
         kubernetes_validate.validate(manifest, KUBERNETES, strict=True)
     # The schemas bite: a wrong type and an unknown field are both refused.
@@ -439,3 +446,19 @@ def test_the_chart_mounts_the_client_certificate_its_settings_name(monkeypatch: 
             assert volumes[mount["name"]]["secret"] == {"secretName": "ops-temporal-tls"}, name
     for manifest in objects:
         kubernetes_validate.validate(manifest, KUBERNETES, strict=True)
+
+
+def test_every_web_server_keeps_documents_in_one_shared_folder() -> None:
+    documents_at = "/var/lib/palermo/documents"
+    services = compose()["services"]
+    for name in PROCESSES:
+        assert f"palermo-documents:{documents_at}" in services[name]["volumes"], name
+    assert "palermo-documents" in compose()["volumes"]
+
+    objects = documents(Chart(CHART).render("palermo"))
+    [claim] = [o for o in objects if o["kind"] == "PersistentVolumeClaim"]
+    assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
+    pod = by_component(objects)["web"]["spec"]["template"]["spec"]
+    [mount] = [m for m in pod["containers"][0]["volumeMounts"] if m["mountPath"] == documents_at]
+    [volume] = [v for v in pod["volumes"] if v["name"] == mount["name"]]
+    assert volume["persistentVolumeClaim"]["claimName"] == claim["metadata"]["name"]
