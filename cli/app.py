@@ -69,7 +69,8 @@ def configure(
     except SettingsError as error:
         fail(str(error))
     settings = settings.model_copy(update={"temporal_address": temporal_address_for(settings)})
-    ctx.obj = Context(settings=settings, actor=actor or default_actor(settings))
+    named = actor is not None or settings.actor is not None
+    ctx.obj = Context(settings=settings, acting=actor or default_actor(settings), actor_named=named)
 
 
 @app.command()

@@ -57,8 +57,24 @@ class Context:
     """What every command needs: settings, the acting user, the directory, a console."""
 
     settings: Settings
-    actor: str
+    acting: str
     console: Console = field(default_factory=Console)
+    # Whether --actor or PALERMO_ACTOR named the actor (else it is the login).
+    actor_named: bool = True
+    _warned: bool = field(default=False, init=False, repr=False)
+
+    @property
+    def actor(self) -> str:
+        """Who is recorded as acting. Read only to record something: a shared login, not named as the actor,
+        is recorded with a word on the standard error once."""
+        if not self.actor_named and self.acting in SHARED_LOGINS and not self._warned:
+            self._warned = True
+            typer.echo(
+                f"Recording as {self.acting!r}, your login, which names no person: "
+                "say who acts with --actor NAME or PALERMO_ACTOR.",
+                err=True,
+            )
+        return self.acting
 
     @property
     def participants(self) -> ParticipantDirectory:
@@ -90,6 +106,10 @@ class Context:
             return self.run(lambda: action(store))
         finally:
             store.close()
+
+
+# Logins many people share, which the audit trail cannot tell apart.
+SHARED_LOGINS = frozenset({"root", "admin", "administrator", "ubuntu", "debian", "user"})
 
 
 def default_actor(settings: Settings) -> str:

@@ -105,7 +105,7 @@ class Office:
             engagements.close()
 
     def cli(self, app: typer.Typer, *args: str) -> tuple[int, str, str]:
-        result = runner.invoke(app, list(args), obj=Context(settings=self.settings, actor="m.rossi"))
+        result = runner.invoke(app, list(args), obj=Context(settings=self.settings, acting="m.rossi"))
         return result.exit_code, result.stdout, result.stderr
 
 
@@ -295,7 +295,7 @@ def test_a_restarted_notifier_sends_nothing_twice_and_skips_nothing_recorded_whi
 def test_mail_is_off_without_an_smtp_server_and_the_command_says_so(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path)
 
-    result = runner.invoke(mail_cli.app, ["digest"], obj=Context(settings=settings, actor="m.rossi"))
+    result = runner.invoke(mail_cli.app, ["digest"], obj=Context(settings=settings, acting="m.rossi"))
 
     assert result.exit_code == 1
     assert "Mail is off: set PALERMO_SMTP_HOST" in result.stderr

@@ -27,7 +27,7 @@ class Cli:
         self.settings = Settings(home=home)
 
     def __call__(self, *args: str, actor: str = "admin") -> tuple[int, str, str]:
-        result = runner.invoke(user_cli.app, list(args), obj=Context(settings=self.settings, actor=actor))
+        result = runner.invoke(user_cli.app, list(args), obj=Context(settings=self.settings, acting=actor))
         return result.exit_code, result.stdout, result.stderr
 
     def users(self) -> Users:
