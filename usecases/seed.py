@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from rich.console import Console
 
 from activities.collection import EDITION, shipped_folder
+from activities.mandates import Mandates
 from activities.outreach import Outreach
 from activities.participants import ParticipantDirectory, directory
 from activities.programme import Programme
@@ -314,12 +315,15 @@ def _seeded_before(stored: MeetingDetails, seeded: MeetingDetails, corrections: 
 
 def run_seed(settings: Settings, console: Console, actor: str = "seed") -> SeedSummary:
     """Seed the Outreach store of `settings` (for `palermo up --demo`), printing one line."""
-    from usecases.seed_programme import seed_programme  # noqa: PLC0415 - it builds on this module's records
+    # They build on this module's records.
+    from usecases.seed_mandate import seed_mandate  # noqa: PLC0415
+    from usecases.seed_programme import seed_programme  # noqa: PLC0415
 
     outreach = Outreach(settings.store_env("Outreach"), participants=directory())
     try:
         summary = seed(outreach, actor=actor)
         planned = seed_programme(Programme(outreach), actor=actor)
+        mandated = seed_mandate(Mandates(outreach), actor=actor)
     finally:
         outreach.close()
     console.print(
@@ -327,6 +331,7 @@ def run_seed(settings: Settings, console: Console, actor: str = "seed") -> SeedS
         f"{summary.recorded} events recorded now."
     )
     console.print(f"Plans and questionnaires of the report: {planned} events recorded now.")
+    console.print(f"Mandate and heading of the report: {mandated} events recorded now.")
     return summary
 
 
