@@ -35,6 +35,12 @@ def _states(s: Sources, codes: list[str], summary: MeetingSummary | None) -> str
     return f"{named}; {more}" if named else more
 
 
+def _noted(summary: MeetingSummary) -> str:
+    """What a meeting discussed and what came of it, for its note."""
+    said = [f"{'; '.join(summary.topics)}."] if summary.topics else []
+    return " ".join([*said, *([summary.outcome] if summary.outcome else [])])
+
+
 def _row(s: Sources, row: StoredFact, reached: Mapping[str, list[str]]) -> tuple[Inline, ...]:
     codes = reached.get(row.subject, [])
     groups = {g for code in codes if (g := group_of(code, row.effective_date)) is not None}
@@ -43,7 +49,8 @@ def _row(s: Sources, row: StoredFact, reached: Mapping[str, list[str]]) -> tuple
     summary = s.meetings.get(row.subject)
     if summary is None:
         return (day(row.effective_date), label(row.object), "—", "—", _states(s, codes, None), named)
-    outcome = s.mark(f"{summary.title}: {summary.outcome}") if summary.outcome else ""
+    noted = _noted(summary)
+    outcome = s.mark(f"{summary.title}: {noted}") if noted else ""
     by = "; with ".join(part for part in (", ".join(summary.organizers), ", ".join(summary.partners)) if part)
     return (
         dates(summary.start, summary.end, summary.dated_to),

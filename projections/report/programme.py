@@ -41,6 +41,15 @@ class PlanSummary(BaseModel):
     invited: tuple[str, ...] = ()
 
 
+def _sent_on(s: Sources, name: str) -> str:
+    """The days a questionnaire went out, from its sendings' rows: " (on 31 October 2001)", " (from 13
+    September 2001 to 30 November 2001)"."""
+    days = sorted({row.effective_date for row in s.rows(f"questionnaires.{name}.sendings")})
+    if not days:
+        return ""
+    return f" (on {day(days[0])})" if len(days) == 1 else f" (from {day(days[0])} to {day(days[-1])})"
+
+
 def questionnaires(s: Sources) -> list[Block]:
     """Paragraph 20: each questionnaire sent by the report's date, to how many States, and the replies."""
     blocks: list[Block] = []
@@ -52,6 +61,7 @@ def questionnaires(s: Sources) -> list[Block]:
             f"By {day(s.result.as_of)}, {QUESTIONNAIRES.get(name, label(name))}, had gone out "
         ]
         text += counted(s.ref(f"questionnaires.{name}.sendings"), "time", "times")
+        text += [_sent_on(s, name)]
         text += [", to ", *counted(s.ref(f"questionnaires.{name}.sent"), "State", "States"), " named; "]
         text += counted(s.ref(f"questionnaires.{name}.replies"), "State has", "States have")
         text += [" replied."]

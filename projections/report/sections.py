@@ -76,6 +76,7 @@ class MeetingSummary(BaseModel):
     organizers: tuple[str, ...] = ()
     partners: tuple[str, ...] = ()
     unnamed_states: Headcount | None = None
+    topics: tuple[str, ...] = ()
     outcome: str | None = None
 
     @classmethod
