@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from typing import NotRequired, TypedDict, Unpack, cast
+from typing import NamedTuple, NotRequired, TypedDict, Unpack, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -28,10 +28,12 @@ from domain.mandates import (
     CorrectedRecord,
     DetailsSet,
     Docket,
+    DocketCorrected,
     DocketDetails,
     ReportDocketed,
     Resolution,
     ResolutionAdopted,
+    ResolutionCorrected,
     ResolutionDetails,
     docket_id,
     resolution_id,
@@ -88,6 +90,20 @@ class NoteRecord(Standing):
     written_on: date
 
 
+class Records(NamedTuple):
+    """The resolutions (by day of adoption), dockets (by report date) and notes (by report and place)."""
+
+    resolutions: list[ResolutionRecord]
+    dockets: list[DocketRecord]
+    notes: list[NoteRecord]
+
+    def docket_for(self, day: date) -> DocketRecord | None:
+        """The heading of the report being prepared on `day`: the latest dated by then for a session that
+        has not opened by then."""
+        ready = [d for d in self.dockets if d.details.report_date <= day < d.details.session_start]
+        return ready[-1] if ready else None
+
+
 class Mandates:
     """The resolutions, dockets and editorial notes of an Outreach application (its store, clock, log)."""
 
@@ -112,23 +128,54 @@ class Mandates:
         self._record(key, details, what, lambda r: Docket.record(details, known_on, **r), known_on, signed)
         return next(d for d in self.dockets() if d.id == key)
 
+    def records(self) -> Records:
+        """Every resolution, docket and note as it now stands, read in one pass over the log."""
+        latest: dict[UUID, DetailsSet] = {}
+        notes: dict[UUID, NoteRecord] = {}
+        for event in self._events():
+            if isinstance(event, DetailsSet):
+                latest[event.originator_id] = event
+            elif isinstance(event, NoteWritten):
+                notes[event.originator_id] = NoteRecord(
+                    **Standing.of(event),
+                    report=event.report,
+                    place=event.place,
+                    text=event.text,
+                    written_on=event.effective_date,
+                )
+            elif isinstance(event, NoteRevised | NoteWithdrawn) and event.originator_id in notes:
+                text = event.text if isinstance(event, NoteRevised) else None
+                changed = {**Standing.of(event), "text": text, "written_on": event.effective_date}
+                notes[event.originator_id] = notes[event.originator_id].model_copy(update=changed)
+        resolutions = [
+            ResolutionRecord(**Standing.of(e), details=e.details)
+            for e in latest.values()
+            if isinstance(e, ResolutionAdopted | ResolutionCorrected)
+        ]
+        dockets = [
+            DocketRecord(**Standing.of(e), details=e.details)
+            for e in latest.values()
+            if isinstance(e, ReportDocketed | DocketCorrected)
+        ]
+        return Records(
+            resolutions=sorted(resolutions, key=lambda r: (r.details.adopted, r.details.number)),
+            dockets=sorted(dockets, key=lambda d: d.details.report_date),
+            notes=sorted(notes.values(), key=lambda n: (n.report, list(NotePlace).index(n.place))),
+        )
+
     def resolutions(self, on: date | None = None) -> list[ResolutionRecord]:
         """The resolutions adopted (by `on`, if given), as they now stand, by day of adoption."""
-        found = [
-            ResolutionRecord(**Standing.of(e), details=e.details) for e in self._latest(ResolutionAdopted)
-        ]
-        found = [r for r in found if on is None or r.details.adopted <= on]
-        return sorted(found, key=lambda r: (r.details.adopted, r.details.number))
+        return [r for r in self.records().resolutions if on is None or r.details.adopted <= on]
 
     def dockets(self) -> list[DocketRecord]:
-        found = [DocketRecord(**Standing.of(e), details=e.details) for e in self._latest(ReportDocketed)]
-        return sorted(found, key=lambda d: d.details.report_date)
+        return self.records().dockets
 
     def docket_for(self, day: date) -> DocketRecord | None:
-        """The heading of the report being prepared on `day`: the latest dated by then for a session that has
-        not opened by then."""
-        ready = [d for d in self.dockets() if d.details.report_date <= day < d.details.session_start]
-        return ready[-1] if ready else None
+        return self.records().docket_for(day)
+
+    def notes(self, report: date | None = None) -> list[NoteRecord]:
+        """The notes as they stand (of the report of `report`, if given), withdrawn ones with no text."""
+        return [n for n in self.records().notes if report is None or n.report == report]
 
     def write_note(self, note: NoteText, **told: Unpack[Told]) -> NoteRecord:
         """Write the note at its place of its report; written again, a revision; the same text, nothing."""
@@ -164,27 +211,6 @@ class Mandates:
         retrying(once)
         return self._note(key)
 
-    def notes(self, report: date | None = None) -> list[NoteRecord]:
-        """The notes as they stand (of the report of `report`, if given), withdrawn ones with no text."""
-        found: dict[UUID, NoteRecord] = {}
-        for event in self._events():
-            if isinstance(event, NoteWritten):
-                found[event.originator_id] = NoteRecord(
-                    **Standing.of(event),
-                    report=event.report,
-                    place=event.place,
-                    text=event.text,
-                    written_on=event.effective_date,
-                )
-            elif isinstance(event, NoteRevised | NoteWithdrawn) and event.originator_id in found:
-                text = event.text if isinstance(event, NoteRevised) else None
-                earlier = found[event.originator_id]
-                found[event.originator_id] = earlier.model_copy(
-                    update={**Standing.of(event), "text": text, "written_on": event.effective_date}
-                )
-        listed = [n for n in found.values() if report is None or n.report == report]
-        return sorted(listed, key=lambda n: (n.report, list(NotePlace).index(n.place)))
-
     def _note(self, key: UUID) -> NoteRecord:
         return next(n for n in self.notes() if n.id == key)
 
@@ -212,14 +238,6 @@ class Mandates:
                 self.outreach.save(found)
 
         retrying(once)
-
-    def _latest(self, first: type[DetailsSet]) -> list[DetailsSet]:
-        """The latest event of every record whose first event is of type `first`."""
-        latest: dict[UUID, DetailsSet] = {}
-        for event in self._events():
-            if isinstance(event, first) or (isinstance(event, DetailsSet) and event.originator_id in latest):
-                latest[event.originator_id] = event
-        return list(latest.values())
 
     def _dated_now(self, effective_date: date, concerning: str) -> datetime:
         return not_after_today(self.outreach.clock, effective_date, concerning)

@@ -65,11 +65,11 @@ def framing(settings: Settings, as_of: date) -> Framing:
     of the pools experts had joined and the donors who had pledged."""
     outreach = Outreach(settings.store_env("Outreach"))
     try:
-        mandates = Mandates(outreach)
-        resolutions = tuple(r.details for r in mandates.resolutions(as_of))
-        docket = mandates.docket_for(as_of)
+        records = Mandates(outreach).records()
+        resolutions = tuple(r.details for r in records.resolutions if r.details.adopted <= as_of)
+        docket = records.docket_for(as_of)
         report = docket.details.report_date if docket else as_of
-        notes = {n.place: n.text for n in mandates.notes(report) if n.text is not None}
+        notes = {n.place: n.text for n in records.notes if n.report == report and n.text is not None}
         conferences = tuple(
             m.details
             for m in outreach.meetings()
