@@ -38,6 +38,7 @@ from domain.mandates import (
     docket_id,
     resolution_id,
 )
+from domain.outreach import MeetingCorrected, MeetingDetails, MeetingHeld, MeetingKind
 from domain.values import Door
 
 
@@ -96,6 +97,9 @@ class Records(NamedTuple):
     resolutions: list[ResolutionRecord]
     dockets: list[DocketRecord]
     notes: list[NoteRecord]
+    # The conferences that opened instruments for signature, as they now stand, by first day (read in the
+    # same pass: the report tells of them beside the resolutions).
+    signing_conferences: list[MeetingDetails]
 
     def docket_for(self, day: date) -> DocketRecord | None:
         """The heading of the report being prepared on `day`: the latest dated by then for a session that
@@ -129,11 +133,15 @@ class Mandates:
         return next(d for d in self.dockets() if d.id == key)
 
     def records(self) -> Records:
-        """Every resolution, docket and note as it now stands, read in one pass over the log."""
+        """Every resolution, docket, note and signing conference as it now stands, in one pass over the
+        log."""
         latest: dict[UUID, DetailsSet] = {}
         notes: dict[UUID, NoteRecord] = {}
+        meetings: dict[UUID, MeetingDetails] = {}
         for event in self._events():
-            if isinstance(event, DetailsSet):
+            if isinstance(event, MeetingHeld | MeetingCorrected):
+                meetings[event.originator_id] = event.details
+            elif isinstance(event, DetailsSet):
                 latest[event.originator_id] = event
             elif isinstance(event, NoteWritten):
                 notes[event.originator_id] = NoteRecord(
@@ -161,6 +169,10 @@ class Mandates:
             resolutions=sorted(resolutions, key=lambda r: (r.details.adopted, r.details.number)),
             dockets=sorted(dockets, key=lambda d: d.details.report_date),
             notes=sorted(notes.values(), key=lambda n: (n.report, list(NotePlace).index(n.place))),
+            signing_conferences=sorted(
+                (m for m in meetings.values() if m.kind is MeetingKind.SIGNING_CONFERENCE),
+                key=lambda m: m.start,
+            ),
         )
 
     def resolutions(self, on: date | None = None) -> list[ResolutionRecord]:

@@ -13,9 +13,8 @@ from activities.outreach import CooperationRecord, Outreach
 from activities.participants import ParticipantDirectory
 from activities.programme import Programme
 from activities.resources import Resources
-from domain.experts import PoolGroup
-from domain.outreach import CooperationActivityRecorded, MeetingKind
-from projections.funds import funds
+from domain.outreach import CooperationActivityRecorded
+from projections.funds import funds, groups_joined
 from projections.report import html, markdown, tables, word
 from projections.report.document import (
     CooperationSummary,
@@ -66,30 +65,22 @@ def framing(settings: Settings, as_of: date) -> Framing:
     outreach = Outreach(settings.store_env("Outreach"))
     try:
         records = Mandates(outreach).records()
-        resolutions = tuple(r.details for r in records.resolutions if r.details.adopted <= as_of)
-        docket = records.docket_for(as_of)
-        report = docket.details.report_date if docket else as_of
-        notes = {n.place: n.text for n in records.notes if n.report == report and n.text is not None}
-        conferences = tuple(
-            m.details
-            for m in outreach.meetings()
-            if m.details.kind is MeetingKind.SIGNING_CONFERENCE and m.details.end <= as_of
-        )
     finally:
         outreach.close()
+    docket = records.docket_for(as_of)
+    report = docket.details.report_date if docket else as_of
     resources = Resources(settings.store_env("Resources"))
     try:
-        joined = {g for e in resources.experts() if e.joined <= as_of for g in e.details.groups}
-        donors = tuple(funds(resources.facts(), as_of).by_donor)
+        events = list(resources.facts())
     finally:
         resources.close()
     return Framing(
-        resolutions=resolutions,
+        resolutions=tuple(r.details for r in records.resolutions if r.details.adopted <= as_of),
         docket=docket.details if docket else None,
-        conferences=conferences,
-        notes=notes,
-        pool_groups=tuple(g for g in PoolGroup if g in joined),
-        donors=donors,
+        conferences=tuple(m for m in records.signing_conferences if m.end <= as_of),
+        notes={n.place: n.text for n in records.notes if n.report == report and n.text is not None},
+        pool_groups=groups_joined(events, as_of),
+        donors=tuple(funds(events, as_of).by_donor),
     )
 
 

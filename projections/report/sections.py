@@ -1,4 +1,6 @@
-"""The report's sections I-VI, each sentence and table computed from the figures and their fact rows."""
+"""What the report's sections read (the figures, their rows, the recorded details and framing), the words
+for names and dates, and the sentences and tables of the introduction's scope and of the status of signature
+and ratification, each computed from the figures and their fact rows."""
 
 from __future__ import annotations
 

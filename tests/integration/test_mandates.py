@@ -4,6 +4,7 @@ withdrawn by a person, each refusal one sentence that records nothing."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,17 @@ from typer.testing import CliRunner, Result
 
 from activities.mandates import Mandates
 from activities.outreach import Outreach
+from activities.resources import Resources
 from cli.app import app
 from domain.editorial import NoteNotWritten, NotePlace, NoteText
+from domain.experts import ExpertDetails, PoolGroup
 from domain.facts import Told
+from domain.funds import Earmark, Pledge
 from domain.outreach import MeetingKind
+from domain.regions import Region
 from domain.treaty import ADOPTIONS
 from domain.values import Door
+from usecases.reports import framing
 from usecases.seed_mandate import DOCKET, seed_mandate
 from usecases.settings import Settings
 
@@ -136,3 +142,24 @@ def test_the_command_line_records_a_heading_and_refuses_one_dated_after_its_sess
     assert late.exit_code == 1
     assert "must be dated before the session it goes to opens" in late.stderr
     assert listed.stdout.count('"report_date"') == 1
+
+
+def test_the_report_names_the_groups_experts_had_joined_and_the_donors_who_had_pledged_by_its_date(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(home=tmp_path / "home")
+    resources = Resources(settings.store_env("Resources"))
+    joined, pledged = date(2001, 10, 1), date(2001, 11, 1)
+    expert = ExpertDetails(
+        name="A. Expert", region=Region.EUROPE, languages=("French",), groups=(PoolGroup.FIREARMS,)
+    )
+    resources.register_expert(expert, effective_date=joined, actor="m", source=None)
+    pledge = Pledge(reference="ITA-2001-1", donor="Italy", amount=Decimal(20000), earmark=Earmark())
+    resources.pledge(pledge, effective_date=pledged, actor="m", source=None)
+    resources.close()
+
+    before, after = framing(settings, date(2001, 9, 30)), framing(settings, date(2002, 3, 4))
+
+    assert (before.pool_groups, before.donors) == ((), ())
+    assert after.pool_groups == (PoolGroup.PROTOCOLS, PoolGroup.FIREARMS)
+    assert after.donors == ("Italy",)

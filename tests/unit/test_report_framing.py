@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from domain.editorial import NotePlace
+from domain.experts import PoolGroup
 from projections.report.document import Framing, build
 from projections.report.framing import ordinal, span
 from projections.report.html import render as to_html
@@ -142,3 +143,13 @@ def test_each_editorial_note_closes_its_section_as_written_and_escaped() -> None
         paragraphs = [line for line in section.splitlines() if line.startswith("**")]
         assert paragraphs[-1].endswith(f"Note \\*{place.value}\\* by the editor."), place
     assert markdown.count("by the editor.") == len(NotePlace)
+
+
+def test_the_pools_and_the_donors_are_said_from_what_was_recorded_by_the_reports_date() -> None:
+    none = rendered(Framing())
+    some = rendered(Framing(pool_groups=(PoolGroup.CONVENTION,), donors=("Italy", "Japan")))
+
+    assert "No expert had joined the pools of experts by 4 March 2002." in none
+    assert "No contribution from a donor had been recorded by 4 March 2002." in none
+    assert "By 4 March 2002, experts had joined the pools of experts for the Convention." in some
+    assert "By 4 March 2002, contributions had been pledged by Italy and Japan." in some
