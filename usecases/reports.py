@@ -98,6 +98,7 @@ def planned_after(settings: Settings, as_of: date) -> list[PlanSummary]:
             place=p.details.place,
             planned=p.details.planned,
             planned_end=p.details.planned_end,
+            dated_to=p.details.dated_to,
             invited=(*p.details.regions, *p.details.states),
         )
         for p in plans

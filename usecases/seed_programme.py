@@ -11,17 +11,18 @@ from domain.outreach import meeting_id
 from domain.plans import MakePlan, PlanKind, plan_id
 from domain.questionnaires import Questionnaire, SendQuestionnaire
 from domain.regions import Region
-from domain.values import Door
+from domain.values import DatePrecision, Door
 from usecases.seed import CENTRE, FOUR, REPORT
 
-# The report was written with these plans made; it gives each a place and a region, and only the year.
+# The report was written with these plans made; it gives each a place and a region, and only the year: each
+# is dated to the year 2002 (its last day standing for it).
 PLANNED_ON = date(2002, 3, 4)
-ONLY_2002 = "the report gives only the year (2002): the dates are illustrative"
+IN_2002 = date(2002, 12, 31)
 REGIONAL_SEMINARS = (
-    ("Quito", "Latin America and the Caribbean", (Region.AMERICAS,), date(2002, 5, 6)),
-    ("Vilnius", "Central and Eastern Europe", (Region.EUROPE,), date(2002, 6, 10)),
-    ("Algiers", "the African region", (Region.AFRICA,), date(2002, 9, 16)),
-    ("Tokyo", "Asia and the Pacific", (Region.ASIA, Region.OCEANIA), date(2002, 11, 11)),
+    ("Quito", "Latin America and the Caribbean", (Region.AMERICAS,)),
+    ("Vilnius", "Central and Eastern Europe", (Region.EUROPE,)),
+    ("Algiers", "the African region", (Region.AFRICA,)),
+    ("Tokyo", "Asia and the Pacific", (Region.ASIA, Region.OCEANIA)),
 )
 # Paragraph 12: the Centre began distributing the Council's questionnaire to the participants in seminars held
 # after September 2001 (their first days, and places, as the seed records those meetings).
@@ -38,17 +39,18 @@ def plans() -> list[MakePlan]:
             title=f"Regional seminar for the countries of {region}",
             kind=PlanKind.SEMINAR,
             place=place,
-            planned=day,
+            planned=IN_2002,
+            dated_to=DatePrecision.YEAR,
             organizers=(CENTRE,),
             regions=regions,
             instruments=FOUR,
             note="To review progress since the subregional seminars, identify needs and refine projects.",
             effective_date=PLANNED_ON,
-            source=f"{REPORT}, para. 16; {ONLY_2002}",
+            source=f"{REPORT}, para. 16",
             actor="seed",
             door=Door.CLI,
         )
-        for place, region, regions, day in REGIONAL_SEMINARS
+        for place, region, regions in REGIONAL_SEMINARS
     ]
 
 

@@ -9,8 +9,9 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict
 
 from domain.experts import PoolGroup
+from domain.values import DatePrecision
 from projections.report.blocks import Block, Inline, Paragraph, Table
-from projections.report.sections import Sources, counted, day, label, listing
+from projections.report.sections import Sources, counted, dates, day, label, listing
 
 QUESTIONNAIRES = {
     "advisory_council": (
@@ -38,6 +39,7 @@ class PlanSummary(BaseModel):
     place: str
     planned: date
     planned_end: date | None = None
+    dated_to: DatePrecision = DatePrecision.DAY
     invited: tuple[str, ...] = ()
 
 
@@ -90,14 +92,12 @@ def planned(s: Sources, plans: Sequence[PlanSummary]) -> list[Block]:
     text = f"The Centre has planned {len(plans)} {'activity' if len(plans) == 1 else 'activities'} {after}:"
     rows = tuple(
         (
-            day(p.planned)
-            if p.planned_end in (None, p.planned)
-            else f"{day(p.planned)} to {day(p.planned_end)}",
+            dates(p.planned, p.planned_end or p.planned, p.dated_to),
             f"{p.title} ({label(p.kind).lower()})",
             p.place,
             ", ".join(p.invited) or "—",
         )
-        for p in sorted(plans, key=lambda p: (p.planned, p.place))
+        for p in sorted(plans, key=lambda p: p.planned)
     )
     table = Table(
         caption=f"Planned {after}", header=("Planned for", "Activity", "Place", "Invited"), rows=rows
