@@ -8,7 +8,7 @@ from datetime import date
 
 from activities.programme import Programme
 from domain.outreach import meeting_id
-from domain.plans import MakePlan, PlanKind, plan_id
+from domain.plans import CancelPlan, MakePlan, PlanKind, PlanStatus, plan_id
 from domain.questionnaires import Questionnaire, SendQuestionnaire
 from domain.regions import Region
 from domain.values import DatePrecision, Door
@@ -87,12 +87,40 @@ def sendings(programme: Programme) -> list[SendQuestionnaire]:
     return [tested, distributed, *handed_out]
 
 
+# The days an earlier seed gave these plans for illustration, where the report gives only the year.
+ILLUSTRATIVE_DAYS = {
+    "Quito": date(2002, 5, 6),
+    "Vilnius": date(2002, 6, 10),
+    "Algiers": date(2002, 9, 16),
+    "Tokyo": date(2002, 11, 11),
+}
+REDATED = "Dated again to the year the report gives (2002), in place of an illustrative day."
+
+
+def _redate(programme: Programme, plan: MakePlan, actor: str) -> None:
+    """Cancel the plan an earlier seed made for an illustrative day, still planned, for the year-dated one."""
+    earlier = programme.plan(plan_id(plan.kind, plan.place, ILLUSTRATIVE_DAYS[plan.place]))
+    if earlier is None or earlier.status is not PlanStatus.PLANNED:
+        return
+    programme.cancel_plan(
+        CancelPlan(
+            plan=earlier.id,
+            reason=REDATED,
+            effective_date=PLANNED_ON,
+            actor=actor,
+            door=Door.CLI,
+            source=plan.source,
+        )
+    )
+
+
 def seed_programme(programme: Programme, *, actor: str = "seed") -> int:
     """Record what of the report's plans and questionnaires is missing; the events recorded now."""
     before = programme.outreach.recorder.max_notification_id() or 0
     for plan in plans():
         # A seeded plan moved or cancelled since keeps its changes: the seed only adds.
         if programme.plan(plan_id(plan.kind, plan.place, plan.planned)) is None:
+            _redate(programme, plan, actor)
             programme.make_plan(plan.model_copy(update={"actor": actor}))
     for sending in sendings(programme):
         programme.send(sending.model_copy(update={"actor": actor, "door": Door.CLI}))

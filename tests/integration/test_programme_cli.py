@@ -401,3 +401,25 @@ def test_the_report_lists_what_was_planned_after_its_date(home: Home, tmp_path: 
     assert "| in 2002 | Regional seminar for the countries of Latin America and the Caribbean" in text
     assert "10 June 2002" in planned["2002-05-01"]
     assert "[4](report-2002-03-04-sources.md#lineage-questionnaires.advisory_council.sendings) times" in text
+
+
+def test_the_seed_dates_again_to_the_year_a_plan_an_earlier_seed_gave_a_made_up_day(home: Home) -> None:
+    earlier = (
+        "--title", "Regional seminar", "--kind", "seminar", "--place", "Vilnius",
+        "--planned", "2002-06-10", "--effective", "2002-03-04",
+    )  # fmt: skip
+    assert home.run("plan", "make", *earlier).code == 0
+
+    home.run("seed")
+
+    planned = home.run("plan", "list", "--after", "2002-03-04", "--json").json()
+    assert [(p["details"]["place"], p["details"]["dated_to"]) for p in planned] == [
+        ("Quito", "year"),
+        ("Vilnius", "year"),
+        ("Algiers", "year"),
+        ("Tokyo", "year"),
+    ]
+    (cancelled,) = [p for p in home.run("plan", "list", "--json").json() if p["status"] == "cancelled"]
+    assert cancelled["details"]["planned"] == "2002-06-10"
+    assert "illustrative day" in cancelled["reason"]
+    assert "0 events recorded now" in home.run("seed").stdout
