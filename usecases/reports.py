@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from activities.participants import ParticipantDirectory
 from projections.report import html, markdown, tables, word
 from projections.report.document import CooperationSummary, MeetingSummary, PlanSummary, ReportDocument
 from projections.store import StoredFact
 from usecases.settings import Settings
+
+if TYPE_CHECKING:
+    from activities.programme import PlanRecord
 
 # Facts whose subject is a State, so the report can name it rather than show its code.
 STATE_SUBJECTS = (
@@ -64,9 +68,13 @@ def planned_after(settings: Settings, as_of: date) -> list[PlanSummary]:
 
     outreach = Outreach(settings.store_env("Outreach"))
     try:
-        plans = Programme(outreach).plans_after(as_of)
+        return plan_summaries(Programme(outreach).plans_after(as_of))
     finally:
         outreach.close()
+
+
+def plan_summaries(plans: Iterable[PlanRecord]) -> list[PlanSummary]:
+    """The plans as the report's future action names them."""
     return [
         PlanSummary(
             title=p.details.title,

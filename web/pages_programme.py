@@ -22,8 +22,8 @@ from domain.errors import DomainError
 from domain.plans import PlanStatus
 from domain.values import Door
 from usecases.inputs import BadOption, parse_date
+from usecases.outreach_book import OutreachBook
 from usecases.programme import BY_NAME, Ask, Entry, command_of, open_programme, replies_with_citations
-from usecases.settings import Settings
 from web.access import PageUser, Wired, check_read, check_role
 from web.errors import ApiError, sentence
 from web.forms import Field, Form
@@ -179,13 +179,9 @@ class Month:
     planned: tuple[PlanRecord, ...]
 
 
-def calendar(settings: Settings, day: date) -> list[Month]:
+def calendar(book: OutreachBook, day: date) -> list[Month]:
     """The months of `day`'s year: meetings held by `day`, beside the plans standing on `day`."""
-    programme = open_programme(settings)
-    try:
-        meetings, plans = programme.outreach.meetings(), programme.plans(day)
-    finally:
-        programme.outreach.close()
+    meetings, plans = book.meetings(), book.plans(day)
     months = []
     for month in range(1, 13):
         first = date(day.year, month, 1)

@@ -98,7 +98,7 @@ def dashboard(
         charts={name: svg(text) for name, text in dashboard_charts(reading, known_at).items()},
         overdue=late,
         report_date=REPORT_DATE,
-        calendar=calendar(wired.settings, day),
+        calendar=calendar(wired.outreach, day),
         outlook=outlook,
         fans={name: svg(text) for name, text in fans.items()},
         include_demo=include_demo,

@@ -21,7 +21,7 @@ from projections.report.document import ReportDocument, build, lineage
 from projections.store import FactStore
 from usecases.outreach_book import OutreachBook
 from usecases.read_models import open_store, refresh
-from usecases.reports import outreach_details, planned_after, state_names
+from usecases.reports import outreach_details, plan_summaries, planned_after, state_names
 from usecases.settings import Settings
 from web.errors import ApiError
 
@@ -116,13 +116,14 @@ def read(
         rows = lineage(store, result)
         by_state = stages(store, as_of, moment, include_demo)
     meetings_known, cooperation_known = outreach.details(rows) if outreach else outreach_details(settings)
+    plans_known = plan_summaries(outreach.plans_after(as_of)) if outreach else planned_after(settings, as_of)
     document = build(
         result,
         rows,
         meetings_known=meetings_known,
         cooperation_known=cooperation_known,
         names=state_names(directory(), rows, as_of),
-        plans_known=planned_after(settings, as_of),
+        plans_known=plans_known,
         outlook=outlook,
     )
     return Reading(result=result, document=document, stages=by_state)

@@ -1,5 +1,5 @@
 """What the web app keeps in memory between pages (its case book and outreach book) follows the logs: a step,
-a meeting, a correction or an activity recorded after a page was drawn is on the next page."""
+a meeting, a correction, an activity or a plan recorded after a page was drawn is on the next page."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from pathlib import Path
 
 from activities.engagements import Engagements
 from activities.outreach import Outreach
+from activities.programme import Programme
 from activities.store.logs import EventLog
 from domain.commands import OpenEngagement, RecordLawSummary
 from domain.outreach import CooperationKind, MeetingDetails, MeetingKind
+from domain.plans import CancelPlan, MakePlan, MovePlan, PlanKind
 from domain.values import Instrument, Step
 from projections.casebook import CaseBook
 from projections.store import StoredFact
@@ -79,3 +81,43 @@ def test_the_outreach_book_names_the_meetings_and_activities_counted_as_last_rec
     assert [(m.id, m.title, m.place) for m in meetings] == [(str(meeting.id), "Andean seminar", "Quito")]
     assert str(other.id) not in {m.id for m in meetings}
     assert [(a.state, a.title) for a in activities] == [("HRV", "Seminar on organized crime")]
+
+
+def test_the_outreach_book_lists_meetings_and_plans_as_the_outreach_store_reads_them(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path)
+    outreach = Outreach(settings.store_env("Outreach"))
+    programme = Programme(outreach)
+    book = OutreachBook(EventLog("Outreach", settings.store_env("Outreach")))
+    details = MeetingDetails(
+        title="Regional seminar", kind=MeetingKind.REGIONAL_SEMINAR, place="Quito",
+        start=date(2001, 5, 6), end=date(2001, 5, 8), participants=("ECU", "PER"),
+    )  # fmt: skip
+    quito = outreach.record_meeting(details, actor="officer", source=None)
+    plan = MakePlan(
+        title="Subregional seminar", kind=PlanKind.SEMINAR, place="Lima", planned=date(2001, 11, 5),
+        effective_date=date(2001, 2, 1),
+    )  # fmt: skip
+    lima = programme.make_plan(plan)
+    before = (book.meetings(), book.plans(), book.plans_after(date(2001, 3, 1)))
+
+    outreach.correct_meeting(
+        quito.id, details.model_copy(update={"title": "Andean seminar"}), actor="m", source=None
+    )
+    outreach.record_meeting(
+        details.model_copy(update={"place": "Bogotá", "start": date(2001, 4, 2)}), actor="o", source=None
+    )
+    programme.move_plan(MovePlan(plan=lima.id, planned=date(2002, 1, 7), effective_date=date(2001, 6, 1)))
+    other = programme.make_plan(plan.model_copy(update={"place": "Caracas", "planned": date(2001, 9, 3)}))
+    programme.cancel_plan(CancelPlan(plan=other.id, reason="No funds", effective_date=date(2001, 7, 2)))
+
+    assert [(m.details.title, m.corrections) for m in before[0]] == [("Regional seminar", 0)]
+    assert [p.details.planned for p in before[1]] == [date(2001, 11, 5)]
+    assert [p.id for p in before[2]] == [lima.id]
+    assert book.meetings() == outreach.meetings()
+    assert [m.details.title for m in book.meetings()] == ["Regional seminar", "Andean seminar"]
+    for day in (None, date(2001, 3, 1), date(2001, 6, 15), date(2001, 8, 1)):
+        assert book.plans(day) == programme.plans(day)
+    for day in (date(2001, 3, 1), date(2001, 6, 15), date(2001, 8, 1), date(2002, 2, 1)):
+        assert book.plans_after(day) == programme.plans_after(day)
+    assert [p.id for p in book.plans_after(date(2001, 6, 15))] == [other.id, lima.id]
+    assert [p.id for p in book.plans_after(date(2001, 8, 1))] == [lima.id]
