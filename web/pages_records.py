@@ -42,8 +42,8 @@ from web.reports import (
     aware,
     current_store,
     dashboard_charts,
-    demo_marks,
     figure_link,
+    overview,
     read,
     reviewed_year,
 )
@@ -73,15 +73,7 @@ def dashboard(
     year: Year = None,
 ) -> HTMLResponse:
     day = as_of or wired.today()
-    reading = read(
-        wired.settings,
-        wired.logs,
-        day,
-        known_at,
-        year=year,
-        include_demo=include_demo,
-        outreach=wired.outreach,
-    )
+    seen = overview(wired.settings, wired.logs, day, known_at, year=year, include_demo=include_demo)
     now = wired.now()
     late = sorted(
         (s for c in wired.book.cases() for s in open_steps(c, wired.due_days, now) if s.overdue),
@@ -94,20 +86,20 @@ def dashboard(
         user,
         as_of=day,
         known_at=known_at,
-        result=reading.result,
-        charts={name: svg(text) for name, text in dashboard_charts(reading, known_at).items()},
+        result=seen.result,
+        charts={name: svg(text) for name, text in dashboard_charts(seen, known_at).items()},
         overdue=late,
         report_date=REPORT_DATE,
         calendar=calendar(wired.outreach, day),
         outlook=outlook,
         fans={name: svg(text) for name, text in fans.items()},
         include_demo=include_demo,
-        marks=demo_marks(reading),
+        marks=seen.marks,
         demo_mark=DEMO_MARK,
         demo_banner=DEMO_BANNER,
         fills=pool_fill(e.details for e in resources(wired).experts()),
         report_year=REPORT_YEAR,
-        year=reading.result.year,
+        year=seen.result.year,
         year_given=year,
         groups={group_key(g): g.value for g in RegionalGroup},
     )

@@ -129,17 +129,45 @@ def read(
     return Reading(result=result, document=document, stages=by_state)
 
 
-def demo_marks(reading: Reading) -> dict[str, bool]:
+@dataclass(frozen=True)
+class Overview:
+    """What the dashboard draws for one as-of date: the figures, each State's stage, the report's charts by
+    name, and which figures count demo data (all that it needs of the figures' lineage)."""
+
+    result: Figures
+    stages: dict[str, str]
+    charts: dict[str, BarChart]
+    marks: dict[str, bool]
+
+
+def overview(
+    settings: Settings,
+    logs: list[EventLog],
+    as_of: date,
+    known_at: datetime | None,
+    *,
+    year: int | None = None,
+    include_demo: bool = False,
+) -> Overview:
+    """The dashboard's figures and charts. The lineage of every figure (most of the report's cost) is read
+    only when demo data is counted: without it no row counted is demo data, so no figure is marked."""
+    moment = aware(known_at)
+    with current_store(settings, logs) as store:
+        result = figures(store, as_of, moment, reviewed_year(as_of, year), include_demo)
+        rows = lineage(store, result) if include_demo else {}
+        by_state = stages(store, as_of, moment, include_demo)
+    document = build(result, rows)
+    charts = {chart.name: chart for chart in document.charts()}
+    return Overview(result=result, stages=by_state, charts=charts, marks=demo_marks(document, by_state))
+
+
+def demo_marks(document: ReportDocument, by_state: dict[str, str]) -> dict[str, bool]:
     """Which figures count demo data, by name; a region's bar counts it when a demo State is among its own."""
-    marks = {entry.figure: entry.demo for entry in reading.document.lineage}
+    marks = {entry.figure: entry.demo for entry in document.lineage}
     demo_states = {
-        row.subject
-        for e in reading.document.lineage
-        if e.figure == "requests_received"
-        for row in e.rows
-        if row.demo
+        row.subject for e in document.lineage if e.figure == "requests_received" for row in e.rows if row.demo
     }
-    for state, stage in reading.stages.items():
+    for state, stage in by_state.items():
         if state in demo_states:
             region = region_of(state)
             name = region.value if region is not None else NO_REGION
@@ -213,17 +241,15 @@ def outreach_chart(result: Figures, marks: dict[str, bool]) -> BarChart:
     )
 
 
-def dashboard_charts(reading: Reading, known_at: datetime | None) -> dict[str, str]:
+def dashboard_charts(seen: Overview, known_at: datetime | None) -> dict[str, str]:
     """The dashboard's charts as SVG, by name; each bar links to what it counts, and is marked as the
     report marks it when it counts demo data."""
-    charts = {chart.name: chart for chart in reading.document.charts()}
-    as_of = reading.result.as_of
-    marks = demo_marks(reading)
+    charts, as_of, marks = seen.charts, seen.result.as_of, seen.marks
     wanted = [
         charts["engagements-by-stage"],
-        regions_chart(regions_by_status(reading.stages), as_of, marks),
+        regions_chart(regions_by_status(seen.stages), as_of, marks),
         charts["signature-and-ratification"],
-        outreach_chart(reading.result, marks),
+        outreach_chart(seen.result, marks),
     ]
-    demo = reading.result.include_demo
+    demo = seen.result.include_demo
     return {c.name: svg(c, link=lambda f: figure_link(f, as_of, known_at, demo)) for c in wanted}
