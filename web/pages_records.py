@@ -40,7 +40,6 @@ from web.reports import (
     Reading,
     WrittenOut,
     aware,
-    current_store,
     dashboard_charts,
     figure_link,
     overview,
@@ -73,7 +72,7 @@ def dashboard(
     year: Year = None,
 ) -> HTMLResponse:
     day = as_of or wired.today()
-    seen = overview(wired.settings, wired.logs, day, known_at, year=year, include_demo=include_demo)
+    seen = overview(wired.read_model, day, known_at, year=year, include_demo=include_demo)
     now = wired.now()
     late = sorted(
         (s for c in wired.book.cases() for s in open_steps(c, wired.due_days, now) if s.overdue),
@@ -130,14 +129,13 @@ def asked_report(
     day, moment = as_of or wired.today(), aware(known_at)
     reviewed = reviewed_year(day, year)
     reading = read(
-        wired.settings,
-        wired.logs,
+        wired.read_model,
+        wired.outreach,
         day,
         moment,
         report_outlook(wired, day, moment),
         year=reviewed,
         include_demo=include_demo,
-        outreach=wired.outreach,
     )
     return AskedReport(day, moment, reviewed, include_demo, reading)
 
@@ -182,8 +180,8 @@ def lineage_page(
 ) -> HTMLResponse:
     day = as_of or wired.today()
     try:
-        with current_store(wired.settings, wired.logs) as store:
-            rows = explain(store, figure, day, aware(known_at), include_demo=include_demo)
+        store = wired.read_model.caught_up()
+        rows = explain(store, figure, day, aware(known_at), include_demo=include_demo)
     except UnknownFigure as error:
         raise ApiError(404, str(error)) from None
     engaged = {c.state for c in wired.book.cases()}

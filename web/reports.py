@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlencode
@@ -13,16 +11,14 @@ from urllib.parse import urlencode
 from pydantic import AfterValidator, BeforeValidator
 
 from activities.participants import directory
-from activities.store.logs import EventLog
 from domain.regions import Region, region_of
 from projections.figures import Figures, figures, stages
 from projections.report.charts import Bar, BarChart, BarGroup, svg
 from projections.report.document import ReportDocument, build, lineage
 from projections.store import FactStore
 from usecases.outreach_book import OutreachBook
-from usecases.read_models import open_store, refresh
-from usecases.reports import outreach_details, plan_summaries, planned_after, state_names
-from usecases.settings import Settings
+from usecases.reports import plan_summaries, state_names
+from usecases.shared_read_model import SharedReadModel
 from web.errors import ApiError
 
 ENDS = ("completed", "withdrawn")
@@ -32,22 +28,10 @@ STATUSES = ("Open", "Completed", "Withdrawn")
 
 @dataclass(frozen=True)
 class Reading:
-    """Everything read from the read model for one as-of date: figures, the report, each State's stage."""
+    """Everything read from the read model for one as-of date: the figures and the report."""
 
     result: Figures
     document: ReportDocument
-    stages: dict[str, str]
-
-
-@contextmanager
-def current_store(settings: Settings, logs: list[EventLog]) -> Iterator[FactStore]:
-    """The read model caught up with every log first, so the figures include the latest step."""
-    store = open_store(settings)
-    try:
-        refresh(store, logs)
-        yield store
-    finally:
-        store.close()
 
 
 ISO_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
@@ -91,42 +75,48 @@ def aware(moment: datetime | None) -> datetime | None:
     return moment if moment is None or moment.tzinfo else moment.astimezone()
 
 
-def read_figures(settings: Settings, logs: list[EventLog], as_of: date, known_at: datetime | None) -> Figures:
-    with current_store(settings, logs) as store:
-        return figures(store, as_of, aware(known_at))
+def asked_at(moment: datetime | None) -> str | None:
+    """A known-at time as a kept answer is asked under: as written, offset too, since the figures repeat it
+    (two offsets of one instant count alike, but are answered each as asked)."""
+    return None if moment is None else moment.isoformat()
+
+
+def read_figures(
+    model: SharedReadModel, as_of: date, known_at: datetime | None, year: int, include_demo: bool = False
+) -> Figures:
+    """The figures (meetings and cooperation of `year`), computed once per read model version and question,
+    however many users ask for them."""
+    moment = aware(known_at)
+    question = ("figures", as_of, asked_at(moment), year, include_demo)
+    return model.kept(question, lambda store: figures(store, as_of, moment, year, include_demo))
 
 
 def read(
-    settings: Settings,
-    logs: list[EventLog],
+    model: SharedReadModel,
+    outreach: OutreachBook,
     as_of: date,
     known_at: datetime | None,
     outlook: str | None = None,
     *,
     year: int | None = None,
     include_demo: bool = False,
-    outreach: OutreachBook | None = None,
 ) -> Reading:
-    """The figures (meetings and cooperation of `year`, by default that of `as_of`), the report document (as
-    `palermo report render` writes it) and the stages; the meetings' and activities' details from `outreach`
-    when the app keeps one, else from the whole log."""
+    """The figures (meetings and cooperation of `year`, by default that of `as_of`) and the report document
+    (as `palermo report render` writes it); the meetings', activities' and plans' details from `outreach`."""
     moment = aware(known_at)
-    with current_store(settings, logs) as store:
-        result = figures(store, as_of, moment, reviewed_year(as_of, year), include_demo)
-        rows = lineage(store, result)
-        by_state = stages(store, as_of, moment, include_demo)
-    meetings_known, cooperation_known = outreach.details(rows) if outreach else outreach_details(settings)
-    plans_known = plan_summaries(outreach.plans_after(as_of)) if outreach else planned_after(settings, as_of)
+    result = read_figures(model, as_of, moment, reviewed_year(as_of, year), include_demo)
+    rows = lineage(model.caught_up(), result)
+    meetings_known, cooperation_known = outreach.details(rows)
     document = build(
         result,
         rows,
         meetings_known=meetings_known,
         cooperation_known=cooperation_known,
         names=state_names(directory(), rows, as_of),
-        plans_known=plans_known,
+        plans_known=plan_summaries(outreach.plans_after(as_of)),
         outlook=outlook,
     )
-    return Reading(result=result, document=document, stages=by_state)
+    return Reading(result=result, document=document)
 
 
 @dataclass(frozen=True)
@@ -141,24 +131,27 @@ class Overview:
 
 
 def overview(
-    settings: Settings,
-    logs: list[EventLog],
+    model: SharedReadModel,
     as_of: date,
     known_at: datetime | None,
     *,
     year: int | None = None,
     include_demo: bool = False,
 ) -> Overview:
-    """The dashboard's figures and charts. The lineage of every figure (most of the report's cost) is read
-    only when demo data is counted: without it no row counted is demo data, so no figure is marked."""
-    moment = aware(known_at)
-    with current_store(settings, logs) as store:
-        result = figures(store, as_of, moment, reviewed_year(as_of, year), include_demo)
+    """The dashboard's figures and charts, computed once per read model version and question. The lineage of
+    every figure (most of the report's cost) is read only when demo data is counted: without it no row
+    counted is demo data, so no figure is marked."""
+    moment, reviewed = aware(known_at), reviewed_year(as_of, year)
+
+    def draw(store: FactStore) -> Overview:
+        result = read_figures(model, as_of, moment, reviewed, include_demo)
         rows = lineage(store, result) if include_demo else {}
         by_state = stages(store, as_of, moment, include_demo)
-    document = build(result, rows)
-    charts = {chart.name: chart for chart in document.charts()}
-    return Overview(result=result, stages=by_state, charts=charts, marks=demo_marks(document, by_state))
+        document = build(result, rows)
+        charts = {chart.name: chart for chart in document.charts()}
+        return Overview(result=result, stages=by_state, charts=charts, marks=demo_marks(document, by_state))
+
+    return model.kept(("overview", as_of, asked_at(moment), reviewed, include_demo), draw)
 
 
 def demo_marks(document: ReportDocument, by_state: dict[str, str]) -> dict[str, bool]:

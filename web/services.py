@@ -27,8 +27,9 @@ from projections.casebook import CaseBook
 from usecases.cases import connect, refuse_before_sending, send
 from usecases.embedded import UI_PATH
 from usecases.outreach_book import OutreachBook
-from usecases.read_models import sources
+from usecases.read_models import shared, sources
 from usecases.settings import Settings
+from usecases.shared_read_model import SharedReadModel
 from web.config import WebSettings
 from web.sign_in_limits import SignInLimits
 from workflows.client import NotTaken, ServerUnavailable
@@ -64,6 +65,8 @@ class Services:
     outreach: OutreachBook = field(init=False)
     participants: ParticipantDirectory = field(init=False)
     logs: list[EventLog] = field(init=False)
+    # One read-model store for the process, caught up when the logs moved; the figures kept per version.
+    read_model: SharedReadModel = field(init=False)
     sign_ins: SignInLimits = field(init=False)
     ui_client: httpx.AsyncClient | None = field(init=False, default=None)
     _connecting: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
@@ -93,6 +96,7 @@ class Services:
         self.logs = sources(self.settings)
         self.book = CaseBook(next(log for log in self.logs if log.name == "Engagements"))
         self.outreach = OutreachBook(next(log for log in self.logs if log.name == "Outreach"))
+        self.read_model = shared(self.settings, self.logs)
         self.sign_ins = SignInLimits(
             per_client=self.web.sign_in_failures_per_client,
             per_user=self.web.sign_in_failures_per_user,
