@@ -131,7 +131,7 @@ def treaty_actions(participant: str, _user: ApiUser, wired: Wired) -> list[Recor
 )
 def treaty_statements(participant: str, _user: ApiUser, wired: Wired) -> list[RecordedStatement]:
     code = state_code(wired, participant)
-    return wired.treaties.statements_of(code)
+    return wired.statements.statements_of(code)
 
 
 @router.post(

@@ -172,14 +172,13 @@ def _case(user: UserRecord, wired: Services, code: str) -> dict[str, Any]:
     # An officer of the State sees every form; a manager, those of the commands a manager may send (an
     # assistance activity recorded unfunded).
     forms = [f for f in forms_for(case) if _may_send(user, code, BY_NAME[f.name])]
-    treaties = wired.treaties
     can_act = case.status.value == "open" and bool(forms)
     return {
         "case": case,
         "region": (r.value if (r := region_of(code)) else None),
         "steps": open_steps(case, wired.due_days, wired.now()),
         "history": wired.engagements.history(code),
-        "statements": treaties.statements_of(code),
+        "statements": wired.statements.statements_of(code),
         "can_act": can_act,
         "forms": forms,
         "workflow_url": wired.workflow_link(code) if may_watch(wired, user) else None,

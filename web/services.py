@@ -30,6 +30,7 @@ from usecases.outreach_book import OutreachBook
 from usecases.read_models import shared, sources
 from usecases.settings import Settings
 from usecases.shared_read_model import SharedReadModel
+from usecases.statement_book import StatementBook
 from web.config import WebSettings
 from web.sign_in_limits import SignInLimits
 from workflows.client import NotTaken, ServerUnavailable
@@ -63,6 +64,7 @@ class Services:
     legislation: Legislation = field(init=False)
     book: CaseBook = field(init=False)
     outreach: OutreachBook = field(init=False)
+    statements: StatementBook = field(init=False)
     participants: ParticipantDirectory = field(init=False)
     logs: list[EventLog] = field(init=False)
     # One read-model store for the process, caught up when the logs moved; the figures kept per version.
@@ -96,6 +98,7 @@ class Services:
         self.logs = sources(self.settings)
         self.book = CaseBook(next(log for log in self.logs if log.name == "Engagements"))
         self.outreach = OutreachBook(next(log for log in self.logs if log.name == "Outreach"))
+        self.statements = StatementBook(next(log for log in self.logs if log.name == "Treaties"))
         self.read_model = shared(self.settings, self.logs)
         self.sign_ins = SignInLimits(
             per_client=self.web.sign_in_failures_per_client,

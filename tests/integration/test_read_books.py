@@ -1,5 +1,6 @@
-"""What the web app keeps in memory between pages (its case book and outreach book) follows the logs: a step,
-a meeting, a correction, an activity or a plan recorded after a page was drawn is on the next page."""
+"""What the web app keeps in memory between pages (its case, outreach and statement books) follows the logs: a
+step, a meeting, a correction, an activity, a plan or a reservation recorded after a page was drawn is on the
+next page."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ from activities.engagements import Engagements
 from activities.outreach import Outreach
 from activities.programme import Programme
 from activities.store.logs import EventLog
+from activities.treaties import Treaties
 from domain.commands import OpenEngagement, RecordLawSummary
 from domain.outreach import CooperationKind, MeetingDetails, MeetingKind
 from domain.plans import CancelPlan, MakePlan, MovePlan, PlanKind
+from domain.reservations import Statement, StatementKind, TreatyStatement
 from domain.values import Instrument, Step
 from projections.casebook import CaseBook
 from projections.store import StoredFact
 from usecases.outreach_book import OutreachBook
 from usecases.settings import Settings
+from usecases.statement_book import StatementBook
 
 RECORDED = datetime(2002, 3, 4, tzinfo=UTC)
 
@@ -121,3 +125,32 @@ def test_the_outreach_book_lists_meetings_and_plans_as_the_outreach_store_reads_
         assert book.plans_after(day) == programme.plans_after(day)
     assert [p.id for p in book.plans_after(date(2001, 6, 15))] == [other.id, lima.id]
     assert [p.id for p in book.plans_after(date(2001, 8, 1))] == [lima.id]
+
+
+def test_the_statement_book_lists_a_states_statements_under_every_code_it_bore_in_the_order_recorded(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(home=tmp_path)
+    treaties = Treaties(settings.store_env("Treaties"))
+    book = StatementBook(EventLog("Treaties", settings.store_env("Treaties")))
+
+    def said(participant: str, article: str, instrument: Instrument = Instrument.CONVENTION) -> None:
+        statement = Statement(kind=StatementKind.RESERVATION, article=article, text=f"Article {article}.")
+        statement_of = TreatyStatement.record(
+            participant=participant, instrument=instrument, statement=statement,
+            effective_date=date(2003, 1, 2), recorded_at=RECORDED, actor="registry", source=None,
+        )  # fmt: skip
+        treaties.save(statement_of)
+
+    said("SRB", "35")
+    said("DZA", "35")
+    first = book.statements_of("SRB")
+    said("YUG", "16")
+    said("SRB", "18", Instrument.TRAFFICKING)
+
+    assert [s.article for s in first] == ["35"]
+    assert [(s.participant, s.article) for s in book.statements_of("SRB")] == [
+        ("SRB", "35"), ("YUG", "16"), ("SRB", "18"),
+    ]  # fmt: skip
+    for code in ("SRB", "YUG", "SCG", "DZA", "PER"):
+        assert book.statements_of(code) == treaties.statements_of(code)
