@@ -46,11 +46,14 @@ class OutreachBook:
         # As Outreach.meetings and Programme.plans read them from the whole log.
         self._records: dict[UUID, MeetingRecord] = {}
         self._plans: dict[UUID, list[Fact]] = {}
+        self._by_first_day: list[MeetingRecord] | None = None
 
     def _catch_up(self) -> None:
         while True:
             notes = self._log.read(self._position, PAGE)
             for position, event in notes:
+                if isinstance(event, MeetingHeld | MeetingCorrected):
+                    self._by_first_day = None
                 take_meeting_event(self._records, event)
                 take_plan_event(self._plans, event)
                 if isinstance(event, MeetingHeld | MeetingCorrected):
@@ -85,7 +88,9 @@ class OutreachBook:
         """Every meeting with its latest details, by first day then place (as `Outreach.meetings`)."""
         with self._lock:
             self._catch_up()
-            return by_first_day(self._records.values())
+            if self._by_first_day is None:
+                self._by_first_day = by_first_day(self._records.values())
+            return list(self._by_first_day)
 
     def plans(self, as_of: date | None = None) -> list[PlanRecord]:
         """Every plan as it stands, or stood on `as_of` (as `Programme.plans`)."""
