@@ -19,7 +19,6 @@ from domain.groups import RegionalGroup
 from domain.outreach import MeetingDetails
 from domain.user import Role
 from domain.values import Door
-from projections.casebook import open_steps
 from projections.figures import UnknownFigure, explain, group_key
 from projections.funds import pool_fill
 from projections.report import html
@@ -75,8 +74,7 @@ def dashboard(
     seen = overview(wired.read_model, day, known_at, year=year, include_demo=include_demo)
     now = wired.now()
     late = sorted(
-        (s for c in wired.book.cases() for s in open_steps(c, wired.due_days, now) if s.overdue),
-        key=lambda s: s.due_at,
+        (s for s in wired.book.open_steps(wired.due_days, now) if s.overdue), key=lambda s: s.due_at
     )
     outlook, fans = dashboard_outlook(wired, day, known_at)
     return render(

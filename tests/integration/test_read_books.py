@@ -4,7 +4,7 @@ next page."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from activities.engagements import Engagements
@@ -17,7 +17,7 @@ from domain.outreach import CooperationKind, MeetingDetails, MeetingKind
 from domain.plans import CancelPlan, MakePlan, MovePlan, PlanKind
 from domain.reservations import Statement, StatementKind, TreatyStatement
 from domain.values import Instrument, Step
-from projections.casebook import CaseBook
+from projections.casebook import CaseBook, open_steps
 from projections.store import StoredFact
 from usecases.outreach_book import OutreachBook
 from usecases.settings import Settings
@@ -154,3 +154,35 @@ def test_the_statement_book_lists_a_states_statements_under_every_code_it_bore_i
     ]  # fmt: skip
     for code in ("SRB", "YUG", "SCG", "DZA", "PER"):
         assert book.statements_of(code) == treaties.statements_of(code)
+
+
+def test_the_case_book_flags_each_open_step_overdue_at_the_time_asked(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path)
+    engagements = Engagements(settings.store_env("Engagements"), clock=lambda: RECORDED)
+    book = CaseBook(EventLog("Engagements", settings.store_env("Engagements")))
+    for state, day in (("PER", date(2001, 9, 3)), ("BOL", date(2002, 1, 7))):
+        engagements.handle(
+            OpenEngagement(state=state, effective_date=day, instruments=(Instrument.CONVENTION,))
+        )
+    due = {"law_summary": 60, "focal_point": 90}
+
+    def expected(now: datetime) -> list[object]:
+        return [s for c in book.cases() for s in open_steps(c, due, now)]
+
+    moments = [RECORDED + timedelta(days=days) for days in (-200, 0, 40, 120)]
+    before = [book.open_steps(due, now) for now in moments]
+    engagements.handle(RecordLawSummary(state="PER", effective_date=date(2001, 11, 5), command_id="ls"))
+
+    # Due 60 and 90 days after the request: Peru's on 2 November and 2 December 2001, Bolivia's on 8 March
+    # and 7 April 2002; asked 200 days before 4 March 2002, on it, 40 and 120 days after.
+    assert [[s.overdue for s in steps] for steps in before] == [
+        [False, False, False, False], [False, False, True, True], [True, True, True, True],
+        [True, True, True, True],
+    ]  # fmt: skip
+    assert [book.open_steps(due, now) for now in moments] == [expected(now) for now in moments]
+    assert [(s.state, s.step) for s in book.open_steps(due, RECORDED)] == [
+        ("BOL", Step.LAW_SUMMARY), ("BOL", Step.FOCAL_POINT), ("PER", Step.FOCAL_POINT),
+    ]  # fmt: skip
+    assert book.open_steps({"law_summary": 10}, RECORDED) == [
+        s for c in book.cases() for s in open_steps(c, {"law_summary": 10}, RECORDED)
+    ]
