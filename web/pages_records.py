@@ -30,6 +30,7 @@ from web.api_resources import resources
 from web.errors import ApiError, sentence
 from web.lists import Download
 from web.outlook import dashboard_outlook, report_outlook
+from web.overview import dashboard_charts, overview
 from web.pages_manage import seminars_context, users_context
 from web.pages_programme import calendar
 from web.pages_temporal import may_watch
@@ -39,9 +40,7 @@ from web.reports import (
     Reading,
     WrittenOut,
     aware,
-    dashboard_charts,
     figure_link,
-    overview,
     read,
     reviewed_year,
 )
