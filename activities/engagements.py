@@ -19,7 +19,7 @@ from domain.engagement import Engagement, engagement_id
 from domain.errors import DomainError
 from domain.events import EngagementEvent
 from domain.progress import check
-from domain.successions import names_of
+from domain.successions import engaged_code
 from domain.values import Door
 from domain.views import CaseView
 
@@ -81,10 +81,7 @@ class Engagements(Recording):
     def engaged_code(self, state: str) -> str:
         """The code the State's engagement was opened under, among every code the State has borne
         (Yugoslavia's YUG for Serbia); `state` itself when none has an engagement."""
-        for code in names_of(state):
-            if self.find(code) is not None:
-                return code
-        return state.strip().upper()
+        return engaged_code(state, lambda code: self.find(code) is not None)
 
     def case(self, state: str) -> CaseView | None:
         engagement = self.find(state)

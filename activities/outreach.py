@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import cast
 from uuid import UUID
@@ -222,33 +222,8 @@ class Outreach(Recording):
         """Every meeting with its latest details, by first day then place."""
         found: dict[UUID, MeetingRecord] = {}
         for event in self._events():
-            if isinstance(event, MeetingHeld):
-                found[event.originator_id] = MeetingRecord(
-                    id=event.originator_id,
-                    details=event.details,
-                    version=event.originator_version,
-                    corrections=0,
-                    first_recorded_at=event.timestamp,
-                    recorded_at=event.timestamp,
-                    actor=event.actor,
-                    source=event.source,
-                    recorded_by=event.actor,
-                    door=event.door,
-                )
-            elif isinstance(event, MeetingCorrected) and event.originator_id in found:
-                earlier = found[event.originator_id]
-                found[event.originator_id] = earlier.model_copy(
-                    update={
-                        "details": event.details,
-                        "version": event.originator_version,
-                        "corrections": earlier.corrections + 1,
-                        "recorded_at": event.timestamp,
-                        "actor": event.actor,
-                        "source": event.source,
-                        "door": event.door,
-                    }
-                )
-        return sorted(found.values(), key=lambda m: (m.details.start, m.details.place.casefold()))
+            take_meeting_event(found, event)
+        return by_first_day(found.values())
 
     def cooperation(self) -> list[CooperationRecord]:
         """Every technical cooperation activity, by date then State."""
@@ -270,3 +245,38 @@ class Outreach(Recording):
             if isinstance(event, CooperationActivityRecorded)
         ]
         return sorted(found, key=lambda a: (a.effective_date, a.state, a.kind.value))
+
+
+def take_meeting_event(found: dict[UUID, MeetingRecord], event: object) -> None:
+    """Bring the meetings as they stand (by id) up to date with the next event of the log; an event of
+    another kind changes nothing."""
+    if isinstance(event, MeetingHeld):
+        found[event.originator_id] = MeetingRecord(
+            id=event.originator_id,
+            details=event.details,
+            version=event.originator_version,
+            corrections=0,
+            first_recorded_at=event.timestamp,
+            recorded_at=event.timestamp,
+            actor=event.actor,
+            source=event.source,
+            recorded_by=event.actor,
+            door=event.door,
+        )
+    elif isinstance(event, MeetingCorrected) and event.originator_id in found:
+        earlier = found[event.originator_id]
+        found[event.originator_id] = earlier.model_copy(
+            update={
+                "details": event.details,
+                "version": event.originator_version,
+                "corrections": earlier.corrections + 1,
+                "recorded_at": event.timestamp,
+                "actor": event.actor,
+                "source": event.source,
+                "door": event.door,
+            }
+        )
+
+
+def by_first_day(meetings: Iterable[MeetingRecord]) -> list[MeetingRecord]:
+    return sorted(meetings, key=lambda m: (m.details.start, m.details.place.casefold()))

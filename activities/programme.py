@@ -3,7 +3,7 @@ record idempotent by its business key, refused with one sentence when a rule is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import cast
 from uuid import UUID
@@ -117,16 +117,15 @@ class Programme:
     def plans(self, as_of: date | None = None) -> list[PlanRecord]:
         """Every plan as it stands (or as it stood on `as_of`), by first day planned, then in the order they
         were made (the report's own order, for plans it dates only to the year)."""
-        found = [p for events in self._by_plan().values() if (p := self._plan_record(events, as_of))]
-        return sorted(found, key=lambda p: p.details.planned)
+        return plans_on(self._by_plan(), as_of)
 
     def plans_after(self, day: date) -> list[PlanRecord]:
         """What was, on `day`, planned for after it and neither held nor cancelled."""
-        return [p for p in self.plans(day) if p.status is PlanStatus.PLANNED and p.details.planned > day]
+        return standing_after(self.plans(day), day)
 
     def plan(self, plan: UUID) -> PlanRecord | None:
         events = self._by_plan().get(plan)
-        return None if events is None else self._plan_record(events, None)
+        return None if events is None else plan_record(events, None)
 
     def make_plan(self, command: MakePlan) -> PlanRecord:
         """Make a plan; the same plan again records nothing, another of its kind, place and day is refused."""
@@ -200,23 +199,8 @@ class Programme:
     def _by_plan(self) -> dict[UUID, list[Fact]]:
         found: dict[UUID, list[Fact]] = {}
         for event in self._events():
-            if isinstance(event, PLAN_EVENTS):
-                found.setdefault(event.originator_id, []).append(event)
+            take_plan_event(found, event)
         return found
-
-    @staticmethod
-    def _plan_record(events: list[Fact], day: date | None) -> PlanRecord | None:
-        view = plan_as_of(events, day)
-        if view is None:
-            return None
-        last = [e for e in events if day is None or e.effective_date <= day][-1]
-        return PlanRecord(
-            **view.model_dump(),
-            version=last.originator_version,
-            recorded_at=last.timestamp,
-            actor=last.actor,
-            door=last.door,
-        )
 
     # Questionnaires
 
@@ -358,6 +342,39 @@ class Programme:
 
     def _events(self) -> Iterator[object]:
         return events_of(self.outreach.recorder, self.outreach.mapper)
+
+
+def take_plan_event(found: dict[UUID, list[Fact]], event: object) -> None:
+    """Add the next event of the log to its plan's events (by plan id); another kind of event is left out."""
+    if isinstance(event, PLAN_EVENTS):
+        found.setdefault(event.originator_id, []).append(event)
+
+
+def plan_record(events: list[Fact], day: date | None) -> PlanRecord | None:
+    """The plan its events make (as it stood on `day`, if given) with its latest change; None if it had not
+    been made by then."""
+    view = plan_as_of(events, day)
+    if view is None:
+        return None
+    last = [e for e in events if day is None or e.effective_date <= day][-1]
+    return PlanRecord(
+        **view.model_dump(),
+        version=last.originator_version,
+        recorded_at=last.timestamp,
+        actor=last.actor,
+        door=last.door,
+    )
+
+
+def plans_on(by_plan: Mapping[UUID, list[Fact]], day: date | None) -> list[PlanRecord]:
+    """Every plan of `by_plan` as it stands (or stood on `day`), by first day planned, then as made."""
+    found = [p for events in by_plan.values() if (p := plan_record(events, day))]
+    return sorted(found, key=lambda p: p.details.planned)
+
+
+def standing_after(plans: Iterable[PlanRecord], day: date) -> list[PlanRecord]:
+    """Of the plans as they stood on `day`, those planned for after it and neither held nor cancelled."""
+    return [p for p in plans if p.status is PlanStatus.PLANNED and p.details.planned > day]
 
 
 def _same_slot(a: PlanDetails, b: PlanDetails) -> bool:

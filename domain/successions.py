@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import NamedTuple
 
@@ -37,6 +38,12 @@ def names_of(code: str) -> tuple[str, ...]:
     while found[-1] in later:
         found.append(later[found[-1]])
     return tuple(found)
+
+
+def engaged_code(state: str, engaged: Callable[[str], bool]) -> str:
+    """The code the State's engagement was opened under, among every code the State has borne (Yugoslavia's
+    YUG for Serbia): the first that `engaged` finds; `state` itself when none has an engagement."""
+    return next((code for code in names_of(state) if engaged(code)), state.strip().upper())
 
 
 def code_on(code: str, on: date) -> str:

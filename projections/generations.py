@@ -51,14 +51,45 @@ def _pointer_table(db: psycopg.Connection[tuple[object, ...]]) -> None:
     )
 
 
+def _pointed_to(db: psycopg.Connection[tuple[object, ...]]) -> str:
+    row = db.execute("SELECT generation FROM palermo_read_model WHERE name = 'figures'").fetchone()
+    return str(row[0]) if row else DEFAULT_GENERATION
+
+
 def current_generation(location: Location) -> str:
     if location.kind == "sqlite":
         pointer = location.folder / POINTER
         return str(json.loads(pointer.read_text())["generation"]) if pointer.exists() else DEFAULT_GENERATION
     with psycopg.connect(location.conninfo, autocommit=True) as db:
         _pointer_table(db)
-        row = db.execute("SELECT generation FROM palermo_read_model WHERE name = 'figures'").fetchone()
-    return str(row[0]) if row else DEFAULT_GENERATION
+        return _pointed_to(db)
+
+
+class Pointer:
+    """Which generation is current, for a reader that asks before every read: the file read again (SQLite),
+    or the pointer's row over one connection kept for the question (PostgreSQL), not one opened each time."""
+
+    def __init__(self, location: Location) -> None:
+        self.location = location
+        self._db: psycopg.Connection[tuple[object, ...]] | None = None
+
+    def current(self) -> str:
+        if self.location.kind == "sqlite":
+            return current_generation(self.location)
+        try:
+            if self._db is None:
+                self._db = psycopg.connect(self.location.conninfo, autocommit=True)
+                _pointer_table(self._db)
+            return _pointed_to(self._db)
+        except psycopg.Error:
+            # A connection lost (the server restarted): the next question opens another.
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
 
 def open_store(location: Location, generation: str | None = None) -> FactStore:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from activities.store.logs import APPLICATIONS, EventLog
@@ -11,6 +11,7 @@ from projections import generations
 from projections.generations import DEFAULT_GENERATION, RebuildResult, refresh
 from projections.store import FactStore, FreshStore
 from usecases.settings import Settings, SettingsError
+from usecases.shared_read_model import SharedReadModel
 
 __all__ = [
     "DEFAULT_GENERATION",
@@ -21,6 +22,7 @@ __all__ = [
     "open_store",
     "rebuild",
     "refresh",
+    "shared",
     "sources",
     "total_events",
 ]
@@ -55,6 +57,11 @@ def current_generation(settings: Settings) -> str:
 
 def open_store(settings: Settings, generation: str | None = None) -> FactStore:
     return generations.open_store(location(settings), generation)
+
+
+def shared(settings: Settings, logs: Sequence[EventLog]) -> SharedReadModel:
+    """The read model for a long-running process, read through `logs` (opened on first use)."""
+    return SharedReadModel(location(settings), logs)
 
 
 def open_fresh(settings: Settings, generation: str) -> FreshStore:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from activities.mandates import Mandates
 from activities.outreach import CooperationRecord, Outreach
@@ -25,6 +26,9 @@ from projections.report.document import (
 )
 from projections.store import StoredFact
 from usecases.settings import Settings
+
+if TYPE_CHECKING:
+    from activities.programme import PlanRecord
 
 # Facts whose subject is a State, so the report can name it rather than show its code.
 STATE_SUBJECTS = (
@@ -88,9 +92,13 @@ def planned_after(settings: Settings, as_of: date) -> list[PlanSummary]:
     """What was, on `as_of`, planned for after it (paragraph 16), for the report's future action."""
     outreach = Outreach(settings.store_env("Outreach"))
     try:
-        plans = Programme(outreach).plans_after(as_of)
+        return plan_summaries(Programme(outreach).plans_after(as_of))
     finally:
         outreach.close()
+
+
+def plan_summaries(plans: Iterable[PlanRecord]) -> list[PlanSummary]:
+    """The plans as the report's future action names them."""
     return [
         PlanSummary(
             title=p.details.title,

@@ -22,12 +22,12 @@ from domain.outreach import MeetingDetails
 from domain.reservations import RecordedStatement
 from domain.user import Role
 from domain.values import Door, Instrument, ShortText
-from projections.figures import Figures, UnknownFigure, explain, figure_value, figures
+from projections.figures import Figures, UnknownFigure, explain, figure_value
 from projections.store import StoredFact
 from web.access import ApiUser, Wired, api_roles, check_read, forbidden, state_code
 from web.api_models import REFUSALS
 from web.errors import ApiError
-from web.reports import InRange, WrittenOut, aware, current_store, reviewed_year
+from web.reports import InRange, WrittenOut, aware, read_figures, reviewed_year
 from web.services import Services
 
 router = APIRouter(prefix="/api", responses=REFUSALS)
@@ -103,15 +103,14 @@ Asked = Annotated[FiguresAsked, Depends(figures_asked)]
 
 @router.get("/report/figures", tags=["report"], summary="Every figure of the report as of a date")
 def report_figures(asked: Asked, wired: Wired) -> Figures:
-    with current_store(wired.settings, wired.logs) as store:
-        return figures(store, asked.day, asked.moment, asked.reviewed, asked.include_demo)
+    return read_figures(wired.read_model, asked.day, asked.moment, asked.reviewed, asked.include_demo)
 
 
 @router.get("/report/figures/{figure}", tags=["report"], summary="The events behind one figure")
 def report_lineage(figure: str, asked: Asked, wired: Wired) -> Lineage:
     try:
-        with current_store(wired.settings, wired.logs) as store:
-            rows = explain(store, figure, asked.day, asked.moment, asked.reviewed, asked.include_demo)
+        store = wired.read_model.caught_up()
+        rows = explain(store, figure, asked.day, asked.moment, asked.reviewed, asked.include_demo)
     except UnknownFigure as error:
         raise ApiError(404, str(error)) from None
     count = figure_value(figure, rows)
@@ -132,7 +131,7 @@ def treaty_actions(participant: str, _user: ApiUser, wired: Wired) -> list[Recor
 )
 def treaty_statements(participant: str, _user: ApiUser, wired: Wired) -> list[RecordedStatement]:
     code = state_code(wired, participant)
-    return wired.treaties.statements_of(code)
+    return wired.statements.statements_of(code)
 
 
 @router.post(

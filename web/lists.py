@@ -41,8 +41,8 @@ def searched_text(case: CaseView) -> str:
 
 def matches(case: CaseView, words: str | None) -> bool:
     """Whether every word searched for is found in the case."""
-    found = searched_text(case)
-    return all(word in found for word in (words or "").casefold().split())
+    wanted = (words or "").casefold().split()
+    return not wanted or all(word in searched_text(case) for word in wanted)
 
 
 @dataclass(frozen=True)

@@ -1,40 +1,24 @@
-"""The forecast as the web app shows it: computed once per date, known-at time and read position, kept."""
+"""The forecast as the web app shows it: computed once per date, known-at time and read-model version."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from datetime import date, datetime
 
 from projections.forecast.fan import fan_svg
 from projections.forecast.outlook import Forecast, forecast, outlook_paragraph
 from projections.forecast.survival import TooLittleHistory
-from web.reports import aware, current_store
+from web.reports import asked_at, aware
 from web.services import Services
-
-KEPT = 16
-# A forecast takes seconds of simulation; the same question over the same read model gets the same answer
-# (the simulations are seeded by the date), so the last few answers are kept, keyed by the read position.
-_kept: OrderedDict[tuple[object, ...], Forecast] = OrderedDict()
-_lock = threading.Lock()
 
 
 def read_forecast(wired: Services, as_of: date, months: int, known_at: datetime | None) -> Forecast:
-    """The forecast from the read model caught up with every log (TooLittleHistory when it cannot be made)."""
+    """The forecast from the read model caught up with every log (TooLittleHistory when it cannot be made).
+
+    A forecast takes seconds of simulation; the same question over the same read model gets the same answer
+    (the simulations are seeded by the date), so it is kept with the read model's other answers."""
     moment = aware(known_at)
-    with current_store(wired.settings, wired.logs) as store:
-        where = (wired.settings.home, wired.settings.database_url, tuple(sorted(store.positions().items())))
-        key: tuple[object, ...] = (*where, as_of, months, moment)
-        with _lock:
-            if key in _kept:
-                _kept.move_to_end(key)
-                return _kept[key]
-        result = forecast(store, as_of, months, moment)
-    with _lock:
-        _kept[key] = result
-        while len(_kept) > KEPT:
-            _kept.popitem(last=False)
-    return result
+    question = ("forecast", as_of, months, asked_at(moment))
+    return wired.read_model.kept(question, lambda store: forecast(store, as_of, months, moment))
 
 
 def dashboard_outlook(

@@ -18,12 +18,13 @@ from domain.groups import RegionalGroup
 from domain.regions import Region, region_of
 from domain.user import Role
 from domain.values import Door, Instrument, Status, Step
-from projections.casebook import STAGES, CaseFilter, open_steps, select
+from domain.views import CaseView
+from projections.casebook import STAGES, CaseFilter, open_steps, select, stage_of
 from usecases.documents import store_upload
 from usecases.inputs import BadOption
 from web import lists
 from web.access import PageUser, Wired, case_code, check_act, check_read, check_role, forbidden
-from web.api_models import CaseSummary, Stage, summary
+from web.api_models import Stage, summary
 from web.errors import ApiError, status_of_refusal
 from web.form_errors import kept_of, plain
 from web.forms import command_of_form, form_of, forms_for, text, uploads_of
@@ -97,12 +98,23 @@ def worklist(
     return render(request, "worklist.html", user, **_worklist(user, wired, show))
 
 
-# How the case list may be sorted, by the column's name.
-SORTS: dict[str, Callable[[CaseSummary], Any]] = {
+def _region(case: CaseView) -> str:
+    region = region_of(case.state)
+    return region.value if region else "~"
+
+
+def _stage(case: CaseView) -> int:
+    stage = stage_of(case)
+    return STAGES.index(stage) if stage in STAGES else len(STAGES)
+
+
+# How the case list may be sorted, by the column's name. The cases are sorted before their summaries are made,
+# so that a page makes its own 25 rather than one per case found.
+SORTS: dict[str, Callable[[CaseView], Any]] = {
     "state": lambda c: c.state_name,
-    "region": lambda c: (c.region or "~", c.state_name),
+    "region": lambda c: (_region(c), c.state_name),
     "received": lambda c: (c.received, c.state_name),
-    "stage": lambda c: (STAGES.index(c.stage) if c.stage in STAGES else len(STAGES), c.state_name),
+    "stage": lambda c: (_stage(c), c.state_name),
     "changed": lambda c: c.modified_at,
 }
 Sort = Literal[
@@ -129,10 +141,9 @@ def cases_page(
     wanted = CaseFilter(region=region, group=group, instrument=instrument, stage=stage, overdue=overdue)
     visible = [c for c in wired.book.cases() if user.role is not Role.OFFICER or user.covers(c.state)]
     found = [c for c in select(visible, wanted, wired.due_days, wired.now()) if matches(c, q)]
-    rows = sorted(
-        (summary(c, wired) for c in found), key=SORTS[sort.lstrip("-")], reverse=sort.startswith("-")
-    )
+    ordered = sorted(found, key=SORTS[sort.lstrip("-")], reverse=sort.startswith("-"))
     if download is not None:
+        rows = [summary(c, wired) for c in ordered]
         header = ("State", "Name", "Region", "Instruments", "Request", "Stage", "Overdue", "Last change")
         table = [
             (
@@ -148,13 +159,13 @@ def cases_page(
             for c in rows
         ]
         return lists.download("cases", header, table, download)
-    shown = page_of(rows, page)
+    shown = page_of(ordered, page)
     query = {k: v for k, v in request.query_params.items() if k not in ("page", "download")}
     return render(
         request,
         "cases.html",
         user,
-        cases=shown.rows,
+        cases=[summary(c, wired) for c in shown.rows],
         page=shown,
         query=query,
         q=q or "",
@@ -175,14 +186,13 @@ def _case(user: UserRecord, wired: Services, code: str) -> dict[str, Any]:
     # An officer of the State sees every form; a manager, those of the commands a manager may send (an
     # assistance activity recorded unfunded).
     forms = [f for f in forms_for(case) if _may_send(user, code, BY_NAME[f.name])]
-    treaties = wired.treaties
     can_act = case.status.value == "open" and bool(forms)
     return {
         "case": case,
         "region": (r.value if (r := region_of(code)) else None),
         "steps": open_steps(case, wired.due_days, wired.now()),
         "history": wired.engagements.history(code),
-        "statements": treaties.statements_of(code),
+        "statements": wired.statements.statements_of(code),
         "can_act": can_act,
         "forms": forms,
         "workflow_url": wired.workflow_link(code) if may_watch(wired, user) else None,

@@ -22,8 +22,8 @@ from domain.plans import PlanStatus
 from domain.values import Door
 from projections.report.sections import dates
 from usecases.inputs import BadOption, parse_date
+from usecases.outreach_book import OutreachBook
 from usecases.programme import BY_NAME, Ask, Entry, command_of, open_programme, replies_with_citations
-from usecases.settings import Settings
 from web.access import PageUser, Wired, check_read, check_role
 from web.errors import ApiError, sentence
 from web.forms import Field, Form, listed, text
@@ -170,24 +170,19 @@ class Month:
     planned: tuple[PlanRecord, ...]
 
 
-def calendar(settings: Settings, day: date) -> list[Month]:
+def calendar(book: OutreachBook, day: date) -> list[Month]:
     """The months of `day`'s year: meetings held by `day`, beside the plans standing on `day`."""
-    programme = open_programme(settings)
-    try:
-        meetings, plans = programme.outreach.meetings(), programme.plans(day)
-    finally:
-        programme.outreach.close()
-    months = []
-    for month in range(1, 13):
-        first = date(day.year, month, 1)
-        held = tuple(
-            m for m in meetings if (m.details.start.year, m.details.start.month) == (day.year, month)
-        )
-        planned = tuple(
-            p
-            for p in plans
-            if p.status is PlanStatus.PLANNED
-            and (p.details.planned.year, p.details.planned.month) == (day.year, month)
-        )
-        months.append(Month(f"{first:%B}", tuple(m for m in held if m.details.start <= day), planned))
-    return months
+    # One pass over each list, in its order: a pass per month over every meeting was half the dashboard.
+    held: dict[int, list[MeetingRecord]] = {month: [] for month in range(1, 13)}
+    for meeting in book.meetings():
+        start = meeting.details.start
+        if start.year == day.year and start <= day:
+            held[start.month].append(meeting)
+    planned: dict[int, list[PlanRecord]] = {month: [] for month in range(1, 13)}
+    for plan in book.plans(day):
+        if plan.status is PlanStatus.PLANNED and plan.details.planned.year == day.year:
+            planned[plan.details.planned.month].append(plan)
+    return [
+        Month(f"{date(day.year, month, 1):%B}", tuple(held[month]), tuple(planned[month]))
+        for month in range(1, 13)
+    ]

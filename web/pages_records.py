@@ -19,7 +19,6 @@ from domain.groups import RegionalGroup
 from domain.outreach import MeetingDetails
 from domain.user import Role
 from domain.values import Door
-from projections.casebook import open_steps
 from projections.figures import UnknownFigure, explain, group_key
 from projections.funds import pool_fill
 from projections.report import html
@@ -31,6 +30,7 @@ from web.api_resources import resources
 from web.errors import ApiError, sentence
 from web.lists import Download
 from web.outlook import dashboard_outlook, report_outlook
+from web.overview import dashboard_charts, overview
 from web.pages_manage import seminars_context, users_context
 from web.pages_programme import calendar
 from web.pages_temporal import may_watch
@@ -40,9 +40,6 @@ from web.reports import (
     Reading,
     WrittenOut,
     aware,
-    current_store,
-    dashboard_charts,
-    demo_marks,
     figure_link,
     read,
     reviewed_year,
@@ -73,19 +70,10 @@ def dashboard(
     year: Year = None,
 ) -> HTMLResponse:
     day = as_of or wired.today()
-    reading = read(
-        wired.settings,
-        wired.logs,
-        day,
-        known_at,
-        year=year,
-        include_demo=include_demo,
-        outreach=wired.outreach,
-    )
+    seen = overview(wired.read_model, day, known_at, year=year, include_demo=include_demo)
     now = wired.now()
     late = sorted(
-        (s for c in wired.book.cases() for s in open_steps(c, wired.due_days, now) if s.overdue),
-        key=lambda s: s.due_at,
+        (s for s in wired.book.open_steps(wired.due_days, now) if s.overdue), key=lambda s: s.due_at
     )
     outlook, fans = dashboard_outlook(wired, day, known_at)
     return render(
@@ -94,20 +82,20 @@ def dashboard(
         user,
         as_of=day,
         known_at=known_at,
-        result=reading.result,
-        charts={name: svg(text) for name, text in dashboard_charts(reading, known_at).items()},
+        result=seen.result,
+        charts={name: svg(text) for name, text in dashboard_charts(seen, known_at).items()},
         overdue=late,
         report_date=REPORT_DATE,
-        calendar=calendar(wired.settings, day),
+        calendar=calendar(wired.outreach, day),
         outlook=outlook,
         fans={name: svg(text) for name, text in fans.items()},
         include_demo=include_demo,
-        marks=demo_marks(reading),
+        marks=seen.marks,
         demo_mark=DEMO_MARK,
         demo_banner=DEMO_BANNER,
         fills=pool_fill(e.details for e in resources(wired).experts()),
         report_year=REPORT_YEAR,
-        year=reading.result.year,
+        year=seen.result.year,
         year_given=year,
         groups={group_key(g): g.value for g in RegionalGroup},
     )
@@ -139,13 +127,13 @@ def asked_report(
     reviewed = reviewed_year(day, year)
     reading = read(
         wired.settings,
-        wired.logs,
+        wired.read_model,
+        wired.outreach,
         day,
         moment,
         report_outlook(wired, day, moment),
         year=reviewed,
         include_demo=include_demo,
-        outreach=wired.outreach,
     )
     return AskedReport(day, moment, reviewed, include_demo, reading)
 
@@ -190,8 +178,8 @@ def lineage_page(
 ) -> HTMLResponse:
     day = as_of or wired.today()
     try:
-        with current_store(wired.settings, wired.logs) as store:
-            rows = explain(store, figure, day, aware(known_at), include_demo=include_demo)
+        store = wired.read_model.caught_up()
+        rows = explain(store, figure, day, aware(known_at), include_demo=include_demo)
     except UnknownFigure as error:
         raise ApiError(404, str(error)) from None
     engaged = {c.state for c in wired.book.cases()}

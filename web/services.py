@@ -29,8 +29,10 @@ from usecases.cases import connect, refuse_before_sending, send
 from usecases.documents import document_folder
 from usecases.embedded import UI_PATH
 from usecases.outreach_book import OutreachBook
-from usecases.read_models import sources
+from usecases.read_models import shared, sources
 from usecases.settings import Settings
+from usecases.shared_read_model import SharedReadModel
+from usecases.statement_book import StatementBook
 from web.config import WebSettings
 from web.sign_in_limits import SignInLimits
 from workflows.client import NotTaken, ServerUnavailable
@@ -64,8 +66,11 @@ class Services:
     legislation: Legislation = field(init=False)
     book: CaseBook = field(init=False)
     outreach: OutreachBook = field(init=False)
+    statements: StatementBook = field(init=False)
     participants: ParticipantDirectory = field(init=False)
     logs: list[EventLog] = field(init=False)
+    # One read-model store for the process, caught up when the logs moved; the figures kept per version.
+    read_model: SharedReadModel = field(init=False)
     sign_ins: SignInLimits = field(init=False)
     documents: DocumentFolder = field(init=False)
     ui_client: httpx.AsyncClient | None = field(init=False, default=None)
@@ -97,6 +102,8 @@ class Services:
         self.book = CaseBook(next(log for log in self.logs if log.name == "Engagements"))
         self.outreach = OutreachBook(next(log for log in self.logs if log.name == "Outreach"))
         self.documents = document_folder(self.settings)
+        self.statements = StatementBook(next(log for log in self.logs if log.name == "Treaties"))
+        self.read_model = shared(self.settings, self.logs)
         self.sign_ins = SignInLimits(
             per_client=self.web.sign_in_failures_per_client,
             per_user=self.web.sign_in_failures_per_user,

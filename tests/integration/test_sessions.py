@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -156,3 +157,15 @@ def test_a_sign_in_meeting_a_change_of_the_same_user_elsewhere_is_retried(tmp_pa
 
     assert here.signed_in(secret) is not None
     assert [type(e).__name__ for e in log_of(here)][-2:] == ["AccessChanged", "SessionStarted"]
+
+
+def test_twenty_sign_ins_of_one_user_at_once_in_one_process_all_start_a_session(
+    tmp_path: Path, token: str
+) -> None:
+    users = users_of(tmp_path)
+    token_id = token.partition(".")[0]
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        secrets = list(pool.map(lambda _: users.start_session(MANAGER, token_id), range(20)))
+
+    assert all(users.signed_in(secret) is not None for secret in secrets)
+    assert [event for event, _, _ in sessions_in(users)].count("SessionStarted") == 20

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from domain.successions import SUCCESSOR_STATES, code_on, names_of
+from domain.successions import SUCCESSOR_STATES, code_on, engaged_code, names_of
 
 
 @pytest.mark.parametrize("code", ["YUG", "scg", "SRB"])
@@ -37,3 +37,18 @@ def test_the_code_of_the_day(on: date, code: str) -> None:
 def test_montenegro_is_a_successor_state_not_a_new_name() -> None:
     assert SUCCESSOR_STATES["MNE"].earlier == "SCG"
     assert "MNE" not in names_of("SRB")
+
+
+@pytest.mark.parametrize(
+    ("engaged", "asked", "code"),
+    [
+        ({"YUG"}, "SRB", "YUG"),
+        ({"SCG", "SRB"}, "yug", "SCG"),
+        (set(), " srb ", "SRB"),
+        ({"YUG"}, "MNE", "MNE"),
+    ],
+)
+def test_an_engagement_is_found_under_the_first_code_the_state_bore_with_one(
+    engaged: set[str], asked: str, code: str
+) -> None:
+    assert engaged_code(asked, engaged.__contains__) == code

@@ -1,0 +1,182 @@
+"""The figures the web app keeps between requests: a step recorded by another process is on the next
+dashboard, each as-of date and known-at time is answered for itself, and users asking at once share one
+computation."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from activities.engagements import Engagements
+from domain.commands import NameFocalPoint, OpenEngagement, RecordLawSummary
+from domain.user import Role, Scope
+from domain.values import Instrument
+from projections import figures as counted
+from projections.figures import Figures, figures
+from tests.integration.web_app import app_alone, client_at, sign_in, users_of
+from usecases.read_models import open_store, refresh, sources
+from usecases.settings import Settings
+from web import reports
+
+AS_OF = "2002-03-04"
+
+
+@dataclass
+class Clock:
+    """The recording clock of the process that records steps (the worker, here the test)."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass(frozen=True)
+class Office:
+    home: Path
+    browser: httpx.AsyncClient
+    token: str
+    clock: Clock
+
+    def record(self, *commands: Any) -> None:
+        engagements = Engagements(Settings(home=self.home).store_env("Engagements"), clock=self.clock)
+        for command in commands:
+            engagements.handle(command)
+        engagements.close()
+
+    async def figures(self, **asked: str) -> dict[str, Any]:
+        answer = await self.browser.get(
+            "/api/report/figures", params=asked, headers={"Authorization": f"Bearer {self.token}"}
+        )
+        assert answer.status_code == 200, answer.text
+        found: dict[str, Any] = answer.json()
+        return found
+
+    async def dashboard(self, **asked: str) -> str:
+        answer = await self.browser.get("/dashboard", params=asked)
+        assert answer.status_code == 200, answer.text
+        return answer.text
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def office(tmp_path: Path) -> AsyncIterator[Office]:
+    _, token = users_of(tmp_path).add("boss", Role.MANAGER, Scope(), actor="test")
+    browser = client_at(app_alone(tmp_path))
+    assert (await sign_in(browser, token)).status_code == 303
+    yield Office(tmp_path, browser, token, Clock(datetime(2002, 3, 1, 9, tzinfo=UTC)))
+    await browser.aclose()
+
+
+def opened(state: str, day: date) -> OpenEngagement:
+    return OpenEngagement(state=state, effective_date=day, instruments=(Instrument.CONVENTION,))
+
+
+def shown(page: str, figure: str) -> int:
+    found = re.search(rf'data-figure="{re.escape(figure)}"[^>]*>(\d+)</a>', page)
+    assert found is not None, page
+    return int(found.group(1))
+
+
+def fresh(home: Path, as_of: date, known_at: datetime | None = None) -> Figures:
+    """The figures as a new reader computes them: its own store, caught up with the logs."""
+    settings = Settings(home=home)
+    store, logs = open_store(settings), sources(settings)
+    try:
+        refresh(store, logs)
+        return figures(store, as_of, known_at)
+    finally:
+        store.close()
+        for log in logs:
+            log.close()
+
+
+async def test_a_step_recorded_elsewhere_is_on_the_next_dashboard_and_in_the_next_figures(
+    office: Office,
+) -> None:
+    office.record(opened("PER", date(2001, 9, 3)))
+    before = await office.dashboard(as_of=AS_OF)
+    before_api = await office.figures(as_of=AS_OF)
+
+    office.record(
+        opened("BOL", date(2001, 9, 4)), RecordLawSummary(state="PER", effective_date=date(2001, 11, 5))
+    )
+    after = await office.dashboard(as_of=AS_OF)
+    after_api = await office.figures(as_of=AS_OF)
+
+    assert shown(before, "requests_received") == 1
+    assert shown(after, "requests_received") == 2
+    assert shown(before, "engagements_by_stage.law_summary") == 1
+    assert shown(after, "engagements_by_stage.law_summary") == 1  # Bolivia now waits; Peru no longer
+    assert before_api["requests_received"] == 1
+    assert after_api["requests_received"] == 2
+    assert after_api == fresh(office.home, date(2002, 3, 4)).model_dump(mode="json")
+
+
+async def test_each_as_of_date_and_known_at_time_is_answered_for_itself(office: Office) -> None:
+    office.record(opened("PER", date(2001, 9, 3)))
+    office.clock.now += timedelta(days=10)
+    office.record(
+        opened("BOL", date(2001, 12, 4)), NameFocalPoint(state="PER", effective_date=date(2001, 12, 5))
+    )
+    between = (office.clock.now - timedelta(days=5)).isoformat()
+
+    asked = [
+        {"as_of": "2001-10-01"},
+        {"as_of": "2001-12-31"},
+        {"as_of": "2001-10-01"},
+        {"as_of": "2001-12-31", "known_at": between},
+        {"as_of": "2001-12-31"},
+        {"as_of": "2001-12-31", "known_at": between},
+    ]
+    answers = [await office.figures(**question) for question in asked]
+
+    assert [a["requests_received"] for a in answers] == [1, 2, 1, 1, 2, 1]
+    for question, answer in zip(asked, answers, strict=True):
+        known = datetime.fromisoformat(question["known_at"]) if "known_at" in question else None
+        expected = fresh(office.home, date.fromisoformat(question["as_of"]), known)
+        assert answer == expected.model_dump(mode="json")
+    early = await office.dashboard(as_of="2001-10-01")
+    late = await office.dashboard(as_of="2001-12-31")
+    assert (shown(early, "requests_received"), shown(late, "requests_received")) == (1, 2)
+
+
+async def test_one_moment_asked_with_two_offsets_is_answered_with_each(office: Office) -> None:
+    office.record(opened("PER", date(2001, 9, 3)))
+    utc = await office.figures(as_of=AS_OF, known_at="2002-03-02T12:00:00+00:00")
+    vienna = await office.figures(as_of=AS_OF, known_at="2002-03-02T13:00:00+01:00")
+
+    assert utc["requests_received"] == vienna["requests_received"] == 1
+    assert (utc["known_at"], vienna["known_at"]) == ("2002-03-02T12:00:00Z", "2002-03-02T13:00:00+01:00")
+
+
+async def test_users_asking_at_once_share_one_computation(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office.record(opened("PER", date(2001, 9, 3)))
+    computed: list[date] = []
+
+    def counting(real: Callable[..., Figures]) -> Callable[..., Figures]:
+        def count(*args: Any, **kwargs: Any) -> Figures:
+            computed.append(args[1])
+            return real(*args, **kwargs)
+
+        return count
+
+    monkeypatch.setattr(reports, "figures", counting(counted.figures))
+    answers = await asyncio.gather(*(office.figures(as_of="2001-12-31") for _ in range(20)))
+    again = await office.figures(as_of="2001-12-31")
+    office.record(opened("BOL", date(2001, 9, 4)))
+    moved = await asyncio.gather(*(office.figures(as_of="2001-12-31") for _ in range(5)))
+
+    assert all(a == answers[0] for a in [*answers, again])
+    assert {m["requests_received"] for m in moved} == {2}
+    assert computed == [date(2001, 12, 31), date(2001, 12, 31)]

@@ -1,0 +1,154 @@
+"""The read model as a long-running process (the web app) reads it: one store opened once and shared by the
+process's threads, caught up only when a log has moved, and answers kept per version of the read model."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar, cast
+
+from projections.facts import Projected
+from projections.generations import Location, Pointer, open_store, refresh
+from projections.runner import NotificationSource
+from projections.store import FactQuery, FactStore, StoredFact, TrackingConflict
+
+T = TypeVar("T")
+# Answers kept: the figures, the dashboard's overview and forecasts of the last few dates asked about.
+KEPT = 64
+
+
+@dataclass(frozen=True)
+class Version:
+    """What an answer was computed from: the generation read, and each log's end when it was caught up."""
+
+    generation: str
+    positions: tuple[tuple[str, int], ...]
+
+
+class SharedReadModel:
+    """A FactStore for many threads: each call has the store to itself (one connection cannot run two
+    queries at once); `caught_up` first brings it up to the logs, and reopens it when a rebuild switched to
+    another generation or a call failed (a connection lost).
+
+    An answer is kept under the version the read model had when it was asked for. Computed from a store
+    that a writer moved on meanwhile, it may count a later event too; its version is then behind the logs
+    for good, so it is never served again. An answer is never served for a version it was not asked under.
+    """
+
+    def __init__(self, location: Location, logs: Sequence[NotificationSource], kept: int = KEPT) -> None:
+        self._logs = list(logs)
+        self._pointer = Pointer(location)
+        self._limit = kept
+        # Held for every call on the store, and while it is caught up or reopened.
+        self._lock = threading.RLock()
+        self._store: FactStore | None = None
+        self._broken = False
+        self._generation = ""
+        self._read: dict[str, int] = {}
+        # The kept answers, oldest first, and the ones being computed (their askers wait for them).
+        self._guard = threading.Lock()
+        self._kept: OrderedDict[tuple[Version, Hashable], object] = OrderedDict()
+        self._computing: dict[tuple[Version, Hashable], threading.Event] = {}
+
+    def caught_up(self) -> FactStore:
+        """This store, with every event the logs hold now."""
+        self._catch_up()
+        return self
+
+    def kept(self, question: Hashable, answer: Callable[[FactStore], T]) -> T:
+        """`answer` of the read model as it now stands, computed once per question and version however many
+        threads ask at once; the last few answers are kept. `question` names everything the answer depends on
+        besides the read model (a date, a known-at time as written, a year)."""
+        key = (self._catch_up(), question)
+        while True:
+            with self._guard:
+                if key in self._kept:
+                    self._kept.move_to_end(key)
+                    return cast(T, self._kept[key])
+                running = self._computing.get(key)
+                if running is None:
+                    running = self._computing[key] = threading.Event()
+                    break
+            # Another thread computes it; if it failed, the loop comes back here to compute it.
+            running.wait()
+        try:
+            found = answer(self)
+            with self._guard:
+                self._kept[key] = found
+                while len(self._kept) > self._limit:
+                    self._kept.popitem(last=False)
+        finally:
+            with self._guard:
+                del self._computing[key]
+            running.set()
+        return found
+
+    def _catch_up(self) -> Version:
+        with self._lock:
+            generation = self._pointer.current()
+            if self._store is None or self._broken or generation != self._generation:
+                self._reopen(generation)
+            ends = {log.name: log.last() for log in self._logs}
+            if ends != self._read:
+                refresh(self, self._logs)
+                self._read = ends
+            return Version(generation, tuple(ends.items()))
+
+    def _reopen(self, generation: str) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        self._store = open_store(self._pointer.location, generation)
+        self._generation, self._broken, self._read = generation, False, {}
+
+    def _use(self, call: Callable[[FactStore], T]) -> T:
+        with self._lock:
+            if self._store is None:
+                self._reopen(self._pointer.current())
+            assert self._store is not None
+            try:
+                return call(self._store)
+            except TrackingConflict:
+                raise
+            except Exception:
+                self._broken = True
+                raise
+
+    # The FactStore port, one call at a time.
+
+    def position(self, application: str) -> int:
+        return self._use(lambda store: store.position(application))
+
+    def positions(self) -> dict[str, int]:
+        return self._use(lambda store: store.positions())
+
+    def apply(self, application: str, expected: int, batch: Sequence[Projected]) -> None:
+        self._use(lambda store: store.apply(application, expected, batch))
+
+    def count(self, query: FactQuery) -> int:
+        return self._use(lambda store: store.count(query))
+
+    def count_by_object(self, query: FactQuery) -> dict[str, int]:
+        return self._use(lambda store: store.count_by_object(query))
+
+    def dated(self, query: FactQuery) -> list[tuple[str, date]]:
+        return self._use(lambda store: store.dated(query))
+
+    def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:
+        return self._use(lambda store: store.facts(query, subjects))
+
+    def pairs(self, query: FactQuery) -> list[tuple[str, str]]:
+        return self._use(lambda store: store.pairs(query))
+
+    def snapshot(self, upto: dict[str, int]) -> list[tuple[object, ...]]:
+        return self._use(lambda store: store.snapshot(upto))
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+            self._pointer.close()
