@@ -1,0 +1,98 @@
+"""Every list and table of the web app, declared once: its columns (header, value in the files, the name it
+sorts by), what a search looks in, its first order. web/lists.py makes each page's search, sort links, pages
+and CSV and Excel files from these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from domain.regions import region_of
+from domain.views import CaseView
+from projections.casebook import STAGES, OpenStep
+from web.api_models import CaseSummary
+from web.lists import Column, Listing
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A case of the list: as recorded (what a search looks in) and as the list shows it."""
+
+    case: CaseView
+    line: CaseSummary
+
+
+def case_text(case: CaseView) -> str:
+    """Everything a case is looked up by: State code and name, documents, focal point, partners, donors,
+    experts, checklist items, bills."""
+    parts: list[str] = [case.state, case.state_name, *case.partners, case.law_summary_document or ""]
+    if case.focal_point is not None:
+        parts += [case.focal_point.name, case.focal_point.office or ""]
+    parts += [g.checklist_item for g in case.gap_items]
+    for dated in case.activities:
+        parts += [dated.activity.donor or "", *dated.activity.experts, dated.activity.kind.value]
+    parts += [b.title for b in case.bills]
+    return " ".join(parts)
+
+
+def _words(name: object) -> str:
+    return str(name).replace("_", " ")
+
+
+def _region(state: str) -> str | None:
+    return r.value if (r := region_of(state)) else None
+
+
+def _stage(row: CaseRow) -> tuple[int, str]:
+    stage = row.line.stage
+    return (STAGES.index(stage) if stage in STAGES else len(STAGES), row.line.state_name)
+
+
+def _joined(values: Iterable[object], between: str = ", ") -> str:
+    return between.join(str(v) for v in values)
+
+
+CASES = Listing[CaseRow](
+    "cases",
+    "cases",
+    (
+        Column("State", lambda r: r.line.state, "state", lambda r: r.line.state_name),
+        Column("Name", lambda r: r.line.state_name),
+        Column(
+            "Region", lambda r: r.line.region, "region", lambda r: (r.line.region or "~", r.line.state_name)
+        ),
+        Column("Instruments", lambda r: _joined(r.line.instruments, " ")),
+        Column(
+            "Request", lambda r: r.line.received, "received", lambda r: (r.line.received, r.line.state_name)
+        ),
+        Column("Stage", lambda r: r.line.stage, "stage", _stage),
+        Column("Overdue", lambda r: r.line.overdue),
+        Column("Last change", lambda r: r.line.modified_at, "changed"),
+        Column("Regional group", lambda r: r.line.group, "group"),
+    ),
+    default="state",
+    hint="State, document, donor, checklist item",
+    searched=lambda r: case_text(r.case),
+)
+STEPS = Listing[OpenStep](
+    "worklist",
+    "open steps",
+    (
+        Column("State", lambda s: s.state, "state", lambda s: (s.state_name, s.due_at)),
+        Column("Name", lambda s: s.state_name),
+        Column("Region", lambda s: _region(s.state), "region", lambda s: (_region(s.state) or "~", s.due_at)),
+        Column("Step", lambda s: _words(s.step.value), "step"),
+        Column("Awaited since", lambda s: s.since.date(), "since"),
+        Column("Due", lambda s: s.due_at.date(), "due", lambda s: (s.due_at, s.state)),
+        Column("Overdue", lambda s: "yes" if s.overdue else ""),
+        Column("Notice", lambda s: "escalated" if s.escalated else "reminder sent" if s.reminded else ""),
+    ),
+    default="due",
+    hint="State, region, step",
+)
+# Each list page's lists, the first the one its search box, sort and pages speak of by their plain names.
+PAGES: dict[str, tuple[Listing[Any], ...]] = {
+    "/cases": (CASES,),
+    "/worklist": (STEPS,),
+}
