@@ -4,13 +4,17 @@ and CSV and Excel files from these."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from domain.regions import region_of
+from activities.resources import ContributionRecord, ExpertRecord
+from domain.regions import Region, region_of
 from domain.views import CaseView
 from projections.casebook import STAGES, OpenStep
+from projections.funds import GroupFill, Sums
+from usecases.legislation import KnownLaw
 from web.api_models import CaseSummary
 from web.lists import Column, Listing
 
@@ -91,8 +95,101 @@ STEPS = Listing[OpenStep](
     default="due",
     hint="State, region, step",
 )
+EXPERTS = Listing[ExpertRecord](
+    "experts",
+    "experts",
+    (
+        Column("Name", lambda e: e.details.name, "name"),
+        Column("Region", lambda e: e.details.region.value, "region"),
+        Column("Languages", lambda e: _joined(e.details.languages)),
+        Column("Fields", lambda e: _joined(e.details.fields)),
+        Column("Groups", lambda e: _joined(g.value for g in e.details.groups)),
+        Column("Joined", lambda e: e.joined, "joined"),
+    ),
+    hint="name, region, language, field",
+)
+
+
+def _in_region(region: Region) -> Callable[[GroupFill], int]:
+    return lambda fill: fill.by_region[region.value]
+
+
+def _span(target: tuple[int, int] | None) -> str:
+    return f"{target[0]}-{target[1]}" if target else ""
+
+
+POOLS = Listing[GroupFill](
+    "pools",
+    "pools of experts",
+    (
+        Column("Group", lambda f: f.group.value),
+        *(Column(r.value, _in_region(r)) for r in Region),
+        Column("Members", lambda f: f.members),
+        Column("Target", lambda f: _span(f.target)),
+        Column("Target by region", lambda f: _span(f.region_target)),
+        Column("Short of target", lambda f: _joined(f.short)),
+    ),
+    search=False,
+    paged=False,
+    prefix="pools",
+)
+CONTRIBUTIONS = Listing[ContributionRecord](
+    "contributions",
+    "contributions",
+    (
+        Column("Reference", lambda c: c.pledge.reference, "reference"),
+        Column("Donor", lambda c: c.pledge.donor, "donor"),
+        Column("Pledged on", lambda c: c.pledged_on, "pledged", lambda c: (c.pledged_on, c.pledge.reference)),
+        Column("Earmarked for", lambda c: c.pledge.earmark.describe()),
+        Column("Pledged", lambda c: c.pledge.amount, "amount"),
+        Column("Received", lambda c: c.received),
+        Column("Charged", lambda c: c.charged),
+        Column("Left", lambda c: c.left, "left"),
+    ),
+    default="pledged",
+    hint="reference, donor, earmark",
+)
+Summed = tuple[str, Sums]
+AMOUNTS = ("pledged", "received", "committed", "spent", "left", "unfunded")
+
+
+def _amount(name: str) -> Callable[[Summed], Decimal]:
+    return lambda row: Decimal(getattr(row[1], name))
+
+
+def _funds_by(what: str) -> Listing[Summed]:
+    """The funds by donor, region or instrument, with the row of every one (`all`) last."""
+    columns = (
+        Column[Summed](what.capitalize(), lambda row: row[0]),
+        *(Column(a.capitalize(), _amount(a)) for a in AMOUNTS),
+    )
+    return Listing(
+        f"funds-by-{what}", f"funds by {what}", columns, search=False, paged=False, prefix=f"by_{what}"
+    )
+
+
+FUNDS_BY = {what: _funds_by(what) for what in ("donor", "region", "instrument")}
+LAWS = Listing[KnownLaw](
+    "legislation",
+    "laws",
+    (
+        Column("Checklist item", lambda k: k.checklist_item, "item"),
+        Column("Requirement", lambda k: k.requirement),
+        Column("State", lambda k: k.state, "state"),
+        Column("Region", lambda k: k.region.value if k.region else None, "region"),
+        Column("Law", lambda k: k.law, "law"),
+        Column("Provision", lambda k: k.provision),
+        Column("How", lambda k: k.how),
+        Column("Enacted", lambda k: k.enacted, "enacted"),
+        Column("From", lambda k: k.origin.value),
+    ),
+    hint="State, checklist item, law, words of how it meets the item",
+)
 # Each list page's lists, the first the one its search box, sort and pages speak of by their plain names.
 PAGES: dict[str, tuple[Listing[Any], ...]] = {
     "/cases": (CASES,),
     "/worklist": (STEPS,),
+    "/experts": (EXPERTS, POOLS),
+    "/funds": (CONTRIBUTIONS, *FUNDS_BY.values()),
+    "/legislation": (LAWS,),
 }
