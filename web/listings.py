@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from activities.programme import DispatchRecord, PlanRecord, ReplyRecord
 from activities.resources import ContributionRecord, ExpertRecord
 from domain.regions import Region, region_of
 from domain.views import CaseView
@@ -25,6 +26,14 @@ class CaseRow:
 
     case: CaseView
     line: CaseSummary
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A questionnaire sent, and the meeting it was handed out at, if any."""
+
+    sending: DispatchRecord
+    at: str
 
 
 def case_text(case: CaseView) -> str:
@@ -185,6 +194,53 @@ LAWS = Listing[KnownLaw](
     ),
     hint="State, checklist item, law, words of how it meets the item",
 )
+PLANS = Listing[PlanRecord](
+    "plans",
+    "plans",
+    (
+        Column(
+            "Planned for",
+            lambda p: p.details.planned,
+            "planned",
+            lambda p: (p.details.planned, p.details.place.casefold()),
+        ),
+        Column("Last day", lambda p: p.details.last_day),
+        Column("Kind", lambda p: _words(p.details.kind.value), "kind"),
+        Column("Place", lambda p: p.details.place, "place"),
+        Column("Title", lambda p: p.details.title, "title"),
+        Column("Invited", lambda p: _joined((*(r.value for r in p.details.regions), *p.details.states), " ")),
+        Column("Status", lambda p: p.status.value, "status"),
+        Column("Closed on", lambda p: p.closed_on),
+        Column("Id", lambda p: p.id),
+    ),
+    default="planned",
+    hint="place, title, kind, State or region invited",
+)
+SENT = Listing[Sent](
+    "questionnaires",
+    "questionnaires sent",
+    (
+        Column("Date", lambda s: s.sending.effective_date, "date"),
+        Column("Questionnaire", lambda s: _words(s.sending.questionnaire.value), "questionnaire"),
+        Column("To", lambda s: _joined(s.sending.states, " ") or s.sending.recipients),
+        Column("At", lambda s: s.at),
+    ),
+    default="date",
+    hint="State, questionnaire, meeting",
+)
+REPLIES = Listing[ReplyRecord](
+    "replies",
+    "replies",
+    (
+        Column("Received", lambda r: r.effective_date, "received"),
+        Column("Questionnaire", lambda r: _words(r.questionnaire.value), "questionnaire"),
+        Column("State", lambda r: r.state, "state"),
+        Column("Document", lambda r: r.document),
+        Column("Citation", lambda r: r.citation),
+        Column("Cited by", lambda r: _joined((f"{c.type} ({c.effective_date})" for c in r.cited_by), "; ")),
+    ),
+    prefix="replies",
+)
 # Each list page's lists, the first the one its search box, sort and pages speak of by their plain names.
 PAGES: dict[str, tuple[Listing[Any], ...]] = {
     "/cases": (CASES,),
@@ -192,4 +248,6 @@ PAGES: dict[str, tuple[Listing[Any], ...]] = {
     "/experts": (EXPERTS, POOLS),
     "/funds": (CONTRIBUTIONS, *FUNDS_BY.values()),
     "/legislation": (LAWS,),
+    "/plans": (PLANS,),
+    "/questionnaires": (SENT, REPLIES),
 }
