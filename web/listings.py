@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from activities.outreach import MeetingRecord
 from activities.programme import DispatchRecord, PlanRecord, ReplyRecord
 from activities.resources import ContributionRecord, ExpertRecord
+from activities.users import UserRecord
 from domain.regions import Region, region_of
 from domain.views import CaseView
 from projections.casebook import STAGES, OpenStep
@@ -241,6 +243,69 @@ REPLIES = Listing[ReplyRecord](
     ),
     prefix="replies",
 )
+AUDITED = Listing[CaseView](
+    "audit-cases",
+    "cases audited",
+    (
+        Column("State", lambda c: c.state, "state"),
+        Column("Name", lambda c: c.state_name, "name"),
+        Column("Status", lambda c: c.status.value, "status"),
+        Column("Events", lambda c: c.version, "events"),
+        Column("Last change", lambda c: c.modified_at, "changed"),
+    ),
+    default="state",
+    hint="State code or name, status",
+)
+
+
+def _meeting_text(m: MeetingRecord) -> str:
+    d = m.details
+    return _joined(
+        (
+            d.title,
+            d.kind.value,
+            d.place,
+            *d.participants,
+            *d.organizers,
+            *d.partners,
+            *d.topics,
+            d.outcome or "",
+        ),
+        " ",
+    )
+
+
+SEMINARS = Listing[MeetingRecord](
+    "seminars",
+    "meetings",
+    (
+        Column("First day", lambda m: m.details.start, "start"),
+        Column("Last day", lambda m: m.details.end),
+        Column("Kind", lambda m: m.details.kind.value, "kind"),
+        Column("Place", lambda m: m.details.place, "place"),
+        Column("Title", lambda m: m.details.title, "title"),
+        Column("States", lambda m: _joined(m.details.participants, " ")),
+        Column("Organizers", lambda m: _joined(m.details.organizers, "; ")),
+        Column("Outcome", lambda m: m.details.outcome),
+    ),
+    hint="title, place, State, organizer, topic",
+    searched=_meeting_text,
+)
+USERS = Listing[UserRecord](
+    "users",
+    "users",
+    (
+        Column("Name", lambda u: u.name, "name"),
+        Column("Role", lambda u: u.role.value, "role"),
+        Column("States", lambda u: _joined(u.scope.states, " ")),
+        Column("Regions", lambda u: _joined(u.scope.regions, "; ")),
+        Column("Token ids", lambda u: _joined(u.token_ids, " ")),
+        Column("Changed", lambda u: u.changed_at, "changed"),
+        Column("E-mail", lambda u: u.email),
+        Column("Mail", lambda u: u.mail.value),
+    ),
+    hint="name, role, State, region, e-mail",
+)
 # Each list page's lists, the first the one its search box, sort and pages speak of by their plain names.
 PAGES: dict[str, tuple[Listing[Any], ...]] = {
     "/cases": (CASES,),
@@ -250,4 +315,7 @@ PAGES: dict[str, tuple[Listing[Any], ...]] = {
     "/legislation": (LAWS,),
     "/plans": (PLANS,),
     "/questionnaires": (SENT, REPLIES),
+    "/audit": (AUDITED,),
+    "/seminars": (SEMINARS,),
+    "/users": (USERS,),
 }
