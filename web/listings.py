@@ -19,6 +19,7 @@ from projections.casebook import STAGES, OpenStep
 from projections.funds import GroupFill, Sums
 from usecases.legislation import KnownLaw
 from web.api_models import CaseSummary
+from web.incidents import Incident, Lag
 from web.lists import Column, Listing
 
 
@@ -243,6 +244,41 @@ REPLIES = Listing[ReplyRecord](
     ),
     prefix="replies",
 )
+WORKFLOWS = Listing[Incident](
+    "workflow-incidents",
+    "workflow incidents",
+    (
+        Column("State", lambda i: i.state, "state"),
+        Column("When", lambda i: i.when, "when"),
+        Column("What", lambda i: i.what, "what"),
+        Column("Detail", lambda i: i.detail),
+    ),
+    default="-when",
+    hint="State, what happened",
+)
+ESCALATED = Listing[Incident](
+    "escalated-steps",
+    "escalated steps",
+    (
+        Column("State", lambda i: i.state, "state"),
+        Column("Due", lambda i: i.when.date() if i.when else None, "due"),
+        Column("What", lambda i: i.what, "what"),
+    ),
+    prefix="escalated",
+)
+LAG = Listing[Lag](
+    "read-model",
+    "logs read",
+    (
+        Column("Log", lambda lag: lag.log),
+        Column("Read up to", lambda lag: lag.read),
+        Column("Log ends at", lambda lag: lag.last),
+        Column("Behind", lambda lag: lag.behind),
+    ),
+    search=False,
+    paged=False,
+    prefix="lag",
+)
 AUDITED = Listing[CaseView](
     "audit-cases",
     "cases audited",
@@ -315,6 +351,7 @@ PAGES: dict[str, tuple[Listing[Any], ...]] = {
     "/legislation": (LAWS,),
     "/plans": (PLANS,),
     "/questionnaires": (SENT, REPLIES),
+    "/incidents": (WORKFLOWS, ESCALATED, LAG),
     "/audit": (AUDITED,),
     "/seminars": (SEMINARS,),
     "/users": (USERS,),
