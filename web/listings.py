@@ -1,6 +1,6 @@
 """Every list and table of the web app, declared once: its columns (header, value in the files, the name it
 sorts by), what a search looks in, its first order. web/lists.py makes each page's search, sort links, pages
-and CSV and Excel files from these."""
+and CSV and Excel files from these; tests/integration/test_web_listings.py checks every one of them."""
 
 from __future__ import annotations
 
