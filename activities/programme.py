@@ -115,9 +115,10 @@ class Programme:
     # Plans
 
     def plans(self, as_of: date | None = None) -> list[PlanRecord]:
-        """Every plan as it stands (or as it stood on `as_of`), by first day planned then place."""
+        """Every plan as it stands (or as it stood on `as_of`), by first day planned, then in the order they
+        were made (the report's own order, for plans it dates only to the year)."""
         found = [p for events in self._by_plan().values() if (p := self._plan_record(events, as_of))]
-        return sorted(found, key=lambda p: (p.details.planned, p.details.place.casefold()))
+        return sorted(found, key=lambda p: p.details.planned)
 
     def plans_after(self, day: date) -> list[PlanRecord]:
         """What was, on `day`, planned for after it and neither held nor cancelled."""

@@ -17,6 +17,7 @@ from cli import forecast as forecast_cli
 from cli import funds as funds_cli
 from cli import legislation as legislation_cli
 from cli import mail as mail_cli
+from cli import mandate as mandate_cli
 from cli import meeting as outreach_cli
 from cli import programme as programme_cli
 from cli import report as report_cli
@@ -43,6 +44,8 @@ app.add_typer(outreach_cli.cooperation, name="cooperation")
 app.command("seed")(outreach_cli.seed)
 app.add_typer(programme_cli.plan, name="plan")
 app.add_typer(programme_cli.questionnaire, name="questionnaire")
+app.add_typer(mandate_cli.mandate, name="mandate")
+app.add_typer(mandate_cli.note, name="note")
 report_cli.report.command("forecast")(forecast_cli.report_forecast)
 app.add_typer(experts_cli.expert, name="expert")
 app.add_typer(funds_cli.fund, name="fund")

@@ -11,6 +11,7 @@ from uuid import UUID
 import typer
 from rich.table import Table
 
+from activities.mandates import Mandates
 from activities.outreach import Outreach
 from activities.programme import Programme
 from cli.console import Context
@@ -21,6 +22,7 @@ from projections.report.sections import dates
 from usecases.inputs import BadOption, parse_date
 from usecases.seed import SeedSummary, import_collection
 from usecases.seed import seed as seed_history
+from usecases.seed_mandate import seed_mandate
 from usecases.seed_programme import seed_programme
 
 T = TypeVar("T")
@@ -252,12 +254,13 @@ def seed(
         folder = untc
         context.run(lambda: import_collection(context.settings, folder, context.console, actor=context.actor))
 
-    def run(outreach: Outreach) -> tuple[SeedSummary, int, int, int]:
+    def run(outreach: Outreach) -> tuple[SeedSummary, int, int, int, int]:
         summary = seed_history(outreach)
         planned = seed_programme(Programme(outreach))
-        return summary, len(outreach.meetings()), len(outreach.cooperation()), planned
+        mandated = seed_mandate(Mandates(outreach))
+        return summary, len(outreach.meetings()), len(outreach.cooperation()), planned, mandated
 
-    summary, meetings, activities, planned = _with_store(ctx, run)
+    summary, meetings, activities, planned, mandated = _with_store(ctx, run)
     table = Table(title="Outreach history of the report of 4 March 2002")
     for column in ("", "in the report's history", "in the store"):
         table.add_column(column)
@@ -267,4 +270,7 @@ def seed(
     context.console.print(f"{summary.recorded} events recorded now.", highlight=False)
     context.console.print(
         f"Plans and questionnaires of the report: {planned} events recorded now.", highlight=False
+    )
+    context.console.print(
+        f"Mandate and heading of the report: {mandated} events recorded now.", highlight=False
     )

@@ -25,6 +25,7 @@ from usecases.read_models import open_store, rebuild, refresh, sources, total_ev
 from usecases.reports import (
     FORMATS,
     PdfNotPrinted,
+    framing,
     outreach_details,
     planned_after,
     state_names,
@@ -288,6 +289,7 @@ def report_render(ctx: typer.Context, asked: Asked, formats: Formats = None, out
         names=state_names(context.participants, rows, day),
         plans_known=context.run(lambda: planned_after(context.settings, day)),
         outlook=outlook,
+        framing=context.run(lambda: framing(context.settings, day)),
     )
     folder = out if out is not None else context.settings.home_dir / "reports"
     chromium = context.settings.chromium

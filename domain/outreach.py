@@ -26,6 +26,23 @@ class MeetingKind(StrEnum):
     MINISTERIAL_CONSULTATION = "ministerial_consultation"
     HIGH_LEVEL_EXPERT_MEETING = "high_level_expert_meeting"
     BRIEFING = "briefing"
+    # A meeting of ministers of a group of States at which the Centre presented the instruments (paragraph 13
+    # (e): the Law Ministers of the Caribbean Community, January 2001).
+    MINISTERIAL_MEETING = "ministerial_meeting"
+    # Where the instruments were opened for signature (paragraph 3: Palermo, 12-15 December 2000), and a
+    # ceremony at which States signed them (paragraph 13 (e): New York, 26 September 2001).
+    SIGNING_CONFERENCE = "signing_conference"
+    SIGNING_CEREMONY = "signing_ceremony"
+
+
+class Headcount(Value):
+    """How many took part without being named, as the source counts them: exactly, or approximately."""
+
+    count: int = Field(ge=1)
+    approximate: bool = False
+
+    def said(self) -> str:
+        return f"approximately {self.count}" if self.approximate else str(self.count)
 
 
 class MeetingDetails(Value):
@@ -45,6 +62,9 @@ class MeetingDetails(Value):
     outcome: Text | None = None
     # A meeting the source dates only to a month or a year ("in 2001") is shown so, never as a day.
     dated_to: DatePrecision = DatePrecision.DAY
+    # States that took part unnamed (paragraph 15 (e): "approximately 30 States"). Never counted among the
+    # States reached, which are counted by name: with them, those are "at least" as many.
+    unnamed_states: Headcount | None = None
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> MeetingDetails:

@@ -17,7 +17,7 @@ from domain.facts import Fact
 from domain.outreach import OUTREACH_NAMESPACE
 from domain.programme import ProgrammeCommand, many, note, provenance
 from domain.regions import Region
-from domain.values import Instrument, ShortText, Text, Value
+from domain.values import DatePrecision, Instrument, ShortText, Text, Value
 
 
 class PlanKind(StrEnum):
@@ -45,6 +45,8 @@ class PlanDetails(Value):
     place: ShortText
     planned: date
     planned_end: date | None = None
+    # How precisely the plan is dated: a plan "for 2002" keeps its period's last day and says "in 2002".
+    dated_to: DatePrecision = DatePrecision.DAY
     organizers: tuple[ShortText, ...] = ()
     states: tuple[ShortText, ...] = Field(default=(), description="ISO 3166 alpha-3 codes of States invited")
     regions: tuple[Region, ...] = ()
@@ -96,6 +98,10 @@ class MakePlan(ProgrammeCommand):
     place: ShortText = Field(description="Where it is to be held.")
     planned: date = Field(description="The first day planned (YYYY-MM-DD).")
     planned_end: date | None = Field(default=None, description="The last day planned (YYYY-MM-DD).")
+    dated_to: DatePrecision = Field(
+        default=DatePrecision.DAY,
+        description="How precisely it is dated: day, month or year (the planned day then ends the period).",
+    )
     organizers: tuple[ShortText, ...] = many("organizer", "An organizing body (repeat).")
     states: tuple[ShortText, ...] = many("state", "ISO 3166 alpha-3 code of a State invited (repeat).")
     regions: tuple[Region, ...] = many("region", "A region whose States are invited (repeat).")
@@ -152,10 +158,20 @@ class PlanMoved(Fact):
     planned_end: date | None = None
     place: ShortText
     reason: Text | None = None
+    # A move names its days (plans moved before this was kept were all dated to the day).
+    dated_to: DatePrecision = DatePrecision.DAY
+
+    def changes(self) -> dict[str, object]:
+        """What the move changes of the plan's details."""
+        return {
+            "planned": self.planned,
+            "planned_end": self.planned_end,
+            "place": self.place,
+            "dated_to": self.dated_to,
+        }
 
     def apply(self, aggregate: Any) -> None:
-        update = {"planned": self.planned, "planned_end": self.planned_end, "place": self.place}
-        aggregate.details = aggregate.details.model_copy(update=update)
+        aggregate.details = aggregate.details.model_copy(update=self.changes())
 
 
 class PlanHeld(Fact):
@@ -211,7 +227,12 @@ class Plan(BaseAggregate[UUID]):
         place = command.place or self.details.place
         moved = PlanDetails.model_validate(
             self.details.model_dump()
-            | {"planned": command.planned, "planned_end": command.planned_end, "place": place}
+            | {
+                "planned": command.planned,
+                "planned_end": command.planned_end,
+                "place": place,
+                "dated_to": DatePrecision.DAY,
+            }
         )
         if moved == self.details:
             return
@@ -225,6 +246,7 @@ class Plan(BaseAggregate[UUID]):
             planned_end=moved.planned_end,
             place=moved.place,
             reason=command.reason,
+            dated_to=moved.dated_to,
         )
 
     def hold(self, command: HoldPlan, recorded_at: datetime) -> None:
@@ -289,8 +311,7 @@ def plan_as_of(events: Iterable[Fact], day: date | None = None) -> PlanView | No
         elif view is None:
             continue
         elif isinstance(event, PlanMoved):
-            moved = {"planned": event.planned, "planned_end": event.planned_end, "place": event.place}
-            details = view.details.model_copy(update=moved)
+            details = view.details.model_copy(update=event.changes())
             changed = {"details": details, "moves": view.moves + 1, "reason": event.reason}
             view = view.model_copy(update=changed)
         elif isinstance(event, PlanHeld):

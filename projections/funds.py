@@ -10,7 +10,15 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.experts import GROUP_TARGET, REGION_TARGET, TARGETED, ExpertDetails, PoolGroup
+from domain.experts import (
+    GROUP_TARGET,
+    REGION_TARGET,
+    TARGETED,
+    ExpertDetails,
+    ExpertDetailsChanged,
+    ExpertRegistered,
+    PoolGroup,
+)
 from domain.facts import Fact
 from domain.funds import (
     ChargesSpent,
@@ -132,6 +140,20 @@ class GroupFill(BaseModel):
     by_region: dict[str, int]
     region_target: tuple[int, int] | None
     short: list[str]
+
+
+def groups_joined(events: Iterable[Fact], as_of: date) -> tuple[PoolGroup, ...]:
+    """The groups of the pools an expert sat in on `as_of` (their details as they stood then)."""
+    sitting: dict[str, tuple[PoolGroup, ...]] = {}
+    for event in events:
+        if event.effective_date > as_of:
+            continue
+        if isinstance(event, ExpertRegistered) or (
+            isinstance(event, ExpertDetailsChanged) and str(event.originator_id) in sitting
+        ):
+            sitting[str(event.originator_id)] = event.details.groups
+    joined = {group for groups in sitting.values() for group in groups}
+    return tuple(g for g in PoolGroup if g in joined)
 
 
 def pool_fill(experts: Iterable[ExpertDetails]) -> list[GroupFill]:

@@ -9,24 +9,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from activities.store.logs import EventLog
-from domain.outreach import CooperationActivityRecorded, MeetingCorrected, MeetingDetails, MeetingHeld
+from domain.outreach import CooperationActivityRecorded, MeetingCorrected, MeetingHeld
 from projections.report.document import CooperationSummary, MeetingSummary
 from projections.store import StoredFact
+from usecases.reports import cooperation_summary
 
 PAGE = 5_000
 CooperationKey = tuple[str, str, date]
-
-
-def _meeting(meeting_id: str, details: MeetingDetails) -> MeetingSummary:
-    return MeetingSummary(
-        id=meeting_id,
-        title=details.title,
-        kind=details.kind.value,
-        place=details.place,
-        start=details.start,
-        end=details.end,
-        participants=details.participants,
-    )
 
 
 class OutreachBook:
@@ -46,14 +35,11 @@ class OutreachBook:
                 if isinstance(event, MeetingHeld | MeetingCorrected):
                     meeting_id = str(event.originator_id)
                     if isinstance(event, MeetingHeld) or meeting_id in self._meetings:
-                        self._meetings[meeting_id] = _meeting(meeting_id, event.details)
+                        self._meetings[meeting_id] = MeetingSummary.of(meeting_id, event.details)
                 elif isinstance(event, CooperationActivityRecorded):
                     key = (event.state, event.kind.value, event.effective_date)
                     # As the report's own look-up keeps it: the last recorded of one State, kind and day.
-                    self._cooperation[key] = CooperationSummary(
-                        state=event.state, kind=event.kind.value, effective_date=event.effective_date,
-                        title=event.title,
-                    )  # fmt: skip
+                    self._cooperation[key] = cooperation_summary(event)
                 self._position = position
             if len(notes) < PAGE:
                 return

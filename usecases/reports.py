@@ -8,9 +8,21 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
+from activities.mandates import Mandates
+from activities.outreach import CooperationRecord, Outreach
 from activities.participants import ParticipantDirectory
+from activities.programme import Programme
+from activities.resources import Resources
+from domain.outreach import CooperationActivityRecorded
+from projections.funds import funds, groups_joined
 from projections.report import html, markdown, tables, word
-from projections.report.document import CooperationSummary, MeetingSummary, PlanSummary, ReportDocument
+from projections.report.document import (
+    CooperationSummary,
+    Framing,
+    MeetingSummary,
+    PlanSummary,
+    ReportDocument,
+)
 from projections.store import StoredFact
 from usecases.settings import Settings
 
@@ -25,43 +37,55 @@ STATE_SUBJECTS = (
 
 
 def outreach_details(settings: Settings) -> tuple[list[MeetingSummary], list[CooperationSummary]]:
-    """Titles, places and days of meetings and activities, when the Outreach application is installed."""
-    try:
-        from activities.outreach import Outreach  # noqa: PLC0415 - optional; the report renders without it
-    except ImportError:
-        return [], []
+    """Titles, places, days, organizers and partners of the meetings and activities recorded."""
     outreach = Outreach(settings.store_env("Outreach"))
-    meetings = [
-        MeetingSummary(
-            id=str(record.id),
-            title=record.details.title,
-            kind=record.details.kind.value,
-            place=record.details.place,
-            start=record.details.start,
-            end=record.details.end,
-            participants=record.details.participants,
-            dated_to=record.details.dated_to,
-        )
-        for record in outreach.meetings()
-    ]
-    activities = [
-        CooperationSummary(
-            state=record.state,
-            kind=record.kind.value,
-            effective_date=record.effective_date,
-            title=record.title,
-            dated_to=record.dated_to,
-        )
-        for record in outreach.cooperation()
-    ]
+    try:
+        meetings = [MeetingSummary.of(str(record.id), record.details) for record in outreach.meetings()]
+        activities = [cooperation_summary(record) for record in outreach.cooperation()]
+    finally:
+        outreach.close()
     return meetings, activities
+
+
+def cooperation_summary(record: CooperationRecord | CooperationActivityRecorded) -> CooperationSummary:
+    return CooperationSummary(
+        state=record.state,
+        kind=record.kind.value,
+        effective_date=record.effective_date,
+        title=record.title,
+        dated_to=record.dated_to,
+        partners=record.partners,
+    )
+
+
+def framing(settings: Settings, as_of: date) -> Framing:
+    """What the report of `as_of` tells beside its figures: the resolutions adopted by then, the heading of
+    the report being prepared, the signing conferences held, the editorial notes written for it, the groups
+    of the pools experts had joined and the donors who had pledged."""
+    outreach = Outreach(settings.store_env("Outreach"))
+    try:
+        records = Mandates(outreach).records()
+    finally:
+        outreach.close()
+    docket = records.docket_for(as_of)
+    report = docket.details.report_date if docket else as_of
+    resources = Resources(settings.store_env("Resources"))
+    try:
+        events = list(resources.facts())
+    finally:
+        resources.close()
+    return Framing(
+        resolutions=tuple(r.details for r in records.resolutions if r.details.adopted <= as_of),
+        docket=docket.details if docket else None,
+        conferences=tuple(m for m in records.signing_conferences if m.end <= as_of),
+        notes={n.place: n.text for n in records.notes if n.report == report and n.text is not None},
+        pool_groups=groups_joined(events, as_of),
+        donors=tuple(funds(events, as_of).by_donor),
+    )
 
 
 def planned_after(settings: Settings, as_of: date) -> list[PlanSummary]:
     """What was, on `as_of`, planned for after it (paragraph 16), for the report's future action."""
-    from activities.outreach import Outreach  # noqa: PLC0415 - as in outreach_details
-    from activities.programme import Programme  # noqa: PLC0415
-
     outreach = Outreach(settings.store_env("Outreach"))
     try:
         plans = Programme(outreach).plans_after(as_of)
@@ -74,6 +98,7 @@ def planned_after(settings: Settings, as_of: date) -> list[PlanSummary]:
             place=p.details.place,
             planned=p.details.planned,
             planned_end=p.details.planned_end,
+            dated_to=p.details.dated_to,
             invited=(*p.details.regions, *p.details.states),
         )
         for p in plans

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from rich.console import Console
 
 from activities.collection import EDITION, shipped_folder
+from activities.mandates import Mandates
 from activities.outreach import Outreach
 from activities.participants import ParticipantDirectory, directory
 from activities.programme import Programme
@@ -16,7 +17,7 @@ from activities.treaties import Treaties
 from activities.untc import TableRefused
 from activities.untc_stream import COLLECTION_ITEMS, collection_tables, read_table
 from domain.errors import UnknownParticipant
-from domain.outreach import CooperationKind, MeetingDetails, meeting_id
+from domain.outreach import CooperationKind, Headcount, MeetingDetails, meeting_id
 from domain.outreach import CooperationKind as C
 from domain.outreach import MeetingKind as K
 from domain.values import DatePrecision, Door, Instrument
@@ -157,6 +158,21 @@ MEETINGS: tuple[SeededMeeting, ...] = (
                 "Model bill against organized crime prepared by the representative of Barbados"),
     ),
     _meeting(
+        "13 (e)",
+        note="it preceded the ministerial consultation at Port-of-Spain; the report gives only the month "
+        "(January 2001) and the country",
+        title="Meeting of Law Ministers of the Caribbean Community",
+        kind=K.MINISTERIAL_MEETING, place="Guyana", start=date(2001, 1, 1), end=date(2001, 1, 1),
+        dated_to=P.MONTH, instruments=THREE,
+        topics=("Initial presentation of the instruments by a representative of the Centre",),
+    ),
+    _meeting(
+        "13 (e)",
+        note="it preceded the ministerial consultation at Port-of-Spain; the States are not named",
+        title="Signing ceremony for States members of the Caribbean Community",
+        kind=K.SIGNING_CEREMONY, place="New York", start=date(2001, 9, 26), end=date(2001, 9, 26),
+    ),
+    _meeting(
         "13 (f)",
         "Benin; Burkina Faso; Cape Verde; Côte d'Ivoire; Gambia; Ghana; Guinea Bissau; Liberia; Mali; Niger; "
         "Nigeria; Senegal; Sierra Leone; Togo",
@@ -171,11 +187,10 @@ MEETINGS: tuple[SeededMeeting, ...] = (
     ),
     _meeting(
         "15 (e)",
-        note="also para. 12 (the questionnaire tested there); about 30 States of all regions took part, "
-        "not named in the report",
+        note="also para. 12 (the questionnaire tested there); the States, of all regions, are not named",
         title="Interregional pre-ratification seminar on the Convention and its Protocols",
         kind=K.INTERREGIONAL_SEMINAR, place="Courmayeur", start=date(2001, 9, 13), end=date(2001, 9, 16),
-        organizers=(ISPAC,), instruments=FOUR,
+        organizers=(ISPAC,), instruments=FOUR, unnamed_states=Headcount(count=30, approximate=True),
         topics=("Comparative analysis of national legislation", "Efforts towards ratification"),
         outcome="The questionnaire of the Council for policy makers and legislation drafters was tested.",
     ),
@@ -257,9 +272,9 @@ def seed(outreach: Outreach, *, actor: str = "seed") -> SeedSummary:
     for meeting in MEETINGS:
         details = meeting.resolved(outreach.participants)
         found = outreach.meeting(meeting_id(details.place, details.start))
-        # A seeded meeting someone has corrected since keeps the correction: the seed only adds, and dates a
-        # meeting it recorded before dates were kept as precise as their source to its month or year.
-        if found is None or _undated(found.details, details, found.corrections):
+        # A seeded meeting someone has corrected since keeps the correction: the seed only adds, and brings a
+        # meeting as an earlier seed recorded it up to what the seed now records of it.
+        if found is None or _seeded_before(found.details, details, found.corrections):
             outreach.record_meeting(
                 details, actor=actor, source=meeting.source, door=Door.CLI, known_on=REPORT_DATE
             )
@@ -283,20 +298,32 @@ def seed(outreach: Outreach, *, actor: str = "seed") -> SeedSummary:
     return SeedSummary(meetings=len(MEETINGS), cooperation=len(COOPERATION), recorded=recorded)
 
 
-def _undated(stored: MeetingDetails, seeded: MeetingDetails, corrections: int) -> bool:
-    """A meeting as an earlier seed recorded it, to the day, that the report dates only to a month or year."""
-    precise = seeded.model_copy(update={"dated_to": DatePrecision.DAY})
-    return corrections == 0 and seeded.dated_to is not DatePrecision.DAY and stored == precise
+# What earlier seeds left out of a meeting: the precision of its dates (it was dated to the day), then the
+# count of the States that took part unnamed.
+LATER_FIELDS: tuple[dict[str, object], ...] = (
+    {"dated_to": DatePrecision.DAY},
+    {"unnamed_states": None},
+    {"dated_to": DatePrecision.DAY, "unnamed_states": None},
+)
+
+
+def _seeded_before(stored: MeetingDetails, seeded: MeetingDetails, corrections: int) -> bool:
+    """A meeting as an earlier seed recorded it, without what the seed now knows of it (and uncorrected)."""
+    earlier = [seeded.model_copy(update=fields) for fields in LATER_FIELDS]
+    return corrections == 0 and stored != seeded and stored in earlier
 
 
 def run_seed(settings: Settings, console: Console, actor: str = "seed") -> SeedSummary:
     """Seed the Outreach store of `settings` (for `palermo up --demo`), printing one line."""
-    from usecases.seed_programme import seed_programme  # noqa: PLC0415 - it builds on this module's records
+    # They build on this module's records.
+    from usecases.seed_mandate import seed_mandate  # noqa: PLC0415
+    from usecases.seed_programme import seed_programme  # noqa: PLC0415
 
     outreach = Outreach(settings.store_env("Outreach"), participants=directory())
     try:
         summary = seed(outreach, actor=actor)
         planned = seed_programme(Programme(outreach), actor=actor)
+        mandated = seed_mandate(Mandates(outreach), actor=actor)
     finally:
         outreach.close()
     console.print(
@@ -304,6 +331,7 @@ def run_seed(settings: Settings, console: Console, actor: str = "seed") -> SeedS
         f"{summary.recorded} events recorded now."
     )
     console.print(f"Plans and questionnaires of the report: {planned} events recorded now.")
+    console.print(f"Mandate and heading of the report: {mandated} events recorded now.")
     return summary
 
 

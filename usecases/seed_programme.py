@@ -8,20 +8,21 @@ from datetime import date
 
 from activities.programme import Programme
 from domain.outreach import meeting_id
-from domain.plans import MakePlan, PlanKind, plan_id
+from domain.plans import CancelPlan, MakePlan, PlanKind, PlanStatus, plan_id
 from domain.questionnaires import Questionnaire, SendQuestionnaire
 from domain.regions import Region
-from domain.values import Door
+from domain.values import DatePrecision, Door
 from usecases.seed import CENTRE, FOUR, REPORT
 
-# The report was written with these plans made; it gives each a place and a region, and only the year.
+# The report was written with these plans made; it gives each a place and a region, and only the year: each
+# is dated to the year 2002 (its last day standing for it).
 PLANNED_ON = date(2002, 3, 4)
-ONLY_2002 = "the report gives only the year (2002): the dates are illustrative"
+IN_2002 = date(2002, 12, 31)
 REGIONAL_SEMINARS = (
-    ("Quito", "Latin America and the Caribbean", (Region.AMERICAS,), date(2002, 5, 6)),
-    ("Vilnius", "Central and Eastern Europe", (Region.EUROPE,), date(2002, 6, 10)),
-    ("Algiers", "the African region", (Region.AFRICA,), date(2002, 9, 16)),
-    ("Tokyo", "Asia and the Pacific", (Region.ASIA, Region.OCEANIA), date(2002, 11, 11)),
+    ("Quito", "Latin America and the Caribbean", (Region.AMERICAS,)),
+    ("Vilnius", "Central and Eastern Europe", (Region.EUROPE,)),
+    ("Algiers", "the African region", (Region.AFRICA,)),
+    ("Tokyo", "Asia and the Pacific", (Region.ASIA, Region.OCEANIA)),
 )
 # Paragraph 12: the Centre began distributing the Council's questionnaire to the participants in seminars held
 # after September 2001 (their first days, and places, as the seed records those meetings).
@@ -38,17 +39,18 @@ def plans() -> list[MakePlan]:
             title=f"Regional seminar for the countries of {region}",
             kind=PlanKind.SEMINAR,
             place=place,
-            planned=day,
+            planned=IN_2002,
+            dated_to=DatePrecision.YEAR,
             organizers=(CENTRE,),
             regions=regions,
             instruments=FOUR,
             note="To review progress since the subregional seminars, identify needs and refine projects.",
             effective_date=PLANNED_ON,
-            source=f"{REPORT}, para. 16; {ONLY_2002}",
+            source=f"{REPORT}, para. 16",
             actor="seed",
             door=Door.CLI,
         )
-        for place, region, regions, day in REGIONAL_SEMINARS
+        for place, region, regions in REGIONAL_SEMINARS
     ]
 
 
@@ -85,12 +87,40 @@ def sendings(programme: Programme) -> list[SendQuestionnaire]:
     return [tested, distributed, *handed_out]
 
 
+# The days an earlier seed gave these plans for illustration, where the report gives only the year.
+ILLUSTRATIVE_DAYS = {
+    "Quito": date(2002, 5, 6),
+    "Vilnius": date(2002, 6, 10),
+    "Algiers": date(2002, 9, 16),
+    "Tokyo": date(2002, 11, 11),
+}
+REDATED = "Dated again to the year the report gives (2002), in place of an illustrative day."
+
+
+def _redate(programme: Programme, plan: MakePlan, actor: str) -> None:
+    """Cancel the plan an earlier seed made for an illustrative day, still planned, for the year-dated one."""
+    earlier = programme.plan(plan_id(plan.kind, plan.place, ILLUSTRATIVE_DAYS[plan.place]))
+    if earlier is None or earlier.status is not PlanStatus.PLANNED:
+        return
+    programme.cancel_plan(
+        CancelPlan(
+            plan=earlier.id,
+            reason=REDATED,
+            effective_date=PLANNED_ON,
+            actor=actor,
+            door=Door.CLI,
+            source=plan.source,
+        )
+    )
+
+
 def seed_programme(programme: Programme, *, actor: str = "seed") -> int:
     """Record what of the report's plans and questionnaires is missing; the events recorded now."""
     before = programme.outreach.recorder.max_notification_id() or 0
     for plan in plans():
         # A seeded plan moved or cancelled since keeps its changes: the seed only adds.
         if programme.plan(plan_id(plan.kind, plan.place, plan.planned)) is None:
+            _redate(programme, plan, actor)
             programme.make_plan(plan.model_copy(update={"actor": actor}))
     for sending in sendings(programme):
         programme.send(sending.model_copy(update={"actor": actor, "door": Door.CLI}))

@@ -201,12 +201,8 @@ PLANS = Listing[PlanRecord](
     "plans",
     "plans",
     (
-        Column(
-            "Planned for",
-            lambda p: p.details.planned,
-            "planned",
-            lambda p: (p.details.planned, p.details.place.casefold()),
-        ),
+        # By day only: plans of one day (or dated only to a year) keep the order they were made in.
+        Column("Planned for", lambda p: p.details.planned, "planned"),
         Column("Last day", lambda p: p.details.last_day),
         Column("Kind", lambda p: _words(p.details.kind.value), "kind"),
         Column("Place", lambda p: p.details.place, "place"),

@@ -20,6 +20,7 @@ from activities.users import UserRecord
 from domain.errors import DomainError
 from domain.plans import PlanStatus
 from domain.values import Door
+from projections.report.sections import dates
 from usecases.inputs import BadOption, parse_date
 from usecases.programme import BY_NAME, Ask, Entry, command_of, open_programme, replies_with_citations
 from usecases.settings import Settings
@@ -116,7 +117,14 @@ def plans_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse |
     plans = PLANS.shown(request, everything)
     forms = {verb: form_of(BY_NAME[f"plan_{verb}"], meetings) for verb in ("make", "move", "hold", "cancel")}
     return asked_file(plans) or render(
-        request, "plans.html", user, plans=plans, planned=everything, forms=forms, today=wired.today()
+        request,
+        "plans.html",
+        user,
+        plans=plans,
+        planned=everything,
+        forms=forms,
+        today=wired.today(),
+        dates=dates,
     )
 
 

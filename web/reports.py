@@ -21,7 +21,7 @@ from projections.report.document import ReportDocument, build, lineage
 from projections.store import FactStore
 from usecases.outreach_book import OutreachBook
 from usecases.read_models import open_store, refresh
-from usecases.reports import outreach_details, planned_after, state_names
+from usecases.reports import framing, outreach_details, planned_after, state_names
 from usecases.settings import Settings
 from web.errors import ApiError
 
@@ -124,6 +124,7 @@ def read(
         names=state_names(directory(), rows, as_of),
         plans_known=planned_after(settings, as_of),
         outlook=outlook,
+        framing=framing(settings, as_of),
     )
     return Reading(result=result, document=document, stages=by_state)
 

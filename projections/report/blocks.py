@@ -23,6 +23,8 @@ DEMO_BANNER = (
 
 # The title of the file beside the report that lists the events behind every figure.
 SOURCES_TITLE = "Where the figures come from"
+# The report's own notes, after its last section, and where they are.
+NOTES_TITLE, NOTES_ANCHOR = "Notes", "notes"
 
 
 class FigureRef(BaseModel):
@@ -70,6 +72,24 @@ class Chart(BaseModel):
 
 
 Block = Paragraph | Table | Chart
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def superscript(number: int) -> str:
+    """A note's mark, as the original sets it after the word it explains: ¹, ², ¹²."""
+    return str(number).translate(SUPERSCRIPT)
+
+
+class Heading(BaseModel):
+    """What stands above the title (the organ, distribution, date and original language; the commission,
+    its session and the agenda item), the line under the title, and the heading's footnotes with their
+    marks."""
+
+    model_config = ConfigDict(frozen=True)
+
+    groups: tuple[tuple[str, ...], ...] = ()
+    signed: str = "Report of the Secretary-General"
+    footnotes: tuple[str, ...] = ()
 
 
 class Section(BaseModel):
@@ -109,6 +129,32 @@ def anchor(figure: str) -> str:
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", figure).strip("-")
     digest = hashlib.sha256(figure.encode()).hexdigest()[:10]
     return f"lineage-{safe}-{digest}" if safe else f"lineage-{digest}"
+
+
+Numbered = list[list[tuple[Block, int | None]]]
+
+
+def numbered(sections: tuple[Section, ...]) -> Numbered:
+    """Each section's blocks with the number of each paragraph, counted through the whole report."""
+    number, out = 0, []
+    for section in sections:
+        found: list[tuple[Block, int | None]] = []
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                number += 1
+                found.append((block, number))
+            else:
+                found.append((block, None))
+        out.append(found)
+    return out
+
+
+def paragraphs(blocks: list[tuple[Block, int | None]]) -> str:
+    """The numbers of a section's paragraphs as the contents give them: "3-8", "9", or "" for none."""
+    numbers = [n for _, n in blocks if n is not None]
+    if not numbers:
+        return ""
+    return str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
 
 
 def figures_in(blocks: tuple[Block, ...]) -> list[FigureRef]:

@@ -1,11 +1,11 @@
-"""Section VI (conclusions): each sentence chosen by the figures, so that the report reads true at any date —
+"""The conclusions: each sentence chosen by the figures, so that the report reads true at any date —
 before and after the forty instruments entry into force needs, early and late in ratification, with or
 without requests. Nothing is typed in: a judgement only a person can make would come from a recorded note."""
 
 from __future__ import annotations
 
 from domain.checklist import CHECKLIST_BY_ID
-from projections.report.blocks import Inline, Paragraph, Section
+from projections.report.blocks import Block, Inline, Paragraph
 from projections.report.sections import ENDS, STAGES, Sources, counted, day, instrument, listing
 
 MOST_COMMON = 3
@@ -141,14 +141,9 @@ def _ended(s: Sources) -> list[Inline] | None:
     ]
 
 
-def conclusions(s: Sources) -> Section:
-    """Section VI. Hooks: the entry into force of each instrument as the treaty law computes it, plans,
-    questionnaires, pools of experts and donors (paragraphs 16-22) will add their sentences here."""
+def conclusions(s: Sources) -> tuple[Block, ...]:
+    """What the figures conclude: entry into force, signature against ratification, requests, needs and the
+    engagements' progress."""
     chosen = [_nothing_signed(s), *_entry_into_force(s), _widest_gap(s), _accessions(s)]
     chosen += [_no_requests(s), _common_needs(s), _waiting(s), _ended(s)]
-    found = [parts for parts in chosen if parts]
-    return Section(
-        number="VI",
-        title="Conclusions",
-        blocks=tuple(Paragraph(parts=tuple(parts)) for parts in found),
-    )
+    return tuple(Paragraph(parts=tuple(parts)) for parts in chosen if parts)

@@ -7,25 +7,28 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from domain.editorial import NotePlace
 from projections.figures import Figures, explain
-from projections.report.blocks import Block, Chart, LineageEntry, Paragraph, Section, figures_in
+from projections.report.blocks import Block, Chart, Heading, LineageEntry, Paragraph, Section, figures_in
 from projections.report.charts import BarChart, svg
 from projections.report.conclusions import conclusions
+from projections.report.framing import Framing
+from projections.report.mandate import heading, mandate, promotion
+from projections.report.meetings import cooperation, meetings
 from projections.report.needs import requests
-from projections.report.programme import PlanSummary, future_action
+from projections.report.programme import PlanSummary, donors, planned, pools, questionnaires
 from projections.report.sections import (
     CooperationSummary,
     MeetingSummary,
     Sources,
-    cooperation,
     introduction,
-    meetings,
     status,
 )
 from projections.store import FactStore, StoredFact
 
 __all__ = [
     "CooperationSummary",
+    "Framing",
     "MeetingSummary",
     "PlanSummary",
     "ReportDocument",
@@ -34,6 +37,7 @@ __all__ = [
     "lineage",
 ]
 
+PROMOTION = "Promotion of signature and ratification of the Convention and the Protocols thereto"
 TITLE = (
     "Promoting the ratification of the United Nations Convention against Transnational Organized Crime "
     "and the Protocols thereto"
@@ -50,7 +54,10 @@ class ReportDocument(BaseModel):
     # Demo data is counted: the renderings carry blocks.DEMO_BANNER and mark each figure that counts it.
     include_demo: bool = False
     title: str
+    heading: Heading = Heading()
     sections: tuple[Section, ...]
+    # The report's notes, in the order of their marks (blocks.superscript) in the sections.
+    notes: tuple[str, ...] = ()
     lineage: tuple[LineageEntry, ...]
 
     @model_validator(mode="after")
@@ -117,10 +124,23 @@ def lineage(store: FactStore, result: Figures) -> dict[str, list[StoredFact]]:
     }
 
 
-def _ending_with(sections: tuple[Section, ...], blocks: tuple[Block, ...]) -> tuple[Section, ...]:
-    """The sections, the last (the conclusions and future action) ending with `blocks`."""
-    *first, last = sections
-    return (*first, last.model_copy(update={"blocks": (*last.blocks, *blocks)}))
+def _sections(s: Sources, plans: Sequence[PlanSummary], outlook: str | None) -> tuple[Section, ...]:
+    """The original's sections, in its order, each closing with the editorial note written for it."""
+    closing: tuple[Block, ...] = (Paragraph(parts=(outlook,)),) if outlook else ()
+    # Built in reading order: the notes' marks are numbered as they are set.
+    first = (*mandate(s), *introduction(s), *s.noted(NotePlace.INTRODUCTION))
+    second = (*promotion(s), *status(s), *s.noted(NotePlace.PROMOTION))
+    third = (*meetings(s), *s.noted(NotePlace.MEETINGS))
+    fourth = (*cooperation(s), *s.noted(NotePlace.COOPERATION))
+    future = (*planned(s, plans), *requests(s), *questionnaires(s), *pools(s), *donors(s))
+    fifth = (*future, *conclusions(s), *closing, *s.noted(NotePlace.CONCLUSIONS))
+    return (
+        Section(number="I", title="Introduction", blocks=first),
+        Section(number="II", title=PROMOTION, blocks=second),
+        Section(number="III", title="Interregional, regional and subregional meetings", blocks=third),
+        Section(number="IV", title="Technical cooperation activities", blocks=fourth),
+        Section(number="V", title="Conclusions and future action", blocks=fifth),
+    )
 
 
 def build(
@@ -132,9 +152,11 @@ def build(
     names: Mapping[str, str] | None = None,
     plans_known: Sequence[PlanSummary] = (),
     outlook: str | None = None,
+    framing: Framing | None = None,
 ) -> ReportDocument:
-    """The report from the figures and their rows; summaries and names only add titles, places and names.
-    An `outlook` (a projection, said to be one) closes the conclusions."""
+    """The report from the figures and their rows; summaries and names only add titles, places and names,
+    and `framing` the heading, mandate, signing history, notes, pools and donors. An `outlook` (a
+    projection, said to be one) closes the conclusions."""
     values = figure_values(result)
     sources = Sources(
         result=result,
@@ -143,20 +165,17 @@ def build(
         meetings={m.id: m for m in meetings_known},
         cooperation={(c.state, c.kind, c.effective_date): c for c in cooperation_known},
         names=names or {},
+        framing=framing or Framing(),
     )
-    # The sections in the original's order. Hooks: the header, contents with paragraph numbers and the mandate
-    # (paragraphs 1-2) go before `introduction`'s figures; the entry into force into `status`; plans,
-    # questionnaires, pools of experts and donors (paragraphs 12, 16-22) into `requests` and `conclusions`.
-    builders = (introduction, status, meetings, cooperation, requests, conclusions)
-    closing: tuple[Block, ...] = (Paragraph(parts=(outlook,)),) if outlook else ()
+    sections = _sections(sources, plans_known, outlook)
     return ReportDocument(
         as_of=result.as_of,
         known_at=result.known_at,
         include_demo=result.include_demo,
         title=TITLE,
-        sections=_ending_with(
-            tuple(make(sources) for make in builders), (*future_action(sources, plans_known), *closing)
-        ),
+        heading=heading(sources),
+        sections=sections,
+        notes=tuple(sources.notes),
         lineage=tuple(
             LineageEntry(figure=name, value=value, rows=tuple(rows.get(name, ())))
             for name, value in values.items()

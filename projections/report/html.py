@@ -23,6 +23,7 @@ a.figure{color:#1f5f8b;text-decoration:none;border-bottom:1px dotted #1f5f8b}
 figure{margin:1em 0}
 .lineage table{font-size:.8em}
 .demo-banner{background:#fff3cd;border:1px solid #c9a227;padding:.5em .8em}
+p.heading{margin:.2em 0 1em}p.footnotes,p.notes{font-size:.9em}
 """
 
 
@@ -50,14 +51,25 @@ def table(caption: str, header: tuple[str, ...], rows: list[tuple[b.Inline, ...]
     )
 
 
-def _top(doc: ReportDocument, title: str) -> list[str]:
+def _lines(group: tuple[str, ...], css: str) -> str:
+    return f'<p class="{css}">' + "<br>".join(escape(line) for line in group) + "</p>" if group else ""
+
+
+def _top(doc: ReportDocument, title: str, heading: bool = True) -> list[str]:
+    """The page's head, and the report's heading (its groups of lines, the title, who reports, the date of
+    the figures, the footnotes); the sources page takes only the title and the date."""
     known = f", as known at {doc.known_at.isoformat(timespec='minutes')}" if doc.known_at else ""
+    above = [_lines(group, "heading") for group in doc.heading.groups] if heading else []
+    signed = doc.heading.signed if heading else "Report of the Secretary-General"
     return [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">',
         f"<title>{escape(title)} — {escape(day(doc.as_of))}</title>",
         f"<style>{STYLE}</style>\n</head>\n<body>",
-        f"<header><h1>{escape(title)}</h1><p><strong>Report of the Secretary-General</strong></p>",
+        "<header>",
+        *above,
+        f"<h1>{escape(title)}</h1><p><strong>{escape(signed)}</strong></p>",
         f"<p>Figures as of {escape(day(doc.as_of))}{escape(known)}.</p>",
+        _lines(doc.heading.footnotes, "footnotes") if heading else "",
         f'<p class="demo-banner" role="note"><strong>{escape(b.DEMO_BANNER)}</strong></p>'
         if doc.include_demo
         else "",
@@ -65,25 +77,32 @@ def _top(doc: ReportDocument, title: str) -> list[str]:
     ]
 
 
+def _contents(doc: ReportDocument, numbered: b.Numbered, sources: str) -> list[str]:
+    rows = [
+        f'<tr><td><a href="#{s.anchor}">{escape(s.number)}. {escape(s.title)}</a></td>'
+        f'<td class="figure">{b.paragraphs(blocks)}</td></tr>'
+        for s, blocks in zip(doc.sections, numbered, strict=True)
+    ]
+    if doc.notes:
+        rows.append(f'<tr><td><a href="#{b.NOTES_ANCHOR}">{b.NOTES_TITLE}</a></td><td></td></tr>')
+    rows.append(f'<tr><td><a href="{escape(sources)}">{escape(b.SOURCES_TITLE)}</a></td><td></td></tr>')
+    head = '<thead><tr><th scope="col">Section</th><th scope="col">Paragraphs</th></tr></thead>'
+    return ["<nav><h2>Contents</h2>", f"<table>{head}<tbody>{''.join(rows)}</tbody></table></nav>"]
+
+
 def render(doc: ReportDocument, link: Link | None = None, sources: str | None = None) -> str:
     """The report as one page; each figure links to its events in the sources file beside it (or where
     `link` says: the web app links its own lineage pages, and names where its `sources` file is)."""
     sources = sources or f"{doc.sources_stem}.html"
     to = link or (lambda figure: f"{sources}#{b.anchor(figure)}")
-    out = [
-        *_top(doc, doc.title),
-        "<nav><h2>Contents</h2><ol>",
-        *(f'<li><a href="#{s.anchor}">{escape(s.number)}. {escape(s.title)}</a></li>' for s in doc.sections),
-        f'<li><a href="{escape(sources)}">{escape(b.SOURCES_TITLE)}</a></li></ol></nav>',
-    ]
-    number = 0
-    for section in doc.sections:
+    numbered = b.numbered(doc.sections)
+    out = [*_top(doc, doc.title), *_contents(doc, numbered, sources)]
+    for section, blocks in zip(doc.sections, numbered, strict=True):
         out.append(
             f'<section id="{section.anchor}"><h2>{escape(section.number)}. {escape(section.title)}</h2>'
         )
-        for block in section.blocks:
+        for block, number in blocks:
             if isinstance(block, b.Paragraph):
-                number += 1
                 text = "".join(inline(p, to) for p in block.parts)
                 out.append(f'<p class="para"><span class="number">{number}.</span>{text}</p>')
             elif isinstance(block, b.Table):
@@ -94,6 +113,11 @@ def render(doc: ReportDocument, link: Link | None = None, sources: str | None = 
                 picture = svg(block.chart, link=to)
                 out.append(f"<figure>{picture}<figcaption>{escape(block.chart.title)}</figcaption></figure>")
         out.append("</section>")
+    if doc.notes:
+        notes = tuple(f"{b.superscript(n)} {note}" for n, note in enumerate(doc.notes, 1))
+        out.append(
+            f'<section id="{b.NOTES_ANCHOR}"><h2>{b.NOTES_TITLE}</h2>{_lines(notes, "notes")}</section>'
+        )
     out.append(
         f'<p class="sources">Every figure links to the recorded events it counts, listed in '
         f'<a href="{escape(sources)}">{escape(doc.sources_stem)}.html</a>.</p>'
@@ -104,7 +128,7 @@ def render(doc: ReportDocument, link: Link | None = None, sources: str | None = 
 
 def render_sources(doc: ReportDocument) -> str:
     """The lineage of every figure of the report as one page, each figure under its own anchor."""
-    out = [*_top(doc, b.SOURCES_TITLE)]
+    out = [*_top(doc, b.SOURCES_TITLE, heading=False)]
     out.append(f'<p>Of the report <a href="{escape(doc.stem)}.html">{escape(doc.title)}</a>.</p>')
     out.append('<main id="lineage" class="lineage">')
     out.append("<p>Each figure of the report links here, to the recorded events it counts.</p>")

@@ -47,26 +47,48 @@ def _heading(doc: ReportDocument) -> list[str]:
     return lines + ([f"> **{text(b.DEMO_BANNER)}**", ""] if doc.include_demo else [])
 
 
+def _lines(group: tuple[str, ...]) -> list[str]:
+    """Lines kept apart as written (a hard break after each), then a blank line."""
+    return ["  \n".join(text(line) for line in group), ""] if group else []
+
+
+def _top(doc: ReportDocument) -> list[str]:
+    """The heading, the title, who reports, the date of the figures and the heading's footnotes."""
+    lines = [line for group in doc.heading.groups for line in _lines(group)]
+    lines += [f"# {text(doc.title)}", "", f"**{text(doc.heading.signed)}**", "", *_heading(doc)]
+    return lines + _lines(doc.heading.footnotes)
+
+
+def _contents(doc: ReportDocument, numbered: b.Numbered, sources: str) -> list[str]:
+    lines = ["## Contents", "", "| Section | Paragraphs |", "|---|---:|"]
+    for section, blocks in zip(doc.sections, numbered, strict=True):
+        lines.append(
+            f"| [{section.number}. {text(section.title)}](#{section.anchor}) | {b.paragraphs(blocks)} |"
+        )
+    if doc.notes:
+        lines.append(f"| [{b.NOTES_TITLE}](#{b.NOTES_ANCHOR}) | |")
+    return [*lines, f"| [{b.SOURCES_TITLE}]({sources}) | |", ""]
+
+
 def render(doc: ReportDocument, link: Link | None = None) -> str:
     """The report; each figure links to its events in the sources file beside it (or where `link` says)."""
     sources = f"{doc.sources_stem}.md"
     to = link or (lambda figure: f"{sources}#{b.anchor(figure)}")
-    lines = [f"# {text(doc.title)}", "", "**Report of the Secretary-General**", "", *_heading(doc)]
-    lines += ["## Contents", ""]
-    lines += [f"- [{s.number}. {text(s.title)}](#{s.anchor})" for s in doc.sections]
-    lines += [f"- [{b.SOURCES_TITLE}]({sources})", ""]
-    number = 0
-    for section in doc.sections:
+    numbered = b.numbered(doc.sections)
+    lines = [*_top(doc), *_contents(doc, numbered, sources)]
+    for section, blocks in zip(doc.sections, numbered, strict=True):
         lines += [f'<a id="{section.anchor}"></a>', "", f"## {section.number}. {text(section.title)}", ""]
-        for block in section.blocks:
+        for block, number in blocks:
             if isinstance(block, b.Paragraph):
-                number += 1
                 lines += [f"**{number}.** " + "".join(inline(p, to) for p in block.parts), ""]
             elif isinstance(block, b.Table):
                 lines += [f"*{text(block.caption)}*", ""]
                 lines += [*table(block.header, list(block.rows), to), ""] if block.rows else ["None.", ""]
             elif isinstance(block, b.Chart):
                 lines += [f"![{text(block.chart.title)}]({doc.chart_file(block.chart)})", ""]
+    if doc.notes:
+        lines += [f'<a id="{b.NOTES_ANCHOR}"></a>', "", f"## {b.NOTES_TITLE}", ""]
+        lines += _lines(tuple(f"{b.superscript(n)} {note}" for n, note in enumerate(doc.notes, 1)))
     lines += [f"Every figure links to the recorded events it counts, listed in [{sources}]({sources}).", ""]
     return "\n".join(lines)
 

@@ -1,9 +1,10 @@
-"""Section V (requests and needs): statements chosen by the figures, never typed in."""
+"""The requests received and the needs identified (paragraphs 17-18): statements chosen by the figures,
+never typed in."""
 
 from __future__ import annotations
 
 from domain.checklist import CHECKLIST_BY_ID
-from projections.report.blocks import Block, Chart, Inline, Paragraph, Section, Table
+from projections.report.blocks import Block, Chart, Inline, Paragraph, Table
 from projections.report.charts import BarChart, BarGroup
 from projections.report.sections import STAGES, Sources, counted, day
 
@@ -24,11 +25,14 @@ def _stages(s: Sources) -> list[str]:
     return list(s.result.engagements_by_stage)
 
 
-def requests(s: Sources) -> Section:
+def requests(s: Sources) -> tuple[Block, ...]:
+    """The requests and the States that made them, the engagements by stage, and the common needs."""
     states = sorted({s.name(row.subject) for row in s.rows("requesting_states")})
-    text: list[Inline] = ["The Centre has received, and is at various stages of responding to, "]
     # A State may ask again once its engagement is closed: requests and States are counted apart.
-    text += counted(s.ref("requests_received"), "request", "requests")
+    text: list[Inline] = [
+        "The Centre has received ",
+        *counted(s.ref("requests_received"), "request", "requests"),
+    ]
     text += [" from ", *counted(s.ref("requesting_states"), "State", "States")]
     text += [": ", ", ".join(states), "."] if states else ["."]
     by_stage = Table(
@@ -68,4 +72,4 @@ def requests(s: Sources) -> Section:
         )
     else:
         blocks.append(Paragraph(parts=("No list of gaps had been drawn up by that date.",)))
-    return Section(number="V", title="Requests and needs", blocks=tuple(blocks))
+    return tuple(blocks)

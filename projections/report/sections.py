@@ -1,19 +1,24 @@
-"""The report's sections I-VI, each sentence and table computed from the figures and their fact rows."""
+"""What the report's sections read (the figures, their rows, the recorded details and framing), the words
+for names and dates, and the sentences and tables of the introduction's scope and of the status of signature
+and ratification, each computed from the figures and their fact rows."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.editorial import NotePlace
 from domain.entry_into_force import FINAL_CLAUSES
-from domain.groups import RegionalGroup, group_of
+from domain.groups import RegionalGroup
+from domain.outreach import Headcount, MeetingDetails
 from domain.values import DatePrecision, Instrument
 from projections.figures import Figures, group_key
-from projections.report.blocks import Block, Chart, FigureRef, Inline, Paragraph, Section, Table
+from projections.report.blocks import Block, Chart, FigureRef, Inline, Paragraph, Table, superscript
 from projections.report.charts import Bar, BarChart, BarGroup
+from projections.report.framing import Framing
 from projections.store import StoredFact
 
 # Short name in prose, full title in tables, label under a chart's bars.
@@ -70,10 +75,21 @@ class MeetingSummary(BaseModel):
     end: date
     participants: tuple[str, ...] = ()
     dated_to: DatePrecision = DatePrecision.DAY
+    organizers: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    unnamed_states: Headcount | None = None
+    topics: tuple[str, ...] = ()
+    outcome: str | None = None
+
+    @classmethod
+    def of(cls, meeting: str, details: MeetingDetails) -> MeetingSummary:
+        """The summary of the meeting recorded under `meeting`, as its details stand."""
+        fields = details.model_dump(include=set(cls.model_fields))
+        return cls.model_validate(fields | {"id": meeting, "kind": details.kind.value})
 
 
 class CooperationSummary(BaseModel):
-    """The title of a technical cooperation activity, found by State, kind and date."""
+    """The title of a technical cooperation activity, found by State, kind and date, and its partners."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -82,11 +98,13 @@ class CooperationSummary(BaseModel):
     effective_date: date
     title: str
     dated_to: DatePrecision = DatePrecision.DAY
+    partners: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Sources:
-    """Everything the sections read: the figures, each figure's rows, and optional details."""
+    """Everything the sections read: the figures, each figure's rows, and optional details; `notes` gathers
+    the report's notes in the order their marks are set."""
 
     result: Figures
     values: Mapping[str, int]
@@ -94,6 +112,18 @@ class Sources:
     meetings: Mapping[str, MeetingSummary]
     cooperation: Mapping[tuple[str, str, date], CooperationSummary]
     names: Mapping[str, str]
+    framing: Framing = field(default_factory=Framing)
+    notes: list[str] = field(default_factory=list)
+
+    def mark(self, note: str) -> str:
+        """The mark of a new note of the report (set after the words it explains)."""
+        self.notes.append(note)
+        return superscript(len(self.notes))
+
+    def noted(self, place: NotePlace) -> tuple[Block, ...]:
+        """The editorial note written for `place`, as the paragraph that closes its section."""
+        written = self.framing.notes.get(place)
+        return (Paragraph(parts=(written,)),) if written else ()
 
     def ref(self, figure: str) -> FigureRef:
         return FigureRef(name=figure, value=self.values[figure], demo=self.counts_demo(figure))
@@ -127,6 +157,20 @@ def dates(start: date, end: date, dated_to: str = DatePrecision.DAY) -> str:
     return day(start) if end == start else f"{day(start)} to {day(end)}"
 
 
+def during(start: date, end: date, dated_to: str = DatePrecision.DAY) -> str:
+    """Days in a sentence, as precisely as the source dates them: "from 12 to 15 December 2000", "on 26
+    September 2001", "in March 2001"."""
+    if dated_to != DatePrecision.DAY:
+        return dates(start, end, dated_to)
+    if start == end:
+        return f"on {day(start)}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"from {start.day} to {day(end)}"
+    if start.year == end.year:
+        return f"from {start.day} {start:%B} to {day(end)}"
+    return f"from {day(start)} to {day(end)}"
+
+
 def label(value: str) -> str:
     return value.replace("_", " ").capitalize()
 
@@ -148,28 +192,17 @@ def instrument(key: str, form: int) -> str:
     return INSTRUMENTS[key][form] if key in INSTRUMENTS else key
 
 
-def introduction(s: Sources) -> Section:
-    r = s.result
-    known = f" (as recorded by {r.known_at.isoformat(timespec='minutes')})" if r.known_at else ""
-    first: list[Inline] = [f"As of {day(r.as_of)}{known}, "]
-    first += counted(s.ref("requesting_states"), "State has an engagement", "States have engagements")
-    first += [
-        " with the Centre for pre-ratification assistance under the Convention and the Protocols thereto; "
-    ]
-    first += counted(s.ref("engagements_by_stage.completed"), "has", "have")
-    first += [" completed every step and ", *counted(s.ref("engagements_by_stage.withdrawn"), "has", "have")]
-    first += [" withdrawn."]
-    second = (
+def introduction(s: Sources) -> tuple[Block, ...]:
+    """What the report covers, after its mandate."""
+    scope = (
         "The present report gives the status of signature and ratification, the seminars and meetings "
-        f"held in {r.year}, technical cooperation activities, the requests received and the needs "
+        f"held in {s.result.year}, technical cooperation activities, the requests received and the needs "
         "identified. Every figure is computed from the recorded events, and links to the events it counts."
     )
-    return Section(
-        number="I", title="Introduction", blocks=(Paragraph(parts=tuple(first)), Paragraph(parts=(second,)))
-    )
+    return (Paragraph(parts=(scope,)),)
 
 
-def status(s: Sources) -> Section:
+def status(s: Sources) -> tuple[Block, ...]:
     keys = list(s.result.instruments)
     signed = [
         [*counted(s.ref(f"{k}.signatories"), "signatory", "signatories"), f" to {instrument(k, 0)}"]
@@ -179,7 +212,7 @@ def status(s: Sources) -> Section:
     # The verb agrees with the first count of its list: "there was 1 signatory", "there were 140".
     first = "was" if s.values[f"{keys[0]}.signatories"] == 1 else "were"
     then = "was" if s.values[f"{keys[0]}.parties"] == 1 else "were"
-    text: list[Inline] = [f"At the time of writing of the present report, there {first} "]
+    text: list[Inline] = [f"As of {day(s.result.as_of)}, there {first} "]
     text += [*listing(signed, "; ", "; and "), f". There {then} ", *listing(parties), "."]
     table = Table(
         caption=f"Signatories, parties and entry into force as of {day(s.result.as_of)}",
@@ -216,7 +249,7 @@ def status(s: Sources) -> Section:
         blocks += (_parties_by_group(s, keys),)
     if s.result.statements:
         blocks += (_statements(s),)
-    return Section(number="II", title="Status of signature and ratification", blocks=blocks)
+    return blocks
 
 
 def _parties_by_group(s: Sources, keys: Sequence[str]) -> Table:
@@ -251,7 +284,7 @@ def _statements(s: Sources) -> Table:
     )
 
 
-def _groups_reached(s: Sources) -> list[Inline]:
+def groups_reached(s: Sources) -> list[Inline]:
     """Which regional groups the States reached belong to, and how many of each."""
     reached: list[list[Inline]] = [
         [s.ref(f"regional_groups.{group_key(g)}.states_reached"), f" of the {g.value}"]
@@ -290,72 +323,3 @@ def _entry_into_force(s: Sources, keys: Sequence[str]) -> list[Inline]:
             ".",
         ]
     return text
-
-
-def _meeting_row(s: Sources, row: StoredFact, reached: Mapping[str, list[str]]) -> tuple[Inline, ...]:
-    codes = reached.get(row.subject, [])
-    states = ", ".join(sorted(s.name(code) for code in codes)) or "—"
-    groups = {g for code in codes if (g := group_of(code, row.effective_date)) is not None}
-    # "States of all regions" (paragraph 15 (e)) says which: the groups of the States that took part.
-    named = ", ".join(g.value for g in RegionalGroup if g in groups) or "—"
-    summary = s.meetings.get(row.subject)
-    if summary is None:
-        return (day(row.effective_date), label(row.object), "—", states, named)
-    return (
-        dates(summary.start, summary.end, summary.dated_to),
-        f"{summary.title} ({label(row.object).lower()})",
-        summary.place,
-        states,
-        named,
-    )
-
-
-def _period(result: Figures) -> str:
-    """The reviewed year, "up to" the date when the date falls within it."""
-    if result.as_of.year == result.year:
-        return f"{result.year}, up to {day(result.as_of)}"
-    return str(result.year)
-
-
-def meetings(s: Sources) -> Section:
-    year = s.result.year
-    text: list[Inline] = [f"In {_period(s.result)}, the Centre organized or participated in "]
-    text += [*counted(s.ref("meetings_held"), "seminar or meeting", "seminars and meetings")]
-    text += [" on the ratification of the Convention and the Protocols thereto, in which "]
-    text += [*counted(s.ref("states_reached"), "State", "States"), " took part."]
-    text += _groups_reached(s)
-    held = {row.subject: row for row in s.rows("meetings_held")}
-    # The States (codes) of each meeting, gathered once rather than looked up for every meeting.
-    reached: dict[str, list[str]] = {}
-    for participant in s.rows("states_reached"):
-        reached.setdefault(participant.object, []).append(participant.subject)
-    table = Table(
-        caption=f"Seminars and meetings in {year}",
-        header=("Dates", "Meeting", "Place", "Participating States", "Regional groups"),
-        rows=tuple(
-            _meeting_row(s, row, reached) for row in sorted(held.values(), key=lambda r: r.effective_date)
-        ),
-    )
-    blocks: tuple[Block, ...] = (Paragraph(parts=tuple(text)), table)
-    return Section(number="III", title="Interregional, regional and subregional meetings", blocks=blocks)
-
-
-def cooperation(s: Sources) -> Section:
-    text: list[Inline] = [f"In {_period(s.result)}, the Centre undertook "]
-    ref = s.ref("cooperation_activities")
-    text += counted(ref, "technical cooperation activity", "technical cooperation activities")
-    text += [" at the request of Member States, focusing on specific issues relating to the ratification "]
-    text += ["and implementation of the instruments in those States."]
-    rows: list[tuple[Inline, ...]] = []
-    for row in s.rows("cooperation_activities"):
-        found = s.cooperation.get((row.subject, row.object, row.effective_date))
-        when = dates(row.effective_date, row.effective_date, found.dated_to if found else DatePrecision.DAY)
-        rows.append((when, s.name(row.subject), label(row.object), found.title if found else "—"))
-    table = Table(
-        caption=f"Technical cooperation activities in {s.result.year}",
-        header=("Date", "State", "Activity", "Title"),
-        rows=tuple(rows),
-    )
-    return Section(
-        number="IV", title="Technical cooperation activities", blocks=(Paragraph(parts=tuple(text)), table)
-    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -47,26 +48,51 @@ def _inline(paragraph: WordParagraph, part: b.Inline, sources: str) -> None:
         paragraph.add_run(part)
 
 
+def _lines(word: WordDocument, group: tuple[str, ...]) -> None:
+    """Lines kept apart as written, in one paragraph."""
+    if not group:
+        return
+    paragraph = word.add_paragraph()
+    for i, line in enumerate(group):
+        run = paragraph.add_run(line)
+        if i < len(group) - 1:
+            run.add_break()
+
+
+def _contents(word: WordDocument, doc: ReportDocument, numbered: b.Numbered) -> None:
+    word.add_heading("Contents", level=1)
+    table = word.add_table(rows=1, cols=2)
+    table.style = "Table Grid"
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Section", "Paragraphs"
+    for section, blocks in zip(doc.sections, numbered, strict=True):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = f"{section.number}. {section.title}", b.paragraphs(blocks)
+        cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
 def render(doc: ReportDocument) -> bytes:
     """The .docx file's bytes."""
     sources = f"{doc.sources_stem}.html"
     word = Document()
     word.styles["Normal"].font.name = "Times New Roman"
     word.styles["Normal"].font.size = Pt(11)
+    for group in doc.heading.groups:
+        _lines(word, group)
     word.add_heading(doc.title, level=0)
-    word.add_paragraph().add_run("Report of the Secretary-General").bold = True
+    word.add_paragraph().add_run(doc.heading.signed).bold = True
     known = f", as known at {doc.known_at.isoformat(timespec='minutes')}" if doc.known_at else ""
     word.add_paragraph(f"Figures as of {day(doc.as_of)}{known}.")
+    _lines(word, doc.heading.footnotes)
     if doc.include_demo:
         banner = word.add_paragraph().add_run(b.DEMO_BANNER)
         banner.bold = True
         banner.font.color.rgb = RGBColor(0x8A, 0x6D, 0x00)
-    number = 0
-    for section in doc.sections:
+    numbered = b.numbered(doc.sections)
+    _contents(word, doc, numbered)
+    for section, blocks in zip(doc.sections, numbered, strict=True):
         word.add_heading(f"{section.number}. {section.title}", level=1)
-        for block in section.blocks:
+        for block, number in blocks:
             if isinstance(block, b.Paragraph):
-                number += 1
                 paragraph = word.add_paragraph(f"{number}. ")
                 for part in block.parts:
                     _inline(paragraph, part, sources)
@@ -85,6 +111,9 @@ def render(doc: ReportDocument) -> bytes:
                         _inline(cell.paragraphs[0], part, sources)
                         if isinstance(part, b.FigureRef):
                             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if doc.notes:
+        word.add_heading(b.NOTES_TITLE, level=1)
+        _lines(word, tuple(f"{b.superscript(n)} {note}" for n, note in enumerate(doc.notes, 1)))
     closing = word.add_paragraph("Every figure links to the recorded events it counts, listed in ")
     _link(closing, sources, sources)
     closing.add_run(".")

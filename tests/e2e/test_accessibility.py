@@ -37,8 +37,23 @@ PAGES = {
         "/cases/BOL",
         "/seminars",
         "/report?as_of=2002-03-04&year=2001",
+        "/calendar",
+        "/experts",
+        "/legislation",
+        "/plans",
+        "/questionnaires",
+        # A State with no case: the error page.
+        "/cases/PER",
     ],
-    Role.MANAGER: ["/dashboard?as_of=2002-03-04&year=2001", "/users", "/seminars", "/cases/BOL"],
+    Role.MANAGER: [
+        "/dashboard?as_of=2002-03-04&year=2001",
+        "/users",
+        "/seminars",
+        "/cases/BOL",
+        "/funds",
+        "/incidents",
+        "/report/figures/requests_received?as_of=2002-03-04",
+    ],
     Role.AUDITOR: ["/audit", "/audit/cases/BOL", "/audit/replay?state=BOL&as_of=2002-02-01", "/audit/verify"],
 }
 SERIOUS = {"serious", "critical"}

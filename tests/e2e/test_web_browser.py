@@ -73,11 +73,11 @@ async def open_through_the_form(site: Site, page: Page, state: str) -> None:
     await opening.locator("input[name=instruments][value=trafficking]").check()
     await opening.locator("input[name=effective_date]").fill("2001-10-01")
     await opening.locator("textarea[name=partner]").fill("Commonwealth Secretariat")
-    await site.shot(page, "officer-02-open-form")
+    await site.both_widths(page, "officer-02-open-form")
     await submit(page, "#step-open")
     await recorded(page, "Open")
     await expect(page.locator("#next-step")).to_have_text("law summary")
-    await site.shot(page, "officer-03-case-opened")
+    await site.both_widths(page, "officer-03-case-opened")
 
 
 async def reach_assistance_through_the_forms(site: Site, page: Page, state: str) -> None:
@@ -90,7 +90,7 @@ async def reach_assistance_through_the_forms(site: Site, page: Page, state: str)
     await recorded(page, "Focal point")
     await page.check("#step-gap_list input[value='convention.art5']")
     await page.check("#step-gap_list input[value='trafficking.art5']")
-    await site.shot(page, "officer-04-gap-list-form")
+    await site.both_widths(page, "officer-04-gap-list-form")
     await submit(page, "#step-gap_list")
     await recorded(page, "Gap list")
     await page.select_option("#step-assistance_activity select[name=kind]", "expert_mission")
@@ -110,7 +110,7 @@ async def finish_through_the_forms(site: Site, page: Page) -> None:
     await submit(page, "#step-bill")
     await expect(page.locator("p.flash.error")).to_have_text("Title is required.")
     await expect(page.locator("#step-bill select[name=stage]")).to_have_value("enacted")
-    await site.shot(page, "officer-05-refused-bill")
+    await site.both_widths(page, "officer-05-refused-bill")
     await page.fill("#step-bill input[name=title]", "Organized Crime Act")
     await page.check("#step-bill input[name=addresses][value='convention.art5']")
     await submit(page, "#step-bill")
@@ -127,7 +127,7 @@ async def test_an_officer_takes_a_case_from_request_to_training_through_the_form
     officer = f"officer-{state.lower()}"
     page = await site.page(site.add_user(officer, Role.OFFICER, states=(state,)))
     await expect(page.locator("h1")).to_have_text("Worklist")
-    await site.shot(page, "officer-01-worklist")
+    await site.both_widths(page, "officer-01-worklist")
 
     await open_through_the_form(site, page, state)
     await reach_assistance_through_the_forms(site, page, state)
@@ -136,7 +136,7 @@ async def test_an_officer_takes_a_case_from_request_to_training_through_the_form
     await expect(page.locator("#next-step")).to_have_text("completed")
     await expect(page.locator("form.step")).to_have_count(0)
     await expect(page.locator("ol.timeline li")).to_have_count(len(WHOLE_CASE))
-    await site.shot(page, "officer-06-case-completed")
+    await site.both_widths(page, "officer-06-case-completed")
     timeline = await page.locator("ol.timeline li").evaluate_all("items => items.map(i => i.dataset.event)")
     assert timeline == WHOLE_CASE
     stored = Engagements(site.settings.store_env("Engagements")).history(state)

@@ -67,3 +67,19 @@ def test_seeding_again_dates_a_briefing_an_earlier_seed_recorded_to_the_day(tmp_
     assert after is not None
     assert (after.details.dated_to, after.corrections) == (DatePrecision.YEAR, 1)
     assert seed(outreach).recorded == 0
+
+
+def test_seeding_again_counts_the_unnamed_states_of_a_seminar_an_earlier_seed_left_uncounted(
+    tmp_path: Path,
+) -> None:
+    outreach = Outreach(Settings(home=tmp_path / "home").store_env("Outreach"))
+    counted = next(m for m in MEETINGS if m.details.unnamed_states is not None)
+    details = counted.resolved(outreach.participants).model_copy(update={"unnamed_states": None})
+    outreach.record_meeting(details, actor="seed", source=counted.source)
+
+    seed(outreach)
+
+    after = outreach.meeting_at(details.place, details.start)
+    assert after is not None
+    assert (after.details.unnamed_states, after.corrections) == (counted.details.unnamed_states, 1)
+    assert seed(outreach).recorded == 0

@@ -375,8 +375,11 @@ def test_the_figures_count_questionnaires_sent_and_answered_per_region_as_of_a_d
 
 def test_the_report_lists_what_was_planned_after_its_date(home: Home, tmp_path: Path) -> None:
     home.run("seed")
-    quito = home.run("plan", "list", "--json").json()[0]["id"]
+    quito, vilnius = (p["id"] for p in home.run("plan", "list", "--json").json()[:2])
     home.run("plan", "cancel", quito, "--reason", "Postponed", "--effective", "2002-04-15")
+    # Dated only to 2002 by the report, Vilnius is then set for 10 June (a move names its days).
+    moved = home.run("plan", "move", vilnius, "--planned", "2002-06-10", "--effective", "2002-04-20")
+    assert moved.code == 0, moved.stderr
 
     for day in ("2002-03-04", "2002-05-01", "2002-07-01"):
         rendered = home.run("report", "render", "--as-of", day, "--year", "2001", "--out", str(tmp_path))
@@ -394,4 +397,29 @@ def test_the_report_lists_what_was_planned_after_its_date(home: Home, tmp_path: 
     assert ("Vilnius" in planned["2002-07-01"], "Algiers" in planned["2002-07-01"]) == (False, True)
     text = (tmp_path / "report-2002-03-04.md").read_text()
     assert "The Centre has planned 4 activities after 4 March 2002:" in text
+    # The report gives only the year, and so does the document.
+    assert "| in 2002 | Regional seminar for the countries of Latin America and the Caribbean" in text
+    assert "10 June 2002" in planned["2002-05-01"]
     assert "[4](report-2002-03-04-sources.md#lineage-questionnaires.advisory_council.sendings) times" in text
+
+
+def test_the_seed_dates_again_to_the_year_a_plan_an_earlier_seed_gave_a_made_up_day(home: Home) -> None:
+    earlier = (
+        "--title", "Regional seminar", "--kind", "seminar", "--place", "Vilnius",
+        "--planned", "2002-06-10", "--effective", "2002-03-04",
+    )  # fmt: skip
+    assert home.run("plan", "make", *earlier).code == 0
+
+    home.run("seed")
+
+    planned = home.run("plan", "list", "--after", "2002-03-04", "--json").json()
+    assert [(p["details"]["place"], p["details"]["dated_to"]) for p in planned] == [
+        ("Quito", "year"),
+        ("Vilnius", "year"),
+        ("Algiers", "year"),
+        ("Tokyo", "year"),
+    ]
+    (cancelled,) = [p for p in home.run("plan", "list", "--json").json() if p["status"] == "cancelled"]
+    assert cancelled["details"]["planned"] == "2002-06-10"
+    assert "illustrative day" in cancelled["reason"]
+    assert "0 events recorded now" in home.run("seed").stdout

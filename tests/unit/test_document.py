@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from pydantic import ValidationError
 
+from domain.outreach import Headcount
 from domain.regions import Region
 from projections.figures import (
     STAGES,
@@ -33,11 +34,10 @@ AS_OF = date(2002, 3, 4)
 SVG = "{http://www.w3.org/2000/svg}"
 HEADINGS = (
     "I. Introduction",
-    "II. Status of signature and ratification",
+    "II. Promotion of signature and ratification of the Convention and the Protocols thereto",
     "III. Interregional, regional and subregional meetings",
     "IV. Technical cooperation activities",
-    "V. Requests and needs",
-    "VI. Conclusions",
+    "V. Conclusions and future action",
     "Where the figures come from",
 )
 
@@ -407,10 +407,39 @@ def test_meetings_show_their_title_place_and_the_states_that_took_part() -> None
     )
     assert (
         "| 22 January 2002 to 24 January 2002 | Seminar of the Southern African Development Community "
-        "(subregional seminar) | Pretoria | Namibia, South Africa |" in with_details
+        "(subregional seminar) | Pretoria | — | Namibia, South Africa |" in with_details
     )
     bare = to_markdown(build(sample_figures(), sample_lineage()))
-    assert "| 22 January 2002 | Subregional seminar | — | NAM, ZAF |" in bare
+    assert "| 22 January 2002 | Subregional seminar | — | — | NAM, ZAF |" in bare
+
+
+def test_a_meeting_shows_who_organized_it_its_unnamed_states_and_its_outcome_as_a_note() -> None:
+    summary = MeetingSummary(
+        id="m-1",
+        title="Interregional seminar",
+        kind="subregional_seminar",
+        place="Courmayeur",
+        start=date(2001, 9, 13),
+        end=date(2001, 9, 16),
+        organizers=("Advisory Council",),
+        partners=("Italy",),
+        unnamed_states=Headcount(count=30, approximate=True),
+        outcome="A questionnaire was tested.",
+    )
+    document = build(
+        sample_figures(), sample_lineage(), meetings_known=[summary], names={"ZAF": "South Africa"}
+    )
+    markdown = to_markdown(document)
+
+    assert (
+        "| Interregional seminar (subregional seminar)¹ | Courmayeur | Advisory Council; with Italy | "
+        "NAM, South Africa; approximately 30 other States, not named |" in markdown
+    )
+    assert document.notes == ("Interregional seminar: A questionnaire was tested.",)
+    assert "## Notes\n\n¹ Interregional seminar: A questionnaire was tested." in markdown
+    assert "in which at least [" in markdown
+    assert "took part: those named; approximately 30 States at Courmayeur were not named." in markdown
+    assert "at least" not in to_markdown(build(sample_figures(), sample_lineage()))
 
 
 def test_conclusions_name_the_most_common_needs_and_where_most_engagements_wait() -> None:
@@ -421,7 +450,9 @@ def test_conclusions_name_the_most_common_needs_and_where_most_engagements_wait(
         }
     )
     markdown = to_markdown(build(result, sample_lineage()))
-    conclusions = markdown.split("## VI. Conclusions", 1)[1].split("## Where the figures", 1)[0]
+    conclusions = markdown.split("## V. Conclusions and future action", 1)[1].split(
+        "## Where the figures", 1
+    )[0]
     assert (
         "extradition (convention.art16), named by "
         "[9](report-2002-03-04-sources.md#lineage-common_needs.convention.art16) States" in conclusions
@@ -438,7 +469,7 @@ def test_conclusions_name_the_most_common_needs_and_where_most_engagements_wait(
             "engagements_by_stage": dict.fromkeys(STAGES, 1) | {"legislation": 6},
         }
     )
-    other = to_markdown(build(swapped, sample_lineage())).split("## VI. Conclusions", 1)[1]
+    other = to_markdown(build(swapped, sample_lineage())).split("## V. Conclusions and future action", 1)[1]
     assert "The needs most commonly identified are criminalization of participation" in other
     assert "wait for the next step: legislation (" in other
 

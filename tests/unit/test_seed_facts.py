@@ -9,7 +9,7 @@ import pytest
 
 from activities.participants import directory
 from domain.errors import UnknownParticipant
-from domain.outreach import CooperationKind, MeetingDetails, MeetingKind, meeting_id
+from domain.outreach import CooperationKind, Headcount, MeetingDetails, MeetingKind, meeting_id
 from domain.values import DatePrecision, Instrument
 from projections.report.sections import dates
 from usecases.seed import COOPERATION, MEETINGS, REPORT, SeededMeeting, state_code
@@ -50,7 +50,11 @@ def paragraph_of(source: str) -> str:
 
 
 def by_paragraph() -> dict[str, SeededMeeting]:
-    return {paragraph_of(m.source): m for m in MEETINGS}
+    """The meeting each paragraph is about (13 (e) also names two meetings that preceded it, listed after)."""
+    found: dict[str, SeededMeeting] = {}
+    for m in MEETINGS:
+        found.setdefault(paragraph_of(m.source), m)
+    return found
 
 
 def test_paragraph_13_gives_six_meetings_each_with_its_place_and_days() -> None:
@@ -116,14 +120,26 @@ def test_no_two_seeded_meetings_share_a_place_and_first_day() -> None:
     ids = [meeting_id(m.details.place, m.details.start) for m in MEETINGS]
 
     # Two meetings with one id would make the second a correction of the first.
-    assert len(set(ids)) == len(MEETINGS) == 12
+    assert len(set(ids)) == len(MEETINGS) == 14
 
 
 def test_every_meeting_names_its_paragraph_and_each_paragraph_is_seeded_once() -> None:
     paragraphs = [paragraph_of(m.source) for m in MEETINGS]
 
-    assert sorted(paragraphs) == sorted([f"13 ({x})" for x in "abcdef"] + [f"15 ({x})" for x in "abcdef"])
+    # 13 (e) also tells of the two meetings before the consultation: the Law Ministers' and a ceremony.
+    expected = [f"13 ({x})" for x in "abcdef"] + ["13 (e)", "13 (e)"] + [f"15 ({x})" for x in "abcdef"]
+    assert sorted(paragraphs) == sorted(expected)
     assert all(m.source.startswith(REPORT) for m in MEETINGS)
+
+
+def test_the_meetings_before_the_caribbean_consultation_are_dated_as_the_report_dates_them() -> None:
+    before = [m.details for m in MEETINGS if paragraph_of(m.source) == "13 (e)"][1:]
+
+    assert [(d.kind, d.place, d.start, d.dated_to) for d in before] == [
+        (MeetingKind.MINISTERIAL_MEETING, "Guyana", date(2001, 1, 1), DatePrecision.MONTH),
+        (MeetingKind.SIGNING_CEREMONY, "New York", date(2001, 9, 26), DatePrecision.DAY),
+    ]
+    assert all(d.participants == () for d in before)
 
 
 def test_the_briefings_of_paragraph_15_are_briefings_except_the_courmayeur_seminar() -> None:
@@ -156,7 +172,7 @@ def test_courmayeur_lists_no_participants_and_says_the_report_names_none() -> No
     assert courmayeur.details.place == "Courmayeur"
     assert (courmayeur.details.start, courmayeur.details.end) == (date(2001, 9, 13), date(2001, 9, 16))
     assert resolved(courmayeur).participants == ()
-    assert "30 States" in courmayeur.source
+    assert courmayeur.details.unnamed_states == Headcount(count=30, approximate=True)
     assert "not named" in courmayeur.source
     assert "para. 12" in courmayeur.source
 
