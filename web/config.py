@@ -14,11 +14,12 @@ from usecases.embedded import UI_PATH, read_stack
 from usecases.settings import Settings, bad_settings
 
 SECRET_FILE = "web.secret"
+PAGE_SIZE = 25
 
 
 class WebSettings(BaseSettings):
     """PALERMO_WEB_* variables: where the server listens, its session secret, the largest body it reads,
-    and how many failed sign-ins it lets pass."""
+    how many failed sign-ins it lets pass, and how many rows a page of a list shows."""
 
     model_config = SettingsConfigDict(env_prefix="PALERMO_WEB_", frozen=True, extra="ignore")
 
@@ -47,6 +48,7 @@ class WebSettings(BaseSettings):
     sign_in_failures_per_user: int = Field(
         default=5, ge=1, description="Failures on one token id after which addresses that failed wait"
     )
+    page_size: int = Field(default=PAGE_SIZE, ge=1, le=1000, description="Rows a page of each list shows")
 
     @field_validator("temporal_ui")
     @classmethod

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -18,17 +17,16 @@ from domain.groups import RegionalGroup
 from domain.regions import Region, region_of
 from domain.user import Role
 from domain.values import Door, Instrument, Status, Step
-from domain.views import CaseView
-from projections.casebook import STAGES, CaseFilter, open_steps, select, stage_of
+from projections.casebook import STAGES, CaseFilter, open_steps, select
 from usecases.documents import store_upload
 from usecases.inputs import BadOption
-from web import lists
 from web.access import PageUser, Wired, case_code, check_act, check_read, check_role, forbidden
 from web.api_models import Stage, summary
 from web.errors import ApiError, status_of_refusal
 from web.form_errors import kept_of, plain
 from web.forms import command_of_form, form_of, forms_for, text, uploads_of
-from web.lists import Download, matches, page_of
+from web.listings import CASES, STEPS, CaseRow
+from web.lists import asked_file
 from web.pages_assign import held_states, holders, officers
 from web.pages_temporal import may_watch
 from web.services import Services
@@ -67,7 +65,7 @@ def _shown(user: UserRecord, state: str, show: Show, held: set[str]) -> bool:
     return True
 
 
-def _worklist(user: UserRecord, wired: Services, show: Show = "all") -> dict[str, Any]:
+def _worklist(request: Request, user: UserRecord, wired: Services, show: Show = "all") -> dict[str, Any]:
     everything = wired.book.cases()
     held = held_states(wired)
     cases = [
@@ -76,13 +74,10 @@ def _worklist(user: UserRecord, wired: Services, show: Show = "all") -> dict[str
         if (user.role is not Role.OFFICER or user.covers(c.state)) and _shown(user, c.state, show, held)
     ]
     now = wired.now()
-    steps = sorted(
-        (s for c in cases for s in open_steps(c, wired.due_days, now)),
-        key=lambda s: (not s.overdue, s.due_at, s.state),
-    )
+    steps = STEPS.shown(request, (s for c in cases for s in open_steps(c, wired.due_days, now)))
     return {
         "steps": steps,
-        "overdue": [s for s in steps if s.overdue],
+        "overdue": [s for s in steps.found if s.overdue],
         # A State whose round is open is not offered; one whose round closed may ask again (a new round).
         "openable": _openable(user, wired, {c.state for c in everything if c.status is Status.OPEN}),
         "opening": form_of(next(r for r in COMMANDS if r.opens)),
@@ -91,35 +86,12 @@ def _worklist(user: UserRecord, wired: Services, show: Show = "all") -> dict[str
     }
 
 
-@router.get("/worklist")
+@router.get("/worklist", response_model=None)
 def worklist(
     request: Request, user: PageUser, wired: Wired, show: Annotated[Show, Query()] = "all"
-) -> HTMLResponse:
-    return render(request, "worklist.html", user, **_worklist(user, wired, show))
-
-
-def _region(case: CaseView) -> str:
-    region = region_of(case.state)
-    return region.value if region else "~"
-
-
-def _stage(case: CaseView) -> int:
-    stage = stage_of(case)
-    return STAGES.index(stage) if stage in STAGES else len(STAGES)
-
-
-# How the case list may be sorted, by the column's name. The cases are sorted before their summaries are made,
-# so that a page makes its own 25 rather than one per case found.
-SORTS: dict[str, Callable[[CaseView], Any]] = {
-    "state": lambda c: c.state_name,
-    "region": lambda c: (_region(c), c.state_name),
-    "received": lambda c: (c.received, c.state_name),
-    "stage": lambda c: (_stage(c), c.state_name),
-    "changed": lambda c: c.modified_at,
-}
-Sort = Literal[
-    "state", "region", "received", "stage", "changed", "-state", "-region", "-received", "-stage", "-changed"
-]
+) -> HTMLResponse | Response:
+    context = _worklist(request, user, wired, show)
+    return asked_file(context["steps"]) or render(request, "worklist.html", user, **context)
 
 
 @router.get("/cases", response_model=None)
@@ -132,44 +104,16 @@ def cases_page(
     instrument: Annotated[Instrument | None, BlankIsNone, Query()] = None,
     stage: Annotated[Stage | None, BlankIsNone, Query()] = None,
     overdue: Annotated[bool | None, BlankIsNone, Query()] = None,
-    q: Annotated[str | None, BlankIsNone, Query(max_length=200)] = None,
-    sort: Annotated[Sort, Query()] = "state",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    download: Annotated[Download | None, BlankIsNone, Query()] = None,
 ) -> HTMLResponse | Response:
-    wanted = CaseFilter(region=region, instrument=instrument, stage=stage, overdue=overdue)
     wanted = CaseFilter(region=region, group=group, instrument=instrument, stage=stage, overdue=overdue)
     visible = [c for c in wired.book.cases() if user.role is not Role.OFFICER or user.covers(c.state)]
-    found = [c for c in select(visible, wanted, wired.due_days, wired.now()) if matches(c, q)]
-    ordered = sorted(found, key=SORTS[sort.lstrip("-")], reverse=sort.startswith("-"))
-    if download is not None:
-        rows = [summary(c, wired) for c in ordered]
-        header = ("State", "Name", "Region", "Instruments", "Request", "Stage", "Overdue", "Last change")
-        table = [
-            (
-                c.state,
-                c.state_name,
-                c.region,
-                " ".join(c.instruments),
-                c.received,
-                c.stage,
-                c.overdue,
-                c.modified_at,
-            )
-            for c in rows
-        ]
-        return lists.download("cases", header, table, download)
-    shown = page_of(ordered, page)
-    query = {k: v for k, v in request.query_params.items() if k not in ("page", "download")}
-    return render(
+    found = select(visible, wanted, wired.due_days, wired.now())
+    cases = CASES.shown(request, (CaseRow(c, lambda case: summary(case, wired)) for c in found))
+    return asked_file(cases) or render(
         request,
         "cases.html",
         user,
-        cases=[summary(c, wired) for c in shown.rows],
-        page=shown,
-        query=query,
-        q=q or "",
-        sort=sort,
+        cases=cases,
         wanted=wanted,
         regions=list(Region),
         groups=list(RegionalGroup),
@@ -258,7 +202,7 @@ async def _record(
         kept = kept_of(row.name, form)
         flashed = {"text": said, "error": True}
         if row.opens:
-            context = _worklist(user, wired)
+            context = _worklist(request, user, wired)
             return render(request, "worklist.html", user, _status(error), flash=flashed, kept=kept, **context)
         if wired.book.case(state) is None:
             return error_page(request, _status(error), said)

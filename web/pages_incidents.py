@@ -4,12 +4,10 @@ timed out or were terminated, signals the workflows refused, and escalated steps
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from temporalio.client import Client
 from temporalio.service import RPCError
@@ -19,6 +17,9 @@ from domain.user import Role
 from projections.casebook import open_steps
 from usecases.read_models import open_store
 from web.access import Wired, page_roles
+from web.incidents import Incident, Lag
+from web.listings import ESCALATED, LAG, WORKFLOWS
+from web.lists import asked_file
 from web.services import Services
 from web.views import render
 from workflows.client import ServerUnavailable
@@ -31,27 +32,6 @@ ENDED_BADLY = ("Failed", "TimedOut", "Terminated", "Canceled")
 QUERY_TIMEOUT_S = 3.0
 # The open cases whose workflows are asked for their refused signals, at most.
 ASKED = 200
-
-
-@dataclass(frozen=True)
-class Lag:
-    log: str
-    read: int
-    last: int
-
-    @property
-    def behind(self) -> int:
-        return max(0, self.last - self.read)
-
-
-@dataclass(frozen=True)
-class Incident:
-    """Something that went wrong with one State's case or workflow."""
-
-    state: str
-    when: datetime | None
-    what: str
-    detail: str
 
 
 def _lag(wired: Services) -> list[Lag]:
@@ -87,17 +67,22 @@ async def _refused_signals(client: Client, states: list[str]) -> list[Incident]:
     return [incident for found in answers for incident in found]
 
 
-@router.get("/incidents")
-async def incidents_page(request: Request, user: Reader, wired: Wired) -> HTMLResponse:
-    lag = await run_in_threadpool(_lag, wired)
+@router.get("/incidents", response_model=None)
+async def incidents_page(request: Request, user: Reader, wired: Wired) -> HTMLResponse | Response:
+    lag = LAG.shown(request, await run_in_threadpool(_lag, wired))
     cases = wired.book.cases()
     now = wired.now()
-    escalated = [
-        Incident(s.state, s.due_at, f"{s.step.value.replace('_', ' ')} escalated", f"due {s.due_at.date()}")
-        for c in cases
-        for s in open_steps(c, wired.due_days, now)
-        if s.escalated
-    ]
+    escalated = ESCALATED.shown(
+        request,
+        (
+            Incident(
+                s.state, s.due_at, f"{s.step.value.replace('_', ' ')} escalated", f"due {s.due_at.date()}"
+            )
+            for c in cases
+            for s in open_steps(c, wired.due_days, now)
+            if s.escalated
+        ),
+    )
     unreachable = None
     workflows: list[Incident] = []
     try:
@@ -107,12 +92,13 @@ async def incidents_page(request: Request, user: Reader, wired: Wired) -> HTMLRe
         workflows += await _refused_signals(client, open_states)
     except (ServerUnavailable, RPCError) as error:
         unreachable = str(error)
-    return render(
+    shown = WORKFLOWS.shown(request, workflows)
+    return asked_file(shown, escalated, lag) or render(
         request,
         "incidents.html",
         user,
         lag=lag,
-        workflows=sorted(workflows, key=lambda i: (i.when is None, i.when), reverse=True),
+        workflows=shown,
         escalated=escalated,
         unreachable=unreachable,
     )

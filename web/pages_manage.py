@@ -25,6 +25,7 @@ from web.api_records import may_change
 from web.errors import ApiError
 from web.form_errors import kept_of, plain
 from web.forms import listed
+from web.listings import SEMINARS, USERS
 from web.services import Services
 from web.views import check_csrf, flash, redirect, render
 
@@ -43,14 +44,15 @@ def _one(form: FormData, name: str) -> str | None:
     return value or None
 
 
-def seminars_context(wired: Services) -> dict[str, Any]:
-    meetings = wired.outreach_store.meetings()
-    return {"meetings": list(reversed(meetings)), "kinds": list(MeetingKind), "dates": dates}
+def seminars_context(request: Request, wired: Services) -> dict[str, Any]:
+    """The meetings, newest first, as the address searches and sorts them, and what the form offers."""
+    meetings = SEMINARS.shown(request, reversed(wired.outreach_store.meetings()))
+    return {"meetings": meetings, "kinds": list(MeetingKind), "dates": dates}
 
 
-def users_context(wired: Services) -> dict[str, Any]:
+def users_context(request: Request, wired: Services) -> dict[str, Any]:
     return {
-        "users": wired.users.users(),
+        "users": USERS.shown(request, wired.users.users()),
         "regions": list(Region),
         "roles": list(Role),
         "preferences": list(MailPreference),
@@ -87,7 +89,7 @@ async def record_seminar(request: Request, user: Recorder, wired: Wired) -> Redi
     except (ValidationError, DomainError, ApiError) as error:
         said = plain(error) if isinstance(error, ValidationError) else _said(error)
         status = error.status_code if isinstance(error, ApiError) else 422
-        context = seminars_context(wired)
+        context = seminars_context(request, wired)
         flashed = {"text": said, "error": True}
         return render(
             request, "seminars.html", user, status, flash=flashed, kept=kept_of("seminar", form), **context
@@ -118,10 +120,10 @@ async def add_user(request: Request, user: Manager, wired: Wired) -> HTMLRespons
     except (ValidationError, DomainError) as error:
         said = plain(error) if isinstance(error, ValidationError) else str(error)
         flashed = {"text": said, "error": True}
-        context = users_context(wired)
+        context = users_context(request, wired)
         return render(request, "users.html", user, 422, flash=flashed, kept=kept_of("user", form), **context)
     flashed = {"text": f"{record.name} is added as {record.role.with_article}.", "error": False}
-    context = users_context(wired)
+    context = users_context(request, wired)
     return render(request, "users.html", user, flash=flashed, issued=(record.name, token), **context)
 
 
@@ -131,7 +133,9 @@ async def new_token(request: Request, name: str, user: Manager, wired: Wired) ->
     check_csrf(request, form)
     token = await run_in_threadpool(wired.users.issue_token, name, actor=user.name, door=Door.WEB)
     flashed = {"text": f"{name} has a new token; the earlier one no longer works.", "error": False}
-    return render(request, "users.html", user, flash=flashed, issued=(name, token), **users_context(wired))
+    return render(
+        request, "users.html", user, flash=flashed, issued=(name, token), **users_context(request, wired)
+    )
 
 
 @router.post("/users/{name}/revoke")
@@ -163,7 +167,9 @@ async def contact(
     except DomainError as error:
         flashed = {"text": str(error), "error": True}
         kept = kept_of(f"contact:{name}", form)
-        return render(request, "users.html", user, 422, flash=flashed, kept=kept, **users_context(wired))
+        return render(
+            request, "users.html", user, 422, flash=flashed, kept=kept, **users_context(request, wired)
+        )
     told = f"at {record.email} ({record.mail.value})" if record.email else "nowhere: no address"
     flash(request, f"{record.name} is told of overdue steps {told}.")
     return redirect("/users")

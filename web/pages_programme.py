@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -27,6 +27,8 @@ from usecases.programme import BY_NAME, Ask, Entry, command_of, open_programme, 
 from web.access import PageUser, Wired, check_read, check_role
 from web.errors import ApiError, sentence
 from web.forms import Field, Form, listed, text
+from web.listings import PLANS, REPLIES, SENT, Sent
+from web.lists import asked_file
 from web.services import Services
 from web.views import check_csrf, flash, redirect, render
 
@@ -105,15 +107,25 @@ async def _record(
     return f"/{entry.noun}s"
 
 
-@router.get("/plans")
-def plans_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
+@router.get("/plans", response_model=None)
+def plans_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse | Response:
     programme = open_programme(wired.settings)
     try:
-        plans, meetings = programme.plans(), programme.outreach.meetings()
+        everything, meetings = programme.plans(), programme.outreach.meetings()
     finally:
         programme.outreach.close()
+    plans = PLANS.shown(request, everything)
     forms = {verb: form_of(BY_NAME[f"plan_{verb}"], meetings) for verb in ("make", "move", "hold", "cancel")}
-    return render(request, "plans.html", user, plans=plans, forms=forms, today=wired.today(), dates=dates)
+    return asked_file(plans) or render(
+        request,
+        "plans.html",
+        user,
+        plans=plans,
+        planned=everything,
+        forms=forms,
+        today=wired.today(),
+        dates=dates,
+    )
 
 
 @router.post("/plans")
@@ -131,23 +143,24 @@ async def change_plan(
     return redirect(await _record(request, wired, user, entry, plan))
 
 
-@router.get("/questionnaires")
-def questionnaires_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
+@router.get("/questionnaires", response_model=None)
+def questionnaires_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse | Response:
     programme = open_programme(wired.settings)
     try:
-        sendings, replies = programme.dispatches(), replies_with_citations(wired.settings, programme)
+        dispatches, answers = programme.dispatches(), replies_with_citations(wired.settings, programme)
         meetings = programme.outreach.meetings()
     finally:
         programme.outreach.close()
     forms = [form_of(BY_NAME[f"questionnaire_{verb}"], meetings) for verb in ("send", "answer")]
     places = {m.id: f"{m.details.place}, {m.details.start}" for m in meetings}
-    return render(
+    sent = [Sent(d, places.get(d.meeting, "directly") if d.meeting else "directly") for d in dispatches]
+    sendings, replies = SENT.shown(request, sent), REPLIES.shown(request, answers)
+    return asked_file(sendings, replies) or render(
         request,
         "questionnaires.html",
         user,
         sendings=sendings,
         replies=replies,
-        places=places,
         forms=forms,
         today=wired.today(),
     )

@@ -16,7 +16,6 @@ from activities.users import UserRecord
 from domain.engagement import engagement_id
 from domain.errors import DomainError
 from domain.groups import RegionalGroup
-from domain.outreach import MeetingDetails
 from domain.user import Role
 from domain.values import Door
 from projections.figures import UnknownFigure, explain, group_key
@@ -24,11 +23,11 @@ from projections.funds import pool_fill
 from projections.report import html
 from projections.report.blocks import DEMO_BANNER
 from projections.report.charts import DEMO_MARK
-from web import lists
 from web.access import PageUser, Wired, case_code, page_roles
 from web.api_resources import resources
 from web.errors import ApiError, sentence
-from web.lists import Download
+from web.listings import AUDITED
+from web.lists import asked_file
 from web.outlook import dashboard_outlook, report_outlook
 from web.overview import dashboard_charts, overview
 from web.pages_manage import seminars_context, users_context
@@ -188,41 +187,16 @@ def lineage_page(
     )
 
 
-Downloaded = Annotated[Download | None, BlankIsNone, Query()]
-
-
-def _meeting_row(d: MeetingDetails) -> tuple[object, ...]:
-    states, organizers = " ".join(d.participants), "; ".join(d.organizers)
-    return (d.start, d.end, d.kind.value, d.place, d.title, states, organizers, d.outcome)
-
-
-def _user_row(u: UserRecord) -> tuple[object, ...]:
-    states, regions, tokens = " ".join(u.scope.states), "; ".join(u.scope.regions), " ".join(u.token_ids)
-    return (u.name, u.role.value, states, regions, tokens, u.changed_at)
-
-
 @router.get("/seminars", response_model=None)
-def seminars_page(
-    request: Request, user: PageUser, wired: Wired, download: Downloaded = None
-) -> HTMLResponse | Response:
-    context = seminars_context(wired)
-    if download is not None:
-        header = ("First day", "Last day", "Kind", "Place", "Title", "States", "Organizers", "Outcome")
-        rows = [_meeting_row(m.details) for m in context["meetings"]]
-        return lists.download("seminars", header, rows, download)
-    return render(request, "seminars.html", user, **context)
+def seminars_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse | Response:
+    context = seminars_context(request, wired)
+    return asked_file(context["meetings"]) or render(request, "seminars.html", user, **context)
 
 
 @router.get("/users", response_model=None)
-def users_page(
-    request: Request, user: Reader, wired: Wired, download: Downloaded = None
-) -> HTMLResponse | Response:
-    context = users_context(wired)
-    if download is not None:
-        header = ("Name", "Role", "States", "Regions", "Token ids", "Changed")
-        rows = [_user_row(u) for u in context["users"]]
-        return lists.download("users", header, rows, download)
-    return render(request, "users.html", user, **context)
+def users_page(request: Request, user: Reader, wired: Wired) -> HTMLResponse | Response:
+    context = users_context(request, wired)
+    return asked_file(context["users"]) or render(request, "users.html", user, **context)
 
 
 @router.post("/users/{name}/scope")
@@ -246,9 +220,10 @@ async def reassign(request: Request, name: str, user: Manager, wired: Wired) -> 
     return redirect("/users")
 
 
-@router.get("/audit")
-def audit_index(request: Request, user: Auditor, wired: Wired) -> HTMLResponse:
-    return render(request, "audit.html", user, cases=wired.book.cases())
+@router.get("/audit", response_model=None)
+def audit_index(request: Request, user: Auditor, wired: Wired) -> HTMLResponse | Response:
+    cases = AUDITED.shown(request, wired.book.cases())
+    return asked_file(cases) or render(request, "audit.html", user, cases=cases)
 
 
 @router.get("/audit/cases/{state}")

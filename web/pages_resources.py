@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
@@ -28,6 +28,8 @@ from web.access import PageUser, Wired, check_act, page_roles
 from web.api_resources import resources
 from web.errors import ApiError, sentence
 from web.forms import text
+from web.listings import CONTRIBUTIONS, EXPERTS, FUNDS_BY, LAWS, POOLS
+from web.lists import asked_file
 from web.reports import InRange, WrittenOut
 from web.services import Services
 from web.views import BlankIsNone, check_csrf, flash, redirect, render
@@ -72,15 +74,17 @@ async def _submit(request: Request, done: Callable[[FormData], str], back: str) 
     return redirect(back)
 
 
-@router.get("/experts")
-def experts_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse:
-    experts = resources(wired).experts()
-    fills = pool_fill(e.details for e in experts)
-    return render(
+@router.get("/experts", response_model=None)
+def experts_page(request: Request, user: PageUser, wired: Wired) -> HTMLResponse | Response:
+    everyone = resources(wired).experts()
+    fills = pool_fill(e.details for e in everyone)
+    experts, pools = EXPERTS.shown(request, everyone), POOLS.shown(request, fills)
+    return asked_file(experts, pools) or render(
         request,
         "experts.html",
         user,
         experts=experts,
+        pools=pools,
         fills=fills,
         regions=list(Region),
         groups=list(PoolGroup),
@@ -103,17 +107,23 @@ async def add_expert(request: Request, user: Manager, wired: Wired) -> RedirectR
     return await _submit(request, done, "/experts")
 
 
-@router.get("/funds")
-def funds_page(request: Request, user: PageUser, wired: Wired, as_of: AsOf = None) -> HTMLResponse:
+@router.get("/funds", response_model=None)
+def funds_page(request: Request, user: PageUser, wired: Wired, as_of: AsOf = None) -> HTMLResponse | Response:
     store = resources(wired)
     day = as_of or wired.today()
-    return render(
+    figures = funds(store.facts(), day)
+    contributions = CONTRIBUTIONS.shown(request, store.contributions())
+    by = {
+        what: listing.shown(request, [*getattr(figures, f"by_{what}").items(), ("all", figures.totals)])
+        for what, listing in FUNDS_BY.items()
+    }
+    return asked_file(contributions, *by.values()) or render(
         request,
         "funds.html",
         user,
         as_of=day,
-        contributions=store.contributions(),
-        figures=funds(store.facts(), day),
+        contributions=contributions,
+        by=by,
         regions=list(Region),
         instruments=list(Instrument),
     )
@@ -157,7 +167,7 @@ def _wanted(wired: Services, item: str | None, region: str | None, text: str | N
     return Search(checklist_item=item, region=chosen, text=text)
 
 
-@router.get("/legislation")
+@router.get("/legislation", response_model=None)
 def legislation_page(
     request: Request,
     user: PageUser,
@@ -165,14 +175,14 @@ def legislation_page(
     item: Blank = None,
     region: Blank = None,
     text: Blank = None,
-) -> HTMLResponse:
+) -> HTMLResponse | Response:
     wanted = _wanted(wired, item, region, text)
-    found = search(laws_known(wired.settings, wired.participants), wanted)
-    return render(
+    laws = LAWS.shown(request, search(laws_known(wired.settings, wired.participants), wanted))
+    return asked_file(laws) or render(
         request,
         "legislation.html",
         user,
-        laws=found,
+        laws=laws,
         wanted=wanted,
         regions=list(Region),
         formats=list(ExportFormat),
