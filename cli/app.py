@@ -24,7 +24,7 @@ from cli import report as report_cli
 from cli import stack as stack_cli
 from cli import treaty as treaty_cli
 from cli import user as user_cli
-from cli.console import Context, default_actor, fail
+from cli.console import UNNAMED_ACTORS, Context, default_actor, fail
 from domain.checklist import CHECKLIST
 from usecases.embedded import temporal_address_for
 from usecases.settings import SettingsError, keep_private, load_settings
@@ -95,6 +95,9 @@ def main() -> None:
         code = done.code
     if isinstance(code, str):
         print(code, file=sys.stderr)
+    elif not code:
+        for said in UNNAMED_ACTORS:
+            print(said, file=sys.stderr)
     # The Temporal client's Rust threads may call into Python while the interpreter finalizes,
     # which aborts a command that has finished (temporalio/sdk-python#300): leave without teardown.
     sys.stdout.flush()

@@ -66,13 +66,13 @@ class Context:
     @property
     def actor(self) -> str:
         """Who is recorded as acting. Read only to record something: a shared login, not named as the actor,
-        is recorded with a word on the standard error once."""
+        is recorded with a word on the standard error once the command has succeeded (`unnamed_actor`), so
+        that a refusal stays one sentence."""
         if not self.actor_named and self.acting in SHARED_LOGINS and not self._warned:
             self._warned = True
-            typer.echo(
-                f"Recording as {self.acting!r}, your login, which names no person: "
-                "say who acts with --actor NAME or PALERMO_ACTOR.",
-                err=True,
+            UNNAMED_ACTORS.append(
+                f"Recorded as {self.acting!r}, your login, which names no person: "
+                "say who acts with --actor NAME or PALERMO_ACTOR."
             )
         return self.acting
 
@@ -108,6 +108,8 @@ class Context:
             store.close()
 
 
+# What a command that succeeded says on the standard error about the actor it recorded (Context.actor).
+UNNAMED_ACTORS: list[str] = []
 # Logins many people share, which the audit trail cannot tell apart.
 SHARED_LOGINS = frozenset({"root", "admin", "administrator", "ubuntu", "debian", "user"})
 
