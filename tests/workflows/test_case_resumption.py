@@ -34,8 +34,12 @@ async def test_command_to_a_completed_case_is_refused_by_a_new_run_from_the_even
 
 async def test_new_workflow_resumes_a_case_recorded_in_the_event_store(engine: Engine) -> None:
     steps = engine.commands
+    # Recorded now by the server's clock, which earlier tests may have skipped days ahead of the wall clock:
+    # on the wall clock's time the workflow would find the gap list awaited for days and remind at once.
+    now = await engine.env.get_current_time()
     for command in (steps.open(), steps.law_summary(), steps.focal_point()):
-        engine.store.handle(command.model_copy(update={"command_id": f"direct-{command.kind}"}))
+        named = command.model_copy(update={"command_id": f"direct-{command.kind}"})
+        engine.store.handle(named, not_before=now)
 
     with pytest.raises(CommandRefused) as refusal:
         await engine.send(steps.law_summary())
