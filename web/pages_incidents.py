@@ -1,5 +1,6 @@
 """Incidents, for managers and auditors: how far behind the read model is, engagement workflows that failed,
-timed out or were terminated, signals the workflows refused, and escalated steps."""
+timed out or were terminated, commands refused through any door, signals the workflows refused, and escalated
+steps."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from starlette.concurrency import run_in_threadpool
 from temporalio.client import Client
 from temporalio.service import RPCError
 
+from activities.refused_commands import RefusalsUnavailable, RefusedCommand
 from activities.users import UserRecord
 from domain.user import Role
 from projections.casebook import open_steps
 from usecases.read_models import open_store
+from usecases.refusals import open_refused_commands
 from web.access import Wired, page_roles
 from web.services import Services
 from web.views import render
@@ -31,6 +34,8 @@ ENDED_BADLY = ("Failed", "TimedOut", "Terminated", "Canceled")
 QUERY_TIMEOUT_S = 3.0
 # The open cases whose workflows are asked for their refused signals, at most.
 ASKED = 200
+# The refused commands shown, newest first (more are kept: activities.refused_commands.KEPT).
+SHOWN_REFUSALS = 200
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,15 @@ class Lag:
     @property
     def behind(self) -> int:
         return max(0, self.last - self.read)
+
+
+@dataclass(frozen=True)
+class Refusals:
+    """The latest refused commands, how many are kept in all, or why they could not be read."""
+
+    latest: list[RefusedCommand]
+    kept: int
+    unreadable: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +74,14 @@ def _lag(wired: Services) -> list[Lag]:
         return [Lag(log.name, store.position(log.name), log.last()) for log in wired.logs]
     finally:
         store.close()
+
+
+def _refusals(wired: Services) -> Refusals:
+    try:
+        kept = open_refused_commands(wired.settings)
+        return Refusals(kept.latest(SHOWN_REFUSALS), kept.count())
+    except RefusalsUnavailable as error:
+        return Refusals([], 0, f"The refused commands could not be read: {error}")
 
 
 async def _ended_badly(client: Client) -> list[Incident]:
@@ -90,6 +112,7 @@ async def _refused_signals(client: Client, states: list[str]) -> list[Incident]:
 @router.get("/incidents")
 async def incidents_page(request: Request, user: Reader, wired: Wired) -> HTMLResponse:
     lag = await run_in_threadpool(_lag, wired)
+    refusals = await run_in_threadpool(_refusals, wired)
     cases = wired.book.cases()
     now = wired.now()
     escalated = [
@@ -112,6 +135,7 @@ async def incidents_page(request: Request, user: Reader, wired: Wired) -> HTMLRe
         "incidents.html",
         user,
         lag=lag,
+        refusals=refusals,
         workflows=sorted(workflows, key=lambda i: (i.when is None, i.when), reverse=True),
         escalated=escalated,
         unreachable=unreachable,
