@@ -1,18 +1,16 @@
 """Incidents, for managers and auditors: how far behind the read model is, engagement workflows that failed,
-timed out or were terminated, commands refused through any door, signals the workflows refused, and escalated
-steps."""
+timed out, were terminated or are stuck, commands refused through any door, signals the workflows refused,
+and escalated steps."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
-from temporalio.client import Client
 from temporalio.service import RPCError
 
 from activities.refused_commands import RefusalsUnavailable, RefusedCommand
@@ -22,18 +20,13 @@ from projections.casebook import open_steps
 from usecases.read_models import open_store
 from usecases.refusals import open_refused_commands
 from web.access import Wired, page_roles
-from web.services import Services
+from web.services import Services, utc_now
 from web.views import render
+from web.workflow_incidents import Incident, ended_badly, refused_signals, stuck
 from workflows.client import ServerUnavailable
-from workflows.messages import EngagementStatus, workflow_id
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[UserRecord, Depends(page_roles(Role.MANAGER, Role.AUDITOR))]
-# Runs that ended neither by completing their case nor by continuing as new.
-ENDED_BADLY = ("Failed", "TimedOut", "Terminated", "Canceled")
-QUERY_TIMEOUT_S = 3.0
-# The open cases whose workflows are asked for their refused signals, at most.
-ASKED = 200
 # The refused commands shown, newest first (more are kept: activities.refused_commands.KEPT).
 SHOWN_REFUSALS = 200
 
@@ -58,16 +51,6 @@ class Refusals:
     unreadable: str | None = None
 
 
-@dataclass(frozen=True)
-class Incident:
-    """Something that went wrong with one State's case or workflow."""
-
-    state: str
-    when: datetime | None
-    what: str
-    detail: str
-
-
 def _lag(wired: Services) -> list[Lag]:
     store = open_store(wired.settings)
     try:
@@ -84,31 +67,6 @@ def _refusals(wired: Services) -> Refusals:
         return Refusals([], 0, f"The refused commands could not be read: {error}")
 
 
-async def _ended_badly(client: Client) -> list[Incident]:
-    statuses = " OR ".join(f"ExecutionStatus = '{s}'" for s in ENDED_BADLY)
-    found = []
-    async for run in client.list_workflows(f"WorkflowType = 'Engagement' AND ({statuses})", limit=500):
-        state = run.id.removeprefix("engagement-")
-        status = run.status.name.replace("_", " ").lower() if run.status is not None else "ended"
-        found.append(Incident(state, run.close_time, f"workflow {status}", f"run {run.run_id}"))
-    return found
-
-
-async def _refused_signals(client: Client, states: list[str]) -> list[Incident]:
-    async def ask(state: str) -> list[Incident]:
-        try:
-            handle = client.get_workflow_handle(workflow_id(state))
-            status = await asyncio.wait_for(
-                handle.query("status", result_type=EngagementStatus), QUERY_TIMEOUT_S
-            )
-        except (TimeoutError, RPCError):
-            return []
-        return [Incident(state, r.at, f"signal refused ({r.kind})", r.reason) for r in status.refusals]
-
-    answers = await asyncio.gather(*(ask(state) for state in states[:ASKED]))
-    return [incident for found in answers for incident in found]
-
-
 @router.get("/incidents")
 async def incidents_page(request: Request, user: Reader, wired: Wired) -> HTMLResponse:
     lag = await run_in_threadpool(_lag, wired)
@@ -123,11 +81,14 @@ async def incidents_page(request: Request, user: Reader, wired: Wired) -> HTMLRe
     ]
     unreachable = None
     workflows: list[Incident] = []
+    stuck_now: list[Incident] = []
     try:
         client = await wired.temporal()
-        workflows = await _ended_badly(client)
+        workflows = await ended_badly(client)
         open_states = [c.state for c in cases if c.status.value == "open"]
-        workflows += await _refused_signals(client, open_states)
+        workflows += await refused_signals(client, open_states)
+        # Measured against the server's clock, as Temporal's own times are, not the app's (tests move it).
+        stuck_now = await stuck(client, utc_now(), timedelta(seconds=wired.web.stuck_after))
     except (ServerUnavailable, RPCError) as error:
         unreachable = str(error)
     return render(
@@ -136,6 +97,7 @@ async def incidents_page(request: Request, user: Reader, wired: Wired) -> HTMLRe
         user,
         lag=lag,
         refusals=refusals,
+        stuck=stuck_now,
         workflows=sorted(workflows, key=lambda i: (i.when is None, i.when), reverse=True),
         escalated=escalated,
         unreachable=unreachable,

@@ -1,5 +1,5 @@
-"""The incidents page shows managers and auditors workflows that ended badly, commands refused through any
-door, signals refused, and lag."""
+"""The incidents page shows managers and auditors workflows that ended badly or are stuck, commands refused
+through any door, signals refused, and lag."""
 
 from __future__ import annotations
 
@@ -7,21 +7,34 @@ import asyncio
 import html
 import random
 import re
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
+from temporalio import activity, workflow
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
-from domain.commands import RecordTraining
+from activities.engagement_activities import CaseCommand, EngagementActivities
+from activities.engagements import Engagements
+from deploy.worker import WORKFLOW_RUNNER as RUNNER
+from domain.commands import OpenEngagement, RecordTraining
 from domain.regions import REGION_OF
 from domain.user import Role
-from domain.values import Door
+from domain.values import Door, Instrument
+from domain.views import CaseView
 from tests.integration.web_app import csrf_of, running_web_app
-from usecases.cases import new_command_id, send_patiently
-from workflows.client import CommandRefused
-from workflows.messages import workflow_id
+from usecases.cases import new_command_id, route, send_patiently
+from workflows.client import CommandRefused, send
+from workflows.engagement import EngagementWorkflow
+from workflows.messages import WORKFLOW_NAME, EngagementInput, workflow_id
 
 
 async def test_terminated_workflows_and_refused_signals_are_listed(
@@ -110,3 +123,95 @@ async def test_commands_refused_through_each_door_are_listed_with_door_actor_and
     assert html.unescape(rows["web"][5]) == html.unescape(flashed.group(1))
     assert rows["api"][5] == api.json()["error"]
     assert rows["cli"][5] == str(by_cli.value)
+
+
+@workflow.defn(name=WORKFLOW_NAME)
+class BrokenEngagement:
+    """An engagement workflow whose every workflow task fails, as one that no longer replays would."""
+
+    @workflow.run
+    async def run(self, start: EngagementInput) -> None:
+        raise RuntimeError(f"Broken on purpose for {start.state}")
+
+
+class FailingActivities(EngagementActivities):
+    """The engagement's activities with an event store that fails every write, as one that is away would,
+    until it is `back`."""
+
+    def __init__(self, engagements: Engagements) -> None:
+        super().__init__(engagements)
+        self.back = threading.Event()
+
+    @activity.defn(name="record_command")
+    def record_command(self, payload: CaseCommand) -> CaseView:
+        if not self.back.is_set():
+            raise RuntimeError("The event store is away")
+        return super().record_command(payload)
+
+
+async def stuck_rows(browser: httpx.AsyncClient, states: set[str]) -> dict[str, list[str]]:
+    """The rows of the stuck workflows, by State, once they name `states` (or after a minute)."""
+    rows: dict[str, list[str]] = {}
+    deadline = time.monotonic() + 60  # a failed task's next attempt and the waits take a moment
+    while time.monotonic() < deadline and not states <= set(rows):
+        await asyncio.sleep(0.5)
+        rows = {row[0]: row for row in _rows((await browser.get("/incidents")).text, "stuck")}
+    return rows
+
+
+async def test_running_workflows_with_a_failing_task_or_a_command_waiting_are_listed_as_stuck(
+    temporal_env_dev: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    healthy, broken, unserved, failing = random.sample(sorted(c for c in REGION_OF if len(c) == 3), 4)
+    async with running_web_app(temporal_env_dev, tmp_path, stuck_after=1.0) as web:
+        web.add_user("officer", Role.OFFICER, states=(healthy,))
+        web.add_user("manager", Role.MANAGER)
+        body = {"state": healthy, "instruments": ["convention"], "effective_date": "2001-10-01"}
+        assert (await web.api("POST", "/api/cases", "officer", json=body)).status_code == 201
+        client: Client = web.app.state.services.client
+        queue = f"stuck-{uuid.uuid4().hex[:8]}"
+        activities = FailingActivities(web.engagements())
+        opening = OpenEngagement(
+            state=failing,
+            actor="officer",
+            command_id=new_command_id(),
+            effective_date=date(2001, 10, 1),
+            instruments=(Instrument.CONVENTION,),
+        )
+        manager = await web.browser("manager")
+        with ThreadPoolExecutor(max_workers=2) as executor:
+            async with (
+                Worker(client, task_queue=queue, workflows=[BrokenEngagement], workflow_runner=RUNNER),
+                Worker(
+                    client,
+                    task_queue=f"{queue}-failing",
+                    workflows=[EngagementWorkflow],
+                    activities=[activities.record_command, activities.load_case],
+                    activity_executor=executor,
+                    workflow_runner=RUNNER,
+                ),
+            ):
+                await client.start_workflow(
+                    WORKFLOW_NAME, EngagementInput(state=broken), id=workflow_id(broken), task_queue=queue
+                )
+                # A task queue no worker polls.
+                unserved_input = EngagementInput(state=unserved)
+                await client.start_workflow(
+                    WORKFLOW_NAME, unserved_input, id=workflow_id(unserved), task_queue=f"{queue}-none"
+                )
+                failing_route = replace(route(web.settings), task_queue=f"{queue}-failing")
+                sending = asyncio.create_task(send(client, failing_route, opening))
+                rows = await stuck_rows(manager, {broken, unserved, failing})
+                activities.back.set()  # the command waiting is recorded at its next attempt
+                recorded = await asyncio.wait_for(sending, 60)
+        await manager.aclose()
+
+    assert set(rows) == {broken, unserved, failing}, rows
+    assert rows[broken][2].startswith("workflow task failing (attempt "), rows
+    assert f"Broken on purpose for {broken}" in rows[broken][3]
+    assert rows[unserved][2] == "workflow task waiting"
+    assert rows[unserved][3].startswith("taken by no worker for ")
+    assert rows[failing][2] == "command waiting (open)"
+    assert rows[failing][3].startswith("not recorded after "), rows
+    assert rows[failing][3].endswith(": its activity fails and is retried, or hangs")
+    assert recorded.state == failing
