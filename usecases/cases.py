@@ -23,6 +23,7 @@ from domain.views import CaseView, progress_of
 from usecases.documents import check_attached
 from usecases.metrics import UPDATE_SECONDS
 from usecases.programme import check_citation
+from usecases.refusals import noting_refusal
 from usecases.settings import Settings
 from usecases.tracing import interceptors
 from workflows import client as workflows
@@ -70,19 +71,30 @@ def refuse_before_sending(case: CaseView | None, command: Command, today: date) 
         raise CommandRefused(str(error), type(error).__name__) from None
 
 
+async def check_before_sending(
+    settings: Settings, store: Engagements, command: Command, *, door: Door, today: date
+) -> None:
+    """`refuse_before_sending`, with the event store's case; a refusal is noted as sent through `door`."""
+    case = await asyncio.to_thread(store.case, command.state)
+    async with noting_refusal(settings, command, door):
+        refuse_before_sending(case, command, today)
+
+
 async def send(
     client: Client, settings: Settings, command: Command, *, door: Door, accept_within: float | None = None
 ) -> CaseView:
-    """Send `command` through its State's workflow (see workflows.client.send), sealed as sent by `door`.
+    """Send `command` through its State's workflow (see workflows.client.send), sealed as sent by `door`;
+    a refusal is noted (usecases.refusals) before it reaches the sender.
 
     The documents it names must be stored, as it names them: the workflow records their hashes only."""
-    if command.source is not None and command.source.startswith(CITATION):
-        await asyncio.to_thread(check_citation, settings, command)
-    if command.documents:
-        await asyncio.to_thread(check_attached, settings, command.documents)
-    sent = sealed(command, door, settings.audit_key_bytes())
-    with UPDATE_SECONDS.labels(command.kind).time():
-        return await workflows.send(client, route(settings), sent, accept_within=accept_within)
+    async with noting_refusal(settings, command, door):
+        if command.source is not None and command.source.startswith(CITATION):
+            await asyncio.to_thread(check_citation, settings, command)
+        if command.documents:
+            await asyncio.to_thread(check_attached, settings, command.documents)
+        sent = sealed(command, door, settings.audit_key_bytes())
+        with UPDATE_SECONDS.labels(command.kind).time():
+            return await workflows.send(client, route(settings), sent, accept_within=accept_within)
 
 
 # How long a command is sent again while the server does not answer (a restarting worker, a server coming
@@ -98,8 +110,7 @@ async def send_patiently(
     """Send `command`, again and again under its id while the server does not answer, for `patience` s."""
     deadline = time.monotonic() + patience
     store = Engagements(settings.store_env("Engagements"))
-    case = await asyncio.to_thread(store.case, command.state)
-    refuse_before_sending(case, command, datetime.now(UTC).date())
+    await check_before_sending(settings, store, command, door=door, today=datetime.now(UTC).date())
     while True:
         try:
             client = await connect(settings)

@@ -1,6 +1,7 @@
-"""A calendar (iCalendar, RFC 5545) of due dates and meetings that people subscribe to: each user's feed is at
-a secret address, keyed by the web app's session secret and their current token, so a new or revoked token
-ends the old address. On the same page, each user chooses how overdue steps reach them by mail."""
+"""A calendar (iCalendar, RFC 5545) of due dates, meetings and planned activities that people subscribe
+to: each user's feed is at a secret address, keyed by the web app's session secret and their current token, so
+a new or revoked token ends the old address. On the same page, each user chooses how overdue steps reach them
+by mail."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from activities.programme import Programme
 from activities.users import UserRecord
 from domain.contact import MailPreference, parse_preference
 from domain.errors import DomainError
+from domain.plans import PlanStatus
 from domain.user import Role
 from domain.values import Door
 from projections.casebook import open_steps
@@ -55,7 +58,13 @@ def _fold(line: str) -> list[str]:
 
 
 def _event(
-    uid: str, start: date, end: date, summary: str, stamp: datetime, description: str = ""
+    uid: str,
+    start: date,
+    end: date,
+    summary: str,
+    stamp: datetime,
+    description: str = "",
+    more: tuple[str, ...] = (),
 ) -> list[str]:
     lines = [
         "BEGIN:VEVENT",
@@ -64,14 +73,31 @@ def _event(
         f"DTSTART;VALUE=DATE:{start.strftime('%Y%m%d')}",
         f"DTEND;VALUE=DATE:{(end + timedelta(days=1)).strftime('%Y%m%d')}",
         f"SUMMARY:{_escape(summary)}",
+        *more,
     ]
     if description:
         lines.append(f"DESCRIPTION:{_escape(description)}")
     return [*lines, "END:VEVENT"]
 
 
+def _plans(wired: Services, stamp: datetime) -> list[str]:
+    """The programme's activities still planned (neither held nor cancelled), at their latest date: marked
+    tentative, under the plan's id, and sequenced by its moves so that a calendar moves its copy too."""
+    lines: list[str] = []
+    for plan in Programme(wired.outreach_store).plans():
+        if plan.status is not PlanStatus.PLANNED:
+            continue
+        d = plan.details
+        summary = f"Planned: {d.title} ({d.kind.value.replace('_', ' ')}), {d.place}"
+        invited = f"States invited: {' '.join(d.states)}" if d.states else ""
+        more = ("STATUS:TENTATIVE", f"SEQUENCE:{plan.moves}")
+        lines += _event(f"plan-{plan.id}@palermo", d.planned, d.last_day, summary, stamp, invited, more)
+    return lines
+
+
 def calendar_of(wired: Services, user: UserRecord) -> str:
-    """Due dates of the open steps the user may see, and every meeting recorded."""
+    """Due dates of the open steps the user may see, every meeting recorded, and every activity still
+    planned."""
     now = wired.now()
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODUCT}", "X-WR-CALNAME:Palermo"]
     for case in wired.book.cases():
@@ -89,6 +115,7 @@ def calendar_of(wired: Services, user: UserRecord) -> str:
         lines += _event(
             f"meeting-{meeting.id}@palermo", d.start, d.end, summary, now, " ".join(d.participants)
         )
+    lines += _plans(wired, now)
     lines.append("END:VCALENDAR")
     return "".join(f"{part}\r\n" for line in lines for part in _fold(line))
 

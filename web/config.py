@@ -41,6 +41,11 @@ class WebSettings(BaseSettings):
         le=30,
         description="Seconds a step waits for a worker to take it before the answer is 503 with Retry-After",
     )
+    stuck_after: float = Field(
+        default=300.0,
+        gt=0,
+        description="Seconds a command waits for a worker or its activity before /incidents calls it stuck",
+    )
     sign_in_window: int = Field(default=300, ge=1, description="Seconds a failed sign-in is counted")
     sign_in_failures_per_client: int = Field(
         default=10, ge=1, description="Failures in the window after which an address waits"

@@ -12,6 +12,7 @@ from typing import Any
 
 from activities.outreach import MeetingRecord
 from activities.programme import DispatchRecord, PlanRecord, ReplyRecord
+from activities.refused_commands import RefusedCommand
 from activities.resources import ContributionRecord, ExpertRecord
 from activities.users import UserRecord
 from domain.regions import Region, region_of
@@ -264,6 +265,32 @@ WORKFLOWS = Listing[Incident](
     default="-when",
     hint="State, what happened",
 )
+STUCK = Listing[Incident](
+    "stuck-workflows",
+    "stuck workflows",
+    (
+        Column("State", lambda i: i.state, "state"),
+        Column("Since", lambda i: i.when, "since"),
+        Column("What", lambda i: i.what, "what"),
+        Column("Why", lambda i: i.detail),
+    ),
+    default="since",
+    prefix="stuck",
+)
+REFUSED = Listing[RefusedCommand](
+    "refused-commands",
+    "refused commands",
+    (
+        Column("When", lambda r: r.at, "when"),
+        Column("State", lambda r: r.state, "state"),
+        Column("Command", lambda r: _words(r.kind), "command"),
+        Column("Door", lambda r: r.door.value, "door"),
+        Column("Actor", lambda r: r.actor, "actor"),
+        Column("Why", lambda r: r.reason),
+    ),
+    default="-when",
+    prefix="refused",
+)
 ESCALATED = Listing[Incident](
     "escalated-steps",
     "escalated steps",
@@ -360,7 +387,7 @@ PAGES: dict[str, tuple[Listing[Any], ...]] = {
     "/legislation": (LAWS,),
     "/plans": (PLANS,),
     "/questionnaires": (SENT, REPLIES),
-    "/incidents": (WORKFLOWS, ESCALATED, LAG),
+    "/incidents": (WORKFLOWS, STUCK, REFUSED, ESCALATED, LAG),
     "/audit": (AUDITED,),
     "/seminars": (SEMINARS,),
     "/users": (USERS,),

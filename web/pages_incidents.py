@@ -1,37 +1,37 @@
 """Incidents, for managers and auditors: how far behind the read model is, engagement workflows that failed,
-timed out or were terminated, signals the workflows refused, and escalated steps."""
+timed out, were terminated or are stuck, commands refused through any door, signals the workflows refused,
+and escalated steps."""
 
 from __future__ import annotations
 
-import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
-from temporalio.client import Client
 from temporalio.service import RPCError
 
+from activities.refused_commands import RefusalsUnavailable, RefusedCommand
 from activities.users import UserRecord
 from domain.user import Role
 from projections.casebook import open_steps
 from usecases.read_models import open_store
+from usecases.refusals import open_refused_commands
 from web.access import Wired, page_roles
 from web.incidents import Incident, Lag
-from web.listings import ESCALATED, LAG, WORKFLOWS
+from web.listings import ESCALATED, LAG, REFUSED, STUCK, WORKFLOWS
 from web.lists import asked_file
-from web.services import Services
+from web.services import Services, utc_now
 from web.views import render
+from web.workflow_incidents import ended_badly, refused_signals, stuck
 from workflows.client import ServerUnavailable
-from workflows.messages import EngagementStatus, workflow_id
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[UserRecord, Depends(page_roles(Role.MANAGER, Role.AUDITOR))]
-# Runs that ended neither by completing their case nor by continuing as new.
-ENDED_BADLY = ("Failed", "TimedOut", "Terminated", "Canceled")
-QUERY_TIMEOUT_S = 3.0
-# The open cases whose workflows are asked for their refused signals, at most.
-ASKED = 200
+# The refused commands shown, newest first (more are kept: activities.refused_commands.KEPT).
+SHOWN_REFUSALS = 200
 
 
 def _lag(wired: Services) -> list[Lag]:
@@ -42,34 +42,27 @@ def _lag(wired: Services) -> list[Lag]:
         store.close()
 
 
-async def _ended_badly(client: Client) -> list[Incident]:
-    statuses = " OR ".join(f"ExecutionStatus = '{s}'" for s in ENDED_BADLY)
-    found = []
-    async for run in client.list_workflows(f"WorkflowType = 'Engagement' AND ({statuses})", limit=500):
-        state = run.id.removeprefix("engagement-")
-        status = run.status.name.replace("_", " ").lower() if run.status is not None else "ended"
-        found.append(Incident(state, run.close_time, f"workflow {status}", f"run {run.run_id}"))
-    return found
+@dataclass(frozen=True)
+class Refusals:
+    """The latest refused commands, how many are kept in all, or why they could not be read."""
+
+    latest: list[RefusedCommand]
+    kept: int
+    unreadable: str | None = None
 
 
-async def _refused_signals(client: Client, states: list[str]) -> list[Incident]:
-    async def ask(state: str) -> list[Incident]:
-        try:
-            handle = client.get_workflow_handle(workflow_id(state))
-            status = await asyncio.wait_for(
-                handle.query("status", result_type=EngagementStatus), QUERY_TIMEOUT_S
-            )
-        except (TimeoutError, RPCError):
-            return []
-        return [Incident(state, r.at, f"signal refused ({r.kind})", r.reason) for r in status.refusals]
-
-    answers = await asyncio.gather(*(ask(state) for state in states[:ASKED]))
-    return [incident for found in answers for incident in found]
+def _refusals(wired: Services) -> Refusals:
+    try:
+        kept = open_refused_commands(wired.settings)
+        return Refusals(kept.latest(SHOWN_REFUSALS), kept.count())
+    except RefusalsUnavailable as error:
+        return Refusals([], 0, f"The refused commands could not be read: {error}")
 
 
 @router.get("/incidents", response_model=None)
 async def incidents_page(request: Request, user: Reader, wired: Wired) -> HTMLResponse | Response:
     lag = LAG.shown(request, await run_in_threadpool(_lag, wired))
+    refusals = await run_in_threadpool(_refusals, wired)
     cases = wired.book.cases()
     now = wired.now()
     escalated = ESCALATED.shown(
@@ -85,20 +78,28 @@ async def incidents_page(request: Request, user: Reader, wired: Wired) -> HTMLRe
     )
     unreachable = None
     workflows: list[Incident] = []
+    stuck_now: list[Incident] = []
     try:
         client = await wired.temporal()
-        workflows = await _ended_badly(client)
+        workflows = await ended_badly(client)
         open_states = [c.state for c in cases if c.status.value == "open"]
-        workflows += await _refused_signals(client, open_states)
+        workflows += await refused_signals(client, open_states)
+        # Measured against the server's clock, as Temporal's own times are, not the app's (tests move it).
+        stuck_now = await stuck(client, utc_now(), timedelta(seconds=wired.web.stuck_after))
     except (ServerUnavailable, RPCError) as error:
         unreachable = str(error)
     shown = WORKFLOWS.shown(request, workflows)
-    return asked_file(shown, escalated, lag) or render(
+    refused = REFUSED.shown(request, refusals.latest)
+    stuck_shown = STUCK.shown(request, stuck_now)
+    return asked_file(shown, refused, stuck_shown, escalated, lag) or render(
         request,
         "incidents.html",
         user,
         lag=lag,
         workflows=shown,
+        refusals=refusals,
+        refused=refused,
+        stuck=stuck_shown,
         escalated=escalated,
         unreachable=unreachable,
     )

@@ -25,7 +25,7 @@ from domain.commands import Command
 from domain.values import Door
 from domain.views import CaseView
 from projections.casebook import CaseBook
-from usecases.cases import connect, refuse_before_sending, send
+from usecases.cases import check_before_sending, connect, send
 from usecases.documents import document_folder
 from usecases.embedded import UI_PATH
 from usecases.outreach_book import OutreachBook
@@ -148,8 +148,7 @@ class Services:
 
     async def send(self, command: Command, door: Door) -> CaseView:
         """Send the command through the State's workflow, which validates it before anything is recorded."""
-        case = await asyncio.to_thread(self.engagements.case, command.state)
-        refuse_before_sending(case, command, self.today())
+        await check_before_sending(self.settings, self.engagements, command, door=door, today=self.today())
         client = await self.temporal()
         sending = send(client, self.settings, command, door=door, accept_within=self.web.accept_within)
         try:

@@ -10,7 +10,7 @@ import io
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,7 @@ from openpyxl.reader.excel import load_workbook
 from activities.engagements import Engagements
 from activities.legislation import Legislation
 from activities.outreach import Outreach
+from activities.refused_commands import RefusedCommand
 from activities.resources import Resources
 from domain.commands import Escalate, NameFocalPoint, OpenEngagement, RecordLawSummary
 from domain.experts import ExpertDetails
@@ -31,10 +32,11 @@ from domain.outreach import MeetingDetails, MeetingKind
 from domain.plans import MakePlan
 from domain.questionnaires import AnswerQuestionnaire, Questionnaire, SendQuestionnaire
 from domain.user import Role
-from domain.values import FocalPoint, Instrument
+from domain.values import Door, FocalPoint, Instrument
 from projections.casebook import open_steps
 from tests.integration.web_app import client_at, sign_in, users_of
 from usecases.programme import open_programme
+from usecases.refusals import open_refused_commands
 from usecases.settings import Settings
 from web import create_app
 from web.config import WebSettings
@@ -50,10 +52,12 @@ from web.listings import (
     PAGES,
     PLANS,
     POOLS,
+    REFUSED,
     REPLIES,
     SEMINARS,
     SENT,
     STEPS,
+    STUCK,
     USERS,
     WORKFLOWS,
 )
@@ -95,6 +99,7 @@ LISTS = (
     Seen("/questionnaires", SENT, '<table class="questionnaires"', 2, "chl", "bol", "date", 0),
     Seen("/questionnaires", REPLIES, '<table class="replies"', 2, "chl", "bol", "state", 2),
     Seen("/incidents", ESCALATED, 'id="escalated-steps"', 0, "chl", "bol", "state", 0),
+    Seen("/incidents", REFUSED, 'id="refused-commands"', 1, "chl", "bol", "state", 1),
     Seen("/audit", AUDITED, '<table class="cases"', 0, "chile", "peru", "name", 1, reader="auditor"),
     Seen("/seminars", SEMINARS, '<table class="seminars"', 3, "lima", "bangkok", "place", 3),
     Seen("/users", USERS, '<table class="users"', 0, "tanaka", "okafor", "name", 0),
@@ -109,7 +114,8 @@ TABLES = (
 
 def test_every_list_and_table_of_every_page_is_checked_here() -> None:
     # The workflows' incidents need a Temporal server: tests/integration/test_web_incidents.py checks them.
-    checked = {(s.path, s.listing.name) for s in (*LISTS, *TABLES)} | {("/incidents", WORKFLOWS.name)}
+    temporal = {("/incidents", WORKFLOWS.name), ("/incidents", STUCK.name)}
+    checked = {(s.path, s.listing.name) for s in (*LISTS, *TABLES)} | temporal
     assert checked == {(path, listing.name) for path, listings in PAGES.items() for listing in listings}
 
 
@@ -127,6 +133,16 @@ def _seed_cases(settings: Settings) -> None:
         due = step.due_at.date()
         engagements.handle(Escalate(**common | {"effective_date": due}, step=step.step, due_date=due))
     engagements.close()
+    refusals = open_refused_commands(settings)
+    for n, state in enumerate(STATES):
+        # Refused in an order that is not that of the States' codes.
+        at = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=(7 * n) % 5)
+        reason = f"The training step of {state} needs the legislation step first."
+        refusals.note(
+            RefusedCommand(
+                at=at, state=state, kind="training", door=Door.WEB, actor="a.quispe", reason=reason
+            )
+        )
 
 
 def _seed_records(settings: Settings) -> None:
