@@ -107,6 +107,10 @@ def raw_history(
     ]
 
 
+# Said on an answer whose step was dated the day it was recorded, because its body gave no effective_date.
+DATED_HEADER = "Palermo-Dated"
+
+
 async def _act(
     wired: Services, user: UserRecord, state: str, row: Row, body: Body, key: str | None, path: str
 ) -> JSONResponse:
@@ -122,7 +126,11 @@ async def _act(
             raise forbidden(refused)
         return status_code, detail(await wired.send(command, Door.API), wired)
 
-    return await once(wired, user, key, fingerprint("POST", path, body), record)
+    answer = await once(wired, user, key, fingerprint("POST", path, body), record)
+    if getattr(body, "effective_date", None) is None and answer.status_code < 300:
+        # As the command line says so: a step with no date given is dated the day it is recorded.
+        answer.headers[DATED_HEADER] = "today (no effective_date given)"
+    return answer
 
 
 def _route(row: Row) -> None:

@@ -7,6 +7,7 @@ import asyncio
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -205,3 +206,21 @@ async def test_a_store_that_does_not_answer_is_a_503_to_retry(
         "error": "The event store did not answer; send the request again (with its Idempotency-Key)."
     }
     assert activities_of(opened) == []
+
+
+async def test_a_step_without_a_date_is_dated_today_and_the_answer_says_so(opened: Opened) -> None:
+    path = f"/api/cases/{opened.state}/assistance_activity"
+    papers = {"activity": {"kind": "documentation"}}
+    before = datetime.now(UTC).date()
+    dated = await opened.post(path, "dated-1", papers | {"effective_date": "2002-02-01"})
+    undated = await opened.post(path, "undated-1", papers)
+    again = await opened.post(path, "undated-1", papers)
+
+    assert dated.status_code == undated.status_code == again.status_code == 200, undated.text
+    assert "Palermo-Dated" not in dated.headers
+    assert undated.headers["Palermo-Dated"] == "today (no effective_date given)"
+    assert again.headers["Palermo-Dated"] == undated.headers["Palermo-Dated"]
+    [*_, first, last] = opened.web.engagements().history(opened.state)
+    assert first.effective_date == date(2002, 2, 1)
+    # The web app's clock is the wall clock here: the day it recorded is today, unless midnight came between.
+    assert before <= last.effective_date <= datetime.now(UTC).date()
