@@ -8,12 +8,14 @@ back from the read model, as `palermo report forecast --backtest` does, and fore
 from __future__ import annotations
 
 import io
+import statistics
 import time
 from datetime import date
 from pathlib import Path
 
 from rich.console import Console
 
+from activities.collection import shipped_folder
 from bench.deployment import from_arguments
 from bench.report import Figure, arguments, emit
 from projections.forecast.backtest import backtest, quarterly
@@ -22,9 +24,11 @@ from projections.forecast.outlook import forecast
 from usecases.read_models import open_store, refresh, sources
 from usecases.seed import import_collection
 
-UNTC = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "untc"
+UNTC = shipped_folder()
 REPORT_DAY, IN_FORCE = date(2002, 3, 4), date(2003, 9, 29)
 RATIO_TARGET, COVERAGE_TARGET = 0.75, (0.70, 0.90)
+# Seconds: one forecast (every instrument, read from the read model), and the full backtest.
+ONE_TARGET_S, BACKTEST_TARGET_S = 1.0, 60.0
 
 
 def measure(options: object, folder: Path, cutoffs: int) -> list[Figure]:
@@ -40,6 +44,12 @@ def measure(options: object, folder: Path, cutoffs: int) -> list[Figure]:
             scored = backtest(history, days[:: max(1, len(days) // cutoffs)] if cutoffs < len(days) else days)
             seconds = time.perf_counter() - started
             outlook = forecast(store, REPORT_DAY, 12)
+            # One forecast as a page asks for it: as of the tables' last day, read from the read model.
+            timings = []
+            for _ in range(5):
+                started = time.perf_counter()
+                forecast(store, scored.tables_reach, 12)
+                timings.append(time.perf_counter() - started)
         finally:
             store.close()
             for log in logs:
@@ -65,6 +75,19 @@ def measure(options: object, folder: Path, cutoffs: int) -> list[Figure]:
                 f"outcomes to {scored.tables_reach}; {seconds:.0f} s",
             ),
         ]  # fmt: skip
+    slowest = max(timings)
+    figures += [
+        Figure(
+            benchmark="forecast", store=settings.store, figure="one forecast (slowest of 5)",
+            unit="s", ours=slowest, target=f"≤ {ONE_TARGET_S:g} s", met=slowest <= ONE_TARGET_S,
+            note=f"as of {scored.tables_reach}, 12 months ahead; median {statistics.median(timings):.3f} s",
+        ),
+        Figure(
+            benchmark="forecast", store=settings.store, figure="full backtest", unit="s", ours=seconds,
+            target=f"≤ {BACKTEST_TARGET_S:g} s", met=seconds <= BACKTEST_TARGET_S,
+            note=f"{scored.cutoffs} quarterly cut-offs",
+        ),
+    ]  # fmt: skip
     figures.append(
         Figure(
             benchmark="forecast", store=settings.store,

@@ -76,6 +76,47 @@ def _first_deposits(deposits: Iterable[Deposit], as_of: date) -> dict[str, date]
     return first
 
 
+def _counted(deposited: dict[str, date]) -> list[date]:
+    """The days of the instruments counted towards entry into force, earliest first."""
+    return sorted(day for who, day in deposited.items() if not is_regional_organization(who))
+
+
+def _due(clause: FinalClause, counted: list[date], not_before: date | None) -> date | None:
+    if len(counted) < clause.instruments:
+        return None
+    due = counted[clause.instruments - 1] + timedelta(days=clause.days_after_threshold)
+    return max(due, not_before) if not_before is not None else due
+
+
+def _protocol_deposits(
+    deposits: Iterable[Deposit], as_of: date, convention: dict[str, date]
+) -> tuple[dict[str, date], list[str]]:
+    """A Protocol's deposits, each counted from the day its depositor is also party to the Convention, and
+    the depositors not party to it."""
+    deposited: dict[str, date] = {}
+    flagged: list[str] = []
+    for who, day in _first_deposits(deposits, as_of).items():
+        joined = convention.get(who)
+        if joined is None:
+            flagged.append(who)
+        else:
+            deposited[who] = max(day, joined)
+    return deposited, flagged
+
+
+def due_dates(deposits: Mapping[Instrument, Iterable[Deposit]], as_of: date) -> dict[Instrument, date | None]:
+    """Only the day each instrument enters into force by the deposits made up to `as_of` (None: not yet
+    forty), as `entry_into_force` decides it: what the forecast asks of each simulated world."""
+    convention_deposits = _first_deposits(deposits.get(Instrument.CONVENTION, ()), as_of)
+    convention = _due(FINAL_CLAUSES[Instrument.CONVENTION], _counted(convention_deposits), None)
+    found: dict[Instrument, date | None] = {Instrument.CONVENTION: convention}
+    for instrument in Instrument:
+        if instrument is not Instrument.CONVENTION:
+            deposited, _ = _protocol_deposits(deposits.get(instrument, ()), as_of, convention_deposits)
+            found[instrument] = _due(FINAL_CLAUSES[instrument], _counted(deposited), convention)
+    return found
+
+
 def _decide(
     instrument: Instrument,
     deposited: dict[str, date],
@@ -84,12 +125,8 @@ def _decide(
     flagged: list[str],
 ) -> EntryIntoForce:
     clause = FINAL_CLAUSES[instrument]
-    counted = sorted(day for who, day in deposited.items() if not is_regional_organization(who))
-    due: date | None = None
-    if len(counted) >= clause.instruments:
-        due = counted[clause.instruments - 1] + timedelta(days=clause.days_after_threshold)
-        if not_before is not None:
-            due = max(due, not_before)
+    counted = _counted(deposited)
+    due = _due(clause, counted, not_before)
     in_force_on: dict[str, date] = {}
     if due is not None:
         late = timedelta(days=clause.days_after_late_deposit)
@@ -120,14 +157,7 @@ def entry_into_force(
     for instrument in Instrument:
         if instrument is Instrument.CONVENTION:
             continue
-        deposited: dict[str, date] = {}
-        flagged: list[str] = []
-        for who, day in _first_deposits(deposits.get(instrument, ()), as_of).items():
-            joined = convention_deposits.get(who)
-            if joined is None:
-                flagged.append(who)
-            else:
-                deposited[who] = max(day, joined)
+        deposited, flagged = _protocol_deposits(deposits.get(instrument, ()), as_of, convention_deposits)
         protocol = _decide(instrument, deposited, as_of, convention.due, flagged)
         bound = {
             who: max(day, convention.in_force_on[who])

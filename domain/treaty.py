@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple, Unpack
 from uuid import UUID, uuid5
 
@@ -25,7 +25,9 @@ REGIONAL_ORGANIZATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+@cache
 def is_regional_organization(code: str) -> bool:
+    # Cached: the forecast asks it of every deposit of every simulated world.
     return code.strip().upper() in REGIONAL_ORGANIZATIONS
 
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from domain.entry_into_force import Deposit, entry_into_force
+from domain.entry_into_force import Deposit, due_dates, entry_into_force
 from domain.values import Instrument
 from projections.forecast.history import History
 from projections.forecast.survival import MONTH, Floats, Units, lognormal_times, recent_rate_times, units
@@ -162,8 +162,8 @@ def _entry_dates(run: Simulation, history: History, as_of: date) -> dict[Instrum
                 if times[k] < NEVER_MONTHS:
                     day = as_of + timedelta(days=int(times[k] * MONTH))
                     deposits[inst].append(Deposit(codes[cols[k]], day))
-        for inst, decided in entry_into_force(deposits, far).items():
-            found[inst].append(decided.due)
+        for inst, due in due_dates(deposits, far).items():
+            found[inst].append(due)
     return found
 
 
@@ -178,7 +178,10 @@ def forecast_parties(history: History, as_of: date, months: int) -> dict[str, In
     """Parties at `as_of` + `months`, the monthly path with its band, and entry into force, per instrument."""
     run = simulate(history, as_of)
     now = entry_into_force(_existing(history, as_of), as_of)
-    simulated = _entry_dates(run, history, as_of)
+    # The simulated worlds' entry into force matters only for an instrument not yet in force (most of the
+    # forecast's time when one is not; nothing once all four are).
+    pending = any(decided.entry_into_force is None for decided in now.values())
+    simulated = _entry_dates(run, history, as_of) if pending else {}
     result: dict[str, InstrumentForecast] = {}
     for inst in Instrument:
         count = sum(1 for r in history.get(inst, {}).values() if r.party is not None and r.party <= as_of)

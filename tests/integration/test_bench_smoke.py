@@ -26,7 +26,10 @@ EXPECTED = {
     "asof": ["all report figures as of a random date"],
     "web": [f"p95, {page}" for page in ("dashboard", "case list", "case page", "GET /api/report/figures")],
     "memory": ["worker peak resident memory"],
-    "forecast": ["MAE of p50 parties at 12 months", "80% band held, 12 months", "Convention's entry"],
+    "forecast": [
+        *("MAE of p50 parties at 12 months", "80% band held, 12 months", "Convention's entry"),
+        *("one forecast", "full backtest"),
+    ],
 }
 
 

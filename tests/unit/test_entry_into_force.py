@@ -7,8 +7,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from domain.entry_into_force import FINAL_CLAUSES, Deposit, entry_into_force
+from domain.entry_into_force import FINAL_CLAUSES, Deposit, due_dates, entry_into_force
 from domain.values import Instrument
 
 C, T, S, F = Instrument.CONVENTION, Instrument.TRAFFICKING, Instrument.SMUGGLING, Instrument.FIREARMS
@@ -192,3 +194,27 @@ def test_the_collections_tables_give_the_dates_of_entry_into_force() -> None:
     bound = {d.participant for d in deposits[C] if d.day <= date(2003, 8, 30)}
     assert on_the_day[C].in_force_for == len(bound) == 41
     assert on_the_day[T].entry_into_force is None
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(list(Instrument)),
+        st.lists(
+            st.tuples(st.sampled_from([f"S{n:02d}" for n in range(60)] + ["EUU"]), st.integers(0, 3000)),
+            max_size=120,
+        ),
+    ),
+    st.integers(0, 3500),
+)
+def test_due_dates_alone_are_the_days_the_whole_rule_decides(
+    drawn: dict[Instrument, list[tuple[str, int]]], as_of_days: int
+) -> None:
+    start = date(2000, 12, 12)
+    deposits = {
+        i: [Deposit(who, start + timedelta(days=d)) for who, d in found] for i, found in drawn.items()
+    }
+    as_of = start + timedelta(days=as_of_days)
+
+    whole = entry_into_force(deposits, as_of)
+
+    assert due_dates(deposits, as_of) == {i: decided.due for i, decided in whole.items()}
