@@ -15,7 +15,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from activities.store.chain import Link, RawEvent, as_bytes, chain, originator_text
-from activities.store.chain_store import PAGE, AdoptionRefused, ChainKey, link_row, links_after, raw_events
+from activities.store.chain_store import PAGE, AdoptionRefused, ChainKey, link_row, links_after
 
 
 class PostgresChainRecorder(PostgresApplicationRecorder):
@@ -86,12 +86,13 @@ class PostgresChainRecorder(PostgresApplicationRecorder):
             pipeline.sync()
             ids = [row["notification_id"] for row in insert.fetchall()]
             last = _link(head.fetchone())
-            events = raw_events(ids, stored_events)
             unchained = False
             if last is None:
-                unchained = head.execute(self._before, (events[0].position,)).fetchone() is not None
-            links = links_after(self.key, last, events, unchained=unchained, log=self.events_table_name)
-            head.executemany(self._insert_links, [link_row(link) for link in links])
+                unchained = head.execute(self._before, (ids[0],)).fetchone() is not None
+            links = links_after(
+                self.key, last, ids, stored_events, unchained=unchained, log=self.events_table_name
+            )
+            head.executemany(self._insert_links, links)
         return ids
 
     def select_events_of(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
