@@ -152,6 +152,32 @@ class TreatyAction(BaseAggregate[UUID]):
             kind=kind,
         )
 
+    @classmethod
+    def recorded(
+        cls,
+        originator_topic: str,
+        *,
+        participant: str,
+        participant_name: str,
+        instrument: Instrument,
+        kind: ActionKind,
+        effective_date: date,
+        **recorded: Unpack[Recorded],
+    ) -> TreatyActionRecorded:
+        """The event `record` creates, without making the aggregate (a bulk import stores a thousand new
+        actions at once, and making each aggregate was a fifth of its time). `originator_topic` names this
+        class as the store names it (eventsourcing's `get_topic`, which the domain cannot import)."""
+        return TreatyActionRecorded(
+            originator_topic=originator_topic,
+            originator_id=treaty_action_id(participant, instrument, slot_of(kind)),
+            originator_version=cls.INITIAL_VERSION,
+            **event_fields(recorded, effective_date),
+            participant=participant,
+            participant_name=participant_name,
+            instrument=instrument,
+            kind=kind,
+        )
+
     def agrees_with(self, kind: ActionKind, effective_date: date) -> bool:
         return self.kind is kind and self.effective_date == effective_date
 

@@ -3,7 +3,7 @@ application base that uses both."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 from uuid import UUID
 
@@ -148,3 +148,9 @@ class PydanticApplication(Application[UUID]):
         self._notify(recordings)
         self.notify(processing.events)  # eventsourcing's deprecated hook, as its save calls it
         return recordings
+
+    def save_stored(self, stored: Sequence[StoredEvent]) -> None:
+        """Stores events already encoded (a bulk import's, made without their aggregates) in one transaction.
+        No snapshot is taken and no hook is told, as `save` would: there is no aggregate, and none of ours
+        listens."""
+        self.recorder.insert_events(stored)
