@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import cast
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 import pydantic_core
 from eventsourcing.domain import DomainEventProtocol
@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from activities.store.chain import Link, RawEvent, chain, new_links, originator_text
 from activities.store.mapper import JsonTranscoder, PydanticMapper
 from domain.reservations import Statement, StatementKind, TreatyStatement
-from domain.treaty import ActionKind, TreatyAction
+from domain.treaty import TREATY_NAMESPACE, ActionKind, Slot, TreatyAction, treaty_action_id
 from domain.values import Door, Instrument
 
 
@@ -71,3 +71,15 @@ def test_new_links_are_the_links_chain_gives() -> None:
     for head in (None, Link(position=0, previous=0, hash=secrets.token_bytes(32), key_id=b"8 bytes!")):
         expected = [(link.position, link.previous, link.hash, link.key_id) for link in chain(key, head, raw)]
         assert new_links(key, head, events) == expected
+
+
+def test_a_treaty_action_s_id_is_the_uuid5_of_its_business_key() -> None:
+    keys = [("esp", Instrument.CONVENTION, Slot.CONSENT), ("EUU", Instrument.FIREARMS, Slot.SIGNATURE)]
+    for participant, instrument, slot in keys:
+        expected = uuid5(TREATY_NAMESPACE, f"treaty/{participant.upper()}/{instrument.value}/{slot.value}")
+        assert treaty_action_id(participant, instrument, slot) == expected
+    # As stored since the first import: a re-imported table must find the same aggregates.
+    assert (
+        str(treaty_action_id("ESP", Instrument.CONVENTION, Slot.CONSENT))
+        == "b0db93a4-28e3-5b34-b044-fda803e8f945"
+    )
