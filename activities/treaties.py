@@ -38,6 +38,9 @@ from domain.treaty import (
 )
 from domain.values import Door, Instrument
 
+# The fields in which one new action's stored event differs from another's of the same import.
+CHANGING = ("participant", "participant_name", "kind", "effective_date")
+
 
 class ImportSummary(BaseModel):
     """What one import did, counted in actions (a row holds a signature, a consent, or both)."""
@@ -162,14 +165,6 @@ class Treaties(Recording):
             if aggregate is None:
                 if row.participant not in names:
                     names[row.participant] = self._name(row.participant)
-                # As the stored JSON gives them: an enum by its value, a date in ISO 8601 (pydantic's
-                # inference of an enum's JSON took four times as long as the rest of the encoding).
-                changes = {
-                    "participant": row.participant,
-                    "participant_name": names[row.participant],
-                    "kind": action.kind.value,
-                    "effective_date": action.effective_date.isoformat(),
-                }
                 if prototype is None:
                     first = TreatyAction.recorded(
                         get_topic(TreatyAction),
@@ -180,8 +175,18 @@ class Treaties(Recording):
                         effective_date=action.effective_date,
                         **stamped,
                     )
-                    prototype = Prototype(self.mapper, cast(DomainEventProtocol[UUID], first))
-                events.append(prototype.stored(aggregate_id, changes))
+                    prototype = Prototype(self.mapper, cast(DomainEventProtocol[UUID], first), CHANGING)
+                # As the stored JSON gives them: an enum by its value, a date in ISO 8601 (pydantic's
+                # inference of an enum's JSON took four times as long as the rest of the encoding).
+                events.append(
+                    prototype.stored(
+                        aggregate_id,
+                        row.participant,
+                        names[row.participant],
+                        action.kind.value,
+                        action.effective_date.isoformat(),
+                    )
+                )
             elif not aggregate.agrees_with(action.kind, action.effective_date):
                 aggregate.correct(kind=action.kind, effective_date=action.effective_date, **stamped)
                 events += [self.mapper.to_stored_event(e) for e in aggregate.collect_events()]
