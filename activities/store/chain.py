@@ -115,19 +115,28 @@ def new_links(
     rows = []
     for position, originator_id, version, topic, state in events:
         mac = keyed.copy()
-        mac.update(previous_hash)
-        mac.update(_framed(previous, position, originator_text(originator_id), version, topic, state))
+        mac.update(
+            _framed(previous_hash, previous, position, originator_text(originator_id), version, topic, state)
+        )
         digest = mac.digest()
         rows.append((position, previous, digest, ident))
         previous, previous_hash = position, digest
     return rows
 
 
-def _framed(previous: int, position: int, originator: str, version: int, topic: str, state: bytes) -> bytes:
-    """`canonical`, of a new event's fields."""
+def _framed(
+    previous_hash: bytes,
+    previous: int,
+    position: int,
+    originator: str,
+    version: int,
+    topic: str,
+    state: bytes,
+) -> bytes:
+    """The previous hash and `canonical`, of a new event's fields: the bytes a link's HMAC takes."""
     p, n, o, v, t = b"%d" % previous, b"%d" % position, originator.encode(), b"%d" % version, topic.encode()
     length = _LENGTH
-    ids = (length(len(p)), p, length(len(n)), n, length(len(o)), o, length(len(v)), v)
+    ids = (previous_hash, length(len(p)), p, length(len(n)), n, length(len(o)), o, length(len(v)), v)
     return b"".join((*ids, length(len(t)), t, length(len(state)), state))
 
 
