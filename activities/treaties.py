@@ -115,8 +115,8 @@ class Treaties(Recording):
                 wanted.append((row, action, aggregate_id))
             if progress is not None:
                 progress()
-        stored = self.existing([aggregate_id for _, _, aggregate_id in wanted])
-        found = [(row, action, i, cast(TreatyAction | None, stored.get(i))) for row, action, i in wanted]
+        stored: dict[UUID, TreatyAction] = self.existing([aggregate_id for _, _, aggregate_id in wanted])
+        found = [(row, action, i, stored.get(i)) for row, action, i in wanted]
         recorded_at = self.clock()
         # A fact cannot have happened after the moment it is recorded, nor before its instrument existed:
         # such a date is a misreading.
