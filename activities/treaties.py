@@ -129,8 +129,7 @@ class Treaties(Recording):
         if misread:
             raise TableRefused(misread)
         stamped: Recorded = {"recorded_at": recorded_at, "actor": actor, "source": source, "door": door}
-        events, corrected = self._changes(found, instrument, stamped)
-        recorded = sum(1 for _, _, _, aggregate in found if aggregate is None)
+        events, recorded, corrected = self._changes(found, instrument, stamped)
         new_statements = self._statements(rows, instrument, recorded_at, by)
         events += [self.mapper.to_stored_event(e) for s in new_statements for e in s.collect_events()]
         if events:
@@ -149,16 +148,16 @@ class Treaties(Recording):
         found: list[tuple[TableRow, TableAction, UUID, TreatyAction | None]],
         instrument: Instrument,
         stamped: Recorded,
-    ) -> tuple[list[StoredEvent], int]:
-        """The stored events of the new actions and the corrections, in the table's order, and the number of
-        corrections.
+    ) -> tuple[list[StoredEvent], int, int]:
+        """The stored events of the new actions and the corrections, in the table's order, and the numbers
+        of new actions and of corrections.
 
         A new action is stored like the import's first, which alone is built and validated as its
         aggregate would create it (`TreatyAction.recorded`): the rest differ from it only in values the
         table's rows already validated. No aggregate is made for a new action.
         """
         events: list[StoredEvent] = []
-        corrected = 0
+        recorded = corrected = 0
         prototype: Prototype | None = None
         names: dict[str, str] = {}
         for row, action, aggregate_id, aggregate in found:
@@ -187,11 +186,12 @@ class Treaties(Recording):
                         action.effective_date.isoformat(),
                     )
                 )
+                recorded += 1
             elif not aggregate.agrees_with(action.kind, action.effective_date):
                 aggregate.correct(kind=action.kind, effective_date=action.effective_date, **stamped)
                 events += [self.mapper.to_stored_event(e) for e in aggregate.collect_events()]
                 corrected += 1
-        return events, corrected
+        return events, recorded, corrected
 
     def _statements(
         self,
