@@ -114,9 +114,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = arguments("Append rate through the applications against raw inserts of the same rows.")
     parser.add_argument("--cases", type=int, default=1_500, help="engagements of 7 commands (default 1,500)")
     parser.add_argument("--imports", type=int, default=40, help="treaty imports of 1,000 events (default 40)")
+    parser.add_argument(
+        "--only", choices=("one", "bulk"), help="run only one figure: one per transaction, or the bulk import"
+    )
     options = parser.parse_args(argv)
     with from_arguments(options) as settings:
-        figures = one_per_transaction(settings, options.cases) + bulk(settings, options.imports)
+        figures = [] if options.only == "bulk" else one_per_transaction(settings, options.cases)
+        figures += [] if options.only == "one" else bulk(settings, options.imports)
     emit(figures, options.json)
 
 

@@ -10,7 +10,7 @@ import os
 import re
 import secrets
 import struct
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -101,6 +101,43 @@ def link_hash(key: bytes, previous_hash: bytes, previous: int, event: RawEvent) 
 def key_id(key: bytes) -> bytes:
     """Names a key without revealing it: the first 8 bytes of HMAC(key, "key-id")."""
     return hmac.new(key, b"key-id", hashlib.sha256).digest()[:8]
+
+
+def new_links(
+    key: bytes, head: Link | None, events: Iterable[tuple[int, UUID | str, int, str, bytes]]
+) -> list[tuple[int, int, bytes, bytes]]:
+    """The rows (position, previous, hash, key id) of the links of newly stored events, given as (position,
+    originator id, version, topic, state) in position order after `head`: `chain`'s hashes, computed from
+    values of the types a new event has, twice as fast (a bulk import chains a thousand at once)."""
+    previous, previous_hash = (head.position, head.hash) if head is not None else (0, GENESIS)
+    ident = key_id(key)
+    keyed = hmac.new(key, digestmod=hashlib.sha256)
+    rows = []
+    for position, originator_id, version, topic, state in events:
+        mac = keyed.copy()
+        mac.update(
+            _framed(previous_hash, previous, position, originator_text(originator_id), version, topic, state)
+        )
+        digest = mac.digest()
+        rows.append((position, previous, digest, ident))
+        previous, previous_hash = position, digest
+    return rows
+
+
+def _framed(
+    previous_hash: bytes,
+    previous: int,
+    position: int,
+    originator: str,
+    version: int,
+    topic: str,
+    state: bytes,
+) -> bytes:
+    """The previous hash and `canonical`, of a new event's fields: the bytes a link's HMAC takes."""
+    p, n, o, v, t = b"%d" % previous, b"%d" % position, originator.encode(), b"%d" % version, topic.encode()
+    length = _LENGTH
+    ids = (previous_hash, length(len(p)), p, length(len(n)), n, length(len(o)), o, length(len(v)), v)
+    return b"".join((*ids, length(len(t)), t, length(len(state)), state))
 
 
 def chain(key: bytes, head: Link | None, events: Sequence[RawEvent]) -> list[Link]:

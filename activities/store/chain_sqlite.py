@@ -14,7 +14,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 
 from activities.store.chain import Link, RawEvent, as_bytes, chain, originator_text
-from activities.store.chain_store import PAGE, AdoptionRefused, ChainKey, link_row, links_after, raw_events
+from activities.store.chain_store import PAGE, AdoptionRefused, ChainKey, link_row, links_after
 
 
 class SQLiteChainRecorder(SQLiteApplicationRecorder):
@@ -72,18 +72,17 @@ class SQLiteChainRecorder(SQLiteApplicationRecorder):
             ids = super()._insert_events(c, stored_events, **kwargs)
         if not ids:
             return ids
-        events = raw_events(ids, stored_events)
         c.execute(self._head)
         head = _link(c.fetchone())
         unchained = False
         if head is None:
-            c.execute(self._before, (events[0].position,))
+            c.execute(self._before, (ids[0],))
             unchained = c.fetchone() is not None
-        links = links_after(self.key, head, events, unchained=unchained, log=self.log_name)
+        links = links_after(self.key, head, ids, stored_events, unchained=unchained, log=self.log_name)
         if len(links) == 1:
-            c.execute(self._insert_links, link_row(links[0]))  # executemany costs more for one row
+            c.execute(self._insert_links, links[0])  # executemany costs more for one row
         else:
-            c.executemany(self._insert_links, [link_row(link) for link in links])
+            c.executemany(self._insert_links, links)
         return ids
 
     def select_events_of(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:

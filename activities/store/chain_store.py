@@ -6,8 +6,10 @@ from collections.abc import Mapping, Sequence
 
 from eventsourcing.persistence import StoredEvent
 
-from activities.store.chain import Link, RawEvent, chain, key_from, originator_text
+from activities.store.chain import Link, key_from, new_links
 
+# A link as its table holds it: position, previous position, hash, key id.
+LinkRow = tuple[int, int, bytes, bytes]
 # Rows read, and links written, per round trip when a whole log is read or adopted.
 PAGE = 2_000
 
@@ -38,35 +40,32 @@ class ChainKey:
         return self._secret
 
 
-def raw_events(ids: Sequence[int], stored_events: Sequence[StoredEvent]) -> list[RawEvent]:
-    return [
-        RawEvent(
-            position=position,
-            originator_id=originator_text(s.originator_id),
-            originator_version=s.originator_version,
-            topic=s.topic,
-            state=s.state,
-        )
-        for position, s in zip(ids, stored_events, strict=True)
-    ]
-
-
 def links_after(
-    key: ChainKey, head: Link | None, events: Sequence[RawEvent], *, unchained: bool, log: str
-) -> list[Link]:
-    """The links of newly stored `events`, refusing a log (named `log`) the chain cannot honestly continue."""
+    key: ChainKey,
+    head: Link | None,
+    ids: Sequence[int],
+    stored_events: Sequence[StoredEvent],
+    *,
+    unchained: bool,
+    log: str,
+) -> list[LinkRow]:
+    """The link rows of newly stored events (`ids` their positions), refusing a log (named `log`) the chain
+    cannot honestly continue."""
     if head is None and unchained:
         raise UnchainedHistory(
             f"The log {log} holds events stored before its audit chain began; run `palermo audit adopt` "
             "once to chain them."
         )
-    if head is not None and head.position >= events[0].position:
+    if head is not None and head.position >= ids[0]:
         raise ChainAhead(
             f"The audit chain of {log} reaches position {head.position}, but the next event was given "
-            f"position {events[0].position}: events were deleted from the log. Run `palermo audit verify`."
+            f"position {ids[0]}: events were deleted from the log. Run `palermo audit verify`."
         )
-    return chain(key.secret, head, events)
+    events = zip(ids, stored_events, strict=True)
+    return new_links(
+        key.secret, head, ((p, s.originator_id, s.originator_version, s.topic, s.state) for p, s in events)
+    )
 
 
-def link_row(link: Link) -> tuple[int, int, bytes, bytes]:
+def link_row(link: Link) -> LinkRow:
     return link.position, link.previous, link.hash, link.key_id

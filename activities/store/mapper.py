@@ -3,7 +3,7 @@ application base that uses both."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 from uuid import UUID
 
@@ -23,6 +23,8 @@ from pydantic import BaseModel
 
 # The stored field naming the shape's version; absent means version 1 (eventsourcing's convention).
 CLASS_VERSION = "class_version"
+# Stored in their own columns, not in the state.
+_IDS = {"originator_id", "originator_version"}
 
 
 def class_version_of(event_class: type[object]) -> int:
@@ -53,13 +55,18 @@ class PydanticMapper(Mapper[UUID]):
     """Stores a pydantic event as its JSON fields, and validates it back into its class on read."""
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
-        fields = cast(BaseModel, domain_event).model_dump(
-            mode="json", exclude={"originator_id", "originator_version"}
-        )
-        version = class_version_of(type(domain_event))
-        if version > 1:
-            fields[CLASS_VERSION] = version
-        state = self.transcoder.encode(fields)
+        event_class = type(domain_event)
+        version = class_version_of(event_class)
+        if version == 1 and isinstance(self.transcoder, JsonTranscoder):
+            # Straight from the model to JSON bytes, the same bytes as the fields dumped then encoded at
+            # half the cost (a bulk import encodes thousands of events in one transaction).
+            serializer = cast(type[BaseModel], event_class).__pydantic_serializer__
+            state = serializer.to_json(domain_event, exclude=_IDS)
+        else:
+            fields = cast(BaseModel, domain_event).model_dump(mode="json", exclude=_IDS)
+            if version > 1:
+                fields[CLASS_VERSION] = version
+            state = self.transcoder.encode(fields)
         if self.compressor:
             state = self.compressor.compress(state)
         if self.cipher:
@@ -141,3 +148,9 @@ class PydanticApplication(Application[UUID]):
         self._notify(recordings)
         self.notify(processing.events)  # eventsourcing's deprecated hook, as its save calls it
         return recordings
+
+    def save_stored(self, stored: Sequence[StoredEvent]) -> None:
+        """Stores events already encoded (a bulk import's, made without their aggregates) in one transaction.
+        No snapshot is taken and no hook is told, as `save` would: there is no aggregate, and none of ours
+        listens."""
+        self.recorder.insert_events(stored)
