@@ -39,7 +39,8 @@ from web import (
 from web.config import WebSettings, session_secret, temporal_ui
 from web.limits import BodyLimit, SafetyHeaders
 from web.services import Services, utc_now
-from web.views import HERE, error_page
+from web.templating import HERE
+from web.views import error_page
 
 # Every route of the app is in one of these (besides the OpenAPI document and the mounted files).
 ROUTERS = (
