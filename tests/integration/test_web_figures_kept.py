@@ -237,3 +237,20 @@ async def test_a_step_falling_due_with_nothing_recorded_is_on_the_next_dashboard
     assert (overdue_shown(before), overdue_shown(after)) == (0, len(falling))
     assert "Peru (PER)" not in before.split('id="overdue"')[1].split("<h2")[0]
     assert "Peru (PER)" in after.split('id="overdue"')[1].split("<h2")[0]
+
+
+async def test_the_figures_are_written_out_once_per_version_and_question(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office.record(opened("PER", date(2001, 9, 3)))
+    read: list[object] = []
+    monkeypatch.setattr(reports, "read_figures", counting(read, reports.read_figures))
+
+    answers = [await office.figures(as_of=AS_OF) for _ in range(3)]
+    demo = await office.figures(as_of=AS_OF, include_demo="true")
+    office.record(opened("BOL", date(2001, 9, 4)))
+    after = await office.figures(as_of=AS_OF)
+
+    assert len(read) == 3  # once for the three alike, once with demo data, once after the step
+    assert [a["requests_received"] for a in [*answers, demo, after]] == [1, 1, 1, 1, 2]
+    assert after == fresh(office.home, date(2002, 3, 4)).model_dump(mode="json")
