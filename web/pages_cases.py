@@ -131,11 +131,13 @@ def _case(user: UserRecord, wired: Services, code: str) -> dict[str, Any]:
     # assistance activity recorded unfunded).
     forms = [f for f in forms_for(case) if _may_send(user, code, BY_NAME[f.name])]
     can_act = case.status.value == "open" and bool(forms)
+    shown = wired.histories.of(case)
     return {
         "case": case,
         "region": (r.value if (r := region_of(code)) else None),
         "steps": open_steps(case, wired.due_days, wired.now()),
-        "history": wired.engagements.history(code),
+        "history": shown.history,
+        "timeline": shown.timeline,
         "statements": wired.statements.statements_of(code),
         "can_act": can_act,
         "forms": forms,

@@ -34,6 +34,7 @@ from usecases.settings import Settings
 from usecases.shared_read_model import SharedReadModel
 from usecases.statement_book import StatementBook
 from web.config import WebSettings
+from web.histories import CaseHistories
 from web.sign_in_limits import SignInLimits
 from workflows.client import NotTaken, ServerUnavailable
 from workflows.messages import workflow_id
@@ -65,6 +66,8 @@ class Services:
     outreach_store: Outreach = field(init=False)
     legislation: Legislation = field(init=False)
     book: CaseBook = field(init=False)
+    # Each case page's history and timeline, kept per version of the case.
+    histories: CaseHistories = field(init=False)
     outreach: OutreachBook = field(init=False)
     statements: StatementBook = field(init=False)
     participants: ParticipantDirectory = field(init=False)
@@ -100,6 +103,7 @@ class Services:
         )
         self.logs = sources(self.settings)
         self.book = CaseBook(next(log for log in self.logs if log.name == "Engagements"))
+        self.histories = CaseHistories(self.engagements)
         self.outreach = OutreachBook(next(log for log in self.logs if log.name == "Outreach"))
         self.documents = document_folder(self.settings)
         self.statements = StatementBook(next(log for log in self.logs if log.name == "Treaties"))

@@ -254,3 +254,36 @@ async def test_the_figures_are_written_out_once_per_version_and_question(
     assert len(read) == 3  # once for the three alike, once with demo data, once after the step
     assert [a["requests_received"] for a in [*answers, demo, after]] == [1, 1, 1, 1, 2]
     assert after == fresh(office.home, date(2002, 3, 4)).model_dump(mode="json")
+
+
+async def test_a_case_page_reads_the_store_once_per_version_of_the_case(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office.record(opened("PER", date(2001, 9, 3)), opened("BOL", date(2001, 9, 4)))
+    engagements = office.app.state.services.engagements
+    read: list[object] = []
+    monkeypatch.setattr(engagements, "history", counting(read, engagements.history))
+
+    async def page(state: str) -> str:
+        answer = await office.browser.get(f"/cases/{state}")
+        assert answer.status_code == 200, answer.text
+        return answer.text
+
+    first = [await page("PER") for _ in range(3)]
+    other = await page("BOL")
+    assert len(read) == 2
+    office.record(RecordLawSummary(state="PER", effective_date=date(2001, 11, 5)))
+    after = await page("PER")
+    unchanged = await page("BOL")
+
+    assert len(read) == 3
+    assert all('data-event="LawSummaryReceived"' not in p for p in first)
+    assert 'data-event="LawSummaryReceived"' in after
+    assert after.count('data-event="') == first[0].count('data-event="') + 1
+    assert unchanged == other.replace(csrf_of(other), csrf_of(unchanged))
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'<meta name="csrf" content="([^"]+)">', page)
+    assert found is not None
+    return found.group(1)
