@@ -87,7 +87,7 @@ class FiguresAsked:
     include_demo: bool
 
 
-def figures_asked(
+async def figures_asked(
     _user: ApiUser,
     wired: Wired,
     as_of: ReportDay = None,
