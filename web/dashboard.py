@@ -69,4 +69,5 @@ def _draw(
         year_given=year,
         groups={group_key(g): g.value for g in RegionalGroup},
     )
+    # Rendered by our templates, which escape every value they write.
     return Markup(page)

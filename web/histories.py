@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from activities.engagements import Engagements, HistoryEntry
 from domain.views import CaseView
+from web.kept import Kept
 from web.templating import templates
 
 # Cases whose history is kept, the last asked for; a case page of another reads the store again.
@@ -31,24 +30,13 @@ class CaseHistories:
 
     def __init__(self, engagements: Engagements, kept: int = KEPT) -> None:
         self._engagements = engagements
-        self._limit = kept
-        self._lock = threading.Lock()
-        self._kept: OrderedDict[tuple[str, int], Shown] = OrderedDict()
+        self._kept: Kept[Shown] = Kept(kept)
 
     def of(self, case: CaseView) -> Shown:
-        key = (case.state, case.version)
-        with self._lock:
-            found = self._kept.get(key)
-            if found is not None:
-                self._kept.move_to_end(key)
-                return found
-        # Read outside the lock; two pages of one case asked at once both read it, and keep the same.
+        return self._kept.get((case.state, case.version), lambda: self._read(case))
+
+    def _read(self, case: CaseView) -> Shown:
         history = self._engagements.history(case.state, upto=case.version)
         drawn = templates.get_template("case_timeline.html").render(case=case, history=history)
         # Rendered by our template, which escapes every value it writes.
-        shown = Shown(history=history, timeline=Markup(drawn))
-        with self._lock:
-            self._kept[key] = shown
-            while len(self._kept) > self._limit:
-                self._kept.popitem(last=False)
-        return shown
+        return Shown(history=history, timeline=Markup(drawn))
