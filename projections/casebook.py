@@ -127,6 +127,13 @@ class CaseBook:
             self._sorted = None
             self._awaited = None
 
+    def position(self) -> int:
+        """The last event of the log the book has read, caught up first: what a page made from the book may
+        be kept under, taken before the page is made."""
+        with self._lock:
+            self._catch_up()
+            return self._position
+
     def cases(self) -> list[CaseView]:
         with self._lock:
             self._catch_up()

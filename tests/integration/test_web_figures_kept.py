@@ -26,7 +26,7 @@ from projections.figures import Figures, figures
 from tests.integration.web_app import app_alone, client_at, sign_in, users_of
 from usecases.read_models import open_store, refresh, sources
 from usecases.settings import Settings
-from web import dashboard, reports
+from web import case_list, dashboard, reports
 
 AS_OF = "2002-03-04"
 
@@ -281,6 +281,51 @@ async def test_a_case_page_reads_the_store_once_per_version_of_the_case(
     assert 'data-event="LawSummaryReceived"' in after
     assert after.count('data-event="') == first[0].count('data-event="') + 1
     assert unchanged == other.replace(csrf_of(other), csrf_of(unchanged))
+
+
+async def test_the_case_list_is_drawn_once_per_state_of_the_book_and_question(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office.record(opened("PER", date(2001, 9, 3)))
+    drawn: list[object] = []
+    monkeypatch.setattr(case_list, "_draw", counting(drawn, case_list._draw))
+
+    async def listed(**asked: str) -> set[str]:
+        answer = await office.browser.get("/cases", params=asked)
+        assert answer.status_code == 200, answer.text
+        return set(re.findall(r'<tr data-state="([A-Z]{3})">', answer.text))
+
+    first = [await listed() for _ in range(3)]
+    by_region = await listed(region="Americas")
+    assert len(drawn) == 2
+    office.record(opened("BOL", date(2001, 9, 4)))
+    after = await listed()
+
+    assert len(drawn) == 3
+    assert first == [{"PER"}] * 3
+    assert by_region == {"PER"}
+    assert after == {"PER", "BOL"}
+
+
+async def test_a_step_falling_due_with_nothing_recorded_is_in_the_next_list_of_overdue_cases(
+    office: Office,
+) -> None:
+    office.record(opened("PER", date(2001, 9, 3)))
+    services = office.app.state.services
+    first = min(s.due_at for s in services.book.open_steps(services.due_days, office.web_clock.now))
+
+    async def overdue() -> str:
+        answer = await office.browser.get("/cases", params={"overdue": "true"})
+        assert answer.status_code == 200, answer.text
+        return answer.text
+
+    office.web_clock.now = first - timedelta(seconds=1)
+    before = await overdue()
+    office.web_clock.now = first + timedelta(seconds=1)
+    after = await overdue()
+
+    assert 'data-state="PER"' not in before
+    assert 'data-state="PER"' in after
 
 
 def csrf_of(page: str) -> str:
