@@ -161,10 +161,10 @@ class Engagements(Recording):
         self.cases.keep(command.state, engagement)
         return engagement.view()
 
-    def history(self, state: str) -> list[HistoryEntry]:
-        """Every stored event of the State's engagement, in version order."""
+    def history(self, state: str, upto: int | None = None) -> list[HistoryEntry]:
+        """Every stored event of the State's engagement, in version order (up to version `upto`, if given)."""
         entries = []
-        for event in self.events.get(engagement_id(state)):
+        for event in self.events.get(engagement_id(state), lte=upto):
             assert isinstance(event, EngagementEvent)
             data = event.model_dump(
                 mode="json",

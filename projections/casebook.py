@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import cast
@@ -102,8 +103,9 @@ class CaseBook:
         self._views: dict[UUID, CaseView] = {}
         self._by_state: dict[str, UUID] = {}
         self._sorted: list[CaseView] | None = None
-        # Every open step of every case, none flagged overdue, for the due periods they were made with.
-        self._awaited: tuple[tuple[tuple[str, int], ...], list[OpenStep]] | None = None
+        # Every open step of every case, none flagged overdue, for the due periods they were made with, and
+        # their due times in order.
+        self._awaited: tuple[tuple[tuple[str, int], ...], list[OpenStep], list[datetime]] | None = None
         self._position = 0
 
     def _catch_up(self) -> None:
@@ -125,6 +127,13 @@ class CaseBook:
             self._sorted = None
             self._awaited = None
 
+    def position(self) -> int:
+        """The last event of the log the book has read, caught up first: what a page made from the book may
+        be kept under, taken before the page is made."""
+        with self._lock:
+            self._catch_up()
+            return self._position
+
     def cases(self) -> list[CaseView]:
         with self._lock:
             self._catch_up()
@@ -139,14 +148,23 @@ class CaseBook:
         """The open steps of every case (by State, then as each case awaits them), as `open_steps` makes
         them at `now`. They are made once per change of a case and flagged overdue on each call: making them
         for every case was a third of the dashboard's cost."""
-        periods = tuple(sorted(due_days.items()))
         with self._lock:
-            self._catch_up()
-            if self._awaited is None or self._awaited[0] != periods:
-                made = [s for c in self._by_state_code() for s in open_steps(c, dict(due_days), NEVER_DUE)]
-                self._awaited = (periods, made)
-            steps = self._awaited[1]
+            steps = self._steps(due_days)[0]
         return [s.model_copy(update={"overdue": True}) if s.due_at <= now else s for s in steps]
+
+    def overdue_count(self, due_days: Mapping[str, int], now: datetime) -> int:
+        """How many open steps are due by `now`. Over the same book (no event since) the same count means
+        the same steps overdue: what a page made from them may be kept under."""
+        with self._lock:
+            return bisect_right(self._steps(due_days)[1], now)
+
+    def _steps(self, due_days: Mapping[str, int]) -> tuple[list[OpenStep], list[datetime]]:
+        periods = tuple(sorted(due_days.items()))
+        self._catch_up()
+        if self._awaited is None or self._awaited[0] != periods:
+            made = [s for c in self._by_state_code() for s in open_steps(c, dict(due_days), NEVER_DUE)]
+            self._awaited = (periods, made, sorted(s.due_at for s in made))
+        return self._awaited[1], self._awaited[2]
 
     def case(self, state: str) -> CaseView | None:
         with self._lock:

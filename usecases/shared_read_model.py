@@ -58,11 +58,19 @@ class SharedReadModel:
         self._catch_up()
         return self
 
-    def kept(self, question: Hashable, answer: Callable[[FactStore], T]) -> T:
+    def version(self) -> Version:
+        """The version the read model has now, caught up with the logs: what `kept` may be asked `at`."""
+        return self._catch_up()
+
+    def kept(self, question: Hashable, answer: Callable[[FactStore], T], *, at: Version | None = None) -> T:
         """`answer` of the read model as it now stands, computed once per question and version however many
         threads ask at once; the last few answers are kept. `question` names everything the answer depends on
-        besides the read model (a date, a known-at time as written, a year)."""
-        key = (self._catch_up(), question)
+        besides the read model (a date, a known-at time as written, a year).
+
+        `at`, a version taken before the question was made, keys the answer when the question itself was read
+        from the logs (how many steps are overdue, say): the answer is then at least as new as its key, and a
+        key the logs moved past is never asked for again."""
+        key = (at if at is not None else self._catch_up(), question)
         while True:
             with self._guard:
                 if key in self._kept:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -18,7 +18,11 @@ from web.services import Services
 bearer = HTTPBearer(auto_error=False, description="A token from `palermo user add` or `palermo user token`.")
 
 
-def services(request: Request) -> Services:
+# The dependencies that only look at what is in memory are coroutines: FastAPI runs a plain function in its
+# thread pool, and under many users each hop to a thread and back cost more than the check it ran.
+
+
+async def services(request: Request) -> Services:
     found: Services = request.app.state.services
     return found
 
@@ -107,16 +111,16 @@ def case_code(wired: Services, state: str) -> str:
     return engaged_code(state_code(wired, state), lambda code: wired.book.case(code) is not None)
 
 
-def api_roles(*roles: Role) -> Callable[..., UserRecord]:
-    def dependency(user: Annotated[UserRecord, Depends(api_user)]) -> UserRecord:
+def api_roles(*roles: Role) -> Callable[..., Awaitable[UserRecord]]:
+    async def dependency(user: Annotated[UserRecord, Depends(api_user)]) -> UserRecord:
         check_role(user, roles)
         return user
 
     return dependency
 
 
-def page_roles(*roles: Role) -> Callable[..., UserRecord]:
-    def dependency(user: Annotated[UserRecord, Depends(page_user)]) -> UserRecord:
+def page_roles(*roles: Role) -> Callable[..., Awaitable[UserRecord]]:
+    async def dependency(user: Annotated[UserRecord, Depends(page_user)]) -> UserRecord:
         check_role(user, roles)
         return user
 

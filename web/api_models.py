@@ -97,8 +97,9 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def summary(case: CaseView, wired: Services) -> CaseSummary:
-    steps = open_steps(case, wired.due_days, wired.now())
+def summary(case: CaseView, wired: Services, now: datetime | None = None) -> CaseSummary:
+    """The case as lists show it, its steps overdue at `now` (default: the clock's now)."""
+    steps = open_steps(case, wired.due_days, now or wired.now())
     region = region_of(case.state)
     return CaseSummary(
         state=case.state,

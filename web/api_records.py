@@ -10,6 +10,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
@@ -27,7 +28,7 @@ from projections.store import StoredFact
 from web.access import ApiUser, Wired, api_roles, check_read, forbidden, state_code
 from web.api_models import REFUSALS
 from web.errors import ApiError
-from web.reports import InRange, WrittenOut, aware, read_figures, reviewed_year
+from web.reports import InRange, WrittenOut, aware, figures_json, reviewed_year
 from web.services import Services
 
 router = APIRouter(prefix="/api", responses=REFUSALS)
@@ -86,7 +87,7 @@ class FiguresAsked:
     include_demo: bool
 
 
-def figures_asked(
+async def figures_asked(
     _user: ApiUser,
     wired: Wired,
     as_of: ReportDay = None,
@@ -101,9 +102,15 @@ def figures_asked(
 Asked = Annotated[FiguresAsked, Depends(figures_asked)]
 
 
-@router.get("/report/figures", tags=["report"], summary="Every figure of the report as of a date")
-def report_figures(asked: Asked, wired: Wired) -> Figures:
-    return read_figures(wired.read_model, asked.day, asked.moment, asked.reviewed, asked.include_demo)
+@router.get(
+    "/report/figures",
+    tags=["report"],
+    summary="Every figure of the report as of a date",
+    response_model=Figures,
+)
+def report_figures(asked: Asked, wired: Wired) -> Response:
+    body = figures_json(wired.read_model, asked.day, asked.moment, asked.reviewed, asked.include_demo)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/report/figures/{figure}", tags=["report"], summary="The events behind one figure")

@@ -17,11 +17,12 @@ from domain.groups import RegionalGroup
 from domain.regions import Region, region_of
 from domain.user import Role
 from domain.values import Door, Instrument, Status, Step
-from projections.casebook import STAGES, CaseFilter, open_steps, select
+from projections.casebook import CaseFilter, open_steps, select
 from usecases.documents import store_upload
 from usecases.inputs import BadOption
 from web.access import PageUser, Wired, case_code, check_act, check_read, check_role, forbidden
 from web.api_models import Stage, summary
+from web.case_list import cases_body
 from web.errors import ApiError, status_of_refusal
 from web.form_errors import kept_of, plain
 from web.forms import command_of_form, form_of, forms_for, text, uploads_of
@@ -106,20 +107,18 @@ def cases_page(
     overdue: Annotated[bool | None, BlankIsNone, Query()] = None,
 ) -> HTMLResponse | Response:
     wanted = CaseFilter(region=region, group=group, instrument=instrument, stage=stage, overdue=overdue)
+    return _cases_file(request, user, wired, wanted) or render(
+        request, "cases.html", user, body=cases_body(request, user, wired, wanted)
+    )
+
+
+def _cases_file(request: Request, user: UserRecord, wired: Services, wanted: CaseFilter) -> Response | None:
+    """The list as a file, when one is asked for: made anew each time, never kept."""
+    if not request.query_params.get(CASES.param("download")):
+        return None
     visible = [c for c in wired.book.cases() if user.role is not Role.OFFICER or user.covers(c.state)]
     found = select(visible, wanted, wired.due_days, wired.now())
-    cases = CASES.shown(request, (CaseRow(c, lambda case: summary(case, wired)) for c in found))
-    return asked_file(cases) or render(
-        request,
-        "cases.html",
-        user,
-        cases=cases,
-        wanted=wanted,
-        regions=list(Region),
-        groups=list(RegionalGroup),
-        instruments=list(Instrument),
-        stages=STAGES,
-    )
+    return asked_file(CASES.shown(request, (CaseRow(c, lambda case: summary(case, wired)) for c in found)))
 
 
 def _case(user: UserRecord, wired: Services, code: str) -> dict[str, Any]:
@@ -131,11 +130,13 @@ def _case(user: UserRecord, wired: Services, code: str) -> dict[str, Any]:
     # assistance activity recorded unfunded).
     forms = [f for f in forms_for(case) if _may_send(user, code, BY_NAME[f.name])]
     can_act = case.status.value == "open" and bool(forms)
+    shown = wired.histories.of(case)
     return {
         "case": case,
         "region": (r.value if (r := region_of(code)) else None),
         "steps": open_steps(case, wired.due_days, wired.now()),
-        "history": wired.engagements.history(code),
+        "history": shown.history,
+        "timeline": shown.timeline,
         "statements": wired.statements.statements_of(code),
         "can_act": can_act,
         "forms": forms,

@@ -15,23 +15,17 @@ from pydantic import ValidationError
 from activities.users import UserRecord
 from domain.engagement import engagement_id
 from domain.errors import DomainError
-from domain.groups import RegionalGroup
 from domain.user import Role
 from domain.values import Door
-from projections.figures import UnknownFigure, explain, group_key
-from projections.funds import pool_fill
+from projections.figures import UnknownFigure, explain
 from projections.report import html
-from projections.report.blocks import DEMO_BANNER
-from projections.report.charts import DEMO_MARK
 from web.access import PageUser, Wired, case_code, page_roles
-from web.api_resources import resources
+from web.dashboard import REPORT_DATE, dashboard_body
 from web.errors import ApiError, sentence
 from web.listings import AUDITED
 from web.lists import asked_file
-from web.outlook import dashboard_outlook, report_outlook
-from web.overview import dashboard_charts, overview
+from web.outlook import report_outlook
 from web.pages_manage import seminars_context, users_context
-from web.pages_programme import calendar
 from web.pages_temporal import may_watch
 from web.report_files import download, query, report_bar
 from web.reports import (
@@ -43,7 +37,7 @@ from web.reports import (
     read,
     reviewed_year,
 )
-from web.views import BlankIsNone, check_csrf, flash, redirect, render, svg
+from web.views import BlankIsNone, check_csrf, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[UserRecord, Depends(page_roles(Role.MANAGER, Role.AUDITOR))]
@@ -53,9 +47,6 @@ AsOf = Annotated[date | None, WrittenOut, BlankIsNone, InRange, Query()]
 KnownAt = Annotated[datetime | None, WrittenOut, BlankIsNone, InRange, Query()]
 IncludeDemo = Annotated[bool, Query()]
 Year = Annotated[int | None, BlankIsNone, Query()]
-REPORT_DATE = date(2002, 3, 4)
-# The year the report of 4 March 2002 reviews.
-REPORT_YEAR = 2001
 
 
 @router.get("/dashboard")
@@ -69,35 +60,8 @@ def dashboard(
     year: Year = None,
 ) -> HTMLResponse:
     day = as_of or wired.today()
-    seen = overview(wired.read_model, day, known_at, year=year, include_demo=include_demo)
-    now = wired.now()
-    late = sorted(
-        (s for s in wired.book.open_steps(wired.due_days, now) if s.overdue), key=lambda s: s.due_at
-    )
-    outlook, fans = dashboard_outlook(wired, day, known_at)
-    return render(
-        request,
-        "dashboard.html",
-        user,
-        as_of=day,
-        known_at=known_at,
-        result=seen.result,
-        charts={name: svg(text) for name, text in dashboard_charts(seen, known_at).items()},
-        overdue=late,
-        report_date=REPORT_DATE,
-        calendar=calendar(wired.outreach, day),
-        outlook=outlook,
-        fans={name: svg(text) for name, text in fans.items()},
-        include_demo=include_demo,
-        marks=seen.marks,
-        demo_mark=DEMO_MARK,
-        demo_banner=DEMO_BANNER,
-        fills=pool_fill(e.details for e in resources(wired).experts()),
-        report_year=REPORT_YEAR,
-        year=seen.result.year,
-        year_given=year,
-        groups={group_key(g): g.value for g in RegionalGroup},
-    )
+    body = dashboard_body(wired, day, known_at, year, include_demo)
+    return render(request, "dashboard.html", user, body=body)
 
 
 @dataclass(frozen=True)

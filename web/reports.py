@@ -84,6 +84,20 @@ def read_figures(
     return model.kept(question, lambda store: figures(store, as_of, moment, year, include_demo))
 
 
+def figures_json(
+    model: SharedReadModel, as_of: date, known_at: datetime | None, year: int, include_demo: bool = False
+) -> bytes:
+    """The figures as the API answers them, written out once per read model version and question: most of
+    an answer kept as figures was its serializing, request after request."""
+    moment = aware(known_at)
+    question = ("figures.json", as_of, asked_at(moment), year, include_demo)
+
+    def written(_: object) -> bytes:
+        return read_figures(model, as_of, moment, year, include_demo).model_dump_json(by_alias=True).encode()
+
+    return model.kept(question, written)
+
+
 def read(
     settings: Settings,
     model: SharedReadModel,

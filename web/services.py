@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import httpx
+from markupsafe import Markup
 from temporalio.client import Client
 
 from activities.documents import DocumentFolder
@@ -34,6 +35,8 @@ from usecases.settings import Settings
 from usecases.shared_read_model import SharedReadModel
 from usecases.statement_book import StatementBook
 from web.config import WebSettings
+from web.histories import CaseHistories
+from web.kept import Kept
 from web.sign_in_limits import SignInLimits
 from workflows.client import NotTaken, ServerUnavailable
 from workflows.messages import workflow_id
@@ -41,6 +44,8 @@ from workflows.messages import workflow_id
 CONNECT_TIMEOUT_S = 10.0
 # An update waits for a worker; without one it would wait forever, so the request gives up first.
 SEND_TIMEOUT_S = 30.0
+# Pages' content kept: a few filters, sorts and pages of each reader's view.
+PAGES_KEPT = 64
 
 
 def utc_now() -> datetime:
@@ -65,6 +70,10 @@ class Services:
     outreach_store: Outreach = field(init=False)
     legislation: Legislation = field(init=False)
     book: CaseBook = field(init=False)
+    # Each case page's history and timeline, kept per version of the case.
+    histories: CaseHistories = field(init=False)
+    # Pages' content drawn from the case book, by a key naming all it was drawn from (web/case_list.py).
+    pages: Kept[Markup] = field(init=False)
     outreach: OutreachBook = field(init=False)
     statements: StatementBook = field(init=False)
     participants: ParticipantDirectory = field(init=False)
@@ -100,6 +109,8 @@ class Services:
         )
         self.logs = sources(self.settings)
         self.book = CaseBook(next(log for log in self.logs if log.name == "Engagements"))
+        self.histories = CaseHistories(self.engagements)
+        self.pages = Kept(PAGES_KEPT)
         self.outreach = OutreachBook(next(log for log in self.logs if log.name == "Outreach"))
         self.documents = document_folder(self.settings)
         self.statements = StatementBook(next(log for log in self.logs if log.name == "Treaties"))

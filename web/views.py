@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-import re
 import secrets
-from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from pydantic import BeforeValidator
 from starlette.datastructures import FormData
 
 from activities.users import UserRecord
-from domain.attachments import size_text
-from domain.regions import region_of
-from usecases.cases import new_command_id
 from usecases.embedded import UI_PATH
 from web.errors import ApiError
 from web.pages_temporal import may_watch
-
-HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=HERE / "templates")
-templates.env.filters["region"] = lambda code: r.value if (r := region_of(code)) else "—"
-templates.env.filters["words"] = lambda name: str(name).replace("_", " ")
-# An event's class name as people say it: LawSummaryReceived -> Law summary received.
-templates.env.filters["event"] = lambda name: re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(name)).capitalize()
-templates.env.filters["size"] = size_text
-# Each form a page shows names its command once: submitted twice (a double click, a resent form), it is
-# recorded once.
-templates.env.globals["new_command_id"] = new_command_id
+from web.templating import templates
 
 
 def _blank_is_none(value: object) -> object:

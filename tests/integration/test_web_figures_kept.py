@@ -1,6 +1,6 @@
-"""The figures the web app keeps between requests: a step recorded by another process is on the next
-dashboard, each as-of date and known-at time is answered for itself, and users asking at once share one
-computation."""
+"""The figures and pages the web app keeps between requests: a step recorded by another process is on the next
+dashboard, case page and figures, each as-of date and known-at time is answered for itself, users asking at
+once share one computation, and what nothing changed is drawn once."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+from fastapi import FastAPI
 
 from activities.engagements import Engagements
 from domain.commands import NameFocalPoint, OpenEngagement, RecordLawSummary
@@ -25,7 +26,7 @@ from projections.figures import Figures, figures
 from tests.integration.web_app import app_alone, client_at, sign_in, users_of
 from usecases.read_models import open_store, refresh, sources
 from usecases.settings import Settings
-from web import reports
+from web import case_list, dashboard, reports
 
 AS_OF = "2002-03-04"
 
@@ -46,6 +47,9 @@ class Office:
     browser: httpx.AsyncClient
     token: str
     clock: Clock
+    app: FastAPI
+    # The web app's clock, which says which steps are overdue now.
+    web_clock: Clock
 
     def record(self, *commands: Any) -> None:
         engagements = Engagements(Settings(home=self.home).store_env("Engagements"), clock=self.clock)
@@ -70,9 +74,11 @@ class Office:
 @pytest_asyncio.fixture(loop_scope="session")
 async def office(tmp_path: Path) -> AsyncIterator[Office]:
     _, token = users_of(tmp_path).add("boss", Role.MANAGER, Scope(), actor="test")
-    browser = client_at(app_alone(tmp_path))
+    web_clock = Clock(datetime.now(UTC))
+    app = app_alone(tmp_path, clock=web_clock)
+    browser = client_at(app)
     assert (await sign_in(browser, token)).status_code == 303
-    yield Office(tmp_path, browser, token, Clock(datetime(2002, 3, 1, 9, tzinfo=UTC)))
+    yield Office(tmp_path, browser, token, Clock(datetime(2002, 3, 1, 9, tzinfo=UTC)), app, web_clock)
     await browser.aclose()
 
 
@@ -180,3 +186,149 @@ async def test_users_asking_at_once_share_one_computation(
     assert all(a == answers[0] for a in [*answers, again])
     assert {m["requests_received"] for m in moved} == {2}
     assert computed == [date(2001, 12, 31), date(2001, 12, 31)]
+
+
+def counting(calls: list[object], real: Callable[..., Any]) -> Callable[..., Any]:
+    def count(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    return count
+
+
+def overdue_shown(page: str) -> int:
+    found = re.search(r'<h2 id="overdue">Overdue steps now <span class="count">(\d+)</span>', page)
+    assert found is not None, page
+    return int(found.group(1))
+
+
+async def test_a_dashboard_asked_again_with_nothing_recorded_is_drawn_once_and_again_after_a_step(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office.record(opened("PER", date(2001, 9, 3)))
+    drawn: list[object] = []
+    monkeypatch.setattr(dashboard, "_draw", counting(drawn, dashboard._draw))
+
+    first = await office.dashboard(as_of=AS_OF)
+    again = await asyncio.gather(*(office.dashboard(as_of=AS_OF) for _ in range(5)))
+    other_day = await office.dashboard(as_of="2001-12-31")
+    assert len(drawn) == 2
+    office.record(opened("BOL", date(2001, 9, 4)))
+    after = await office.dashboard(as_of=AS_OF)
+
+    assert len(drawn) == 3
+    assert shown(first, "requests_received") == 1
+    assert {shown(page, "requests_received") for page in again} == {1}
+    assert shown(other_day, "requests_received") == 1
+    assert shown(after, "requests_received") == 2
+
+
+async def test_a_step_falling_due_with_nothing_recorded_is_on_the_next_dashboard(office: Office) -> None:
+    office.record(opened("PER", date(2001, 9, 3)))
+    services = office.app.state.services
+    first = min(s.due_at for s in services.book.open_steps(services.due_days, office.web_clock.now))
+    falling = [s for s in services.book.open_steps(services.due_days, first) if s.due_at == first]
+
+    office.web_clock.now = first - timedelta(seconds=1)
+    before = await office.dashboard(as_of=AS_OF)
+    office.web_clock.now = first + timedelta(seconds=1)
+    after = await office.dashboard(as_of=AS_OF)
+
+    assert (overdue_shown(before), overdue_shown(after)) == (0, len(falling))
+    assert "Peru (PER)" not in before.split('id="overdue"')[1].split("<h2")[0]
+    assert "Peru (PER)" in after.split('id="overdue"')[1].split("<h2")[0]
+
+
+async def test_the_figures_are_written_out_once_per_version_and_question(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office.record(opened("PER", date(2001, 9, 3)))
+    read: list[object] = []
+    monkeypatch.setattr(reports, "read_figures", counting(read, reports.read_figures))
+
+    answers = [await office.figures(as_of=AS_OF) for _ in range(3)]
+    demo = await office.figures(as_of=AS_OF, include_demo="true")
+    office.record(opened("BOL", date(2001, 9, 4)))
+    after = await office.figures(as_of=AS_OF)
+
+    assert len(read) == 3  # once for the three alike, once with demo data, once after the step
+    assert [a["requests_received"] for a in [*answers, demo, after]] == [1, 1, 1, 1, 2]
+    assert after == fresh(office.home, date(2002, 3, 4)).model_dump(mode="json")
+
+
+async def test_a_case_page_reads_the_store_once_per_version_of_the_case(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office.record(opened("PER", date(2001, 9, 3)), opened("BOL", date(2001, 9, 4)))
+    engagements = office.app.state.services.engagements
+    read: list[object] = []
+    monkeypatch.setattr(engagements, "history", counting(read, engagements.history))
+
+    async def page(state: str) -> str:
+        answer = await office.browser.get(f"/cases/{state}")
+        assert answer.status_code == 200, answer.text
+        return answer.text
+
+    first = [await page("PER") for _ in range(3)]
+    other = await page("BOL")
+    assert len(read) == 2
+    office.record(RecordLawSummary(state="PER", effective_date=date(2001, 11, 5)))
+    after = await page("PER")
+    unchanged = await page("BOL")
+
+    assert len(read) == 3
+    assert all('data-event="LawSummaryReceived"' not in p for p in first)
+    assert 'data-event="LawSummaryReceived"' in after
+    assert after.count('data-event="') == first[0].count('data-event="') + 1
+    assert unchanged == other.replace(csrf_of(other), csrf_of(unchanged))
+
+
+async def test_the_case_list_is_drawn_once_per_state_of_the_book_and_question(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office.record(opened("PER", date(2001, 9, 3)))
+    drawn: list[object] = []
+    monkeypatch.setattr(case_list, "_draw", counting(drawn, case_list._draw))
+
+    async def listed(**asked: str) -> set[str]:
+        answer = await office.browser.get("/cases", params=asked)
+        assert answer.status_code == 200, answer.text
+        return set(re.findall(r'<tr data-state="([A-Z]{3})">', answer.text))
+
+    first = [await listed() for _ in range(3)]
+    by_region = await listed(region="Americas")
+    assert len(drawn) == 2
+    office.record(opened("BOL", date(2001, 9, 4)))
+    after = await listed()
+
+    assert len(drawn) == 3
+    assert first == [{"PER"}] * 3
+    assert by_region == {"PER"}
+    assert after == {"PER", "BOL"}
+
+
+async def test_a_step_falling_due_with_nothing_recorded_is_in_the_next_list_of_overdue_cases(
+    office: Office,
+) -> None:
+    office.record(opened("PER", date(2001, 9, 3)))
+    services = office.app.state.services
+    first = min(s.due_at for s in services.book.open_steps(services.due_days, office.web_clock.now))
+
+    async def overdue() -> str:
+        answer = await office.browser.get("/cases", params={"overdue": "true"})
+        assert answer.status_code == 200, answer.text
+        return answer.text
+
+    office.web_clock.now = first - timedelta(seconds=1)
+    before = await overdue()
+    office.web_clock.now = first + timedelta(seconds=1)
+    after = await overdue()
+
+    assert 'data-state="PER"' not in before
+    assert 'data-state="PER"' in after
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'<meta name="csrf" content="([^"]+)">', page)
+    assert found is not None
+    return found.group(1)
