@@ -3,9 +3,22 @@ latency as a sender sees it, the projector's lag and the read model's age, HTTP 
 
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, Gauge, Histogram, generate_latest, start_http_server
+import os
 
-__all__ = ["CONTENT_TYPE_LATEST", "exposition", "serve_metrics"]
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+    start_http_server,
+)
+
+__all__ = ["CONTENT_TYPE_LATEST", "MULTIPROCESS_DIR", "exposition", "serve_metrics"]
+
+# Set before a process starts, this folder is where it keeps its series, for any of its siblings to read.
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -33,8 +46,13 @@ HTTP_SECONDS = Histogram(
 
 
 def exposition() -> bytes:
-    """Every series of this process, in the Prometheus text format."""
-    return generate_latest()
+    """Every series of this process, in the Prometheus text format; of every process sharing the folder
+    of MULTIPROCESS_DIR (a web server's workers), when it is set: a scrape reaches any one of them."""
+    if MULTIPROCESS_DIR not in os.environ:
+        return generate_latest()
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    return generate_latest(registry)
 
 
 def serve_metrics(port: int | None, host: str = "0.0.0.0") -> None:

@@ -19,7 +19,8 @@ PAGE_SIZE = 25
 
 class WebSettings(BaseSettings):
     """PALERMO_WEB_* variables: where the server listens, its session secret, the largest body it reads,
-    how many failed sign-ins it lets pass, and how many rows a page of a list shows."""
+    how many failed sign-ins it lets pass, how many rows a page of a list shows, and how many processes
+    answer."""
 
     model_config = SettingsConfigDict(env_prefix="PALERMO_WEB_", frozen=True, extra="ignore")
 
@@ -54,6 +55,12 @@ class WebSettings(BaseSettings):
         default=5, ge=1, description="Failures on one token id after which addresses that failed wait"
     )
     page_size: int = Field(default=PAGE_SIZE, ge=1, le=1000, description="Rows a page of each list shows")
+    # One for the embedded stack, whose machine also runs the worker, the projector and Temporal.
+    workers: int = Field(
+        default=1,
+        ge=1,
+        description="Processes answering on the one port, each with its own caches",
+    )
 
     @field_validator("temporal_ui")
     @classmethod
