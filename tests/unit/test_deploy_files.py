@@ -161,8 +161,11 @@ def test_every_palermo_process_in_compose_runs_the_one_image_on_real_settings(
     assert services["web"]["environment"]["PALERMO_WEB_SECRET"] == example_env()["PALERMO_WEB_SECRET"]
     # N of each: two workers and two web servers unless told otherwise.
     assert [services[name]["deploy"]["replicas"] for name in PROCESSES] == [2, 1, 2]
-    more = compose(example_env() | {"PALERMO_WORKERS": "5"})["services"]
+    more = compose(example_env() | {"PALERMO_WORKERS": "5", "PALERMO_WEB_WORKERS": "3"})["services"]
     assert more["worker"]["deploy"]["replicas"] == 5
+    # And two processes in each web server, unless told otherwise too.
+    assert web_settings_from(services["web"]["environment"], monkeypatch).workers == 2
+    assert web_settings_from(more["web"]["environment"], monkeypatch).workers == 3
 
 
 def test_compose_takes_every_secret_from_an_env_file_kept_out_of_the_repository() -> None:
@@ -309,7 +312,7 @@ def test_chart_values_reach_the_manifests(monkeypatch: pytest.MonkeyPatch) -> No
         "image": {"repository": "registry.example/palermo", "tag": "1.2.3"},
         "worker": {"replicas": 5},
         "projector": {"replicas": 3},
-        "web": {"replicas": 4, "port": 9000},
+        "web": {"replicas": 4, "port": 9000, "workers": 3},
         "dueDays": {"gap_list": 30},
         "secrets": {"name": "ops-palermo"},
     }
@@ -327,6 +330,8 @@ def test_chart_values_reach_the_manifests(monkeypatch: pytest.MonkeyPatch) -> No
     web = deployments["web"]["spec"]["template"]["spec"]["containers"][0]
     assert web["command"][-2:] == ["--port", "9000"]
     assert web["ports"][0]["containerPort"] == 9000
+    plain = {e["name"]: e["value"] for e in web["env"] if "value" in e}
+    assert web_settings_from({**config["data"], **plain}, monkeypatch).workers == 3
     assert settings_from(config["data"], monkeypatch).due_days["gap_list"] == 30
     for manifest in objects:
         kubernetes_validate.validate(manifest, KUBERNETES, strict=True)
