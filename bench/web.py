@@ -1,5 +1,9 @@
 """`python -m bench.web`: the web app over a large store, 20 users at once, against the same handlers with
-the whole store and read model in memory (a copy on tmpfs, or a PostgreSQL tablespace there)."""
+the whole store and read model in memory (a copy on tmpfs, or a PostgreSQL tablespace there).
+
+Each is served as deployed: `python -m deploy.web` with `--server WORKERS` processes (1 by default), asked
+over loopback by this process's 20 clients. `--in-process` calls the app in this interpreter instead, as
+before: its clients then share one interpreter with it, so 20 users queue behind each other's clients too."""
 
 from __future__ import annotations
 
@@ -7,25 +11,24 @@ import asyncio
 import os
 import random
 import re
-import shutil
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
-import psycopg
 
 from activities.participants import directory
 from activities.tokens import TokenCost
 from activities.users import Users
 from bench.deployment import from_arguments
 from bench.generate import ensure_world
+from bench.in_memory import in_memory
 from bench.report import Figure, arguments, emit, percentile
+from bench.served import web_server
 from domain.user import Role, Scope
+from projections.casebook import CaseBook
 from usecases.read_models import open_store, refresh, sources
 from usecases.settings import Settings
 from web import create_app
@@ -36,7 +39,7 @@ CSRF = re.compile(r'<meta name="csrf" content="([^"]+)">')
 TARGET_MS = 100.0
 # Cheap hashing for the benchmark's own users: the token is checked once, then remembered (activities.users).
 COST = TokenCost(n=2**10, r=8, p=1)
-MEMORY = Path("/dev/shm")
+SECRET = "bench-secret"
 
 
 def pages(states: list[str], rng: random.Random) -> dict[str, list[str]]:
@@ -57,85 +60,95 @@ async def signed_in(client: httpx.AsyncClient, token: str) -> None:
         raise SystemExit(f"The benchmark's manager could not sign in: {answer.status_code}")
 
 
-async def load(settings: Settings, requests: int, users: int, seed: int) -> dict[str, list[float]]:
-    app = create_app(settings, web=WebSettings(secret="bench-secret"))
-    """Seconds per request of each handler, `users` at once, each user asking `requests` of each."""
-    book = app.state.services.book
-    # A case page is asked for a State the directory knows (the others are the benchmark's made-up codes).
+@contextmanager
+def serving(settings: Settings, workers: int | None) -> Iterator[tuple[str, httpx.AsyncBaseTransport | None]]:
+    """Where the requests go, and through what: a web server of its own with `workers` processes, or with
+    None the app in this interpreter, called directly (its client then shares the interpreter with it)."""
+    if workers is None:
+        yield BASE, httpx.ASGITransport(app=create_app(settings, web=WebSettings(secret=SECRET)))
+    else:
+        with web_server(settings, workers, SECRET) as url:
+            yield url, None
+
+
+def known_states(settings: Settings) -> tuple[list[str], int]:
+    """The cases' States the directory knows (the others are the benchmark's made-up codes), and how many
+    cases there are."""
     known = {p.code for p in directory().all()}
-    states = [case.state for case in book.cases() if case.state in known]
+    logs = sources(settings)
+    try:
+        cases = CaseBook(next(log for log in logs if log.name == "Engagements")).cases()
+        return [case.state for case in cases if case.state in known], len(cases)
+    finally:
+        for log in logs:
+            log.close()
+
+
+def load(
+    settings: Settings, requests: int, users: int, seed: int, workers: int | None
+) -> dict[str, list[float]]:
+    """Seconds per request of each handler, `users` at once, each user asking `requests` of each."""
+    # A case page is asked for a State the directory knows.
+    states, cases = known_states(settings)
+    # Made before any server starts: a token is checked at the cost it was issued with, cheap here.
     token = Users(settings.store_env("Users"), cost=COST).add(
         f"bench-{uuid.uuid4().hex[:12]}", Role.MANAGER, Scope(), actor="bench"
     )[1]
-    transport = httpx.ASGITransport(app=app)
+    with serving(settings, workers) as (base, transport):
+        timings = asyncio.run(
+            drive(base, transport, token, pages(states, random.Random(seed)), requests, users, seed)
+        )
+    return timings | {"cases": [float(cases)]}
+
+
+async def drive(
+    base: str,
+    transport: httpx.AsyncBaseTransport | None,
+    token: str,
+    wanted: dict[str, list[str]],
+    requests: int,
+    users: int,
+    seed: int,
+) -> dict[str, list[float]]:
+    """Seconds per request of each handler, each of `users` signed in on a connection of its own."""
     rng = random.Random(seed)
-    wanted = pages(states, rng)
     timings: dict[str, list[float]] = {name: [] for name in wanted}
 
+    def client(**headers: str) -> httpx.AsyncClient:
+        # Loopback only: no proxy the environment names stands between the benchmark and the server.
+        return httpx.AsyncClient(
+            transport=transport, base_url=base, headers=headers, timeout=120, trust_env=False
+        )
+
     async def user(number: int) -> None:
-        headers = {"Authorization": f"Bearer {token}"}
-        async with httpx.AsyncClient(transport=transport, base_url=BASE, headers=headers) as client:
-            await signed_in(client, token)
+        async with client(Authorization=f"Bearer {token}") as browser:
+            await signed_in(browser, token)
             order = [(name, path) for name, paths in wanted.items() for path in paths[:1]] * requests
             random.Random(seed + number).shuffle(order)
             for name, first in order:
                 path = rng.choice(wanted[name]) if name == "case page" else first
                 started = time.perf_counter()
-                answer = await client.get(path)
+                answer = await browser.get(path)
                 timings[name].append(time.perf_counter() - started)
                 if answer.status_code != 200:
                     raise SystemExit(f"GET {path} answered {answer.status_code}: {answer.text[:300]}")
 
-    # One warm-up request each, as a server that has run a while has its caches filled.
-    async with httpx.AsyncClient(transport=transport, base_url=BASE) as warm:
-        await signed_in(warm, token)
-        for paths in wanted.values():
-            await warm.get(paths[0])
+    async def warm_up() -> None:
+        async with client() as warm:
+            await signed_in(warm, token)
+            for paths in wanted.values():
+                await warm.get(paths[0])
+
+    # One request of each handler on as many connections as users, untimed, as a server that has run a
+    # while has its caches filled: in each worker, for a server's kernel hands connections to any of them.
+    await asyncio.gather(*(warm_up() for _ in range(users)))
     await asyncio.gather(*(user(n) for n in range(users)))
-    return timings | {"cases": [len(book.cases())]}
+    return timings
 
 
-@contextmanager
-def in_memory(settings: Settings) -> Iterator[Settings]:
-    """The same store with every file in memory: SQLite files copied to tmpfs, or for PostgreSQL a copy of
-    the database in a tablespace on tmpfs (fsync is off on the benchmark's cluster, as for ours)."""
-    folder = Path(tempfile.mkdtemp(prefix="palermo-bench-web-", dir=MEMORY))
-    try:
-        if settings.store == "sqlite":
-            shutil.copytree(settings.home_dir, folder / "home")
-            yield settings.model_copy(update={"home": folder / "home"})
-            return
-        assert settings.database_url is not None
-        name = f"bench_web_memory_{folder.name[-8:].lower()}"
-        space = f"bench_memory_{folder.name[-8:].lower()}"
-        with psycopg.connect(settings.database_url, autocommit=True) as db:
-            found = db.execute("SELECT current_database(), current_setting('data_directory')").fetchone()
-            assert found is not None
-            database, data = found
-            # The tablespace's folder belongs to the account the server runs as, as its data folder does.
-            owner = os.stat(data)
-            space_dir = folder / "tablespace"
-            space_dir.mkdir()
-            folder.chmod(0o711)  # the server's account passes through to its own folder
-            os.chown(space_dir, owner.st_uid, owner.st_gid)
-            db.execute(f"CREATE TABLESPACE {space} LOCATION '{space_dir}'")
-            # Nobody else may be connected to a template: this connection goes to the maintenance database.
-        url = settings.database_url.rsplit("/", 1)[0]
-        with psycopg.connect(f"{url}/postgres", autocommit=True) as db:
-            db.execute(f"CREATE DATABASE {name} TEMPLATE {database} TABLESPACE {space}")
-        home = folder / "home"
-        shutil.copytree(settings.home_dir, home)
-        try:
-            yield settings.model_copy(update={"home": home, "database_url": f"{url}/{name}"})
-        finally:
-            with psycopg.connect(f"{url}/postgres", autocommit=True) as db:
-                db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-                db.execute(f"DROP TABLESPACE IF EXISTS {space}")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def measure(settings: Settings, events: int, seed: int, requests: int, users: int) -> list[Figure]:
+def measure(
+    settings: Settings, events: int, seed: int, requests: int, users: int, workers: int | None
+) -> list[Figure]:
     info = ensure_world(settings, events, seed)
     store, logs = open_store(settings), sources(settings)
     try:
@@ -146,10 +159,11 @@ def measure(settings: Settings, events: int, seed: int, requests: int, users: in
             log.close()
     # The copy is taken first: a database with connections open cannot be a template.
     with in_memory(settings) as memory:
-        ours = asyncio.run(load(settings, requests, users, seed))
-        baseline = asyncio.run(load(memory, requests, users, seed + 1))
+        ours = load(settings, requests, users, seed, workers)
+        baseline = load(memory, requests, users, seed + 1, workers)
     cases = ours.pop("cases")[0]
     baseline.pop("cases")
+    served = "in the benchmark's interpreter" if workers is None else f"a server of {workers} process(es)"
     figures = []
     for name, timings in ours.items():
         p95, base = percentile(timings, 0.95) * 1000, percentile(baseline[name], 0.95) * 1000
@@ -160,7 +174,7 @@ def measure(settings: Settings, events: int, seed: int, requests: int, users: in
                 ours=p95, baseline=base, baseline_name="the same, store and read model in memory",
                 target=f"≤ {TARGET_MS:g} ms", met=p95 <= TARGET_MS,
                 note=f"{info.events:,} events, {cases:,.0f} cases; {len(timings)} requests, median "
-                f"{percentile(timings, 0.5) * 1000:.0f} ms",
+                f"{percentile(timings, 0.5) * 1000:.0f} ms; {served}",
             )
         )  # fmt: skip
     return figures
@@ -172,11 +186,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--users", type=int, default=20, help="users asking at once (default 20)")
     parser.add_argument("--requests", type=int, default=3, help="requests per handler per user (default 3)")
+    parser.add_argument(
+        "--server", type=int, default=1, metavar="WORKERS", help="the web server's processes (default 1)"
+    )
+    parser.add_argument(
+        "--in-process", action="store_true", help="call the app in this interpreter instead of a server"
+    )
     options = parser.parse_args(argv)
+    if options.server < 1:
+        parser.error("--server takes a number of processes, 1 or more")
     code = 0
     try:
         with from_arguments(options) as settings:
-            figures = measure(settings, options.events, options.seed, options.requests, options.users)
+            workers = None if options.in_process else options.server
+            figures = measure(
+                settings, options.events, options.seed, options.requests, options.users, workers
+            )
         emit(figures, options.json)
     except SystemExit as error:
         print(error, file=sys.stderr)
