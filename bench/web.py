@@ -40,6 +40,8 @@ TARGET_MS = 100.0
 # Cheap hashing for the benchmark's own users: the token is checked once, then remembered (activities.users).
 COST = TokenCost(n=2**10, r=8, p=1)
 SECRET = "bench-secret"
+WARM_UP_ROUNDS = 6
+COLD_S = 1.0
 
 
 def pages(states: list[str], rng: random.Random) -> dict[str, list[str]]:
@@ -133,15 +135,23 @@ async def drive(
                 if answer.status_code != 200:
                     raise SystemExit(f"GET {path} answered {answer.status_code}: {answer.text[:300]}")
 
-    async def warm_up() -> None:
+    async def warm_up() -> float:
+        """The slowest of one request of each handler on a connection of its own."""
+        slowest = 0.0
         async with client() as warm:
             await signed_in(warm, token)
             for paths in wanted.values():
+                started = time.perf_counter()
                 await warm.get(paths[0])
+                slowest = max(slowest, time.perf_counter() - started)
+        return slowest
 
-    # One request of each handler on as many connections as users, untimed, as a server that has run a
-    # while has its caches filled: in each worker, for a server's kernel hands connections to any of them.
-    await asyncio.gather(*(warm_up() for _ in range(users)))
+    # Untimed rounds of a request of each handler on as many connections as users, as a server that has run
+    # a while has its caches filled. A worker takes whichever connections it wakes first for, possibly none
+    # of a round: rounds go on until none meets a cold cache (seconds, for the dashboard of a large store).
+    for _ in range(WARM_UP_ROUNDS):
+        if max(await asyncio.gather(*(warm_up() for _ in range(users)))) < COLD_S:
+            break
     await asyncio.gather(*(user(n) for n in range(users)))
     return timings
 
