@@ -60,8 +60,14 @@ def open_store(settings: Settings, generation: str | None = None) -> FactStore:
 
 
 def shared(settings: Settings, logs: Sequence[EventLog]) -> SharedReadModel:
-    """The read model for a long-running process, read through `logs` (opened on first use)."""
-    return SharedReadModel(location(settings), logs)
+    """The read model for a long-running process, read through `logs` (opened on first use); on PostgreSQL
+    its version (the generation and every log's end) is read in one statement before each read."""
+    where = location(settings)
+    ends = [(log.name, log.end_statement()) for log in logs]
+    statements = [(name, statement) for name, statement in ends if statement is not None]
+    if where.kind != "postgres" or len(statements) != len(ends):
+        return SharedReadModel(where, logs)
+    return SharedReadModel(where, logs, version=generations.OneRead(where, statements))
 
 
 def open_fresh(settings: Settings, generation: str) -> FreshStore:

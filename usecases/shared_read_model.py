@@ -8,7 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar, cast
+from typing import Protocol, TypeVar, cast
 
 from projections.facts import Projected
 from projections.generations import Location, Pointer, open_store, refresh
@@ -16,6 +16,16 @@ from projections.runner import NotificationSource
 from projections.store import FactQuery, FactStore, StoredFact, TrackingConflict
 
 T = TypeVar("T")
+
+
+class VersionReader(Protocol):
+    """Reads the generation pointed to and each log's end (by name) at once."""
+
+    def __call__(self) -> tuple[str, dict[str, int]]: ...
+
+    def close(self) -> None: ...
+
+
 # Answers kept: the figures, the dashboard's overview and forecasts of the last few dates asked about.
 KEPT = 64
 
@@ -38,9 +48,18 @@ class SharedReadModel:
     for good, so it is never served again. An answer is never served for a version it was not asked under.
     """
 
-    def __init__(self, location: Location, logs: Sequence[NotificationSource], kept: int = KEPT) -> None:
+    def __init__(
+        self,
+        location: Location,
+        logs: Sequence[NotificationSource],
+        kept: int = KEPT,
+        *,
+        version: VersionReader | None = None,
+    ) -> None:
         self._logs = list(logs)
         self._pointer = Pointer(location)
+        # The generation and the logs' ends in one read, where the database can: else one read each.
+        self._version = version
         self._limit = kept
         # Held for every call on the store, and while it is caught up or reopened.
         self._lock = threading.RLock()
@@ -96,10 +115,13 @@ class SharedReadModel:
 
     def _catch_up(self) -> Version:
         with self._lock:
-            generation = self._pointer.current()
+            if self._version is not None:
+                generation, ends = self._version()
+            else:
+                generation = self._pointer.current()
+                ends = {log.name: log.last() for log in self._logs}
             if self._store is None or self._broken or generation != self._generation:
                 self._reopen(generation)
-            ends = {log.name: log.last() for log in self._logs}
             if ends != self._read:
                 refresh(self, self._logs)
                 self._read = ends
@@ -160,3 +182,5 @@ class SharedReadModel:
                 self._store.close()
                 self._store = None
             self._pointer.close()
+            if self._version is not None:
+                self._version.close()

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import cast
 
+from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg.sql import Composable
+
 from activities.store.recorders import ChainedApplication
 from domain.facts import Fact
 
@@ -28,3 +31,12 @@ class EventLog(ChainedApplication):
 
     def last(self) -> int:
         return self.recorder.max_notification_id() or 0
+
+    def end_statement(self) -> Composable | None:
+        """The statement `last` runs, for a reader that reads several logs' ends at once: PostgreSQL only."""
+        recorder = self.recorder
+        return (
+            recorder.max_notification_id_statement
+            if isinstance(recorder, PostgresApplicationRecorder)
+            else None
+        )
