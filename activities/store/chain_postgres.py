@@ -39,24 +39,58 @@ class PostgresChainRecorder(PostgresApplicationRecorder):
                 "hash bytea NOT NULL, key_id bytea NOT NULL)"
             ).format(schema, links)
         )
-        self._head = SQL(
-            "SELECT position, previous, hash, key_id FROM {}.{} ORDER BY position DESC LIMIT 1"
-        ).format(schema, links)
-        self._before = SQL("SELECT 1 FROM {}.{} WHERE notification_id < %s LIMIT 1").format(schema, events)
+        self._head = (
+            SQL("SELECT position, previous, hash, key_id FROM {}.{} ORDER BY position DESC LIMIT 1")
+            .format(schema, links)
+            .as_bytes()
+        )
+        self._before = (
+            SQL("SELECT 1 FROM {}.{} WHERE notification_id < %s LIMIT 1").format(schema, events).as_bytes()
+        )
         self._insert_links = SQL(
             "INSERT INTO {}.{} (position, previous, hash, key_id) VALUES (%s, %s, %s, %s)"
         ).format(schema, links)
         # New events and their links as one array per column, sent in binary: eventsourcing's array of
         # composite values is dumped as text, value by value, which cost more than the insert itself. The
         # rows are inserted, and their ids returned, in the arrays' order, as eventsourcing's are.
-        self._insert_columns = SQL(
-            "INSERT INTO {}.{} (originator_id, originator_version, topic, state) "
-            "SELECT * FROM unnest(%b::{}[], %b::bigint[], %b::text[], %b::bytea[]) RETURNING notification_id"
-        ).format(schema, events, Identifier(datastore.originator_id_type))
-        self._insert_link_columns = SQL(
-            "INSERT INTO {}.{} (position, previous, hash, key_id) "
-            "SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::bytea[], %b::bytea[])"
-        ).format(schema, links)
+        self._insert_columns = (
+            SQL(
+                "INSERT INTO {}.{} (originator_id, originator_version, topic, state) "
+                "SELECT * FROM unnest(%b::{}[], %b::bigint[], %b::text[], %b::bytea[]) "
+                "RETURNING notification_id"
+            )
+            .format(schema, events, Identifier(datastore.originator_id_type))
+            .as_bytes()
+        )
+        self._insert_link_columns = (
+            SQL(
+                "INSERT INTO {}.{} (position, previous, hash, key_id) "
+                "SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::bytea[], %b::bytea[])"
+            )
+            .format(schema, links)
+            .as_bytes()
+        )
+        # eventsourcing's lock and notification, rendered once: a composed query is rendered again on every
+        # execute, which cost more per command than the statements' round trip.
+        self._lock = [
+            SQL("SET LOCAL lock_timeout = '{}s'").format(datastore.lock_timeout).as_bytes(),
+            SQL("LOCK TABLE {}.{} IN EXCLUSIVE MODE").format(schema, events).as_bytes(),
+        ]
+        self._notify = SQL("NOTIFY {}").format(Identifier(self.channel_name)).as_bytes()
+        # One event (most commands record one) as plain values: dumping one-row arrays cost more than that.
+        self._insert_one = (
+            SQL(
+                "INSERT INTO {}.{} (originator_id, originator_version, topic, state) VALUES (%b, %b, %b, %b) "
+                "RETURNING notification_id"
+            )
+            .format(schema, events)
+            .as_bytes()
+        )
+        self._insert_link = (
+            SQL("INSERT INTO {}.{} (position, previous, hash, key_id) VALUES (%b, %b, %b, %b)")
+            .format(schema, links)
+            .as_bytes()
+        )
         self._all_events = SQL(
             "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{} "
             "ORDER BY notification_id"
@@ -76,12 +110,6 @@ class PostgresChainRecorder(PostgresApplicationRecorder):
         if self.datastore.enable_db_functions:
             # The database function inserts outside any transaction this recorder could add links to.
             raise ProgrammingError("The audit chain needs POSTGRES_ENABLE_DB_FUNCTIONS=n.")
-        columns = [
-            [e.originator_id for e in stored_events],
-            [e.originator_version for e in stored_events],
-            [e.topic for e in stored_events],
-            [e.state for e in stored_events],
-        ]
         # One round trip for the lock, the insert and the head (the lock makes the head the latest), and
         # one for the links and the commit, which the pipeline sends together.
         with (
@@ -92,10 +120,22 @@ class PostgresChainRecorder(PostgresApplicationRecorder):
             conn.cursor() as insert,
             conn.cursor() as head,
         ):
-            self._lock_table(lock)
-            self._notify_channel(lock)
-            insert.execute(self._insert_columns, columns)
-            head.execute(self._head)
+            for statement in self._lock:
+                lock.execute(statement, prepare=True)
+            lock.execute(self._notify, prepare=True)
+            if len(stored_events) == 1:
+                (one,) = stored_events
+                values = (one.originator_id, one.originator_version, one.topic, one.state)
+                insert.execute(self._insert_one, values, prepare=True)
+            else:
+                columns = [
+                    [e.originator_id for e in stored_events],
+                    [e.originator_version for e in stored_events],
+                    [e.topic for e in stored_events],
+                    [e.state for e in stored_events],
+                ]
+                insert.execute(self._insert_columns, columns)
+            head.execute(self._head, prepare=True)
             pipeline.sync()
             ids = [row["notification_id"] for row in insert.fetchall()]
             last = _link(head.fetchone())
@@ -105,7 +145,10 @@ class PostgresChainRecorder(PostgresApplicationRecorder):
             links = links_after(
                 self.key, last, ids, stored_events, unchained=unchained, log=self.events_table_name
             )
-            head.execute(self._insert_link_columns, [list(column) for column in zip(*links, strict=True)])
+            if len(links) == 1:
+                head.execute(self._insert_link, links[0], prepare=True)
+            else:
+                head.execute(self._insert_link_columns, [list(column) for column in zip(*links, strict=True)])
         return ids
 
     def select_events_of(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
