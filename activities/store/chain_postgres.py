@@ -11,11 +11,15 @@ from uuid import UUID
 from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
+from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from activities.store.chain import Link, RawEvent, as_bytes, chain, originator_text
 from activities.store.chain_store import PAGE, AdoptionRefused, ChainKey, link_row, links_after
+
+# Held until the transaction that creates a log's tables and functions ends; one key for every log.
+CREATE_LOCK = b"SELECT pg_advisory_xact_lock(hashtext('palermo: create tables'))"
 
 
 class PostgresChainRecorder(PostgresApplicationRecorder):
@@ -129,6 +133,13 @@ class PostgresChainRecorder(PostgresApplicationRecorder):
         self._all_links = SQL("SELECT position, previous, hash, key_id FROM {}.{} ORDER BY position").format(
             schema, links
         )
+
+    def _create_table(self, curs: Cursor[DictRow]) -> None:
+        """Create what is missing, one process at a time: processes that start together over one database
+        (two web workers, a worker and a projector) would otherwise replace the same functions at once, and
+        all but one fail with "tuple concurrently updated"."""
+        curs.execute(CREATE_LOCK, prepare=False)
+        super()._create_table(curs)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:

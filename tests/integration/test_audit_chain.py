@@ -236,3 +236,28 @@ def test_a_refused_write_leaves_no_trace_and_the_chain_continues_past_it(store: 
         assert positions[8] > positions[7] + 1
     assert len(positions) == 8 + 4
     assert verify(store.settings, store.key).applications["Engagements"].events == 8 + 4
+
+
+@pytest.mark.postgres
+def test_processes_opening_one_store_at_once_all_open_it(fresh_postgres_url: str, tmp_path: Path) -> None:
+    # Two web workers, or a worker and a projector, start together over one database already made: each
+    # creates what it needs if missing (the tables, the append function), and none may fail for the others.
+    store = recorded_store("postgres", tmp_path / "home", fresh_postgres_url)
+    openers = 8
+    start = threading.Barrier(openers)
+    problems: list[BaseException] = []
+
+    def open_store() -> None:
+        start.wait()
+        try:
+            Engagements(store.settings.store_env("Engagements"), clock=lambda: RECORDED).close()
+        except BaseException as error:
+            problems.append(error)
+
+    for _round in range(3):
+        threads = [threading.Thread(target=open_store) for _ in range(openers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert problems == []
