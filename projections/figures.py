@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
+from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -105,7 +106,9 @@ def _query(
     )
 
 
-def _stage(steps: set[str], withdrawn: bool) -> str:
+@cache
+def _stage(steps: frozenset[str], withdrawn: bool) -> str:
+    """A round's stage from the steps it has done; kept per set of steps, of which there are a few dozen."""
     if withdrawn:
         return "withdrawn"
     if Step.TRAINING.value in steps:
@@ -129,7 +132,8 @@ def stages(
     withdrawal = _query(f.WITHDRAWAL, as_of, known_at, demo=include_demo)
     withdrawn = {(state, f.round_of(obj)[1]) for state, obj in store.pairs(withdrawal)}
     return {
-        state: _stage(steps[state, number], (state, number) in withdrawn) for state, number in latest.items()
+        state: _stage(frozenset(steps[state, number]), (state, number) in withdrawn)
+        for state, number in latest.items()
     }
 
 
@@ -186,9 +190,9 @@ def figures(
         meetings_held=store.count(_query(f.MEETING, as_of, known_at, year=year, demo=demo)),
         states_reached=store.count(_query(f.MEETING_PARTICIPANT, as_of, known_at, year=year, demo=demo)),
         # One row per activity: counting distinct States would fold a State's second activity into its first.
-        cooperation_activities=len(store.pairs(_query(f.COOPERATION, as_of, known_at, year=year, demo=demo))),
+        cooperation_activities=store.rows(_query(f.COOPERATION, as_of, known_at, year=year, demo=demo)),
         # One row per request (a State asks again in a later round); the States that asked, apart.
-        requests_received=len(store.pairs(_query(f.REQUEST, as_of, known_at, demo=demo))),
+        requests_received=store.rows(_query(f.REQUEST, as_of, known_at, demo=demo)),
         requesting_states=store.count(_query(f.REQUEST, as_of, known_at, demo=demo)),
         engagements_by_stage=by_stage,
         common_needs=dict(
@@ -206,8 +210,8 @@ def _questionnaire(
     store: FactStore, name: str, as_of: date, known_at: datetime | None, demo: bool
 ) -> QuestionnaireFigures:
     """Everything up to `as_of` (not within a year): the Centre collects replies for as long as they come."""
-    sent = {s for s, _ in store.pairs(_query(f.QUESTIONNAIRE_SENT, as_of, known_at, obj=name, demo=demo))}
-    replied = {s for s, _ in store.pairs(_query(f.QUESTIONNAIRE_REPLY, as_of, known_at, obj=name, demo=demo))}
+    sent = store.subjects(_query(f.QUESTIONNAIRE_SENT, as_of, known_at, obj=name, demo=demo))
+    replied = store.subjects(_query(f.QUESTIONNAIRE_REPLY, as_of, known_at, obj=name, demo=demo))
     regions: dict[str, Replies] = {}
     for region in Region:
         mine = {s for s in sent | replied if region_of(s) is region}
@@ -237,7 +241,7 @@ def _by_group(
 ) -> dict[str, dict[str, int]]:
     counts = {group_key(g): dict.fromkeys(_group_queries(as_of, known_at, year), 0) for g in RegionalGroup}
     for figure, query in _group_queries(as_of, known_at, year).items():
-        for state in {subject for subject, _ in store.pairs(query)}:
+        for state in store.subjects(query):
             group = group_of(state, as_of)
             if group is not None:
                 counts[group_key(group)][figure] += 1

@@ -30,8 +30,14 @@ CREATE TABLE IF NOT EXISTS tracking (application TEXT PRIMARY KEY, position INTE
 # The figures' index. A rebuild creates it once its rows are in (see `fresh`): kept up row by row, it was
 # 30% of what inserting a row cost, and built in one sort at the end it costs half that (bench.rebuild).
 # Supersessions need the index by origin while rows go in, so that one is there from the start.
-QUERY_INDEX = "CREATE INDEX IF NOT EXISTS facts_by_kind ON facts (fact, object, effective_date)"
-SCHEMA = f"{TABLES}{QUERY_INDEX};"
+# Led by the date, so that a figure within a year reads that year's rows only, and covering every column a
+# figure filters on or counts, so that no figure reads the table itself: at 200,000 events the figures as of
+# a date took a third of the time they took over (fact, object, effective_date), which it replaces.
+QUERY_INDEX = (
+    "CREATE INDEX IF NOT EXISTS facts_by_date "
+    "ON facts (fact, effective_date, object, subject, demo, superseded_at)"
+)
+SCHEMA = f"{TABLES}DROP INDEX IF EXISTS facts_by_kind;{QUERY_INDEX};"
 INSERT = f"INSERT INTO facts ({', '.join(sql.COLUMNS)}) VALUES ({', '.join('?' * len(sql.COLUMNS))})"
 # Rows go in INSERT_ROWS to a statement: one statement per row spent as much on running it as on the row,
 # and writing a rebuild's rows took half the time in statements of 50 (bench.rebuild).
@@ -163,6 +169,16 @@ class SqliteFactStore:
         clauses, params = sql.filters(query, "?")
         rows = self._db.execute(f"SELECT subject, object FROM facts WHERE {' AND '.join(clauses)}", params)
         return [(str(subject), str(obj)) for subject, obj in rows]
+
+    def subjects(self, query: FactQuery) -> set[str]:
+        clauses, params = sql.filters(query, "?")
+        rows = self._db.execute(f"SELECT DISTINCT subject FROM facts WHERE {' AND '.join(clauses)}", params)
+        return {str(subject) for (subject,) in rows}
+
+    def rows(self, query: FactQuery) -> int:
+        clauses, params = sql.filters(query, "?")
+        row = self._db.execute(f"SELECT COUNT(*) FROM facts WHERE {' AND '.join(clauses)}", params).fetchone()
+        return int(row[0])
 
     def dated(self, query: FactQuery) -> list[tuple[str, date]]:
         clauses, params = sql.filters(query, "?")

@@ -86,6 +86,14 @@ class FactStore(Protocol):
         """(subject, object) of every row the query selects, in no order: for figures counted in Python."""
         ...
 
+    def subjects(self, query: FactQuery) -> set[str]:
+        """The distinct subjects of the rows the query selects: a State appears once however many rows."""
+        ...
+
+    def rows(self, query: FactQuery) -> int:
+        """How many rows the query selects (one per activity or request, not per State)."""
+        ...
+
     def snapshot(self, upto: dict[str, int]) -> list[tuple[object, ...]]:
         """Every row as of the given positions, in a canonical order, to compare two read models."""
         ...

@@ -173,6 +173,12 @@ class SharedReadModel:
     def pairs(self, query: FactQuery) -> list[tuple[str, str]]:
         return self._use(lambda store: store.pairs(query))
 
+    def subjects(self, query: FactQuery) -> set[str]:
+        return self._use(lambda store: store.subjects(query))
+
+    def rows(self, query: FactQuery) -> int:
+        return self._use(lambda store: store.rows(query))
+
     def snapshot(self, upto: dict[str, int]) -> list[tuple[object, ...]]:
         return self._use(lambda store: store.snapshot(upto))
 

@@ -178,6 +178,12 @@ class Rivalled:
     def pairs(self, query: FactQuery) -> list[tuple[str, str]]:
         return self.store.pairs(query)
 
+    def subjects(self, query: FactQuery) -> set[str]:
+        return self.store.subjects(query)
+
+    def rows(self, query: FactQuery) -> int:
+        return self.store.rows(query)
+
     def snapshot(self, upto: dict[str, int]) -> list[tuple[object, ...]]:
         return self.store.snapshot(upto)
 

@@ -204,9 +204,32 @@ def test_a_switched_generation_has_every_index_the_live_one_has(world: World) ->
     record_report(world)
     world.refreshed()
     live = query_indexes(world, DEFAULT_GENERATION)
-    assert "facts_by_kind" in live
+    assert "facts_by_date" in live
 
     result = rebuild(world.settings)
 
     assert result.switched
     assert query_indexes(world, result.generation) == live
+
+
+def test_a_read_model_written_with_the_old_index_has_the_new_one_once_opened(world: World) -> None:
+    record_report(world)
+    world.refreshed()
+    before = figures(world.store(), date(2002, 3, 4))
+    # The index read models were written with before, in place of the one they have now.
+    old = "facts_by_kind ON {}facts (fact, object, effective_date)"
+    if world.kind == "sqlite":
+        with closing(sqlite3.connect(world.settings.home_dir / f"{DEFAULT_GENERATION}.sqlite")) as lite:
+            lite.executescript(f"DROP INDEX facts_by_date; CREATE INDEX {old.format('')};")
+    else:
+        with psycopg.connect(cast(str, world.url), autocommit=True) as db:
+            db.execute(f"DROP INDEX {DEFAULT_GENERATION}.facts_by_date")
+            db.execute(
+                f"CREATE INDEX facts_by_kind ON {DEFAULT_GENERATION}.facts (fact, object, effective_date)"
+            )
+    assert query_indexes(world, DEFAULT_GENERATION) >= {"facts_by_kind"}
+
+    assert figures(world.store(), date(2002, 3, 4)) == before
+    indexes = query_indexes(world, DEFAULT_GENERATION)
+    assert "facts_by_date" in indexes
+    assert "facts_by_kind" not in indexes
