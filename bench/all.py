@@ -99,11 +99,25 @@ def run(options: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def commit() -> str:
+    """ ", at commit ABC1234" for a run from a git checkout (", with changes" if its tree was not clean)."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return f", at commit {head}" + (", with changes" if dirty.strip() else "")
+
+
 def write(out: Path, figures: list[Figure], commands: list[str], failures: list[str], seconds: float) -> None:
     lines = [
         "# Benchmark results",
         "",
-        f"Measured {machine()}; the run took {seconds / 60:.1f} min.",
+        f"Measured {machine()}; the run took {seconds / 60:.1f} min{commit()}.",
         "Ratio: ours / baseline in the figure's unit (above 1: faster rates, or slower times, larger sizes).",
         "",
         table(figures),
