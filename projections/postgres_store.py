@@ -65,7 +65,7 @@ class PostgresFactStore:
             self._db.execute("SET synchronous_commit TO off")
             self._db.commit()
         with self._db.transaction():
-            for statement in (*SCHEMA.split(";"), *(() if fresh else (OLD_INDEX, QUERY_INDEX))):
+            for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(
                         pg.SQL(statement).format(
@@ -73,6 +73,9 @@ class PostgresFactStore:
                         )
                     )
             self._add_columns()
+            # Made once the columns it covers are there (a read model written before `demo` gains it first).
+            for statement in () if fresh else (OLD_INDEX, QUERY_INDEX):
+                self._db.execute(pg.SQL(statement).format(schema=pg.Identifier(schema)))
 
     def _add_columns(self) -> None:
         """Bring a read model written before a column existed up to date: add it, and empty the rows and

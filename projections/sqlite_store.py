@@ -37,7 +37,8 @@ QUERY_INDEX = (
     "CREATE INDEX IF NOT EXISTS facts_by_date "
     "ON facts (fact, effective_date, object, subject, demo, superseded_at)"
 )
-SCHEMA = f"{TABLES}DROP INDEX IF EXISTS facts_by_kind;{QUERY_INDEX};"
+# Made once the columns it covers are there (a read model written before `demo` gains it first).
+INDEXES = f"DROP INDEX IF EXISTS facts_by_kind;{QUERY_INDEX};"
 INSERT = f"INSERT INTO facts ({', '.join(sql.COLUMNS)}) VALUES ({', '.join('?' * len(sql.COLUMNS))})"
 # Rows go in INSERT_ROWS to a statement: one statement per row spent as much on running it as on the row,
 # and writing a rebuild's rows took half the time in statements of 50 (bench.rebuild).
@@ -65,8 +66,10 @@ class SqliteFactStore:
             # switch names it; a crash before then leaves a file no reader opens. So its commits need
             # not wait for the disk.
             self._db.execute("PRAGMA synchronous=OFF")
-        self._db.executescript(TABLES if fresh else SCHEMA)
+        self._db.executescript(TABLES)
         self._add_columns()
+        if not fresh:
+            self._db.executescript(INDEXES)
 
     def _add_columns(self) -> None:
         """Bring a read model written before a column existed up to date: add it, and empty the rows and
