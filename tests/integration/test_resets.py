@@ -49,8 +49,6 @@ EXTRA_WORKSHOPS = 14
 # workflow task still finishes well within its ten seconds (a late one fails, and holds updates off).
 AT_ONCE = 25
 ANSWER_WITHIN_S = 120.0
-# The server asks for a retry when a reset meets the workflow task in flight; so many tries, then it fails.
-RESET_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -214,13 +212,15 @@ async def reset(client: Client, settings: Settings, plan: Plan) -> None:
 
 async def reset_command(argv: list[str]) -> subprocess.CompletedProcess[str]:
     """Run `temporal workflow reset`, again while the server answers that it failed and asks for a retry
-    (it does when the reset meets the workflow's own task in flight), as an operator would."""
-    for _ in range(RESET_ATTEMPTS - 1):
+    (it does when the reset meets the workflow's own task in flight), as an operator would: for as long as
+    a step may take to be answered, since on a loaded machine a task stays in flight for seconds (five
+    tries half a second apart were once not enough)."""
+    deadline = time.monotonic() + ANSWER_WITHIN_S
+    while True:
         done = await asyncio.to_thread(subprocess.run, argv, capture_output=True, text=True, timeout=60)
-        if done.returncode == 0 or "please retry" not in done.stderr:
+        if done.returncode == 0 or "please retry" not in done.stderr or time.monotonic() > deadline:
             return done
         await asyncio.sleep(0.5)
-    return await asyncio.to_thread(subprocess.run, argv, capture_output=True, text=True, timeout=60)
 
 
 async def settled(client: Client, plan: Plan) -> None:
