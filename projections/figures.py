@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from functools import cache
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
 from domain.entry_into_force import FINAL_CLAUSES, Deposit, EntryIntoForce, entry_into_force
-from domain.groups import RegionalGroup, group_of
+from domain.groups import GROUP_OF, RegionalGroup, group_of
 from domain.progress import PREREQUISITES
 from domain.questionnaires import Questionnaire
 from domain.regions import Region, region_of
@@ -26,6 +26,8 @@ QUESTIONNAIRE_FIGURES = {
 }
 # The counted figures of each instrument; `entry_into_force` is a date, not a count.
 INSTRUMENT_COUNTS = ("signatories", "parties", "to_entry_into_force", "in_force_for")
+# Every State that is, or was, a member of a regional group.
+GROUP_MEMBERS = tuple(sorted(GROUP_OF))
 STAGES = (*(s.value for s in Step if s is not Step.REQUEST), "completed", "withdrawn")
 
 
@@ -106,14 +108,23 @@ def _query(
     )
 
 
-@cache
-def _stage(steps: frozenset[str], withdrawn: bool) -> str:
-    """A round's stage from the steps it has done; kept per set of steps, of which there are a few dozen."""
-    if withdrawn:
+@lru_cache(maxsize=4096)
+def _stage(steps: frozenset[str], withdrawals: frozenset[str]) -> str | None:
+    """The stage of a State's latest round from the step rows' objects (every round's) and its withdrawals';
+    None before its first request. Kept per pair of sets: a store holds a few dozen, however large."""
+    rounds: dict[int, set[str]] = defaultdict(set)
+    for obj in steps:
+        step, number = f.round_of(obj)
+        rounds[number].add(step)
+    requested = [number for number, done in rounds.items() if Step.REQUEST.value in done]
+    if not requested:
+        return None
+    latest = max(requested)
+    if latest in {f.round_of(obj)[1] for obj in withdrawals}:
         return "withdrawn"
-    if Step.TRAINING.value in steps:
+    done = {Step(s) for s in rounds[latest]}
+    if Step.TRAINING in done:
         return "completed"
-    done = {Step(s) for s in steps}
     return next(s.value for s, needs in PREREQUISITES.items() if s not in done and needs <= done)
 
 
@@ -121,20 +132,14 @@ def stages(
     store: FactStore, as_of: date, known_at: datetime | None, include_demo: bool = False
 ) -> dict[str, str]:
     """Each State's stage on `as_of`, in its latest round: the next step due, completed or withdrawn."""
-    # Pairs, not whole rows: over a million events, building every step row was most of the figures' time.
-    steps: dict[tuple[str, int], set[str]] = defaultdict(set)
-    latest: dict[str, int] = {}
-    for state, obj in store.pairs(_query(f.STEP, as_of, known_at, demo=include_demo)):
-        step, number = f.round_of(obj)
-        steps[state, number].add(step)
-        if step == Step.REQUEST.value:
-            latest[state] = max(latest.get(state, 0), number)
-    withdrawal = _query(f.WITHDRAWAL, as_of, known_at, demo=include_demo)
-    withdrawn = {(state, f.round_of(obj)[1]) for state, obj in store.pairs(withdrawal)}
-    return {
-        state: _stage(frozenset(steps[state, number]), (state, number) in withdrawn)
-        for state, number in latest.items()
-    }
+    # Each State's set of step objects, gathered by the store: over a million events, reading every step row
+    # into Python was most of the figures' time.
+    withdrawals = store.objects(_query(f.WITHDRAWAL, as_of, known_at, demo=include_demo))
+    found = (
+        (state, _stage(steps, withdrawals.get(state, frozenset())))
+        for state, steps in store.objects(_query(f.STEP, as_of, known_at, demo=include_demo)).items()
+    )
+    return {state: stage for state, stage in found if stage is not None}
 
 
 def deposits(store: FactStore, as_of: date, known_at: datetime | None) -> dict[Instrument, list[Deposit]]:
@@ -241,7 +246,8 @@ def _by_group(
 ) -> dict[str, dict[str, int]]:
     counts = {group_key(g): dict.fromkeys(_group_queries(as_of, known_at, year), 0) for g in RegionalGroup}
     for figure, query in _group_queries(as_of, known_at, year).items():
-        for state in store.subjects(query):
+        # Only the States of some group are read: the store filters, however many others it holds.
+        for state in store.subjects(query.model_copy(update={"among": GROUP_MEMBERS})):
             group = group_of(state, as_of)
             if group is not None:
                 counts[group_key(group)][figure] += 1

@@ -198,6 +198,12 @@ class PostgresFactStore:
             str(subject) for (subject,) in self._selected("SELECT DISTINCT subject FROM {} WHERE {}", query)
         }
 
+    def objects(self, query: FactQuery) -> dict[str, frozenset[str]]:
+        rows = self._selected(
+            "SELECT subject, string_agg(DISTINCT object, chr(31)) FROM {} WHERE {} GROUP BY subject", query
+        )
+        return {str(subject): sql.object_set(str(objs)) for subject, objs in rows}
+
     def rows(self, query: FactQuery) -> int:
         rows = self._selected("SELECT COUNT(*) FROM {} WHERE {}", query)
         return int(rows[0][0]) if rows else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import LiteralString
 
 from projections.facts import CORRECTABLE, Projected
@@ -16,12 +17,21 @@ COLUMNS = (
     "fact", "subject", "object", "effective_date", "recorded_at", "superseded_at",
     "application", "position", "origin", "version", "event_type", "demo", "known_from",
 )  # fmt: skip
+# What joins a subject's objects when a store gathers them (`FactStore.objects`): the unit separator, which no
+# object holds (objects are codes, dates and names typed on one line).
+SEPARATOR = "\x1f"
 # Columns added to the facts table after its first shape: (name, SQLite type, PostgreSQL type). A read model
 # without one was written before its rows carried it, so it is emptied and read again from the logs.
 ADDED_COLUMNS: tuple[tuple[str, str, LiteralString], ...] = (
     ("demo", "INTEGER NOT NULL DEFAULT 0", "BOOLEAN NOT NULL DEFAULT false"),
     ("known_from", "TEXT", "TEXT"),
 )
+
+
+@lru_cache(maxsize=4096)
+def object_set(joined: str) -> frozenset[str]:
+    """A subject's objects as a store gathered them; kept per text, since most States share a few sets."""
+    return frozenset(joined.split(SEPARATOR))
 
 
 def rows_of(projected: Projected) -> list[tuple[object, ...]]:
@@ -54,6 +64,9 @@ def filters(query: FactQuery, mark: str) -> tuple[list[str], list[object]]:
         params.append(query.effective_from.isoformat())
     if not query.include_demo:
         clauses.append("NOT demo")
+    if query.among is not None:
+        clauses.append(f"subject IN ({', '.join([mark] * len(query.among))})" if query.among else "1 = 0")
+        params += query.among
     if query.known_at is None:
         clauses.append("superseded_at IS NULL")
     else:

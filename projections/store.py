@@ -29,6 +29,8 @@ class FactQuery(BaseModel):
     known_at: datetime | None = None
     # Demo data is left out of every figure unless it is asked for.
     include_demo: bool = False
+    # Only these subjects' rows (the members of a regional group, say); all subjects when None.
+    among: tuple[str, ...] | None = None
 
 
 class StoredFact(BaseModel):
@@ -88,6 +90,11 @@ class FactStore(Protocol):
 
     def subjects(self, query: FactQuery) -> set[str]:
         """The distinct subjects of the rows the query selects: a State appears once however many rows."""
+        ...
+
+    def objects(self, query: FactQuery) -> dict[str, frozenset[str]]:
+        """Each subject of the rows the query selects with its distinct objects, gathered by the store: one
+        entry per State, where `pairs` gives one per row."""
         ...
 
     def rows(self, query: FactQuery) -> int:

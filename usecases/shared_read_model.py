@@ -176,6 +176,9 @@ class SharedReadModel:
     def subjects(self, query: FactQuery) -> set[str]:
         return self._use(lambda store: store.subjects(query))
 
+    def objects(self, query: FactQuery) -> dict[str, frozenset[str]]:
+        return self._use(lambda store: store.objects(query))
+
     def rows(self, query: FactQuery) -> int:
         return self._use(lambda store: store.rows(query))
 

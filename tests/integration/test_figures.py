@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from projections.figures import STAGES, explain, figures, stages
-from projections.store import FactStore
+from projections import facts as f
+from projections.store import FactQuery, FactStore
 from tests.integration.recorded_facts import (
     NEEDS_ON_REPORT_DAY,
     PARTIES_ON_REPORT_DAY,
@@ -127,6 +128,23 @@ def test_engagements_by_stage_cover_every_stage_including_completed_and_withdraw
     assert "GNB" not in on_day
     assert subjects(report, "engagements_by_stage.completed") == {"UKR", "MKD"}
     assert subjects(report, "engagements_by_stage.withdrawn") == {"VEN"}
+
+
+def test_the_store_gathers_each_subjects_objects_and_reads_only_the_subjects_asked_for(
+    report: FactStore,
+) -> None:
+    parties = FactQuery(fact=f.PARTY, effective_to=REPORT_DAY)
+    pairs = report.pairs(parties)
+
+    gathered = report.objects(parties)
+    expected: dict[str, set[str]] = {}
+    for subject, obj in pairs:
+        expected.setdefault(subject, set()).add(obj)
+    assert gathered == expected
+    assert gathered["MCO"] == {"convention", "trafficking"}
+    among = report.subjects(parties.model_copy(update={"among": ("MCO", "POL", "NOR")}))
+    assert among == {"MCO", "POL"}
+    assert report.count(parties.model_copy(update={"among": ()})) == 0
 
 
 def test_engagements_by_stage_move_with_the_date(report: FactStore) -> None:

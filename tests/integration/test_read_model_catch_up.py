@@ -181,6 +181,9 @@ class Rivalled:
     def subjects(self, query: FactQuery) -> set[str]:
         return self.store.subjects(query)
 
+    def objects(self, query: FactQuery) -> dict[str, frozenset[str]]:
+        return self.store.objects(query)
+
     def rows(self, query: FactQuery) -> int:
         return self.store.rows(query)
 
