@@ -20,6 +20,11 @@ from web.templating import templates
 from web.views import svg
 
 REPORT_DATE = date(2002, 3, 4)
+# The dashboard lists the first so many overdue steps (the longest overdue) and projected completions, and so
+# many meetings and plans a month, each with a link to the whole list: over 10,000 cases the whole lists made
+# a page of megabytes that nobody reads on a dashboard.
+SHOWN = 20
+SHOWN_PER_MONTH = 8
 # The year the report of 4 March 2002 reviews.
 REPORT_YEAR = 2001
 
@@ -54,7 +59,10 @@ def _draw(
         known_at=known_at,
         result=seen.result,
         charts={name: svg(text) for name, text in dashboard_charts(seen, known_at).items()},
-        overdue=late,
+        overdue=late[:SHOWN],
+        overdue_count=len(late),
+        shown=SHOWN,
+        shown_per_month=SHOWN_PER_MONTH,
         report_date=REPORT_DATE,
         calendar=calendar(wired.outreach, day),
         outlook=outlook,

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from projections.figures import STAGES, explain, figures, stages
 from projections import facts as f
+from projections.figures import STAGES, explain, figures, stages
 from projections.store import FactQuery, FactStore
 from tests.integration.recorded_facts import (
     NEEDS_ON_REPORT_DAY,

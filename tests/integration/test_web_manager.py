@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 import pytest_asyncio
 from fastapi import FastAPI
 
@@ -16,6 +17,7 @@ from activities.outreach import Outreach
 from domain.user import Role
 from tests.integration.web_app import app_alone, client_at, csrf_of, sign_in, users_of
 from usecases.settings import Settings
+from web import dashboard
 
 MANAGER = "m.rossi"
 
@@ -72,6 +74,23 @@ async def test_a_manager_records_a_seminar_and_a_refused_one_comes_back_as_typed
     assert [(m.details.place, m.details.participants, m.recorded_by) for m in meetings] == [
         ("Windhoek", ("NAM", "BWA", "ZAF"), MANAGER)
     ]
+
+
+async def test_the_dashboards_calendar_shows_a_few_meetings_a_month_and_links_to_the_rest(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dashboard, "SHOWN_PER_MONTH", 2)
+    for day, place in (("2001-06-01", "Vienna"), ("2001-06-12", "Dakar"), ("2001-06-20", "Lima")):
+        seminar = {"title": "Briefing", "kind": "briefing", "place": place, "start": day}
+        assert (await office.form("/seminars", **seminar)).status_code == 303
+
+    page = (await office.manager.get("/dashboard", params={"as_of": "2001-12-31"})).text
+
+    june = page.split('id="calendar"')[1].split("<tr><td>June</td>")[1].split("</tr>")[0]
+    assert june.count('class="held"') == 2
+    assert "1: Briefing, Vienna" in june
+    assert "12: Briefing, Dakar" in june
+    assert '<a href="/seminars?sort=start">and 1 more</a>' in june
 
 
 async def test_a_manager_adds_a_user_who_signs_in_with_the_token_shown_once(office: Office) -> None:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
@@ -20,7 +21,7 @@ from domain.user import Role
 from tests.integration.test_api_access import API_ROUTES
 from tests.integration.web_app import BASE, WebApp, csrf_of, running_web_app, sign_in
 from usecases.settings import Settings
-from web import create_app
+from web import create_app, dashboard
 from web.config import WebSettings
 
 OFFICER, MANAGER, AUDITOR = "officer", "manager", "auditor"
@@ -95,6 +96,26 @@ async def test_steps_past_their_due_period_show_as_overdue_everywhere(site: Site
     assert (await site.web.api("GET", "/api/cases", MANAGER, params={"overdue": "true"})).json() == []
     await officer.aclose()
     await manager.aclose()
+
+
+async def test_the_dashboard_lists_the_longest_overdue_steps_and_links_to_them_all(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One row shown of the two overdue steps: the dashboard's list is short however many cases there are.
+    monkeypatch.setattr(dashboard, "SHOWN", 1)
+    site.clock.ahead = timedelta(days=61)
+    manager = await site.web.browser(MANAGER)
+
+    page = (await manager.get("/dashboard")).text
+    linked = (await manager.get("/cases", params={"overdue": "true"})).text
+    await manager.aclose()
+    site.clock.ahead = timedelta(0)
+
+    overdue = page.split('id="overdue"')[1].split("<h2")[0]
+    assert '<span class="count">2</span>' in overdue
+    assert overdue.count('class="overdue"') == 1
+    assert 'The 1 longest overdue of 2; <a href="/cases?overdue=true">every case with a step' in overdue
+    assert f'data-state="{site.late}"' in linked
 
 
 async def test_blank_fields_of_the_filter_and_date_forms_mean_not_given(site: Site) -> None:
