@@ -39,6 +39,19 @@ UNSEEN = bytes(32)
 T = TypeVar("T")
 
 
+def _parts(token: str) -> tuple[str, str] | None:
+    """A presented token's id and secret; None for what is not shaped as a token."""
+    token_id, dot, secret = token.strip().partition(".")
+    if not dot or not token_id or not secret or len(token) > 200:
+        return None
+    return token_id, secret
+
+
+def _quick(secret: str) -> bytes:
+    """What an accepted token's secret is remembered by: a fast digest, compared in constant time."""
+    return hashlib.sha256(secret.encode()).digest()
+
+
 class Users(ChainedApplication):
     """Adds users, changes their access, issues and revokes tokens; checks a presented token."""
 
@@ -191,6 +204,17 @@ class Users(ChainedApplication):
     def user(self, name: str) -> UserRecord | None:
         return self._known.named(name)
 
+    def accepted(self, token: str) -> UserRecord | None:
+        """The user of a token this process accepted before and nobody has revoked since, without hashing it
+        again; None for any other token (which `authenticate` then checks)."""
+        parts = _parts(token)
+        if parts is None:
+            return None
+        found = self._known.holding(parts[0])
+        if found is not None and hmac.compare_digest(self._accepted.get(parts[0], UNSEEN), _quick(parts[1])):
+            return found[0]
+        return None
+
     def authenticate(self, token: str) -> UserRecord | None:
         """The user a presented token belongs to, while it is not revoked; None for anything else.
 
@@ -198,16 +222,15 @@ class Users(ChainedApplication):
         whose id nobody holds is checked against a stand-in of the same cost, so the answer takes as long
         whether or not the id exists.
         """
-        token_id, dot, secret = token.strip().partition(".")
-        if not dot or not token_id or not secret or len(token) > 200:
-            return None
+        parts = _parts(token)
+        accepted = self.accepted(token)
+        if parts is None or accepted is not None:
+            return accepted
+        token_id, secret = parts
         found = self._known.holding(token_id)
-        quick = hashlib.sha256(secret.encode()).digest()
-        if found is not None and hmac.compare_digest(self._accepted.get(token_id, UNSEEN), quick):
-            return found[0]
         matched = matches(found[1] if found is not None else self._stand_in, secret)
         if found is None or not matched:
             return None
         # One assignment to a dict: atomic, and two threads accepting the same token store the same value.
-        self._accepted[token_id] = quick
+        self._accepted[token_id] = _quick(secret)
         return found[0]

@@ -17,7 +17,7 @@ from domain.groups import RegionalGroup, group_of
 from domain.regions import Region, region_of
 from domain.values import Instrument, Status, Step
 from domain.views import CaseView
-from projections.runner import NotificationSource
+from projections.runner import LogBook, NotificationSource
 
 PAGE = 1000
 # Before every step's due date: the steps made at this moment are none of them overdue.
@@ -92,7 +92,7 @@ def open_steps(case: CaseView, due_days: dict[str, int], now: datetime) -> list[
     return found
 
 
-class CaseBook:
+class CaseBook(LogBook[NotificationSource]):
     """Reads only what the log gained since the last look, so a page costs one query when nothing changed;
     each case's view is made once per change of the case, not once per page (10,000 cases: seconds)."""
 
@@ -151,6 +151,20 @@ class CaseBook:
         with self._lock:
             steps = self._steps(due_days)[0]
         return [s.model_copy(update={"overdue": True}) if s.due_at <= now else s for s in steps]
+
+    def at_hand(self, due_days: Mapping[str, int], now: datetime) -> tuple[int, int] | None:
+        """The book's position and how many steps are overdue at `now`, as `position` and `overdue_count`
+        give them, when they need little work (see `ready`): None when the book is behind its log, another
+        thread holds it, or every case's open steps must be made again."""
+        if not self.ready() or not self._lock.acquire(blocking=False):
+            return None
+        try:
+            periods = tuple(sorted(due_days.items()))
+            if self._awaited is None or self._awaited[0] != periods:
+                return None
+            return self._position, bisect_right(self._awaited[2], now)
+        finally:
+            self._lock.release()
 
     def overdue_count(self, due_days: Mapping[str, int], now: datetime) -> int:
         """How many open steps are due by `now`. Over the same book (no event since) the same count means

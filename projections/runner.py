@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Protocol, overload
+from typing import Generic, Protocol, TypeVar, overload
 
 from domain.facts import Fact
 from projections.facts import Projected, project
@@ -28,6 +29,48 @@ class NotificationSource(Protocol):
     def last(self) -> int:
         """The highest position in the log (0 when empty)."""
         ...
+
+
+# A book that fell further behind its log than this is caught up on a thread of its own, not where a request
+# waits for nothing else: the event loop of the web app (see `LogBook.ready`).
+QUICK_EVENTS = 100
+
+
+class LogEnd(Protocol):
+    def last(self) -> int: ...
+
+
+L = TypeVar("L", bound=LogEnd)
+
+
+class LogBook(Generic[L]):
+    """What a long-running process keeps from one log, read only as far as the log has grown since the last
+    look: a subclass keeps `_log`, `_lock` and `_position`, and comes up to the log in `_catch_up`."""
+
+    _log: L
+    _lock: threading.Lock
+    _position: int
+
+    def _catch_up(self) -> None:
+        raise NotImplementedError
+
+    def ready(self) -> bool:
+        """Whether the book answers now with little work: caught up here when the log moved by at most
+        `QUICK_EVENTS`; False, reading nothing, when another thread holds the book or it is further behind."""
+        if not self._lock.acquire(blocking=False):
+            return False
+        try:
+            if self._log.last() - self._position > QUICK_EVENTS:
+                return False
+            self._catch_up()
+            return True
+        finally:
+            self._lock.release()
+
+    def catch_up(self) -> None:
+        """Bring the book up to its log, however far behind (what a thread does where `ready` would not)."""
+        with self._lock:
+            self._catch_up()
 
 
 class ProjectedPage(Sequence[Projected]):

@@ -15,6 +15,7 @@ from activities.store.logs import EventLog
 from domain.facts import Fact
 from domain.outreach import CooperationActivityRecorded, MeetingCorrected, MeetingHeld
 from projections.report.document import CooperationSummary, MeetingSummary
+from projections.runner import LogBook
 from projections.store import StoredFact
 from usecases.reports import cooperation_summary
 
@@ -22,7 +23,7 @@ PAGE = 5_000
 CooperationKey = tuple[str, str, date]
 
 
-class OutreachBook:
+class OutreachBook(LogBook[EventLog]):
     """Reads only what the Outreach log gained since the last look; answers with the summaries, meetings and
     plans asked for."""
 

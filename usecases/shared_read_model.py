@@ -81,6 +81,34 @@ class SharedReadModel:
         """The version the read model has now, caught up with the logs: what `kept` may be asked `at`."""
         return self._catch_up()
 
+    def ready_version(self) -> Version | None:
+        """The version, as `version` gives it, when that takes one read and nothing more: None when another
+        thread holds the store, or it must first be reopened or caught up with the logs."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            if self._version is not None:
+                generation, ends = self._version()
+            else:
+                generation = self._pointer.current()
+                ends = {log.name: log.last() for log in self._logs}
+            if self._store is None or self._broken or generation != self._generation or ends != self._read:
+                return None
+            return Version(generation, tuple(ends.items()))
+        finally:
+            self._lock.release()
+
+    def kept_answer(self, question: Hashable, at: Version, kind: type[T]) -> T | None:
+        """The answer (a `kind`) to `question` kept `at` this version, or None: never computed here, never
+        waited for."""
+        key = (at, question)
+        with self._guard:
+            found = self._kept.get(key)
+            if not isinstance(found, kind):
+                return None
+            self._kept.move_to_end(key)
+            return found
+
     def kept(self, question: Hashable, answer: Callable[[FactStore], T], *, at: Version | None = None) -> T:
         """`answer` of the read model as it now stands, computed once per question and version however many
         threads ask at once; the last few answers are kept. `question` names everything the answer depends on

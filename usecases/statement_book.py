@@ -9,11 +9,12 @@ import threading
 from activities.store.logs import EventLog
 from domain.reservations import RecordedStatement, TreatyStatementRecorded
 from domain.successions import names_of
+from projections.runner import LogBook
 
 PAGE = 5_000
 
 
-class StatementBook:
+class StatementBook(LogBook[EventLog]):
     """Reads only what the Treaties log gained since the last look; answers as `Treaties.statements_of`."""
 
     def __init__(self, log: EventLog) -> None:

@@ -12,6 +12,7 @@ from activities.users import UserRecord
 from domain.errors import UnknownParticipant
 from domain.successions import engaged_code
 from domain.user import Role
+from web.at_hand import answered
 from web.errors import ApiError, SignInRequired, TooManySignIns
 from web.services import Services
 
@@ -30,36 +31,50 @@ async def services(request: Request) -> Services:
 Wired = Annotated[Services, Depends(services)]
 
 
-def signed_in_by(request: Request, wired: Services, token: str) -> UserRecord | None:
-    """The user `token` belongs to, or None, counted against the address and the token's id when it is
-    None; TooManySignIns, before any hashing, when the address must wait first."""
+def _waited(request: Request, wired: Services, token: str) -> tuple[str, str]:
+    """The client's address and the token's id; TooManySignIns when the address must wait first."""
     client = request.client.host if request.client is not None else ""
     token_id = token.strip().partition(".")[0][:64]
     wait = wired.sign_ins.wait(client, token_id)
     if wait:
         raise TooManySignIns(wait)
+    return client, token_id
+
+
+def signed_in_by(request: Request, wired: Services, token: str) -> UserRecord | None:
+    """The user `token` belongs to, or None, counted against the address and the token's id when it is
+    None; TooManySignIns, before any hashing, when the address must wait first."""
+    client, token_id = _waited(request, wired, token)
     user = wired.users.authenticate(token)
     if user is None:
         wired.sign_ins.failed(client, token_id)
     return user
 
 
-def api_user(
+async def api_user(
     request: Request,
     wired: Wired,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> UserRecord:
+    """The token's user: on the event loop for a token accepted before, on a thread when it must be hashed."""
     if credentials is None:
         raise SignInRequired("Send a token as 'Authorization: Bearer <token>' (see `palermo user token`).")
-    user = signed_in_by(request, wired, credentials.credentials)
+    token = credentials.credentials
+
+    def accepted() -> UserRecord | None:
+        _waited(request, wired, token)
+        return wired.users.accepted(token)
+
+    user = await answered(accepted, lambda: signed_in_by(request, wired, token))
     if user is None:
         raise SignInRequired("The token is not valid: it was mistyped or has been revoked.")
     return user
 
 
-def page_user(request: Request, wired: Wired) -> UserRecord:
+async def page_user(request: Request, wired: Wired) -> UserRecord:
     """The user of the session the cookie names, as the event store has it: a session ended on any web
-    server (signed out, its token revoked or replaced, too old) lets nobody in."""
+    server (signed out, its token revoked or replaced, too old) lets nobody in. On the event loop: the users'
+    log is read only as far as it grew since the last request."""
     secret = request.session.get("session")
     if not isinstance(secret, str):
         raise SignInRequired("Sign in first.")

@@ -27,8 +27,9 @@ from projections.figures import Figures, UnknownFigure, explain, figure_value
 from projections.store import StoredFact
 from web.access import ApiUser, Wired, api_roles, check_read, forbidden, state_code
 from web.api_models import REFUSALS
+from web.at_hand import answered
 from web.errors import ApiError
-from web.reports import InRange, WrittenOut, aware, figures_json, reviewed_year
+from web.reports import InRange, WrittenOut, aware, figures_json, figures_json_at_hand, reviewed_year
 from web.services import Services
 
 router = APIRouter(prefix="/api", responses=REFUSALS)
@@ -108,8 +109,9 @@ Asked = Annotated[FiguresAsked, Depends(figures_asked)]
     summary="Every figure of the report as of a date",
     response_model=Figures,
 )
-def report_figures(asked: Asked, wired: Wired) -> Response:
-    body = figures_json(wired.read_model, asked.day, asked.moment, asked.reviewed, asked.include_demo)
+async def report_figures(asked: Asked, wired: Wired) -> Response:
+    question = (wired.read_model, asked.day, asked.moment, asked.reviewed, asked.include_demo)
+    body = await answered(lambda: figures_json_at_hand(*question), lambda: figures_json(*question))
     return Response(body, media_type="application/json")
 
 

@@ -29,9 +29,20 @@ def cases_body(request: Request, user: UserRecord, wired: Services, wanted: Case
     now = wired.now()
     seen = wired.book.position()
     overdue = wired.book.overdue_count(wired.due_days, now)
-    reader = user.scope if user.role is Role.OFFICER else None
-    key = ("cases", seen, overdue, reader, tuple(request.query_params.multi_items()))
+    key = _key(request, user, seen, overdue)
     return wired.pages.get(key, lambda: _draw(request, user, wired, wanted, now))
+
+
+def cases_at_hand(request: Request, user: UserRecord, wired: Services) -> Markup | None:
+    """What `cases_body` gives, when it is kept for the case book as it now stands and the book has its
+    overdue steps at hand; None when it must be made (web.at_hand)."""
+    counted = wired.book.at_hand(wired.due_days, wired.now())
+    return None if counted is None else wired.pages.peek(_key(request, user, *counted))
+
+
+def _key(request: Request, user: UserRecord, seen: int, overdue: int) -> tuple[object, ...]:
+    reader = user.scope if user.role is Role.OFFICER else None
+    return ("cases", seen, overdue, reader, tuple(request.query_params.multi_items()))
 
 
 def _draw(request: Request, user: UserRecord, wired: Services, wanted: CaseFilter, now: datetime) -> Markup:

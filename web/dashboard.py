@@ -41,9 +41,28 @@ def dashboard_body(
     model, now = wired.read_model, wired.now()
     at = model.version()
     overdue = wired.book.overdue_count(wired.due_days, now)
-    written = known_at.isoformat() if known_at is not None else None
-    question = ("dashboard", day, written, year, include_demo, overdue)
+    question = _question(day, known_at, year, include_demo, overdue)
     return model.kept(question, lambda _: _draw(wired, day, known_at, year, include_demo, now), at=at)
+
+
+def dashboard_at_hand(
+    wired: Services, day: date, known_at: datetime | None, year: int | None, include_demo: bool
+) -> Markup | None:
+    """The content `dashboard_body` gives, when it is kept under the read model's version as it now stands
+    and the case book has its overdue steps at hand (web.at_hand); None when it must be made."""
+    model = wired.read_model
+    at = model.ready_version()
+    counted = wired.book.at_hand(wired.due_days, wired.now()) if at is not None else None
+    if at is None or counted is None:
+        return None
+    return model.kept_answer(_question(day, known_at, year, include_demo, counted[1]), at, Markup)
+
+
+def _question(
+    day: date, known_at: datetime | None, year: int | None, include_demo: bool, overdue: int
+) -> tuple[object, ...]:
+    written = known_at.isoformat() if known_at is not None else None
+    return ("dashboard", day, written, year, include_demo, overdue)
 
 
 def _draw(

@@ -20,6 +20,11 @@ class Kept(Generic[V]):
         self._lock = threading.Lock()
         self._kept: OrderedDict[Hashable, V] = OrderedDict()
 
+    def peek(self, key: Hashable) -> V | None:
+        """The value kept by `key`, or None: never made here."""
+        with self._lock:
+            return self._kept.get(key)
+
     def get(self, key: Hashable, make: Callable[[], V]) -> V:
         with self._lock:
             if key in self._kept:

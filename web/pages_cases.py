@@ -22,7 +22,8 @@ from usecases.documents import store_upload
 from usecases.inputs import BadOption
 from web.access import PageUser, Wired, case_code, check_act, check_read, check_role, forbidden
 from web.api_models import Stage, summary
-from web.case_list import cases_body
+from web.at_hand import answered, ready
+from web.case_list import cases_at_hand, cases_body
 from web.errors import ApiError, status_of_refusal
 from web.form_errors import kept_of, plain
 from web.forms import command_of_form, form_of, forms_for, text, uploads_of
@@ -96,7 +97,7 @@ def worklist(
 
 
 @router.get("/cases", response_model=None)
-def cases_page(
+async def cases_page(
     request: Request,
     user: PageUser,
     wired: Wired,
@@ -107,9 +108,15 @@ def cases_page(
     overdue: Annotated[bool | None, BlankIsNone, Query()] = None,
 ) -> HTMLResponse | Response:
     wanted = CaseFilter(region=region, group=group, instrument=instrument, stage=stage, overdue=overdue)
-    return _cases_file(request, user, wired, wanted) or render(
-        request, "cases.html", user, body=cases_body(request, user, wired, wanted)
+    if request.query_params.get(CASES.param("download")):
+        # A file of the whole list: made anew each time, on a thread.
+        made = await run_in_threadpool(_cases_file, request, user, wired, wanted)
+        if made is not None:
+            return made
+    body = await answered(
+        lambda: cases_at_hand(request, user, wired), lambda: cases_body(request, user, wired, wanted)
     )
+    return render(request, "cases.html", user, body=body)
 
 
 def _cases_file(request: Request, user: UserRecord, wired: Services, wanted: CaseFilter) -> Response | None:
@@ -157,7 +164,9 @@ def _may_send(user: UserRecord, state: str, row: Row) -> bool:
 
 
 @router.get("/cases/{state}")
-def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTMLResponse:
+async def case_page(request: Request, state: str, user: PageUser, wired: Wired) -> HTMLResponse:
+    # On the event loop once the books it reads are caught up: then it reads one case's history at most.
+    await ready(wired.book, wired.statements)
     return render(request, "case.html", user, **_case(user, wired, case_code(wired, state)))
 
 

@@ -20,7 +20,8 @@ from domain.values import Door
 from projections.figures import UnknownFigure, explain
 from projections.report import html
 from web.access import PageUser, Wired, case_code, page_roles
-from web.dashboard import REPORT_DATE, dashboard_body
+from web.at_hand import answered
+from web.dashboard import REPORT_DATE, dashboard_at_hand, dashboard_body
 from web.errors import ApiError, sentence
 from web.listings import AUDITED
 from web.lists import asked_file
@@ -50,7 +51,7 @@ Year = Annotated[int | None, BlankIsNone, Query()]
 
 
 @router.get("/dashboard")
-def dashboard(
+async def dashboard(
     request: Request,
     user: Reader,
     wired: Wired,
@@ -60,7 +61,10 @@ def dashboard(
     year: Year = None,
 ) -> HTMLResponse:
     day = as_of or wired.today()
-    body = dashboard_body(wired, day, known_at, year, include_demo)
+    body = await answered(
+        lambda: dashboard_at_hand(wired, day, known_at, year, include_demo),
+        lambda: dashboard_body(wired, day, known_at, year, include_demo),
+    )
     return render(request, "dashboard.html", user, body=body)
 
 

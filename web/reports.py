@@ -84,6 +84,19 @@ def read_figures(
     return model.kept(question, lambda store: figures(store, as_of, moment, year, include_demo))
 
 
+def figures_json_at_hand(
+    model: SharedReadModel, as_of: date, known_at: datetime | None, year: int, include_demo: bool = False
+) -> bytes | None:
+    """What `figures_json` gives, when it is kept under the read model's version as it now stands; None when
+    it must be made (web.at_hand)."""
+    at = model.ready_version()
+    if at is None:
+        return None
+    return model.kept_answer(
+        ("figures.json", as_of, asked_at(aware(known_at)), year, include_demo), at, bytes
+    )
+
+
 def figures_json(
     model: SharedReadModel, as_of: date, known_at: datetime | None, year: int, include_demo: bool = False
 ) -> bytes:

@@ -55,6 +55,23 @@ def test_an_answer_is_kept_until_a_log_moves(location: Location) -> None:
     model.close()
 
 
+def test_a_kept_answer_is_at_hand_only_while_the_logs_stand_still(location: Location) -> None:
+    log = Log("Engagements")
+    model = SharedReadModel(location, [log])
+
+    assert model.ready_version() is None  # not yet opened: the first request makes the answer on a thread
+    model.kept("q", lambda _: "made")
+    at = model.ready_version()
+    assert at is not None
+    assert model.kept_answer("q", at, str) == "made"
+    assert model.kept_answer("other", at, str) is None
+    assert model.kept_answer("q", at, bytes) is None
+    log.end = 1
+    assert model.ready_version() is None  # to be caught up first, on a thread
+    assert model.kept_answer("q", model.version(), str) is None
+    model.close()
+
+
 def test_a_failed_answer_is_asked_again(location: Location) -> None:
     model = SharedReadModel(location, [Log("Engagements")])
 
