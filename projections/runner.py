@@ -31,6 +31,8 @@ class NotificationSource(Protocol):
         ...
 
 
+# A catch-up of this many events or more is followed by `FactStore.settle`, before anyone reads the new rows.
+SETTLE_AFTER = 100_000
 # A book that fell further behind its log than this is caught up on a thread of its own, not where a request
 # waits for nothing else: the event loop of the web app (see `LogBook.ready`).
 QUICK_EVENTS = 100
@@ -129,6 +131,8 @@ def catch_up(
             total += len(notes)
             if progress is not None:
                 progress(len(notes))
+    if total >= SETTLE_AFTER:
+        store.settle()
     return total
 
 

@@ -221,5 +221,9 @@ class SqliteFactStore:
         ]
         return sorted(kept, key=repr)
 
+    def settle(self) -> None:
+        # SQLite's reads of new rows cost what its reads of old ones do, and its plans need no statistics.
+        return
+
     def close(self) -> None:
         self._db.close()

@@ -105,6 +105,11 @@ class FactStore(Protocol):
         """Every row as of the given positions, in a canonical order, to compare two read models."""
         ...
 
+    def settle(self) -> None:
+        """After a long catch-up, let the database prepare its reads of the new rows (PostgreSQL: their
+        statistics, visibility and hint bits; SQLite needs nothing)."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -213,6 +213,9 @@ class SharedReadModel:
     def snapshot(self, upto: dict[str, int]) -> list[tuple[object, ...]]:
         return self._use(lambda store: store.snapshot(upto))
 
+    def settle(self) -> None:
+        self._use(lambda store: store.settle())
+
     def close(self) -> None:
         with self._lock:
             if self._store is not None:

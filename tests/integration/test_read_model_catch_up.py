@@ -15,7 +15,7 @@ from activities.store.logs import EventLog
 from domain.outreach import CooperationKind
 from domain.treaty import ActionKind
 from domain.values import Instrument
-from projections import generations
+from projections import generations, runner
 from projections.facts import Projected, project
 from projections.figures import figures
 from projections.runner import catch_up
@@ -190,6 +190,9 @@ class Rivalled:
     def snapshot(self, upto: dict[str, int]) -> list[tuple[object, ...]]:
         return self.store.snapshot(upto)
 
+    def settle(self) -> None:
+        self.store.settle()
+
     def close(self) -> None:
         self.store.close()
 
@@ -249,3 +252,35 @@ def test_two_projectors_racing_on_one_read_model_count_each_event_once(world: Wo
         raise failures[0]
     assert figures(stores[0], REPORT_DAY).cooperation_activities == 2600 + 3
     assert_same_as_a_clean_rebuild(world, stores[1])
+
+
+class Settled(Rivalled):
+    """A read model that counts how often it was settled, and settles the real one."""
+
+    def __init__(self, store: FactStore) -> None:
+        super().__init__(store, store)
+        self.settled = 0
+
+    def apply(self, application: str, expected: int, batch: Sequence[Projected]) -> None:
+        self.store.apply(application, expected, batch)
+
+    def settle(self) -> None:
+        self.settled += 1
+        self.store.settle()
+
+
+def test_a_long_catch_up_settles_the_store_once_and_a_short_one_does_not(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record_report(world)
+    store = Settled(world.store())
+    monkeypatch.setattr(runner, "SETTLE_AFTER", 5)
+
+    long = refresh(store, world.sources())
+    monkeypatch.setattr(runner, "SETTLE_AFTER", record_more(world) + 1)
+    short = refresh(store, world.sources())
+
+    assert long >= 5
+    assert short > 0
+    assert store.settled == 1
+    assert figures(store, REPORT_DAY) == figures(clean_rebuild(world), REPORT_DAY)
