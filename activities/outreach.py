@@ -106,8 +106,9 @@ class Outreach(Recording):
 
         def once() -> UUID:
             found = self.meeting_at(checked.place, checked.start)
-            if found is not None:
-                return self._correct(found.id, checked, actor, source, door, may_change, known_on)
+            free, held = (found.id, True) if found is not None else self._id_for(checked)
+            if held:
+                return self._correct(free, checked, actor, source, door, may_change, known_on)
             now = self._dated_now(checked.start, f"the meeting at {checked.place}")
             meeting = Meeting.record(
                 checked,
@@ -115,7 +116,7 @@ class Outreach(Recording):
                 actor=actor,
                 source=source,
                 door=door,
-                meeting=self._free_id(checked),
+                meeting=free,
                 known_on=known_on,
             )
             self.save(meeting)
@@ -166,12 +167,19 @@ class Outreach(Recording):
             self.save(aggregate)
         return aggregate.id
 
-    def _free_id(self, details: MeetingDetails) -> UUID:
-        """The meeting's id: from its place and first day, numbered if a meeting since moved holds it."""
-        number = 1
-        while (candidate := meeting_id(details.place, details.start, number)) in self.repository:
+    def _id_for(self, details: MeetingDetails) -> tuple[UUID, bool]:
+        """The meeting's id from its place and first day, numbered if a meeting since moved holds it, and
+        whether a stored meeting already stands there under it: another writer may have recorded this meeting
+        since `meeting_at` read the log, and it must then be corrected, not numbered as a second meeting."""
+        where, number = details.place.strip().casefold(), 1
+        while True:
+            candidate = meeting_id(details.place, details.start, number)
+            stored = self.stored(Meeting, candidate)
+            if stored is None:
+                return candidate, False
+            if (stored.details.place.strip().casefold(), stored.details.start) == (where, details.start):
+                return candidate, True
             number += 1
-        return candidate
 
     def _read_back(self, meeting: UUID) -> MeetingRecord:
         found = self.meeting(meeting)
