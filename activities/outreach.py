@@ -65,6 +65,11 @@ class CooperationRecord(BaseModel):
     door: Door | None = None
 
 
+def _stands(place: str, start: date) -> tuple[str, date]:
+    """Where and from when a meeting was held, as two recordings of one meeting are matched."""
+    return place.strip().casefold(), start
+
+
 class Outreach(Recording):
     """Meetings (each under the id it was first recorded with) and cooperation activities (by State, kind and
     date)."""
@@ -77,13 +82,8 @@ class Outreach(Recording):
 
     def meeting_at(self, place: str, start: date) -> MeetingRecord | None:
         """The meeting that, as it now stands, was held at `place` from `start`."""
-        where = place.strip().casefold()
-        found = (
-            m
-            for m in self.meetings()
-            if (m.details.place.strip().casefold(), m.details.start) == (where, start)
-        )
-        return next(found, None)
+        where = _stands(place, start)
+        return next((m for m in self.meetings() if _stands(m.details.place, m.details.start) == where), None)
 
     def activity(self, state: str, kind: CooperationKind, effective_date: date) -> CooperationActivity | None:
         return self.stored(CooperationActivity, cooperation_id(state, kind, effective_date))
@@ -171,13 +171,13 @@ class Outreach(Recording):
         """The meeting's id from its place and first day, numbered if a meeting since moved holds it, and
         whether a stored meeting already stands there under it: another writer may have recorded this meeting
         since `meeting_at` read the log, and it must then be corrected, not numbered as a second meeting."""
-        where, number = details.place.strip().casefold(), 1
+        where, number = _stands(details.place, details.start), 1
         while True:
             candidate = meeting_id(details.place, details.start, number)
             stored = self.stored(Meeting, candidate)
             if stored is None:
                 return candidate, False
-            if (stored.details.place.strip().casefold(), stored.details.start) == (where, details.start):
+            if _stands(stored.details.place, stored.details.start) == where:
                 return candidate, True
             number += 1
 

@@ -211,9 +211,11 @@ class Users(ChainedApplication):
         if parts is None:
             return None
         found = self._known.holding(parts[0])
-        if found is not None and hmac.compare_digest(self._accepted.get(parts[0], UNSEEN), _quick(parts[1])):
-            return found[0]
-        return None
+        return found[0] if found is not None and self._remembered(*parts) else None
+
+    def _remembered(self, token_id: str, secret: str) -> bool:
+        """Whether this process accepted `secret` for `token_id` before."""
+        return hmac.compare_digest(self._accepted.get(token_id, UNSEEN), _quick(secret))
 
     def authenticate(self, token: str) -> UserRecord | None:
         """The user a presented token belongs to, while it is not revoked; None for anything else.
@@ -223,11 +225,12 @@ class Users(ChainedApplication):
         whether or not the id exists.
         """
         parts = _parts(token)
-        accepted = self.accepted(token)
-        if parts is None or accepted is not None:
-            return accepted
+        if parts is None:
+            return None
         token_id, secret = parts
         found = self._known.holding(token_id)
+        if found is not None and self._remembered(token_id, secret):
+            return found[0]
         matched = matches(found[1] if found is not None else self._stand_in, secret)
         if found is None or not matched:
             return None

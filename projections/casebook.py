@@ -156,11 +156,11 @@ class CaseBook(LogBook[NotificationSource]):
         """The book's position and how many steps are overdue at `now`, as `position` and `overdue_count`
         give them, when they need little work (see `ready`): None when the book is behind its log, another
         thread holds it, or every case's open steps must be made again."""
-        if not self.ready() or not self._lock.acquire(blocking=False):
+        if not self._lock.acquire(blocking=False):
             return None
         try:
             periods = tuple(sorted(due_days.items()))
-            if self._awaited is None or self._awaited[0] != periods:
+            if not self._caught_up_quickly() or self._awaited is None or self._awaited[0] != periods:
                 return None
             return self._position, bisect_right(self._awaited[2], now)
         finally:

@@ -62,12 +62,16 @@ class LogBook(Generic[L]):
         if not self._lock.acquire(blocking=False):
             return False
         try:
-            if self._log.last() - self._position > QUICK_EVENTS:
-                return False
-            self._catch_up()
-            return True
+            return self._caught_up_quickly()
         finally:
             self._lock.release()
+
+    def _caught_up_quickly(self) -> bool:
+        """`ready`'s work, with the book's lock held."""
+        if self._log.last() - self._position > QUICK_EVENTS:
+            return False
+        self._catch_up()
+        return True
 
     def catch_up(self) -> None:
         """Bring the book up to its log, however far behind (what a thread does where `ready` would not)."""

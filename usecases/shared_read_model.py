@@ -87,11 +87,7 @@ class SharedReadModel:
         if not self._lock.acquire(blocking=False):
             return None
         try:
-            if self._version is not None:
-                generation, ends = self._version()
-            else:
-                generation = self._pointer.current()
-                ends = {log.name: log.last() for log in self._logs}
+            generation, ends = self._ends()
             if self._store is None or self._broken or generation != self._generation or ends != self._read:
                 return None
             return Version(generation, tuple(ends.items()))
@@ -143,17 +139,19 @@ class SharedReadModel:
 
     def _catch_up(self) -> Version:
         with self._lock:
-            if self._version is not None:
-                generation, ends = self._version()
-            else:
-                generation = self._pointer.current()
-                ends = {log.name: log.last() for log in self._logs}
+            generation, ends = self._ends()
             if self._store is None or self._broken or generation != self._generation:
                 self._reopen(generation)
             if ends != self._read:
                 refresh(self, self._logs)
                 self._read = ends
             return Version(generation, tuple(ends.items()))
+
+    def _ends(self) -> tuple[str, dict[str, int]]:
+        """The generation pointed to and each log's end: in one read where the database can."""
+        if self._version is not None:
+            return self._version()
+        return self._pointer.current(), {log.name: log.last() for log in self._logs}
 
     def _reopen(self, generation: str) -> None:
         if self._store is not None:
