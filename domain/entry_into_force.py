@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -165,4 +166,64 @@ def entry_into_force(
             if who in convention.in_force_on
         }
         found[instrument] = protocol.model_copy(update={"in_force_on": bound})
+    return found
+
+
+class ForceTimeline(NamedTuple):
+    """One instrument's entry into force on every date at once, from all its deposits: what `entry_into_force`
+    decides as of any day, as three look-ups.
+
+    A participant's first deposit, and for a Protocol the day it counts from (its own deposit or its joining
+    the Convention, whichever is later), do not depend on the day asked about; nor, once forty are counted,
+    does the day the instrument enters into force, nor the day each party is bound from. As of a day, the
+    instruments counted are those counted by then, and the parties bound are those bound by then.
+    """
+
+    instrument: Instrument
+    # The days of the instruments counted towards the forty, earliest first.
+    counted: tuple[date, ...]
+    # The day the forty bring it into force; None while fewer than forty were ever deposited.
+    due: date | None
+    # The day each party is bound from, earliest first.
+    bound: tuple[date, ...]
+
+    def entry_into_force(self, as_of: date) -> date | None:
+        return self.due if self.due is not None and self.due <= as_of else None
+
+    def to_entry_into_force(self, as_of: date) -> int:
+        return max(0, FINAL_CLAUSES[self.instrument].instruments - bisect_right(self.counted, as_of))
+
+    def in_force_for(self, as_of: date) -> int:
+        return bisect_right(self.bound, as_of)
+
+
+def _bound_from(clause: FinalClause, due: date | None, deposited: dict[str, date]) -> dict[str, date]:
+    if due is None:
+        return {}
+    late = timedelta(days=clause.days_after_late_deposit)
+    return {who: max(due, day + late) for who, day in deposited.items()}
+
+
+def force_timelines(deposits: Mapping[Instrument, Iterable[Deposit]]) -> dict[Instrument, ForceTimeline]:
+    """Every instrument's `ForceTimeline` from all its deposits, by the rule `entry_into_force` applies."""
+    convention_deposits = _first_deposits(deposits.get(Instrument.CONVENTION, ()), date.max)
+    clause = FINAL_CLAUSES[Instrument.CONVENTION]
+    counted = _counted(convention_deposits)
+    convention_due = _due(clause, counted, None)
+    convention_bound = _bound_from(clause, convention_due, convention_deposits)
+    found = {
+        Instrument.CONVENTION: ForceTimeline(
+            Instrument.CONVENTION, tuple(counted), convention_due, tuple(sorted(convention_bound.values()))
+        )
+    }
+    for instrument in Instrument:
+        if instrument is Instrument.CONVENTION:
+            continue
+        clause = FINAL_CLAUSES[instrument]
+        deposited, _ = _protocol_deposits(deposits.get(instrument, ()), date.max, convention_deposits)
+        counted = _counted(deposited)
+        due = _due(clause, counted, convention_due)
+        protocol_bound = _bound_from(clause, due, deposited).items()
+        bound = [max(day, convention_bound[who]) for who, day in protocol_bound if who in convention_bound]
+        found[instrument] = ForceTimeline(instrument, tuple(counted), due, tuple(sorted(bound)))
     return found

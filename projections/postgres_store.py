@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from datetime import date
 from typing import Any, LiteralString
 
@@ -131,6 +131,9 @@ class PostgresFactStore:
             rows = self._db.execute(pg.SQL("SELECT application, position FROM {}").format(self._tracking))
             return {str(a): int(p) for a, p in rows}
 
+    def content_key(self) -> Hashable:
+        return tuple(sorted(self.positions().items()))
+
     def apply(self, application: str, expected: int, batch: Sequence[Projected]) -> None:
         if not batch:
             return
@@ -210,7 +213,11 @@ class PostgresFactStore:
 
     def dated(self, query: FactQuery) -> list[tuple[str, date]]:
         rows = self._selected("SELECT subject, effective_date FROM {} WHERE {}", query)
-        return [(str(subject), date.fromisoformat(day)) for subject, day in rows]
+        return [(str(subject), sql.day(day)) for subject, day in rows]
+
+    def dated_pairs(self, query: FactQuery) -> list[tuple[str, str, date]]:
+        rows = self._selected("SELECT subject, object, effective_date FROM {} WHERE {}", query)
+        return [(str(subject), str(obj), sql.day(day)) for subject, obj, day in rows]
 
     def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:
         where, params = self._where(query)

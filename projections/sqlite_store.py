@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from datetime import date
 from itertools import chain
 from pathlib import Path
@@ -115,6 +115,9 @@ class SqliteFactStore:
     def positions(self) -> dict[str, int]:
         return {str(a): int(p) for a, p in self._db.execute("SELECT application, position FROM tracking")}
 
+    def content_key(self) -> Hashable:
+        return tuple(sorted(self.positions().items()))
+
     def apply(self, application: str, expected: int, batch: Sequence[Projected]) -> None:
         if not batch:
             return
@@ -198,7 +201,14 @@ class SqliteFactStore:
         rows = self._db.execute(
             f"SELECT subject, effective_date FROM facts WHERE {' AND '.join(clauses)}", params
         )
-        return [(str(subject), date.fromisoformat(day)) for subject, day in rows]
+        return [(str(subject), sql.day(day)) for subject, day in rows]
+
+    def dated_pairs(self, query: FactQuery) -> list[tuple[str, str, date]]:
+        clauses, params = sql.filters(query, "?")
+        rows = self._db.execute(
+            f"SELECT subject, object, effective_date FROM facts WHERE {' AND '.join(clauses)}", params
+        )
+        return [(str(subject), str(obj), sql.day(day)) for subject, obj, day in rows]
 
     def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:
         clauses, params = sql.filters(query, "?")

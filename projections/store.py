@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
@@ -63,6 +63,11 @@ class FactStore(Protocol):
 
     def positions(self) -> dict[str, int]: ...
 
+    def content_key(self) -> Hashable:
+        """What names the rows the store holds now, for answers kept from one call to the next: its positions
+        in the logs (and, for a store that moves from one read model to another, which one)."""
+        ...
+
     def apply(self, application: str, expected: int, batch: Sequence[Projected]) -> None:
         """Write the batch's rows and move the position from `expected` to the batch's last, atomically."""
         ...
@@ -78,6 +83,11 @@ class FactStore(Protocol):
     def dated(self, query: FactQuery) -> list[tuple[str, date]]:
         """(subject, effective date) of every row the query selects, in no order: entry into force needs the
         days of the deposits, and making a StoredFact of each row took a third of the figures' time."""
+        ...
+
+    def dated_pairs(self, query: FactQuery) -> list[tuple[str, str, date]]:
+        """(subject, object, effective date) of every row the query selects, in no order: the stages of
+        every State over time."""
         ...
 
     def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:

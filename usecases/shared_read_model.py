@@ -181,6 +181,9 @@ class SharedReadModel:
     def positions(self) -> dict[str, int]:
         return self._use(lambda store: store.positions())
 
+    def content_key(self) -> Hashable:
+        return self._use(lambda store: (self._generation, store.content_key()))
+
     def apply(self, application: str, expected: int, batch: Sequence[Projected]) -> None:
         self._use(lambda store: store.apply(application, expected, batch))
 
@@ -192,6 +195,9 @@ class SharedReadModel:
 
     def dated(self, query: FactQuery) -> list[tuple[str, date]]:
         return self._use(lambda store: store.dated(query))
+
+    def dated_pairs(self, query: FactQuery) -> list[tuple[str, str, date]]:
+        return self._use(lambda store: store.dated_pairs(query))
 
     def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:
         return self._use(lambda store: store.facts(query, subjects))

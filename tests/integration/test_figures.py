@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from projections import facts as f
-from projections.figures import STAGES, explain, figures, stages
+from projections.figures import STAGES, explain, figures, in_force, stages
 from projections.store import FactQuery, FactStore
 from tests.integration.recorded_facts import (
     NEEDS_ON_REPORT_DAY,
@@ -154,6 +155,33 @@ def test_engagements_by_stage_move_with_the_date(report: FactStore) -> None:
     # On the day their law summaries came in, VEN (not yet withdrawn) and BLR awaited a focal point.
     early = stages(report, date(2001, 10, 11), None)
     assert early["BLR"] == early["VEN"] == "focal_point"
+
+
+def test_stages_and_entry_into_force_kept_over_time_agree_with_the_rows_of_each_day(
+    report: FactStore,
+) -> None:
+    """The figures answer from timelines made once per state of the store; on every day a step, a withdrawal
+    or a deposit changes something, the day before and the days its effects come, they give what the rows
+    of that day give."""
+    changing = {
+        row.effective_date
+        for fact in (f.STEP, f.WITHDRAWAL, f.PARTY)
+        for row in report.facts(FactQuery(fact=fact, effective_to=date.max))
+    }
+    days = sorted({d + timedelta(days=k) for d in changing for k in (-1, 0, 1, 30, 90)})
+    assert len(days) > 50
+
+    for day in days:
+        found = figures(report, day)
+        by_stage = Counter(stages(report, day, None).values())
+        assert found.engagements_by_stage == {stage: by_stage[stage] for stage in STAGES}, day
+        force = in_force(report, day, None)
+        assert {
+            i: (n.entry_into_force, n.to_entry_into_force, n.in_force_for)
+            for i, n in found.instruments.items()
+        } == {
+            i.value: (n.entry_into_force, n.to_entry_into_force, n.in_force_for) for i, n in force.items()
+        }, day
 
 
 def test_common_needs_count_each_state_once_per_checklist_item(report: FactStore) -> None:

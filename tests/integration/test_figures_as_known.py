@@ -132,3 +132,18 @@ def test_a_corrected_meeting_replaces_its_participants_from_the_correction_on(wo
     known_then = explain(store, "states_reached", REPORT_DAY, datetime(2002, 3, 1, tzinfo=UTC))
     assert {r.subject for r in known_then} == {"SEN", "MLI"}
     assert all(r.superseded_at == corrected_at for r in known_then)
+
+
+def test_a_store_that_takes_in_a_ratification_counts_it_in_the_instruments_still_needed(world: World) -> None:
+    world.save("Treaties", treaty_action("CHE", CONVENTION, ActionKind.RATIFICATION, date(2001, 10, 1)))
+    store = world.refreshed()
+    before = figures(store, REPORT_DAY).instruments["convention"]
+
+    late = datetime(2002, 4, 1, 8, 0, tzinfo=UTC)
+    world.save("Treaties", treaty_action("ARG", CONVENTION, ActionKind.RATIFICATION, date(2002, 2, 1), late))
+    assert refresh(store, world.sources()) == 1
+
+    after = figures(store, REPORT_DAY).instruments["convention"]
+    assert (before.to_entry_into_force, after.to_entry_into_force) == (39, 38)
+    assert figures(store, REPORT_DAY, PUBLISHED).instruments["convention"].to_entry_into_force == 39
+    assert figures(store, date(2002, 1, 31)).instruments["convention"].to_entry_into_force == 39

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
@@ -154,6 +154,12 @@ class Rivalled:
 
     def positions(self) -> dict[str, int]:
         return self.store.positions()
+
+    def content_key(self) -> Hashable:
+        return self.store.content_key()
+
+    def dated_pairs(self, query: FactQuery) -> list[tuple[str, str, date]]:
+        return self.store.dated_pairs(query)
 
     def apply(self, application: str, expected: int, batch: Sequence[Projected]) -> None:
         self.rival.apply(application, expected, batch)

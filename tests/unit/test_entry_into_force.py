@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.entry_into_force import FINAL_CLAUSES, Deposit, due_dates, entry_into_force
+from domain.entry_into_force import FINAL_CLAUSES, Deposit, due_dates, entry_into_force, force_timelines
 from domain.values import Instrument
 
 C, T, S, F = Instrument.CONVENTION, Instrument.TRAFFICKING, Instrument.SMUGGLING, Instrument.FIREARMS
@@ -218,3 +218,56 @@ def test_due_dates_alone_are_the_days_the_whole_rule_decides(
     whole = entry_into_force(deposits, as_of)
 
     assert due_dates(deposits, as_of) == {i: decided.due for i, decided in whole.items()}
+
+
+# Deposits close together, most instruments reaching forty, some late: each asked about on the days the
+# counts may change (a deposit, thirty days after it, the ninetieth day after the fortieth) and either side.
+CROWDED = st.dictionaries(
+    st.sampled_from(list(Instrument)),
+    st.lists(
+        st.tuples(st.sampled_from([f"S{n:02d}" for n in range(50)] + ["EUU"]), st.integers(0, 500)),
+        min_size=20,
+        max_size=90,
+    ),
+)
+
+
+@given(CROWDED)
+def test_the_timeline_answers_as_of_any_day_what_the_whole_rule_decides(
+    drawn: dict[Instrument, list[tuple[str, int]]],
+) -> None:
+    start = date(2000, 12, 12)
+    deposits = {
+        i: [Deposit(who, start + timedelta(days=d)) for who, d in found] for i, found in drawn.items()
+    }
+    timelines = force_timelines(deposits)
+    days = {d for found in drawn.values() for _, d in found}
+    asked = sorted({start + timedelta(days=d + k) for d in days for k in (-1, 0, 1, 29, 30, 31, 89, 90, 91)})
+    due = [t.due for t in timelines.values() if t.due is not None]
+    asked += [d + timedelta(days=k) for d in due for k in (-1, 0, 1)]
+
+    for as_of in asked:
+        whole = entry_into_force(deposits, as_of)
+        found = {
+            i: (t.entry_into_force(as_of), t.to_entry_into_force(as_of), t.in_force_for(as_of))
+            for i, t in timelines.items()
+        }
+        assert found == {
+            i: (d.entry_into_force, d.to_entry_into_force, d.in_force_for) for i, d in whole.items()
+        }
+
+
+def test_the_timeline_gives_the_collections_days_of_entry_into_force() -> None:
+    if not (COLLECTION / "18-12.csv").is_file():
+        pytest.skip(f"no Collection tables at {COLLECTION}")
+    deposits = _collection_deposits()
+    timelines = force_timelines(deposits)
+
+    for as_of in (date(2002, 3, 4), date(2003, 9, 29), date(2004, 1, 28), date(2014, 6, 30)):
+        whole = entry_into_force(deposits, as_of)
+        assert [t.to_entry_into_force(as_of) for t in timelines.values()] == [
+            d.to_entry_into_force for d in whole.values()
+        ]
+        assert [t.in_force_for(as_of) for t in timelines.values()] == [d.in_force_for for d in whole.values()]
+    assert timelines[C].entry_into_force(date(2014, 6, 30)) == date(2003, 9, 29)
+    assert timelines[C].in_force_for(date(2003, 9, 29)) == 41
