@@ -186,6 +186,8 @@ class ForceTimeline(NamedTuple):
     due: date | None
     # The day each party is bound from, earliest first.
     bound: tuple[date, ...]
+    # Each participant's first deposit (it is a party from then on), earliest first.
+    deposited: tuple[date, ...] = ()
 
     def entry_into_force(self, as_of: date) -> date | None:
         return self.due if self.due is not None and self.due <= as_of else None
@@ -195,6 +197,10 @@ class ForceTimeline(NamedTuple):
 
     def in_force_for(self, as_of: date) -> int:
         return bisect_right(self.bound, as_of)
+
+    def parties(self, as_of: date) -> int:
+        """The participants that deposited an instrument by `as_of`."""
+        return bisect_right(self.deposited, as_of)
 
 
 def _bound_from(clause: FinalClause, due: date | None, deposited: dict[str, date]) -> dict[str, date]:
@@ -213,17 +219,24 @@ def force_timelines(deposits: Mapping[Instrument, Iterable[Deposit]]) -> dict[In
     convention_bound = _bound_from(clause, convention_due, convention_deposits)
     found = {
         Instrument.CONVENTION: ForceTimeline(
-            Instrument.CONVENTION, tuple(counted), convention_due, tuple(sorted(convention_bound.values()))
+            Instrument.CONVENTION,
+            tuple(counted),
+            convention_due,
+            tuple(sorted(convention_bound.values())),
+            tuple(sorted(convention_deposits.values())),
         )
     }
     for instrument in Instrument:
         if instrument is Instrument.CONVENTION:
             continue
         clause = FINAL_CLAUSES[instrument]
+        first = _first_deposits(deposits.get(instrument, ()), date.max)
         deposited, _ = _protocol_deposits(deposits.get(instrument, ()), date.max, convention_deposits)
         counted = _counted(deposited)
         due = _due(clause, counted, convention_due)
         protocol_bound = _bound_from(clause, due, deposited).items()
         bound = [max(day, convention_bound[who]) for who, day in protocol_bound if who in convention_bound]
-        found[instrument] = ForceTimeline(instrument, tuple(counted), due, tuple(sorted(bound)))
+        found[instrument] = ForceTimeline(
+            instrument, tuple(counted), due, tuple(sorted(bound)), tuple(sorted(first.values()))
+        )
     return found

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import threading
-from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from datetime import date, datetime
 from functools import lru_cache
-from typing import NamedTuple, TypeVar, cast
+from typing import TypeVar, cast
 from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel, ConfigDict
@@ -154,65 +153,17 @@ def stages(
     return {state: stage for state, stage in found if stage is not None}
 
 
-class StageTimeline(NamedTuple):
-    """Engagements by stage on every date at once: each State's stage changes only on the days of its steps
-    and withdrawals, so the counts are kept from each such day on."""
-
-    # The days some State's stage changed, earliest first, and the counts by stage from each of them.
-    days: tuple[date, ...]
-    counts: tuple[tuple[int, ...], ...]
-
-    def on(self, as_of: date) -> dict[str, int]:
-        """Engagements by stage on `as_of`, as `stages` finds them."""
-        at = bisect_right(self.days, as_of)
-        return dict(zip(STAGES, self.counts[at - 1], strict=True)) if at else dict.fromkeys(STAGES, 0)
-
-
-def stage_timeline(
-    steps: Iterable[tuple[str, str, date]], withdrawals: Iterable[tuple[str, str, date]]
-) -> StageTimeline:
-    """The `StageTimeline` of step and withdrawal rows (subject, object, effective date) of all dates."""
-    by_state: dict[str, list[tuple[date, bool, str]]] = defaultdict(list)
-    for state, obj, day in steps:
-        by_state[state].append((day, False, obj))
-    for state, obj, day in withdrawals:
-        by_state[state].append((day, True, obj))
-    index = {stage: n for n, stage in enumerate(STAGES)}
-    changes: dict[date, list[int]] = defaultdict(lambda: [0] * len(STAGES))
-    for rows in by_state.values():
-        rows.sort()
-        done: set[str] = set()
-        withdrawn: set[str] = set()
-        stage: str | None = None
-        for n, (day, withdrawal, obj) in enumerate(rows):
-            (withdrawn if withdrawal else done).add(obj)
-            if n + 1 < len(rows) and rows[n + 1][0] == day:
-                continue  # the State's stage on `day` is decided by all of that day's rows
-            now = _stage(frozenset(done), frozenset(withdrawn))
-            if now != stage:
-                if stage is not None:
-                    changes[day][index[stage]] -= 1
-                if now is not None:
-                    changes[day][index[now]] += 1
-                stage = now
-    days = sorted(changes)
-    counts, running = [], [0] * len(STAGES)
-    for day in days:
-        running = [a + b for a, b in zip(running, changes[day], strict=True)]
-        counts.append(tuple(running))
-    return StageTimeline(tuple(days), tuple(counts))
-
-
 T = TypeVar("T")
-# What the figures keep of each store, per state of its rows (its positions in the logs): the timelines, which
-# answer as of any date, are made once for all the dates asked about until the store takes in more events.
+# What the figures keep of each store, per state of its rows (its positions in the logs): entry into force
+# over time, which answers as of any date, made once for the dates asked until the store takes in events.
 _KEPT: WeakKeyDictionary[FactStore, tuple[Hashable, dict[object, object]]] = WeakKeyDictionary()
 _KEPT_LOCK = threading.Lock()
-# Questions kept per state of a store: timelines as known at this many recorded times, with and without demo.
+# Questions kept per state of a store: timelines as known at this many recorded times.
 KEPT_QUESTIONS = 16
 
 
 def _kept(store: FactStore, question: tuple[object, ...], make: Callable[[], T]) -> T:
+    """`make()` once per state of `store`, kept for the questions after."""
     version = store.content_key()
     with _KEPT_LOCK:
         held = _KEPT.get(store)
@@ -226,17 +177,6 @@ def _kept(store: FactStore, question: tuple[object, ...], make: Callable[[], T])
     with _KEPT_LOCK:
         held[1][question] = made
     return made
-
-
-def kept_stages(store: FactStore, known_at: datetime | None, include_demo: bool = False) -> StageTimeline:
-    """Every State's stage over time as known at `known_at`, made once per state of the store."""
-
-    def make() -> StageTimeline:
-        steps = store.dated_pairs(_query(f.STEP, date.max, known_at, demo=include_demo))
-        withdrawals = store.dated_pairs(_query(f.WITHDRAWAL, date.max, known_at, demo=include_demo))
-        return stage_timeline(steps, withdrawals)
-
-    return _kept(store, ("stages", known_at, include_demo), make)
 
 
 def kept_force(store: FactStore, known_at: datetime | None) -> dict[Instrument, ForceTimeline]:
@@ -276,6 +216,9 @@ def figures(
     """
     year = as_of.year if year is None else year
     demo = include_demo
+    by_stage = dict.fromkeys(STAGES, 0)
+    for stage in stages(store, as_of, known_at, demo).values():
+        by_stage[stage] += 1
     force = kept_force(store, known_at)
     return Figures(
         as_of=as_of,
@@ -285,7 +228,12 @@ def figures(
         instruments={
             i.value: InstrumentFigures(
                 signatories=store.count(_query(f.SIGNATURE, as_of, known_at, obj=i.value, demo=demo)),
-                parties=store.count(_query(f.PARTY, as_of, known_at, obj=i.value, demo=demo)),
+                # Without demo data, the parties are those the timeline holds; with it, counted apart.
+                parties=(
+                    store.count(_query(f.PARTY, as_of, known_at, obj=i.value, demo=demo))
+                    if demo
+                    else force[i].parties(as_of)
+                ),
                 entry_into_force=force[i].entry_into_force(as_of),
                 to_entry_into_force=force[i].to_entry_into_force(as_of),
                 in_force_for=force[i].in_force_for(as_of),
@@ -299,7 +247,7 @@ def figures(
         # One row per request (a State asks again in a later round); the States that asked, apart.
         requests_received=store.rows(_query(f.REQUEST, as_of, known_at, demo=demo)),
         requesting_states=store.count(_query(f.REQUEST, as_of, known_at, demo=demo)),
-        engagements_by_stage=kept_stages(store, known_at, demo).on(as_of),
+        engagements_by_stage=by_stage,
         common_needs=dict(
             sorted(store.count_by_object(_query(f.GAP_ITEM, as_of, known_at, demo=demo)).items())
         ),

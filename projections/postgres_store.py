@@ -215,10 +215,6 @@ class PostgresFactStore:
         rows = self._selected("SELECT subject, effective_date FROM {} WHERE {}", query)
         return [(str(subject), sql.day(day)) for subject, day in rows]
 
-    def dated_pairs(self, query: FactQuery) -> list[tuple[str, str, date]]:
-        rows = self._selected("SELECT subject, object, effective_date FROM {} WHERE {}", query)
-        return [(str(subject), str(obj), sql.day(day)) for subject, obj, day in rows]
-
     def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:
         where, params = self._where(query)
         if subjects is not None:

@@ -203,13 +203,6 @@ class SqliteFactStore:
         )
         return [(str(subject), sql.day(day)) for subject, day in rows]
 
-    def dated_pairs(self, query: FactQuery) -> list[tuple[str, str, date]]:
-        clauses, params = sql.filters(query, "?")
-        rows = self._db.execute(
-            f"SELECT subject, object, effective_date FROM facts WHERE {' AND '.join(clauses)}", params
-        )
-        return [(str(subject), str(obj), sql.day(day)) for subject, obj, day in rows]
-
     def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:
         clauses, params = sql.filters(query, "?")
         if subjects is not None:

@@ -85,11 +85,6 @@ class FactStore(Protocol):
         days of the deposits, and making a StoredFact of each row took a third of the figures' time."""
         ...
 
-    def dated_pairs(self, query: FactQuery) -> list[tuple[str, str, date]]:
-        """(subject, object, effective date) of every row the query selects, in no order: the stages of
-        every State over time."""
-        ...
-
     def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:
         """The rows behind a figure, oldest effective first."""
         ...

@@ -196,9 +196,6 @@ class SharedReadModel:
     def dated(self, query: FactQuery) -> list[tuple[str, date]]:
         return self._use(lambda store: store.dated(query))
 
-    def dated_pairs(self, query: FactQuery) -> list[tuple[str, str, date]]:
-        return self._use(lambda store: store.dated_pairs(query))
-
     def facts(self, query: FactQuery, subjects: Sequence[str] | None = None) -> list[StoredFact]:
         return self._use(lambda store: store.facts(query, subjects))
 

@@ -158,9 +158,6 @@ class Rivalled:
     def content_key(self) -> Hashable:
         return self.store.content_key()
 
-    def dated_pairs(self, query: FactQuery) -> list[tuple[str, str, date]]:
-        return self.store.dated_pairs(query)
-
     def apply(self, application: str, expected: int, batch: Sequence[Projected]) -> None:
         self.rival.apply(application, expected, batch)
         try:

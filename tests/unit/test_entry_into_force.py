@@ -249,11 +249,18 @@ def test_the_timeline_answers_as_of_any_day_what_the_whole_rule_decides(
     for as_of in asked:
         whole = entry_into_force(deposits, as_of)
         found = {
-            i: (t.entry_into_force(as_of), t.to_entry_into_force(as_of), t.in_force_for(as_of))
+            i: (
+                t.entry_into_force(as_of),
+                t.to_entry_into_force(as_of),
+                t.in_force_for(as_of),
+                t.parties(as_of),
+            )
             for i, t in timelines.items()
         }
+        parties = {i: len({d.participant for d in deposits.get(i, ()) if d.day <= as_of}) for i in Instrument}
         assert found == {
-            i: (d.entry_into_force, d.to_entry_into_force, d.in_force_for) for i, d in whole.items()
+            i: (d.entry_into_force, d.to_entry_into_force, d.in_force_for, parties[i])
+            for i, d in whole.items()
         }
 
 
