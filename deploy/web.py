@@ -54,6 +54,8 @@ def server_config(app: ASGIApp | str, web: WebSettings) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         log_level="info",
+        log_config=logs.UVICORN_LOGGING,
+        access_log=False,
         lifespan="off",
         proxy_headers=bool(trusted),
         forwarded_allow_ips=trusted or "",

@@ -9,8 +9,21 @@ from datetime import UTC, datetime
 
 from opentelemetry import trace
 
-# Extra fields a log call may carry (`extra={...}`), copied into the line when present.
-FIELDS = ("case", "command", "command_id", "version", "reason")
+# Extra fields a log call may carry (`extra={...}`), copied into the line when present: a step's, and a web
+# request's (its method, route template, path without the query, status, milliseconds and client address).
+FIELDS = (
+    "case",
+    "command",
+    "command_id",
+    "version",
+    "reason",
+    "method",
+    "route",
+    "path",
+    "status",
+    "ms",
+    "client",
+)
 
 
 class JsonLines(logging.Formatter):
@@ -31,6 +44,19 @@ class JsonLines(logging.Formatter):
         if record.exc_info:
             line["error"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)
+
+
+# uvicorn's own loggers as JSON lines too (its `log_config`); its plain-text access log is off, since the web
+# app logs each request itself (web.metrics.RequestTiming), with the route and the trace.
+UVICORN_LOGGING: dict[str, object] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": JsonLines}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+    },
+    "loggers": {"uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False}},
+}
 
 
 def configure(level: int = logging.INFO) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from fastapi import APIRouter, Response
@@ -11,6 +12,8 @@ from usecases.metrics import CONTENT_TYPE_LATEST, HTTP_SECONDS, exposition
 from web.middleware import HttpMiddleware
 
 router = APIRouter()
+# One JSON line a request (usecases.logs), in place of the server's plain-text access log.
+ACCESS = logging.getLogger("palermo.web.access")
 
 
 @router.get("/metrics", include_in_schema=False)
@@ -27,7 +30,8 @@ def _route_of(scope: Scope) -> str:
 
 
 class RequestTiming(HttpMiddleware):
-    """Observes each HTTP request's seconds, from its first byte in to its answer's start."""
+    """Observes each HTTP request's seconds, from its first byte in to its answer's start, and logs it:
+    method, route, path (never the query, which may hold a token), status, milliseconds, client and trace."""
 
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
@@ -43,4 +47,10 @@ class RequestTiming(HttpMiddleware):
             await self.app(scope, receive, watched)
         finally:
             seconds = time.perf_counter() - started
-            HTTP_SECONDS.labels(_route_of(scope), scope.get("method", ""), str(status)).observe(seconds)
+            route, method = _route_of(scope), scope.get("method", "")
+            HTTP_SECONDS.labels(route, method, str(status)).observe(seconds)
+            if ACCESS.isEnabledFor(logging.INFO):
+                path, client = scope.get("path", ""), scope.get("client")
+                fields = {"method": method, "route": route, "path": path, "status": status}
+                fields |= {"ms": round(seconds * 1000, 1), "client": client[0] if client else None}
+                ACCESS.info("%s %s %d", method, path, status, extra=fields)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import random
 from pathlib import Path
 
@@ -11,6 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 from domain.regions import REGION_OF
 from domain.user import Role
 from tests.integration.web_app import running_web_app
+from usecases.logs import JsonLines
 
 OFFICER = "officer"
 
@@ -63,3 +67,32 @@ async def test_a_step_and_a_refusal_are_counted_and_timed_on_metrics(
     assert grew("palermo_http_request_seconds_count", **refusal) == 1
     # Each case is not a series of its own: no label names the State.
     assert state not in answer.text
+
+
+async def test_each_request_is_one_json_line_with_its_route_status_and_time(
+    temporal_env_dev: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(JsonLines())
+    access = logging.getLogger("palermo.web.access")
+    level = access.level
+    access.setLevel(logging.INFO)
+    access.addHandler(handler)
+    state = random.choice(sorted(REGION_OF))
+    try:
+        async with running_web_app(temporal_env_dev, tmp_path) as web:
+            web.add_user(OFFICER, Role.OFFICER, states=(state,))
+            found = await web.api("GET", f"/api/cases/{state}?token=not-to-be-logged", OFFICER)
+            assert found.status_code == 404, found.text
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(level)
+
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    [asked] = [line for line in lines if line["path"] == f"/api/cases/{state}"]
+    assert asked["logger"] == "palermo.web.access"
+    assert (asked["method"], asked["route"], asked["status"]) == ("GET", "/api/cases/{state}", 404)
+    assert asked["ms"] >= 0
+    assert asked["message"] == f"GET /api/cases/{state} 404"
+    assert "not-to-be-logged" not in out.getvalue()
