@@ -171,7 +171,7 @@ def entry_into_force(
 
 class ForceTimeline(NamedTuple):
     """One instrument's entry into force on every date at once, from all its deposits: what `entry_into_force`
-    decides as of any day, as three look-ups.
+    decides as of any day, and the parties, each a binary search.
 
     A participant's first deposit, and for a Protocol the day it counts from (its own deposit or its joining
     the Convention, whichever is later), do not depend on the day asked about; nor, once forty are counted,
@@ -187,7 +187,7 @@ class ForceTimeline(NamedTuple):
     # The day each party is bound from, earliest first.
     bound: tuple[date, ...]
     # Each participant's first deposit (it is a party from then on), earliest first.
-    deposited: tuple[date, ...] = ()
+    deposited: tuple[date, ...]
 
     def entry_into_force(self, as_of: date) -> date | None:
         return self.due if self.due is not None and self.due <= as_of else None
@@ -230,8 +230,9 @@ def force_timelines(deposits: Mapping[Instrument, Iterable[Deposit]]) -> dict[In
         if instrument is Instrument.CONVENTION:
             continue
         clause = FINAL_CLAUSES[instrument]
-        first = _first_deposits(deposits.get(instrument, ()), date.max)
-        deposited, _ = _protocol_deposits(deposits.get(instrument, ()), date.max, convention_deposits)
+        given = list(deposits.get(instrument, ()))  # read twice: any iterable, not only a list
+        first = _first_deposits(given, date.max)
+        deposited, _ = _protocol_deposits(given, date.max, convention_deposits)
         counted = _counted(deposited)
         due = _due(clause, counted, convention_due)
         protocol_bound = _bound_from(clause, due, deposited).items()

@@ -158,7 +158,7 @@ T = TypeVar("T")
 # over time, which answers as of any date, made once for the dates asked until the store takes in events.
 _KEPT: WeakKeyDictionary[FactStore, tuple[Hashable, dict[object, object]]] = WeakKeyDictionary()
 _KEPT_LOCK = threading.Lock()
-# Questions kept per state of a store: timelines as known at this many recorded times.
+# Per state of a store, entry into force is kept as known at up to this many recorded times.
 KEPT_QUESTIONS = 16
 
 
