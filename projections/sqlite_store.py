@@ -116,7 +116,10 @@ class SqliteFactStore:
         return {str(a): int(p) for a, p in self._db.execute("SELECT application, position FROM tracking")}
 
     def content_key(self) -> Hashable:
-        return tuple(sorted(self.positions().items()))
+        # `data_version` moves with every commit another connection makes: rows changed behind the projector's
+        # back (the tampering an audit must see) are then read again, though the positions stand still.
+        (changed,) = self._db.execute("PRAGMA data_version").fetchone()
+        return tuple(sorted(self.positions().items())), int(changed)
 
     def apply(self, application: str, expected: int, batch: Sequence[Projected]) -> None:
         if not batch:

@@ -65,7 +65,8 @@ class FactStore(Protocol):
 
     def content_key(self) -> Hashable:
         """What names the rows the store holds now, for answers kept from one call to the next: its positions
-        in the logs (and, for a store that moves from one read model to another, which one)."""
+        in the logs, a mark the database moves with other connections' writes (rows changed by hand are read
+        again), and for a store that moves from one read model to another, which one."""
         ...
 
     def apply(self, application: str, expected: int, batch: Sequence[Projected]) -> None:
