@@ -90,13 +90,13 @@ def _due(clause: FinalClause, counted: list[date], not_before: date | None) -> d
 
 
 def _protocol_deposits(
-    deposits: Iterable[Deposit], as_of: date, convention: dict[str, date]
+    first: dict[str, date], convention: dict[str, date]
 ) -> tuple[dict[str, date], list[str]]:
-    """A Protocol's deposits, each counted from the day its depositor is also party to the Convention, and
-    the depositors not party to it."""
+    """A Protocol's first deposits, each counted from the day its depositor is also party to the Convention,
+    and the depositors not party to it."""
     deposited: dict[str, date] = {}
     flagged: list[str] = []
-    for who, day in _first_deposits(deposits, as_of).items():
+    for who, day in first.items():
         joined = convention.get(who)
         if joined is None:
             flagged.append(who)
@@ -113,9 +113,24 @@ def due_dates(deposits: Mapping[Instrument, Iterable[Deposit]], as_of: date) -> 
     found: dict[Instrument, date | None] = {Instrument.CONVENTION: convention}
     for instrument in Instrument:
         if instrument is not Instrument.CONVENTION:
-            deposited, _ = _protocol_deposits(deposits.get(instrument, ()), as_of, convention_deposits)
+            first = _first_deposits(deposits.get(instrument, ()), as_of)
+            deposited, _ = _protocol_deposits(first, convention_deposits)
             found[instrument] = _due(FINAL_CLAUSES[instrument], _counted(deposited), convention)
     return found
+
+
+def _bound_from(clause: FinalClause, due: date | None, deposited: dict[str, date]) -> dict[str, date]:
+    """The day each depositor is bound from: the day of entry into force, or thirty days after a later
+    deposit; no one while fewer than forty have deposited."""
+    if due is None:
+        return {}
+    late = timedelta(days=clause.days_after_late_deposit)
+    return {who: max(due, day + late) for who, day in deposited.items()}
+
+
+def _bound_by_both(protocol: dict[str, date], convention: dict[str, date]) -> dict[str, date]:
+    """The day each Protocol party is bound from: never before the Convention binds it."""
+    return {who: max(day, convention[who]) for who, day in protocol.items() if who in convention}
 
 
 def _decide(
@@ -128,10 +143,7 @@ def _decide(
     clause = FINAL_CLAUSES[instrument]
     counted = _counted(deposited)
     due = _due(clause, counted, not_before)
-    in_force_on: dict[str, date] = {}
-    if due is not None:
-        late = timedelta(days=clause.days_after_late_deposit)
-        in_force_on = {who: max(due, day + late) for who, day in sorted(deposited.items())}
+    in_force_on = dict(sorted(_bound_from(clause, due, deposited).items()))
     return EntryIntoForce(
         instrument=instrument,
         as_of=as_of,
@@ -158,13 +170,10 @@ def entry_into_force(
     for instrument in Instrument:
         if instrument is Instrument.CONVENTION:
             continue
-        deposited, flagged = _protocol_deposits(deposits.get(instrument, ()), as_of, convention_deposits)
+        first = _first_deposits(deposits.get(instrument, ()), as_of)
+        deposited, flagged = _protocol_deposits(first, convention_deposits)
         protocol = _decide(instrument, deposited, as_of, convention.due, flagged)
-        bound = {
-            who: max(day, convention.in_force_on[who])
-            for who, day in protocol.in_force_on.items()
-            if who in convention.in_force_on
-        }
+        bound = _bound_by_both(protocol.in_force_on, convention.in_force_on)
         found[instrument] = protocol.model_copy(update={"in_force_on": bound})
     return found
 
@@ -203,13 +212,6 @@ class ForceTimeline(NamedTuple):
         return bisect_right(self.deposited, as_of)
 
 
-def _bound_from(clause: FinalClause, due: date | None, deposited: dict[str, date]) -> dict[str, date]:
-    if due is None:
-        return {}
-    late = timedelta(days=clause.days_after_late_deposit)
-    return {who: max(due, day + late) for who, day in deposited.items()}
-
-
 def force_timelines(deposits: Mapping[Instrument, Iterable[Deposit]]) -> dict[Instrument, ForceTimeline]:
     """Every instrument's `ForceTimeline` from all its deposits, by the rule `entry_into_force` applies."""
     convention_deposits = _first_deposits(deposits.get(Instrument.CONVENTION, ()), date.max)
@@ -230,14 +232,12 @@ def force_timelines(deposits: Mapping[Instrument, Iterable[Deposit]]) -> dict[In
         if instrument is Instrument.CONVENTION:
             continue
         clause = FINAL_CLAUSES[instrument]
-        given = list(deposits.get(instrument, ()))  # read twice: any iterable, not only a list
-        first = _first_deposits(given, date.max)
-        deposited, _ = _protocol_deposits(given, date.max, convention_deposits)
+        first = _first_deposits(deposits.get(instrument, ()), date.max)
+        deposited, _ = _protocol_deposits(first, convention_deposits)
         counted = _counted(deposited)
         due = _due(clause, counted, convention_due)
-        protocol_bound = _bound_from(clause, due, deposited).items()
-        bound = [max(day, convention_bound[who]) for who, day in protocol_bound if who in convention_bound]
+        bound = _bound_by_both(_bound_from(clause, due, deposited), convention_bound)
         found[instrument] = ForceTimeline(
-            instrument, tuple(counted), due, tuple(sorted(bound)), tuple(sorted(first.values()))
+            instrument, tuple(counted), due, tuple(sorted(bound.values())), tuple(sorted(first.values()))
         )
     return found
