@@ -135,12 +135,11 @@ class PostgresFactStore:
         # The next transaction id moves with every write anywhere in the cluster: rows changed behind the
         # projector's back (the tampering an audit must see) are then read again, though the positions stand
         # still. Writes elsewhere move it too, which costs a read, never a stale answer.
+        # Read before the positions, so that a write between the two moves the next key.
         with self._db.transaction():
-            rows = self._db.execute(pg.SQL("SELECT application, position FROM {}").format(self._tracking))
-            positions = tuple(sorted((str(a), int(p)) for a, p in rows))
             found = self._db.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text").fetchone()
         assert found is not None
-        return positions, str(found[0])
+        return tuple(sorted(self.positions().items())), str(found[0])
 
     def apply(self, application: str, expected: int, batch: Sequence[Projected]) -> None:
         if not batch:

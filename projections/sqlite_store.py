@@ -118,6 +118,7 @@ class SqliteFactStore:
     def content_key(self) -> Hashable:
         # `data_version` moves with every commit another connection makes: rows changed behind the projector's
         # back (the tampering an audit must see) are then read again, though the positions stand still.
+        # Read before the positions, so that a write between the two moves the next key.
         (changed,) = self._db.execute("PRAGMA data_version").fetchone()
         return tuple(sorted(self.positions().items())), int(changed)
 

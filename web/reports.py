@@ -84,10 +84,8 @@ def read_figures(
     return model.kept(question, lambda store: figures(store, as_of, moment, year, include_demo))
 
 
-def _json_question(
-    as_of: date, known_at: datetime | None, year: int, include_demo: bool
-) -> tuple[object, ...]:
-    return ("figures.json", as_of, asked_at(aware(known_at)), year, include_demo)
+def _json_question(as_of: date, moment: datetime | None, year: int, include_demo: bool) -> tuple[object, ...]:
+    return ("figures.json", as_of, asked_at(moment), year, include_demo)
 
 
 def figures_json_at_hand(
@@ -98,7 +96,7 @@ def figures_json_at_hand(
     at = model.ready_version()
     if at is None:
         return None
-    return model.kept_answer(_json_question(as_of, known_at, year, include_demo), at, bytes)
+    return model.kept_answer(_json_question(as_of, aware(known_at), year, include_demo), at, bytes)
 
 
 def figures_json(
@@ -107,7 +105,7 @@ def figures_json(
     """The figures as the API answers them, written out once per read model version and question: most of
     an answer kept as figures was its serializing, request after request."""
     moment = aware(known_at)
-    question = _json_question(as_of, known_at, year, include_demo)
+    question = _json_question(as_of, moment, year, include_demo)
 
     def written(_: object) -> bytes:
         return read_figures(model, as_of, moment, year, include_demo).model_dump_json(by_alias=True).encode()
