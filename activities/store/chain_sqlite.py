@@ -14,7 +14,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 
 from activities.store.chain import Link, RawEvent, as_bytes, chain, originator_text
-from activities.store.chain_store import PAGE, AdoptionRefused, ChainKey, link_row, links_after
+from activities.store.chain_store import PAGE, AdoptionRefused, ChainKey, LinkRow, link_row, links_after
 
 
 class SQLiteChainRecorder(SQLiteApplicationRecorder):
@@ -37,6 +37,8 @@ class SQLiteChainRecorder(SQLiteApplicationRecorder):
             "VALUES (?, ?, ?, ?)"
         )
         self._last = f"SELECT MAX(rowid) FROM {self.events_table_name}"
+        # The last link this recorder committed: the chain's head while no other writer has appended since.
+        self._kept_head: Link | None = None
 
     def construct_create_table_statements(self) -> list[str]:
         return [
@@ -62,18 +64,39 @@ class SQLiteChainRecorder(SQLiteApplicationRecorder):
             raise AssertionError(f"rowids {first}..{last} are not consecutive for {len(rows)} events")
         return list(range(first, last + 1))
 
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """The events and their links in one write transaction; the last link is kept once committed."""
+        try:
+            with self.datastore.transaction(commit=True) as c:
+                ids, links = self._append(c, stored_events, **kwargs)
+        except BaseException:
+            self._kept_head = None
+            raise
+        if links:
+            self._kept_head = Link(*links[-1])
+        return ids
+
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
+        return self._append(c, stored_events, **kwargs)[0]
+
+    def _append(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> tuple[Sequence[int] | None, list[LinkRow]]:
         # The inserts take the database's write lock, so the head read after them is the latest.
         if len(stored_events) > 1:
             ids: Sequence[int] | None = self._insert_many(c, stored_events)
         else:
             ids = super()._insert_events(c, stored_events, **kwargs)
         if not ids:
-            return ids
-        c.execute(self._head)
-        head = _link(c.fetchone())
+            return ids, []
+        head = self._kept_head
+        if head is None or head.position != ids[0] - 1:
+            # The new rows took the rowids after the log's last event, so the kept link is that event's
+            # only if it sits just below them; otherwise another writer appended since (or none is kept).
+            c.execute(self._head)
+            head = _link(c.fetchone())
         unchained = False
         if head is None:
             c.execute(self._before, (ids[0],))
@@ -83,7 +106,7 @@ class SQLiteChainRecorder(SQLiteApplicationRecorder):
             c.execute(self._insert_links, links[0])  # executemany costs more for one row
         else:
             c.executemany(self._insert_links, links)
-        return ids
+        return ids, links
 
     def select_events_of(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
         """Every event of the given aggregates, by aggregate then version: one read for a bulk import."""

@@ -180,6 +180,27 @@ def test_two_writers_at_once_keep_one_unbroken_chain(store: Store) -> None:
     assert verify(store.settings, store.key).applications["Engagements"].events == 8 + 24
 
 
+def test_writers_that_take_turns_each_continue_the_chain_from_the_other_s_last_link(store: Store) -> None:
+    # A writer keeps the last link it committed; after another writer's append it must not chain from it.
+    first, second = (
+        Engagements(store.settings.store_env("Engagements"), clock=lambda: RECORDED) for _ in "ab"
+    )
+    try:
+        for mine, theirs in zip(steps("NGA"), steps("PER"), strict=True):
+            first.handle(mine)
+            second.handle(theirs)
+        first.handle(steps("GHA")[0])
+        first.handle(steps("SEN")[0])  # twice running: from its own last link
+    finally:
+        first.close()
+        second.close()
+
+    links = store.sql("Engagements", "SELECT position, previous FROM {chain} ORDER BY position")
+    assert [previous for _, previous in links] == [0, *(position for position, _ in links[:-1])]
+    # verify raises on any failure: every link holds under the key.
+    assert verify(store.settings, store.key).applications["Engagements"].events == 8 + 8 + 2
+
+
 def test_a_store_recorded_before_the_chain_refuses_writes_until_adopted(store: Store) -> None:
     store.sql("Engagements", "DELETE FROM {chain}")  # as a store written by an earlier version holds none
 
