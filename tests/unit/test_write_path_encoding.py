@@ -13,9 +13,11 @@ from pydantic import BaseModel
 
 from activities.store.chain import Link, RawEvent, chain, new_links, originator_text
 from activities.store.mapper import JsonTranscoder, PydanticMapper
+from domain.events import EngagementEvent
 from domain.reservations import Statement, StatementKind, TreatyStatement
 from domain.treaty import TREATY_NAMESPACE, ActionKind, Slot, TreatyAction, treaty_action_id
 from domain.values import Door, Instrument
+from tests.unit.test_engagement_events import EVENT_TOPICS, completed_case, reopened_case, run
 
 
 def facts() -> list[DomainEventProtocol[UUID]]:
@@ -52,6 +54,28 @@ def test_an_event_is_stored_as_its_fields_dumped_then_encoded() -> None:
     ]
     assert [s.state for s in stored] == dumped
     assert len({s.topic for s in stored}) == 3
+
+
+def test_an_event_of_a_later_version_is_stored_as_its_fields_dumped_then_encoded_with_its_version() -> None:
+    # Every engagement event type (version 3), with a withdrawal and a new round among them.
+    _, completed = run(completed_case())
+    _, reopened = run(reopened_case())
+    events = [*completed, *reopened]
+    mapper = PydanticMapper(transcoder=JsonTranscoder())
+
+    stored = [mapper.to_stored_event(cast(DomainEventProtocol[UUID], e)) for e in events]
+
+    dumped = [
+        pydantic_core.to_json(
+            e.model_dump(mode="json", exclude={"originator_id", "originator_version"})
+            | {"class_version": EngagementEvent.class_version}
+        )
+        for e in events
+    ]
+    assert EngagementEvent.class_version > 1
+    assert [s.state for s in stored] == dumped
+    assert {type(e).__name__ for e in events} == set(EVENT_TOPICS)
+    assert [mapper.to_domain_event(s) for s in stored] == events
 
 
 def test_new_links_are_the_links_chain_gives() -> None:
