@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
@@ -197,6 +198,8 @@ class ForceTimeline(NamedTuple):
     bound: tuple[date, ...]
     # Each participant's first deposit (it is a party from then on), earliest first.
     deposited: tuple[date, ...]
+    # The participants, in the order of `deposited`.
+    depositors: tuple[str, ...] = ()
 
     def entry_into_force(self, as_of: date) -> date | None:
         return self.due if self.due is not None and self.due <= as_of else None
@@ -210,6 +213,10 @@ class ForceTimeline(NamedTuple):
     def parties(self, as_of: date) -> int:
         """The participants that deposited an instrument by `as_of`."""
         return bisect_right(self.deposited, as_of)
+
+    def parties_named(self, as_of: date) -> tuple[str, ...]:
+        """The participants that deposited an instrument by `as_of`, earliest first."""
+        return self.depositors[: self.parties(as_of)]
 
 
 def force_timelines(deposits: Mapping[Instrument, Iterable[Deposit]]) -> dict[Instrument, ForceTimeline]:
@@ -225,7 +232,7 @@ def force_timelines(deposits: Mapping[Instrument, Iterable[Deposit]]) -> dict[In
             tuple(counted),
             convention_due,
             tuple(sorted(convention_bound.values())),
-            tuple(sorted(convention_deposits.values())),
+            *_in_order(convention_deposits),
         )
     }
     for instrument in Instrument:
@@ -238,6 +245,12 @@ def force_timelines(deposits: Mapping[Instrument, Iterable[Deposit]]) -> dict[In
         due = _due(clause, counted, convention_due)
         bound = _bound_by_both(_bound_from(clause, due, deposited), convention_bound)
         found[instrument] = ForceTimeline(
-            instrument, tuple(counted), due, tuple(sorted(bound.values())), tuple(sorted(first.values()))
+            instrument, tuple(counted), due, tuple(sorted(bound.values())), *_in_order(first)
         )
     return found
+
+
+def _in_order(first: Mapping[str, date]) -> tuple[tuple[date, ...], tuple[str, ...]]:
+    """Each participant's first deposit, and the participants, earliest first."""
+    ordered = sorted(first.items(), key=itemgetter(1))
+    return tuple(day for _, day in ordered), tuple(participant for participant, _ in ordered)

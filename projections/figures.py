@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date, datetime
 from functools import lru_cache
 from typing import TypeVar, cast
@@ -38,7 +38,7 @@ QUESTIONNAIRE_FIGURES = {
 # The counted figures of each instrument; `entry_into_force` is a date, not a count.
 INSTRUMENT_COUNTS = ("signatories", "parties", "to_entry_into_force", "in_force_for")
 # Every State that is, or was, a member of a regional group.
-GROUP_MEMBERS = tuple(sorted(GROUP_OF))
+GROUPED = frozenset(GROUP_OF)
 STAGES = (*(s.value for s in Step if s is not Step.REQUEST), "completed", "withdrawn")
 
 
@@ -220,6 +220,10 @@ def figures(
     for stage in stages(store, as_of, known_at, demo).values():
         by_stage[stage] += 1
     force = kept_force(store, known_at)
+    # Each count of distinct States read once, its States' groups told apart from the same rows.
+    signed = store.count_by_object(_query(f.SIGNATURE, as_of, known_at, demo=demo))
+    reached = store.subjects(_query(f.MEETING_PARTICIPANT, as_of, known_at, year=year))
+    requesting = store.subjects(_query(f.REQUEST, as_of, known_at))
     return Figures(
         as_of=as_of,
         known_at=known_at,
@@ -227,7 +231,7 @@ def figures(
         include_demo=demo,
         instruments={
             i.value: InstrumentFigures(
-                signatories=store.count(_query(f.SIGNATURE, as_of, known_at, obj=i.value, demo=demo)),
+                signatories=signed.get(i.value, 0),
                 # Without demo data, the parties are those the timeline holds; with it, counted apart.
                 parties=(
                     store.count(_query(f.PARTY, as_of, known_at, obj=i.value, demo=demo))
@@ -241,17 +245,30 @@ def figures(
             for i in Instrument
         },
         meetings_held=store.count(_query(f.MEETING, as_of, known_at, year=year, demo=demo)),
-        states_reached=store.count(_query(f.MEETING_PARTICIPANT, as_of, known_at, year=year, demo=demo)),
+        states_reached=(
+            store.count(_query(f.MEETING_PARTICIPANT, as_of, known_at, year=year, demo=demo))
+            if demo
+            else len(reached)
+        ),
         # One row per activity: counting distinct States would fold a State's second activity into its first.
         cooperation_activities=store.rows(_query(f.COOPERATION, as_of, known_at, year=year, demo=demo)),
         # One row per request (a State asks again in a later round); the States that asked, apart.
         requests_received=store.rows(_query(f.REQUEST, as_of, known_at, demo=demo)),
-        requesting_states=store.count(_query(f.REQUEST, as_of, known_at, demo=demo)),
+        requesting_states=(
+            store.count(_query(f.REQUEST, as_of, known_at, demo=demo)) if demo else len(requesting)
+        ),
         engagements_by_stage=by_stage,
         common_needs=dict(
             sorted(store.count_by_object(_query(f.GAP_ITEM, as_of, known_at, demo=demo)).items())
         ),
-        regional_groups=_by_group(store, as_of, known_at, year),
+        regional_groups=_by_group(
+            as_of,
+            {
+                **{f"{i.value}.parties": force[i].parties_named(as_of) for i in Instrument},
+                "states_reached": reached,
+                "requests_received": requesting,
+            },
+        ),
         statements=dict(sorted(store.count_by_object(_query(f.STATEMENT, as_of, known_at)).items())),
         questionnaires={
             q.value: _questionnaire(store, q.value, as_of, known_at, demo) for q in Questionnaire
@@ -289,13 +306,12 @@ def _group_queries(as_of: date, known_at: datetime | None, year: int) -> dict[st
     return found
 
 
-def _by_group(
-    store: FactStore, as_of: date, known_at: datetime | None, year: int
-) -> dict[str, dict[str, int]]:
-    counts = {group_key(g): dict.fromkeys(_group_queries(as_of, known_at, year), 0) for g in RegionalGroup}
-    for figure, query in _group_queries(as_of, known_at, year).items():
-        # Only the States of some group are read: the store filters, however many others it holds.
-        for state in store.subjects(query.model_copy(update={"among": GROUP_MEMBERS})):
+def _by_group(as_of: date, counted: dict[str, Iterable[str]]) -> dict[str, dict[str, int]]:
+    """Each figure's States (demo data left out) counted per regional group, each State in its group on
+    `as_of`."""
+    counts = {group_key(g): dict.fromkeys(counted, 0) for g in RegionalGroup}
+    for figure, states in counted.items():
+        for state in GROUPED.intersection(states):
             group = group_of(state, as_of)
             if group is not None:
                 counts[group_key(group)][figure] += 1

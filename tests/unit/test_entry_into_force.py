@@ -254,12 +254,13 @@ def test_the_timeline_answers_as_of_any_day_what_the_whole_rule_decides(
                 t.to_entry_into_force(as_of),
                 t.in_force_for(as_of),
                 t.parties(as_of),
+                set(t.parties_named(as_of)),
             )
             for i, t in timelines.items()
         }
-        parties = {i: len({d.participant for d in deposits.get(i, ()) if d.day <= as_of}) for i in Instrument}
+        parties = {i: {d.participant for d in deposits.get(i, ()) if d.day <= as_of} for i in Instrument}
         assert found == {
-            i: (d.entry_into_force, d.to_entry_into_force, d.in_force_for, parties[i])
+            i: (d.entry_into_force, d.to_entry_into_force, d.in_force_for, len(parties[i]), parties[i])
             for i, d in whole.items()
         }
 
