@@ -70,9 +70,6 @@ def filters(query: FactQuery, mark: str) -> tuple[list[str], list[object]]:
         params.append(query.effective_from.isoformat())
     if not query.include_demo:
         clauses.append("NOT demo")
-    if query.among is not None:
-        clauses.append(f"subject IN ({', '.join([mark] * len(query.among))})" if query.among else "1 = 0")
-        params += query.among
     if query.known_at is None:
         clauses.append("superseded_at IS NULL")
     else:

@@ -29,8 +29,6 @@ class FactQuery(BaseModel):
     known_at: datetime | None = None
     # Demo data is left out of every figure unless it is asked for.
     include_demo: bool = False
-    # Only these subjects' rows (the members of a regional group, say); all subjects when None.
-    among: tuple[str, ...] | None = None
 
 
 class StoredFact(BaseModel):
