@@ -199,7 +199,7 @@ class ForceTimeline(NamedTuple):
     # Each participant's first deposit (it is a party from then on), earliest first.
     deposited: tuple[date, ...]
     # The participants, in the order of `deposited`.
-    depositors: tuple[str, ...] = ()
+    depositors: tuple[str, ...]
 
     def entry_into_force(self, as_of: date) -> date | None:
         return self.due if self.due is not None and self.due <= as_of else None
