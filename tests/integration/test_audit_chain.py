@@ -183,7 +183,7 @@ def test_two_writers_at_once_keep_one_unbroken_chain(store: Store) -> None:
 def test_writers_that_take_turns_each_continue_the_chain_from_the_other_s_last_link(store: Store) -> None:
     # A writer keeps the last link it committed; after another writer's append it must not chain from it.
     first, second = (
-        Engagements(store.settings.store_env("Engagements"), clock=lambda: RECORDED) for _ in "ab"
+        Engagements(store.settings.store_env("Engagements"), clock=lambda: RECORDED) for _ in range(2)
     )
     try:
         for mine, theirs in zip(steps("NGA"), steps("PER"), strict=True):

@@ -107,6 +107,9 @@ def figure_value(store: FactStore, name: str, day: date) -> int:
         return int(result["instruments"][head][tail])
     if head in ("engagements_by_stage", "common_needs"):
         return int(result[head].get(tail, 0))
+    if head == "regional_groups":
+        group, _, grouped = tail.partition(".")
+        return int(result[head][group][grouped])
     if head == "questionnaires":
         questionnaire, what, *region = tail.split(".")
         counts = result[head][questionnaire]
@@ -118,6 +121,12 @@ CONCRETE_FIGURES = [n for n in figure_names() if "<" not in n] + [
     "common_needs.convention.art6",
     "common_needs.trafficking.art5",
     "common_needs.training.officials",
+    # Counted from the States their figures read; explained by those figures' rows.
+    *(
+        f"regional_groups.{group}.{figure}"
+        for group in ("african", "eastern_european", "western_european_others")
+        for figure in ("convention.parties", "trafficking.parties", "states_reached", "requests_received")
+    ),
 ]
 
 
