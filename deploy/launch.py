@@ -122,9 +122,9 @@ def temporal_ready(info: StackInfo) -> bool:
 def temporal_argv(info: StackInfo, search_attributes: Mapping[str, str]) -> list[str]:
     """The dev server command line: persisted under the home, loopback only, quiet.
 
-    Every port the dev server opens (frontend, HTTP API, metrics, UI) binds the `--ip` and `--ui-ip`
-    given here. Its UI has no switch for its write actions, so it runs under UI_PATH for the web app to
-    serve read-only; its own port stays a loopback-only door (see README, Deployment).
+    Every port the dev server opens (frontend, HTTP API, metrics, UI) is given here, and binds the `--ip`
+    and `--ui-ip` given here. Its UI has no switch for its write actions, so it runs under UI_PATH for the
+    web app to serve read-only; its own port stays a loopback-only door (see README, Deployment).
     """
     beside = Path(sys.executable).parent / "temporal"
     binary = str(beside) if beside.is_file() else shutil.which("temporal")
@@ -133,6 +133,11 @@ def temporal_argv(info: StackInfo, search_attributes: Mapping[str, str]) -> list
     argv = [binary, "server", "start-dev", "--db-filename", str(info.home / "temporal.sqlite")]
     argv += ["--ip", LOOPBACK, "--port", str(info.temporal_port)]
     argv += ["--ui-ip", LOOPBACK, "--ui-port", str(info.ui_port), "--ui-public-path", UI_PATH]
+    # Its HTTP API and metrics would otherwise bind ports it found free itself, in the range outgoing
+    # connections take theirs from.
+    http = pick_port(avoid=(info.temporal_port, info.ui_port))
+    metrics = pick_port(avoid=(info.temporal_port, info.ui_port, http))
+    argv += ["--http-port", str(http), "--metrics-port", str(metrics)]
     argv += ["--log-level", "warn", "--ui-disable-news-fetch", "--namespace", "default"]
     # Its SQLite file in rollback-journal mode with a sync per commit took ~2x the server CPU per step
     # (bench.steps). WAL with synchronous=normal survives a crash of the server; power loss may drop its

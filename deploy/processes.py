@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -29,16 +30,21 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def pick_port(preferred: int, *, avoid: Sequence[int] = ()) -> int:
-    """`preferred` when it is free and not in `avoid`, else a free port the kernel hands out."""
-    if preferred not in avoid and port_is_free(preferred):
+# Where a port is found when the preferred one is taken: below the range the kernel draws outgoing
+# connections' source ports from (32768-60999 on Linux), so that no connection takes it between the check and
+# the server's bind. A port the kernel handed out for binding lay in that range, and was at times taken so.
+SPARE_PORTS = range(20_000, 32_768)
+SPARE_TRIES = 500
+
+
+def pick_port(preferred: int | None = None, *, avoid: Sequence[int] = ()) -> int:
+    """`preferred` when it is free and not in `avoid`, else a free port of SPARE_PORTS not in `avoid`."""
+    if preferred is not None and preferred not in avoid and port_is_free(preferred):
         return preferred
-    while True:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            probe.bind((LOOPBACK, 0))
-            port: int = probe.getsockname()[1]
-        if port not in avoid:
+    for port in random.sample(SPARE_PORTS, SPARE_TRIES):
+        if port not in avoid and port_is_free(port):
             return port
+    raise OSError(f"No free loopback port in {SPARE_TRIES} tries between 20000 and 32767.")
 
 
 def port_answers(port: int) -> bool:
