@@ -6,7 +6,6 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import sysconfig
 import tempfile
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
+
+from deploy.processes import pick_port
 
 POSTGRES_BIN = Path(os.environ.get("PALERMO_TEST_POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
 LOOPBACK = "127.0.0.1"
@@ -74,11 +75,10 @@ class PostgresCluster:
 
 
 def free_port() -> int:
-    """Return a TCP port on loopback that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((LOOPBACK, 0))
-        port: int = sock.getsockname()[1]
-        return port
+    """Return a TCP port on loopback that nothing listens on right now, outside the range outgoing
+    connections take their source ports from (`deploy.processes.pick_port`): a server started on it finds it
+    still free."""
+    return pick_port()
 
 
 def _server_user() -> str | None:
