@@ -4,6 +4,7 @@ every read."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from typing import cast
@@ -12,6 +13,7 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 from pydantic import BaseModel, ConfigDict
 
+from domain.asked import LastLook
 from domain.contact import MailPreference
 from domain.facts import Fact
 from domain.user import IssuedToken, Role, Scope, User, user_id
@@ -64,6 +66,7 @@ class KnownUsers:
         self._by_token: dict[str, UUID] = {}
         self._by_session: dict[str, UUID] = {}
         self._position = 0
+        self._last_look = LastLook()
 
     def _catch_up(self) -> None:
         while True:
@@ -86,19 +89,19 @@ class KnownUsers:
 
     def all(self) -> list[UserRecord]:
         with self._lock:
-            self._catch_up()
+            self._last_look.look(self._catch_up, time.monotonic)
             return sorted((record_of(u) for u in self._users.values()), key=lambda r: r.name.casefold())
 
     def named(self, name: str) -> UserRecord | None:
         with self._lock:
-            self._catch_up()
+            self._last_look.look(self._catch_up, time.monotonic)
             found = self._users.get(user_id(name))
             return record_of(found) if found is not None else None
 
     def holding(self, token_id: str) -> tuple[UserRecord, IssuedToken] | None:
         """The user who holds the token with this id, and what is stored of it; None if nobody does."""
         with self._lock:
-            self._catch_up()
+            self._last_look.look(self._catch_up, time.monotonic)
             owner = self._users.get(self._by_token.get(token_id, _NOBODY))
             if owner is None:
                 return None
@@ -107,7 +110,7 @@ class KnownUsers:
     def in_session(self, session: str, now: datetime) -> UserRecord | None:
         """The user whose open session `session` is, while it lasts; None for an ended or unknown one."""
         with self._lock:
-            self._catch_up()
+            self._last_look.look(self._catch_up, time.monotonic)
             owner = self._users.get(self._by_session.get(session, _NOBODY))
             if owner is None or not owner.sessions[session].lasts(owner.tokens, now):
                 return None
@@ -115,7 +118,7 @@ class KnownUsers:
 
     def name_in_session(self, session: str) -> str | None:
         with self._lock:
-            self._catch_up()
+            self._last_look.look(self._catch_up, time.monotonic)
             owner = self._users.get(self._by_session.get(session, _NOBODY))
             return owner.name if owner is not None else None
 

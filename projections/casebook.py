@@ -11,6 +11,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.asked import LastLook
 from domain.engagement import Engagement
 from domain.events import EngagementEvent
 from domain.groups import RegionalGroup, group_of
@@ -107,6 +108,7 @@ class CaseBook(LogBook[NotificationSource]):
         # their due times in order.
         self._awaited: tuple[tuple[tuple[str, int], ...], list[OpenStep], list[datetime]] | None = None
         self._position = 0
+        self._last_look = LastLook()
 
     def _catch_up(self) -> None:
         changed: set[UUID] = set()
@@ -131,12 +133,12 @@ class CaseBook(LogBook[NotificationSource]):
         """The last event of the log the book has read, caught up first: what a page made from the book may
         be kept under, taken before the page is made."""
         with self._lock:
-            self._catch_up()
+            self._up_to_date()
             return self._position
 
     def cases(self) -> list[CaseView]:
         with self._lock:
-            self._catch_up()
+            self._up_to_date()
             return list(self._by_state_code())
 
     def _by_state_code(self) -> list[CaseView]:
@@ -174,7 +176,7 @@ class CaseBook(LogBook[NotificationSource]):
 
     def _steps(self, due_days: Mapping[str, int]) -> tuple[list[OpenStep], list[datetime]]:
         periods = tuple(sorted(due_days.items()))
-        self._catch_up()
+        self._up_to_date()
         if self._awaited is None or self._awaited[0] != periods:
             made = [s for c in self._by_state_code() for s in open_steps(c, dict(due_days), NEVER_DUE)]
             self._awaited = (periods, made, sorted(s.due_at for s in made))
@@ -182,7 +184,7 @@ class CaseBook(LogBook[NotificationSource]):
 
     def case(self, state: str) -> CaseView | None:
         with self._lock:
-            self._catch_up()
+            self._up_to_date()
             found = self._by_state.get(state)
             return self._views[found] if found is not None else None
 

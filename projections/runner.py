@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Generic, Protocol, TypeVar, overload
 
+from domain.asked import LastLook
 from domain.facts import Fact
 from projections.facts import Projected, project
 from projections.store import FactStore
@@ -47,14 +49,21 @@ L = TypeVar("L", bound=LogEnd)
 
 class LogBook(Generic[L]):
     """What a long-running process keeps from one log, read only as far as the log has grown since the last
-    look: a subclass keeps `_log`, `_lock` and `_position`, and comes up to the log in `_catch_up`."""
+    look: a subclass keeps `_log`, `_lock`, `_position` and `_last_look`, comes up to the log in
+    `_catch_up`, and asks `_up_to_date` where it answers, which reads once per question (domain.asked)."""
 
     _log: L
     _lock: threading.Lock
     _position: int
+    _last_look: LastLook
 
     def _catch_up(self) -> None:
         raise NotImplementedError
+
+    def _up_to_date(self) -> None:
+        """Caught up, unless a look since the question now answered was asked read the log to its end; the
+        caller holds the book's lock."""
+        self._last_look.look(self._catch_up, time.monotonic)
 
     def ready(self) -> bool:
         """Whether the book answers now with little work: caught up here when the log moved by at most
@@ -67,16 +76,22 @@ class LogBook(Generic[L]):
             self._lock.release()
 
     def _caught_up_quickly(self) -> bool:
-        """`ready`'s work, with the book's lock held."""
-        if self._log.last() - self._position > QUICK_EVENTS:
+        """`ready`'s work, with the book's lock held: the log's end asked, and read to only if it moved."""
+        if self._last_look.fresh():
+            return True
+        began = time.monotonic()
+        last = self._log.last()
+        if last - self._position > QUICK_EVENTS:
             return False
-        self._catch_up()
+        if last > self._position:
+            self._catch_up()
+        self._last_look.began(began)
         return True
 
     def catch_up(self) -> None:
         """Bring the book up to its log, however far behind (what a thread does where `ready` would not)."""
         with self._lock:
-            self._catch_up()
+            self._up_to_date()
 
 
 class ProjectedPage(Sequence[Projected]):

@@ -12,6 +12,7 @@ from uuid import UUID
 from activities.outreach import MeetingRecord, by_first_day, take_meeting_event
 from activities.programme import PlanRecord, plans_on, standing_after, take_plan_event
 from activities.store.logs import EventLog
+from domain.asked import LastLook
 from domain.facts import Fact
 from domain.outreach import CooperationActivityRecorded, MeetingCorrected, MeetingHeld
 from projections.report.document import CooperationSummary, MeetingSummary
@@ -31,6 +32,7 @@ class OutreachBook(LogBook[EventLog]):
         self._log = log
         self._lock = threading.Lock()
         self._position = 0
+        self._last_look = LastLook()
         self._meetings: dict[str, MeetingSummary] = {}
         self._cooperation: dict[CooperationKey, CooperationSummary] = {}
         # As Outreach.meetings and Programme.plans read them from the whole log.
@@ -63,7 +65,7 @@ class OutreachBook(LogBook[EventLog]):
     ) -> tuple[list[MeetingSummary], list[CooperationSummary]]:
         """The summaries of the meetings and activities that the figures' rows count."""
         with self._lock:
-            self._catch_up()
+            self._up_to_date()
             held = [row.subject for row in rows.get("meetings_held", ())]
             meetings = [self._meetings[i] for i in held if i in self._meetings]
             counted = rows.get("cooperation_activities", ())
@@ -74,7 +76,7 @@ class OutreachBook(LogBook[EventLog]):
     def meetings(self) -> list[MeetingRecord]:
         """Every meeting with its latest details, by first day then place (as `Outreach.meetings`)."""
         with self._lock:
-            self._catch_up()
+            self._up_to_date()
             if self._by_first_day is None:
                 self._by_first_day = by_first_day(self._records.values())
             return list(self._by_first_day)
@@ -82,7 +84,7 @@ class OutreachBook(LogBook[EventLog]):
     def plans(self, as_of: date | None = None) -> list[PlanRecord]:
         """Every plan as it stands, or stood on `as_of` (as `Programme.plans`)."""
         with self._lock:
-            self._catch_up()
+            self._up_to_date()
             # A plan's events are only ever added to, under the lock: a copy of each list is read outside.
             events = {plan: list(found) for plan, found in self._plans.items()}
         return plans_on(events, as_of)

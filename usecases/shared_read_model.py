@@ -4,12 +4,14 @@ process's threads, caught up only when a log has moved, and answers kept per ver
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol, TypeVar, cast
 
+from domain.asked import LastLook
 from projections.facts import Projected
 from projections.generations import Location, Pointer, open_store, refresh
 from projections.runner import NotificationSource
@@ -67,6 +69,9 @@ class SharedReadModel:
         self._broken = False
         self._generation = ""
         self._read: dict[str, int] = {}
+        # The version the last look found, and when that look began (domain.asked).
+        self._seen: Version | None = None
+        self._last_look = LastLook()
         # The kept answers, oldest first, and the ones being computed (their askers wait for them).
         self._guard = threading.Lock()
         self._kept: OrderedDict[tuple[Version, Hashable], object] = OrderedDict()
@@ -87,12 +92,27 @@ class SharedReadModel:
         if not self._lock.acquire(blocking=False):
             return None
         try:
+            seen = self._seen_for_question()
+            if seen is not None:
+                return seen
+            began = time.monotonic()
             generation, ends = self._ends()
             if self._store is None or self._broken or generation != self._generation or ends != self._read:
                 return None
-            return Version(generation, tuple(ends.items()))
+            return self._looked(began, Version(generation, tuple(ends.items())))
         finally:
             self._lock.release()
+
+    def _seen_for_question(self) -> Version | None:
+        """The version the last look found, if that look began after the question now answered was asked
+        and the store it found is still open and sound; the caller holds the lock."""
+        usable = self._store is not None and not self._broken and self._last_look.fresh()
+        return self._seen if usable else None
+
+    def _looked(self, began: float, version: Version) -> Version:
+        self._seen = version
+        self._last_look.began(began)
+        return version
 
     def kept_answer(self, question: Hashable, at: Version, kind: type[T]) -> T | None:
         """The answer (a `kind`) to `question` kept `at` this version, or None: never computed here, never
@@ -139,13 +159,17 @@ class SharedReadModel:
 
     def _catch_up(self) -> Version:
         with self._lock:
+            seen = self._seen_for_question()
+            if seen is not None:
+                return seen
+            began = time.monotonic()
             generation, ends = self._ends()
             if self._store is None or self._broken or generation != self._generation:
                 self._reopen(generation)
             if ends != self._read:
                 refresh(self, self._logs)
                 self._read = ends
-            return Version(generation, tuple(ends.items()))
+            return self._looked(began, Version(generation, tuple(ends.items())))
 
     def _ends(self) -> tuple[str, dict[str, int]]:
         """The generation pointed to and each log's end: in one read where the database can."""

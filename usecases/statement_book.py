@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 
 from activities.store.logs import EventLog
+from domain.asked import LastLook
 from domain.reservations import RecordedStatement, TreatyStatementRecorded
 from domain.successions import names_of
 from projections.runner import LogBook
@@ -21,6 +22,7 @@ class StatementBook(LogBook[EventLog]):
         self._log = log
         self._lock = threading.Lock()
         self._position = 0
+        self._last_look = LastLook()
         # Each participant's statements with their log positions, in log order.
         self._said: dict[str, list[tuple[int, RecordedStatement]]] = {}
 
@@ -38,6 +40,6 @@ class StatementBook(LogBook[EventLog]):
         """A participant's statements under every code it has borne, in the order recorded."""
         codes = set(names_of(participant))
         with self._lock:
-            self._catch_up()
+            self._up_to_date()
             found = [said for code in codes for said in self._said.get(code, ())]
         return [statement for _, statement in sorted(found, key=lambda said: said[0])]

@@ -37,6 +37,7 @@ from web import (
     pages_temporal,
 )
 from web.config import WebSettings, session_secret, temporal_ui
+from web.freshness import Asked
 from web.limits import BodyLimit, SafetyHeaders
 from web.services import Services, utc_now
 from web.templating import HERE
@@ -106,6 +107,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     api_docs.mount_assets(app)
     errors.install(app, error_page)
+    app.add_middleware(Asked)
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(settings, web),
