@@ -9,6 +9,7 @@ Adding a command: its rule and model in domain/, and a row here.
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -114,8 +115,14 @@ class Row:
         """The type one value of the command's field at `path` takes (`activities[].kind`: AssistanceKind)."""
         current: Any = self.model
         for part in path.split("."):
-            current = element(typing.get_type_hints(current)[part.removesuffix("[]")])
+            current = element(_hints(current)[part.removesuffix("[]")])
         return current
+
+
+@functools.cache
+def _hints(model: Any) -> dict[str, Any]:
+    """A model's fields' types: read once per model (a case page asks them for each of its forms' choices)."""
+    return typing.get_type_hints(model)
 
 
 def element(annotation: Any) -> Any:
