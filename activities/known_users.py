@@ -87,21 +87,26 @@ class KnownUsers:
             if len(notes) < PAGE:
                 return
 
+    def _up_to_date(self) -> None:
+        """Caught up, unless a look since the question now answered was asked (domain.asked) read the log to
+        its end; the caller holds the lock."""
+        self._last_look.look(self._catch_up, time.monotonic)
+
     def all(self) -> list[UserRecord]:
         with self._lock:
-            self._last_look.look(self._catch_up, time.monotonic)
+            self._up_to_date()
             return sorted((record_of(u) for u in self._users.values()), key=lambda r: r.name.casefold())
 
     def named(self, name: str) -> UserRecord | None:
         with self._lock:
-            self._last_look.look(self._catch_up, time.monotonic)
+            self._up_to_date()
             found = self._users.get(user_id(name))
             return record_of(found) if found is not None else None
 
     def holding(self, token_id: str) -> tuple[UserRecord, IssuedToken] | None:
         """The user who holds the token with this id, and what is stored of it; None if nobody does."""
         with self._lock:
-            self._last_look.look(self._catch_up, time.monotonic)
+            self._up_to_date()
             owner = self._users.get(self._by_token.get(token_id, _NOBODY))
             if owner is None:
                 return None
@@ -110,7 +115,7 @@ class KnownUsers:
     def in_session(self, session: str, now: datetime) -> UserRecord | None:
         """The user whose open session `session` is, while it lasts; None for an ended or unknown one."""
         with self._lock:
-            self._last_look.look(self._catch_up, time.monotonic)
+            self._up_to_date()
             owner = self._users.get(self._by_session.get(session, _NOBODY))
             if owner is None or not owner.sessions[session].lasts(owner.tokens, now):
                 return None
@@ -118,7 +123,7 @@ class KnownUsers:
 
     def name_in_session(self, session: str) -> str | None:
         with self._lock:
-            self._last_look.look(self._catch_up, time.monotonic)
+            self._up_to_date()
             owner = self._users.get(self._by_session.get(session, _NOBODY))
             return owner.name if owner is not None else None
 

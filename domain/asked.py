@@ -14,12 +14,6 @@ from contextvars import ContextVar
 ASKED: ContextVar[float | None] = ContextVar("asked", default=None)
 
 
-def seen_since_asked(looked: float) -> bool:
-    """Whether a look that began at `looked` began after the question now answered was asked."""
-    asked = ASKED.get()
-    return asked is not None and looked >= asked
-
-
 class LastLook:
     """When a reader of a log last began a look that read it to its end."""
 
@@ -27,8 +21,10 @@ class LastLook:
         self._began = float("-inf")
 
     def fresh(self) -> bool:
-        """Whether that look answers the question now asked without reading again."""
-        return seen_since_asked(self._began)
+        """Whether that look began after the question now answered was asked: then it answers it without
+        reading again."""
+        asked = ASKED.get()
+        return asked is not None and self._began >= asked
 
     def look(self, read_to_end: Callable[[], None], clock: Callable[[], float]) -> None:
         """`read_to_end()` unless the last look answers the question; the caller holds the reader's lock."""
