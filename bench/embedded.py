@@ -25,7 +25,7 @@ PROJECTOR = [sys.executable, "-m", "deploy.projector"]
 READY_TIMEOUT_S = 90.0
 
 
-_LIBC = ctypes.CDLL(None, use_errno=True)
+_LIBC = ctypes.CDLL(None)
 
 
 def cpu_seconds(pid: int) -> float:

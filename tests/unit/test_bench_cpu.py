@@ -1,10 +1,12 @@
-"""A process's CPU time is read to the microsecond, not in the scheduler's 10 ms ticks: a short benchmark run
+"""A process's CPU time is read to the nanosecond, not in the scheduler's 10 ms ticks: a short benchmark run
 gives a process a few milliseconds of work, and a figure read in ticks says it did none."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+
+import pytest
 
 from bench.embedded import cpu_seconds
 
@@ -43,3 +45,11 @@ def test_a_few_milliseconds_of_another_process_s_work_are_counted_as_they_were()
 
     # The spin and the few reads and writes around it: more than the spin, far less than a 10 ms tick.
     assert BUSY_S <= spent < 0.008
+
+
+def test_a_process_that_has_ended_is_named_in_a_clear_error() -> None:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait(timeout=30)
+
+    with pytest.raises(OSError, match=f"Cannot read the CPU clock of process {child.pid}: No such process"):
+        cpu_seconds(child.pid)
